@@ -1,0 +1,264 @@
+"""The `pitchcheck` command: ask, index, assess, pitch, chat, report, audit. Errors become one line here."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any, Iterator, TextIO
+
+log = logging.getLogger("pitchcheck")
+
+
+class CLIError(Exception):
+    """A problem to report to the user in one line, with exit status 1."""
+
+
+def _emit(obj: Any, out: TextIO) -> None:
+    out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    out.flush()
+
+
+def _open_input(name: str) -> TextIO:
+    if name == "-":
+        return sys.stdin
+    path = Path(name)
+    if not path.is_file():
+        raise CLIError(f"{name}: no such file")
+    return path.open(encoding="utf-8", errors="replace")
+
+
+def _knowledge(dense: bool = True):
+    from .explain import Explainer
+    from .knowledge import KnowledgeBase
+    from .settings import get_settings
+
+    kb = KnowledgeBase(get_settings())
+    if dense:
+        kb.load_dense()
+    return kb, Explainer(kb)
+
+
+# --- commands ----------------------------------------------------------------------------------------------
+def cmd_ask(args, out: TextIO) -> int:
+    _, explainer = _knowledge()
+    questions: Iterator[str]
+    if args.question == "-":
+        questions = (line.strip() for line in sys.stdin)
+    else:
+        questions = iter([args.question])
+    for question in questions:
+        if not question:
+            continue
+        answer = explainer.explain(question)
+        if args.json:
+            _emit(answer.as_json(), out)
+        else:
+            out.write(answer.text + "\n")
+            if answer.sources:
+                out.write("\nSources: " + ", ".join(f"{s.title} [{s.id}]" for s in answer.sources) + "\n")
+    return 0
+
+
+def cmd_index(args, out: TextIO) -> int:
+    from .embeddings import ensure_embedder
+    from .glossary import load_glossary
+    from .knowledge import refresh_index
+    from .settings import get_settings
+
+    settings = get_settings()
+    concepts = load_glossary(settings.knowledge_dir)
+    embedder = ensure_embedder(settings)
+    stats = refresh_index(settings, concepts, embedder)
+    if stats is None:
+        out.write(f"Index is up to date: {len(concepts)} concepts.\n")
+    else:
+        out.write(f"Indexed {len(concepts)} concepts: {stats.embedded} sections embedded, {stats.unchanged} unchanged, "
+                  f"{stats.removed} removed{' (repaired an interrupted build)' if stats.repaired else ''}.\n")
+    return 0
+
+
+def cmd_assess(args, out: TextIO) -> int:
+    from .facts import normalise_facts
+    from .session import verdict_text
+    from .settings import get_settings
+    from .verdict import assess
+
+    settings = get_settings()
+    status = 0
+    for number, line in enumerate(_open_input(args.file), 1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+            if not isinstance(raw, dict):
+                raise ValueError("expected a JSON object of facts")
+            verdict = assess(normalise_facts(raw), settings)
+        except ValueError as exc:
+            print(f"pitchcheck: line {number}: {exc}", file=sys.stderr)
+            if args.json:
+                _emit({"error": f"line {number}: {exc}"}, out)
+            status = 1
+            continue
+        if args.json:
+            _emit(verdict, out)
+        else:
+            out.write(verdict_text(verdict) + "\n\n")
+    return status
+
+
+def cmd_pitch(args, out: TextIO) -> int:
+    from .pitch import read_pitch
+
+    reading = read_pitch(_open_input(args.file).read())
+    if args.json:
+        _emit(reading, out)
+    else:
+        out.write(f"Mechanism: {reading['mechanism']}\n")
+        out.write(f"Quote: {'£{:,.0f}'.format(reading['quote_gbp']) if reading['quote_gbp'] else 'not stated'}\n")
+        if reading.get("monthly_fee_gbp"):
+            out.write(f"Monthly fee: £{reading['monthly_fee_gbp']:,.0f}\n")
+        out.write(f"Mentions LoRA: {'yes' if reading['mentions_lora'] else 'no'}\n")
+        for claim in reading["claims"]:
+            out.write(f"Claim: \"{claim['text']}\" -> {claim['concept']}\n")
+        for flag in reading["red_flags"]:
+            out.write(f"Red flag: {flag['text']}\n")
+    return 0
+
+
+def cmd_chat(args, out: TextIO) -> int:
+    from .session import Session
+
+    kb, explainer = _knowledge(dense=not args.lexical)
+    session = Session(kb.settings, explain=explainer.explain, titles={c: k.title for c, k in kb.concepts.items()})
+    render = _emit_turn if args.json else _print_turn
+    render(session.start(), out)
+    for line in sys.stdin:
+        render(session.handle(line.rstrip("\n")), out)
+    return 0
+
+
+def _emit_turn(turn, out: TextIO) -> None:
+    _emit(turn.as_json(), out)
+
+
+def _print_turn(turn, out: TextIO) -> None:
+    for reply in turn.replies:
+        out.write(reply.text + "\n")
+        if reply.sources and reply.kind == "explanation":
+            out.write("Sources: " + ", ".join(s["title"] for s in reply.sources) + "\n")
+        out.write("\n")
+    out.write("> ")
+    out.flush()
+
+
+def cmd_report(args, out: TextIO) -> int:
+    from .facts import normalise_facts
+    from .glossary import cached_glossary, glossary_summaries
+    from .report import to_markdown, to_pdf
+    from .settings import get_settings
+    from .verdict import assess
+
+    settings = get_settings()
+    try:
+        raw = json.loads(_open_input(args.facts).read())
+    except json.JSONDecodeError as exc:
+        raise CLIError(f"{args.facts}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    if not isinstance(raw, dict):
+        raise CLIError(f"{args.facts}: expected a JSON object of facts")
+    if "facts" in raw and isinstance(raw["facts"], dict):  # a verdict object or a saved session works too
+        raw = raw["facts"]
+    try:
+        verdict = assess(normalise_facts(raw), settings)
+    except ValueError as exc:
+        raise CLIError(f"{args.facts}: {exc}") from None
+    glossary = glossary_summaries(cached_glossary(settings.knowledge_dir.resolve()))
+    if args.format == "pdf":
+        Path(args.output).write_bytes(to_pdf(verdict, glossary))
+    else:
+        Path(args.output).write_text(to_markdown(verdict, glossary), encoding="utf-8")
+    out.write(f"Wrote {args.output}\n")
+    return 0
+
+
+def cmd_audit(args, out: TextIO) -> int:
+    from .audit import AuditError, audit_file, format_text
+    from .settings import get_settings
+
+    try:
+        result = audit_file(Path(args.file), get_settings(), embedder=False if args.no_near_duplicates else None)
+    except AuditError as exc:
+        raise CLIError(f"{args.file}: {exc}") from None
+    if args.json:
+        _emit(result, out)
+    else:
+        out.write(format_text(result) + "\n")
+    return 0
+
+
+# --- entry -------------------------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pitchcheck", description="Is a vendor's fine-tuning pitch worth it?")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ask", help="explain a concept from the glossary")
+    p.add_argument("question", help="the question, or - to read one question per line from stdin")
+    p.add_argument("--json", action="store_true", help="one JSON object per question")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("index", help="build or refresh the glossary index (and the ONNX export)")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("assess", help="verdicts for facts given as JSON lines")
+    p.add_argument("file", help="a file of JSON lines, or - for stdin")
+    p.add_argument("--json", action="store_true", help="one verdict object per line")
+    p.set_defaults(func=cmd_assess)
+
+    p = sub.add_parser("pitch", help="read a vendor's pitch")
+    p.add_argument("file", help="a text file, or - for stdin")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_pitch)
+
+    p = sub.add_parser("chat", help="the interview in a terminal")
+    p.add_argument("--json", action="store_true", help="lock-step JSON: one object per input line")
+    p.add_argument("--lexical", action="store_true", help="answer concept questions without loading the embedding model")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("report", help="write the report for a set of facts")
+    p.add_argument("facts", help="a JSON file of facts (or a verdict object)")
+    p.add_argument("--format", choices=["md", "pdf"], default="md")
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("audit", help="audit a file of training examples (csv, jsonl, xlsx)")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true", help="one JSON object")
+    p.add_argument("--no-near-duplicates", action="store_true", help="skip the embedding-based near-duplicate search")
+    p.set_defaults(func=cmd_audit)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args, sys.stdout)
+    except CLIError as exc:
+        print(f"pitchcheck: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # the one place an unexpected error becomes a line of text, with details in the log
+        log.debug("unexpected error", exc_info=True)
+        print(f"pitchcheck: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

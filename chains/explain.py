@@ -1,0 +1,141 @@
+"""Answer a concept question from the glossary, offline by default, phrased by an LLM where one is configured."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from typing import Any, AsyncIterator
+
+from .glossary import SECTION_TITLES, Concept
+from .knowledge import KnowledgeBase
+from .retrieval import Hit
+
+log = logging.getLogger(__name__)
+
+# The sections an offline answer is composed from, in order.
+ANSWER_SECTIONS = ("what", "why", "ask")
+
+
+@dataclass
+class Source:
+    id: str
+    title: str
+    score: float
+    sections: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    sources: list[Source]
+    found: bool  # False when nothing in the glossary scored above the threshold
+    llm: bool = False  # True when an LLM phrased the text
+    related: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """The shape `pitchcheck ask --json` prints."""
+        return {"question": self.question, "answer": self.text,
+                "sources": [{"id": s.id, "title": s.title, "score": round(s.score, 4)} for s in self.sources]}
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _offline_text(concept: Concept, hit: Hit, concepts: dict[str, Concept]) -> tuple[str, list[str]]:
+    sections = list(ANSWER_SECTIONS)
+    if hit.section not in sections:
+        # The question matched "watch out for" best: include it, it is what they asked about.
+        sections.append(hit.section)
+    parts = [f"**{concept.title}**", concept.sections["what"]]
+    for key in sections[1:]:
+        parts.append(f"**{SECTION_TITLES[key]}**\n{concept.sections[key]}")
+    related = [concepts[r].title for r in concept.related if r in concepts]
+    if related:
+        parts.append("Related: " + ", ".join(related) + ".")
+    return "\n\n".join(parts), sections
+
+
+def _not_found_text(hits: list[Hit]) -> str:
+    if not hits:
+        return ("I don't have anything in the glossary on that. I can explain terms from a fine-tuning pitch, "
+                "such as fine-tuning, RAG, LoRA, training data or hosting costs.")
+    nearest = ", ".join(h.title for h in hits[:3])
+    return (f"I don't have a glossary entry that answers that, and I'd rather not guess. "
+            f"The nearest topics I can explain are: {nearest}. Ask about any of them.")
+
+
+class Explainer:
+    """explain(question) -> Answer; the LLM, when configured, only rephrases what the glossary says."""
+
+    def __init__(self, kb: KnowledgeBase, model=None, breaker=None):
+        self.kb = kb
+        self.settings = kb.settings
+        self.model = model  # injected chat model (tests); None builds one from settings
+        self.breaker = breaker
+
+    def offline(self, question: str, hits: list[Hit]) -> Answer:
+        """An answer composed from the top concept's sections, or an honest 'not found'."""
+        if not hits or hits[0].score < self.settings.answer_threshold:
+            return Answer(question, _not_found_text(hits), [], found=False)
+        top = hits[0]
+        concept = self.kb.concepts[top.concept]
+        text, sections = _offline_text(concept, top, self.kb.concepts)
+        return Answer(question, text, [Source(top.concept, top.title, top.score, sections)], found=True,
+                      related=list(concept.related))
+
+    def search(self, question: str) -> list[Hit]:
+        return self.kb.retriever.search(question, k=5)
+
+    def _llm_sections(self, hits: list[Hit]) -> list[dict[str, str]]:
+        chosen = [h for h in hits[:3] if h.score >= self.settings.answer_threshold]
+        return [{"id": h.concept, "title": h.title, "section": SECTION_TITLES[key],
+                 "text": self.kb.concepts[h.concept].sections[key]}
+                for h in chosen for key in ANSWER_SECTIONS]
+
+    def _llm_answer(self, question: str, hits: list[Hit], text: str) -> Answer:
+        chosen = [h for h in hits[:3] if h.score >= self.settings.answer_threshold]
+        sources = [Source(h.concept, h.title, h.score, list(ANSWER_SECTIONS)) for h in chosen]
+        return Answer(question, text, sources, found=True, llm=True, related=list(self.kb.concepts[chosen[0].concept].related))
+
+    def _llm_usable(self, hits: list[Hit]) -> bool:
+        return self.settings.llm_enabled and bool(hits) and hits[0].score >= self.settings.answer_threshold
+
+    def explain(self, question: str) -> Answer:
+        """The whole answer at once (the CLI's path)."""
+        hits = self.search(question)
+        fallback = self.offline(question, hits)
+        if not self._llm_usable(hits):
+            return fallback
+        from . import llm
+
+        try:
+            text = llm.answer(question, self._llm_sections(hits), self.settings, model=self.model, breaker=self.breaker)
+        except llm.LLMUnavailable as exc:
+            log.warning("LLM answer unavailable, using the glossary answer: %s", exc)
+            return fallback
+        return self._llm_answer(question, hits, text)
+
+    async def astream(self, question: str) -> AsyncIterator[tuple[str, Any]]:
+        """Yields ("token", text) while an LLM streams, then ("answer", Answer) with the final text.
+
+        When the LLM fails part way, the final Answer is the offline one and replaces what was streamed.
+        """
+        hits = self.search(question)
+        fallback = self.offline(question, hits)
+        if not self._llm_usable(hits):
+            yield "answer", fallback
+            return
+        from . import llm
+
+        pieces: list[str] = []
+        try:
+            async for chunk in llm.astream_answer(question, self._llm_sections(hits), self.settings,
+                                                  model=self.model, breaker=self.breaker):
+                pieces.append(chunk)
+                yield "token", chunk
+        except llm.LLMUnavailable as exc:
+            log.warning("LLM stream failed after %d chunks, using the glossary answer: %s", len(pieces), exc)
+            yield "answer", fallback
+            return
+        yield "answer", self._llm_answer(question, hits, "".join(pieces))

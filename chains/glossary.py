@@ -1,0 +1,148 @@
+"""The glossary: knowledge/*.md files loaded, validated and split into one chunk per section."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import frontmatter
+import yaml
+
+# Heading in the file -> short key used in chunk metadata and answers.
+SECTIONS: dict[str, str] = {
+    "What it is": "what",
+    "Why it matters for your business": "why",
+    "What to ask the vendor": "ask",
+    "Watch out for": "watch",
+}
+SECTION_TITLES: dict[str, str] = {key: heading for heading, key in SECTIONS.items()}
+REQUIRED_KEYS = ("id", "title", "aliases", "related")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_HEADING = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
+
+
+class GlossaryError(ValueError):
+    """A glossary file is invalid; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    title: str
+    aliases: tuple[str, ...]
+    related: tuple[str, ...]
+    sections: dict[str, str]
+    sources: str
+    path: Path = field(compare=False)
+
+    @property
+    def summary(self) -> str:
+        """The first sentence of 'what it is', for lists and reports."""
+        text = self.sections["what"].strip()
+        match = re.match(r"(.+?[.!?])(\s|$)", text, re.DOTALL)
+        return (match.group(1) if match else text).replace("\n", " ")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One section of one concept: the unit that is embedded and retrieved."""
+
+    id: str
+    concept: str
+    section: str
+    title: str
+    text: str
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(f"{self.title}\n{self.section}\n{self.text}".encode()).hexdigest()[:16]
+
+    def embedding_text(self) -> str:
+        return f"{self.title}. {SECTION_TITLES[self.section]}: {self.text}"
+
+
+def _parse_file(path: Path) -> Concept:
+    try:
+        post = frontmatter.load(path)
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:
+        raise GlossaryError(f"{path.name}: the front matter cannot be read ({exc.__class__.__name__})") from None
+    meta = post.metadata
+    for key in REQUIRED_KEYS:
+        if key not in meta or meta[key] in (None, ""):
+            raise GlossaryError(f"{path.name}: front matter field '{key}' is missing")
+    cid = str(meta["id"])
+    if not _SLUG.match(cid):
+        raise GlossaryError(f"{path.name}: id '{cid}' is not a lowercase-hyphen slug")
+    for key in ("aliases", "related"):
+        if not isinstance(meta[key], list) or not all(isinstance(v, str) for v in meta[key]):
+            raise GlossaryError(f"{path.name}: front matter field '{key}' must be a list of strings")
+
+    body = post.content
+    sources_match = re.search(r"^Sources:\s*(.+)$", body, re.MULTILINE)
+    if not sources_match or not sources_match.group(1).strip():
+        raise GlossaryError(f"{path.name}: the 'Sources:' line is missing")
+    body_without_sources = body[: sources_match.start()] + body[sources_match.end():]
+
+    parts = _HEADING.split(body_without_sources)
+    # parts = [preamble, heading1, text1, heading2, text2, ...]
+    sections: dict[str, str] = {}
+    for heading, text in zip(parts[1::2], parts[2::2]):
+        key = SECTIONS.get(heading)
+        if key is None:
+            raise GlossaryError(f"{path.name}: unexpected section '## {heading}'")
+        if not text.strip():
+            raise GlossaryError(f"{path.name}: section '## {heading}' is empty")
+        sections[key] = text.strip()
+    for heading, key in SECTIONS.items():
+        if key not in sections:
+            raise GlossaryError(f"{path.name}: section '## {heading}' is missing")
+    return Concept(
+        id=cid,
+        title=str(meta["title"]).strip(),
+        aliases=tuple(a.strip() for a in meta["aliases"]),
+        related=tuple(meta["related"]),
+        sections=sections,
+        sources=sources_match.group(1).strip(),
+        path=path,
+    )
+
+
+def load_glossary(knowledge_dir: Path) -> dict[str, Concept]:
+    """Every concept in the directory, validated; raises GlossaryError naming the file and problem."""
+    paths = sorted(Path(knowledge_dir).glob("*.md"))
+    if not paths:
+        raise GlossaryError(f"{knowledge_dir}: no concept files (*.md) found")
+    concepts: dict[str, Concept] = {}
+    for path in paths:
+        concept = _parse_file(path)
+        if concept.id in concepts:
+            raise GlossaryError(f"{path.name}: id '{concept.id}' is already used by {concepts[concept.id].path.name}")
+        concepts[concept.id] = concept
+    for concept in concepts.values():
+        for rid in concept.related:
+            if rid not in concepts:
+                raise GlossaryError(f"{concept.path.name}: related id '{rid}' does not exist")
+    return concepts
+
+
+@lru_cache(maxsize=4)
+def cached_glossary(knowledge_dir: Path) -> dict[str, Concept]:
+    """load_glossary, once per directory per process."""
+    return load_glossary(knowledge_dir)
+
+
+def chunks(concepts: dict[str, Concept]) -> list[Chunk]:
+    """One chunk per concept section, in a stable order."""
+    out = []
+    for concept in concepts.values():
+        for key in SECTIONS.values():
+            out.append(Chunk(f"{concept.id}::{key}", concept.id, key, concept.title, concept.sections[key]))
+    return out
+
+
+def glossary_summaries(concepts: dict[str, Concept]) -> dict[str, tuple[str, str]]:
+    """id -> (title, one-line summary), as the report wants it."""
+    return {cid: (c.title, c.summary) for cid, c in concepts.items()}

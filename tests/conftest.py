@@ -1,0 +1,62 @@
+"""Shared fixtures: every test's state lives in a temporary directory, and no test reaches a real LLM."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from chains.settings import PROJECT_ROOT, Settings, get_settings
+
+_ENV_TO_CLEAR = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CHROMA_HOST", "CHROMA_PORT", "DATABASE_URL")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+@pytest.fixture(autouse=True)
+def isolated_state(tmp_path, monkeypatch):
+    """Point the data directory at a temporary folder and switch the LLM off unless a test turns it on."""
+    for name in _ENV_TO_CLEAR:
+        monkeypatch.delenv(name, raising=False)
+    for name in list(os.environ):
+        if name.startswith("PITCHCHECK_"):
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PITCHCHECK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PITCHCHECK_LLM", "off")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def _share_onnx_export(data_dir: Path) -> None:
+    """Reuse the ONNX export made by `make index` so each test session need not import torch to export again."""
+    source = PROJECT_ROOT / ".pitchcheck" / "onnx"
+    if source.is_dir() and any(source.iterdir()):
+        shutil.copytree(source, data_dir / "onnx", dirs_exist_ok=True)
+
+
+@pytest.fixture(scope="session")
+def shared_data_dir(tmp_path_factory) -> Path:
+    """A data directory with the ONNX export and a built glossary index, made once per test session."""
+    from chains.embeddings import ensure_embedder
+    from chains.glossary import load_glossary
+    from chains.knowledge import refresh_index
+
+    data_dir = tmp_path_factory.mktemp("shared-data")
+    _share_onnx_export(data_dir)
+    settings = Settings(data_dir=data_dir, llm="off")
+    refresh_index(settings, load_glossary(settings.knowledge_dir), ensure_embedder(settings))
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def knowledge_base(shared_data_dir):
+    """A KnowledgeBase with dense search on, over the real glossary."""
+    from chains.knowledge import KnowledgeBase
+
+    kb = KnowledgeBase(Settings(data_dir=shared_data_dir, llm="off"))
+    assert kb.load_dense(), kb.load_error
+    return kb
