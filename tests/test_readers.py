@@ -1,0 +1,541 @@
+"""The owner's words read back: numbers, money, volumes, every choice, intents, questions and corrections."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chains.facts import FIELD_BY_NAME, FIELDS
+from chains.readers import (
+    Reading,
+    looks_like_question,
+    read_answer,
+    read_correction,
+    read_intent,
+    read_money,
+    read_monthly,
+    read_number,
+)
+
+CHOICE_FIELDS = [f for f in FIELDS if f.kind == "choice"]
+FIGURE_FIELDS = [f.name for f in FIELDS if f.kind in ("count", "volume", "money")]
+
+# --- a test-only number-to-words helper (0..999,999), British style ---------------------------------------
+
+_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+         "seventeen eighteen nineteen").split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def _below_thousand(n: int, joiner: str, hyphen: str) -> str:
+    hundreds, rest = divmod(n, 100)
+    parts = [f"{_ONES[hundreds]} hundred"] if hundreds else []
+    if rest:
+        if hundreds and joiner:
+            parts.append(joiner)
+        tens, ones = divmod(rest, 10)
+        parts.append(_ONES[rest] if rest < 20 else _TENS[tens] + (f"{hyphen}{_ONES[ones]}" if ones else ""))
+    return " ".join(parts)
+
+
+def words(n: int, joiner: str = "and", hyphen: str = "-") -> str:
+    """0..999,999 in English words: 123456 -> "one hundred and twenty-three thousand four hundred and fifty-six"."""
+    if n == 0:
+        return "zero"
+    thousands, rest = divmod(n, 1000)
+    parts = [_below_thousand(thousands, joiner, hyphen) + " thousand"] if thousands else []
+    if rest:
+        if thousands and rest < 100 and joiner:
+            parts.append(joiner)
+        parts.append(_below_thousand(rest, joiner, hyphen))
+    return " ".join(parts)
+
+
+def test_words_helper_itself():
+    assert words(0) == "zero"
+    assert words(40) == "forty"
+    assert words(1001) == "one thousand and one"
+    assert words(123456) == "one hundred and twenty-three thousand four hundred and fifty-six"
+    assert words(999999, "", " ") == "nine hundred ninety nine thousand nine hundred ninety nine"
+
+
+# --- numbers --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("twelve", 12), ("12", 12), ("maybe forty", 40), ("maybe 40", 40), ("two thousand", 2000), ("2000", 2000),
+    ("5k", 5000), ("5K", 5000), ("1.5m", 1_500_000), ("2,400", 2400), ("about 1 200", 1200), ("1.5 million", 1_500_000),
+    ("a few hundred... say 300", 300), ("a few hundred, maybe 250", 250), ("a few hundred", 300), ("a dozen", 12),
+    ("a hundred", 100), ("a thousand and twenty", 1020), ("2.3k", 2300), ("forty-two", 42), ("forty two", 42),
+    ("40ish", 40), ("around 40 or so", 40), ("one", 1), ("zero", 0), ("none", 0), ("nothing", 0),
+    ("two point five million", 2_500_000), ("18 grand", 18000), ("5 thousand", 5000), ("3 hundred", 300),
+    ("between 200 and 300", 250), ("200-300", 250), ("15-20k", 17500), ("not 40, more like 200", 200),
+    ("40 examples from the last 2 years", 40), ("I'm not sure, maybe 40", 40), ("twelve hundred", 1200),
+    ("one hundred and twenty three thousand four hundred and fifty six", 123456), ("1,000,000,000", 10**9),
+])
+def test_read_number(text, expected):
+    assert read_number(text) == expected
+
+
+@pytest.mark.parametrize("text", ["banana", "", "   ", "no", "lots", "hundreds", "?", "dozens of them"])
+def test_read_number_none(text):
+    assert read_number(text) is None
+
+
+def test_read_number_keeps_the_sign_so_the_answer_can_refuse_it():
+    assert read_number("-5") == -5
+    assert read_number("minus five") == -5
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("£18,000", 18000), ("18k", 18000), ("eighteen thousand pounds", 18000), ("£18k + VAT", 18000), ("18000", 18000),
+    ("£18,000.50", 18000.5), ("GBP 18,000", 18000), ("18,000 quid", 18000), ("£1.2m", 1_200_000),
+    ("£18,000 plus £400 a month", 18000), ("about 15k, no wait, 18k", 18000), ("£18k for 40 examples", 18000),
+    ("£15-20k", 17500), ("eighteen grand", 18000), ("£ 18 000", 18000),
+])
+def test_read_money(text, expected):
+    assert read_money(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("about twelve a month", 12), ("12 a month", 12), ("300 a week", 1300), ("three hundred a week", 1300),
+    ("50 a day", 1500), ("24,000 a year", 2000), ("24k per annum", 2000), ("5k", 5000), ("twelve", 12),
+    ("300 tickets per week", 1300), ("about 300 support tickets every week", 1300), ("1,200 pcm", 1200),
+    ("600 a quarter", 200), ("12 reports a month from 3 consultants", 12), ("50 a day, 5 days a week", 1500),
+    ("300 weekly", 1300), ("2,000 monthly", 2000), ("300/week", 1300), ("24000 annually", 2000),
+])
+def test_read_monthly(text, expected):
+    assert read_monthly(text) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("text", ["banana", "", "a lot", "every day"])
+def test_read_monthly_none(text):
+    assert read_monthly(text) is None
+
+
+# --- figure fields through read_answer -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, value, echo", [
+    ("maybe forty", 40, "Got it: about 40 clean examples."),
+    ("about 2,000", 2000, "Got it: about 2,000 clean examples."),
+    ("two thousand", 2000, "Got it: about 2,000 clean examples."),
+    ("1", 1, "Got it: about 1 clean example."),
+    ("none", 0, "Got it: no clean examples yet."),
+    ("2.5k", 2500, "Got it: about 2,500 clean examples."),
+    ("we get 300 a month but only 40 are clean", 40, "Got it: about 40 clean examples."),
+    ("3 staff have about 40 good examples", 40, "Got it: about 40 clean examples."),
+])
+def test_count_answers(text, value, echo):
+    reading = read_answer("clean_examples", text)
+    assert reading == Reading("ok", value, echo)
+    assert isinstance(reading.value, int)
+
+
+@pytest.mark.parametrize("text, value, echo", [
+    ("about twelve a month", 12, "Got it: about 12 a month."),
+    ("300 a week", 1300, "Got it: about 1,300 a month (300 a week)."),
+    ("50 a day", 1500, "Got it: about 1,500 a month (50 a day)."),
+    ("24,000 a year", 2000, "Got it: about 2,000 a month (24,000 a year)."),
+    ("5k", 5000, "Got it: about 5,000 a month."),
+    ("200 every working day", 4333, "Got it: about 4,333 a month (200 a working day)."),
+    ("roughly 100 a week", 433, "Got it: about 433 a month (100 a week)."),
+])
+def test_volume_answers(text, value, echo):
+    reading = read_answer("monthly_volume", text)
+    assert reading == Reading("ok", value, echo)
+    assert isinstance(reading.value, int)
+
+
+@pytest.mark.parametrize("text, value, echo", [
+    ("£18,000", 18000.0, "Got it: a quote of £18,000."),
+    ("18k", 18000.0, "Got it: a quote of £18,000."),
+    ("eighteen thousand pounds", 18000.0, "Got it: a quote of £18,000."),
+    ("£18k + VAT", 18000.0, "Got it: a quote of £18,000."),
+    ("£18,000.50", 18000.5, "Got it: a quote of £18,000.50."),
+    ("£18,000 plus £400 a month", 18000.0, "Got it: a quote of £18,000 (not counting the £400 a month)."),
+])
+def test_money_answers(text, value, echo):
+    reading = read_answer("quote_gbp", text)
+    assert reading == Reading("ok", value, echo)
+    assert isinstance(reading.value, float)
+
+
+@pytest.mark.parametrize("field", FIGURE_FIELDS)
+@pytest.mark.parametrize("text", ["don't know", "I don't know", "skip", "pass", "no idea", "not sure", "dunno"])
+def test_figure_fields_skip(field, text):
+    assert read_answer(field, text) == Reading("skip", None, read_answer(field, "skip").echo)
+    assert read_answer(field, text).value is None
+
+
+def test_money_skip_phrases():
+    for text in ("no quote yet", "they haven't said", "not been quoted"):
+        assert read_answer("quote_gbp", text).status == "skip"
+
+
+@pytest.mark.parametrize("field", FIGURE_FIELDS)
+@pytest.mark.parametrize("text", ["banana", "", "   ", "-5", "minus forty", "lots", "hundreds"])
+def test_figure_fields_unreadable(field, text):
+    reading = read_answer(field, text)
+    assert reading.status == "unreadable" and reading.value is None
+    assert reading.hint and reading.echo == ""
+
+
+def test_unreadable_hints_name_the_kinds_of_answer():
+    assert read_answer("clean_examples", "banana").hint == 'I couldn\'t read a number there. Try "about 40" or "2,000".'
+    assert '"300 a week"' in read_answer("monthly_volume", "banana").hint
+    assert '"£18,000"' in read_answer("quote_gbp", "banana").hint
+    assert "zero or more" in read_answer("clean_examples", "-5").hint
+
+
+def test_money_in_other_currencies_or_as_a_running_cost_is_asked_again():
+    assert "pounds" in read_answer("quote_gbp", "$20,000").hint
+    running = read_answer("quote_gbp", "£400 a month")
+    assert running.status == "unreadable" and "£400 a month" in running.hint
+
+
+def test_a_huge_figure_is_not_taken_silently():
+    assert read_answer("clean_examples", "9" * 30).status == "unreadable"
+
+
+# --- every choice of every choice field ------------------------------------------------------------------
+
+ALL_CHOICES = [(f.name, c.value, c.label, i) for f in CHOICE_FIELDS for i, c in enumerate(f.choices, 1)]
+
+
+@pytest.mark.parametrize("field, value, label, number", ALL_CHOICES)
+def test_choice_by_value_label_and_number(field, value, label, number):
+    for text in (value, value.upper(), value.replace("_", " "), label, label.lower(), label.upper() + ".", str(number),
+                 f"option {number}", f" {number} "):
+        reading = read_answer(field, text)
+        assert reading.status == "ok" and reading.value == value, text
+        assert reading.echo.startswith("Got it: ") and reading.echo.endswith(".")
+
+
+@pytest.mark.parametrize("field", [f.name for f in CHOICE_FIELDS])
+def test_choice_out_of_range_number_and_nonsense_are_unreadable(field):
+    spec = FIELD_BY_NAME[field]
+    for text in (str(len(spec.choices) + 1), "0", "banana", "", "   "):
+        reading = read_answer(field, text)
+        assert reading.status == "unreadable" and reading.value is None, text
+        assert reading.hint
+
+
+def test_choice_hint_lists_the_labels_and_numbers():
+    hint = read_answer("task", "banana").hint
+    for i, choice in enumerate(FIELD_BY_NAME["task"].choices, 1):
+        assert f'{i}. "{choice.label}"' in hint
+
+
+# In the owner's own words: (field, text, expected value). Together these cover every choice value.
+PHRASINGS = [
+    # mechanism
+    ("mechanism", "they said they'd customise the model on our data", "unclear"),
+    ("mechanism", "personalise it to our business", "unclear"),
+    ("mechanism", "they didn't say", "unclear"),
+    ("mechanism", "no idea", "unclear"),
+    ("mechanism", "fine-tune", "fine_tuning"),
+    ("mechanism", "Fine tuning", "fine_tuning"),
+    ("mechanism", "retrain the model", "fine_tuning"),
+    ("mechanism", "LoRA", "fine_tuning"),
+    ("mechanism", "train it on labelled examples", "fine_tuning"),
+    ("mechanism", "search our documents", "rag"),
+    ("mechanism", "a knowledge base", "rag"),
+    ("mechanism", "retrieval", "rag"),
+    ("mechanism", "RAG", "rag"),
+    ("mechanism", "no fine-tuning, just RAG", "rag"),
+    ("mechanism", "write prompts", "prompting"),
+    ("mechanism", "a system prompt", "prompting"),
+    ("mechanism", "a prompt library", "prompting"),
+    ("mechanism", "fine-tune it and connect it to our documents", "mixed"),
+    ("mechanism", "both, retraining plus a prompt library", "mixed"),
+    ("mechanism", "a mix of things", "mixed"),
+    # task
+    ("task", "sorting tickets into categories", "classification"),
+    ("task", "routing emails", "classification"),
+    ("task", "tagging", "classification"),
+    ("task", "triage support requests", "classification"),
+    ("task", "pull invoice fields into JSON", "extraction"),
+    ("task", "extract data", "extraction"),
+    ("task", "data entry from PDFs", "extraction"),
+    ("task", "quotes in our standard format", "fixed_format"),
+    ("task", "standard letters", "fixed_format"),
+    ("task", "filling in our templates", "fixed_format"),
+    ("task", "client reports", "open_writing"),
+    ("task", "advice", "open_writing"),
+    ("task", "in our tone", "open_writing"),
+    ("task", "writing proposals", "open_writing"),
+    ("task", "answer staff questions about our methodology", "knowledge_qa"),
+    ("task", "FAQ", "knowledge_qa"),
+    ("task", "a chatbot for our policies", "knowledge_qa"),
+    # yes / no / unsure, hedged
+    *[(f, text, value) for f in ("task_stable", "fresh_knowledge", "regulated") for text, value in [
+        ("I think so", "yes"), ("yeah probably", "yes"), ("definitely", "yes"), ("yes", "yes"), ("Yep!", "yes"),
+        ("nope", "no"), ("not really", "no"), ("no way", "no"), ("no", "no"), ("definitely not", "no"),
+        ("probably not", "no"), ("I don't think so", "no"),
+        ("no idea", "unsure"), ("not sure", "unsure"), ("dunno", "unsure"), ("maybe", "unsure"), ("I don't know", "unsure"),
+    ]],
+    # task_stable respects its question
+    ("task_stable", "it keeps changing", "no"),
+    ("task_stable", "it's been the same for years", "yes"),
+    ("task_stable", "we're still working out what good looks like", "no"),
+    ("task_stable", "hasn't changed in years", "yes"),
+    ("task_stable", "no change expected", "yes"),
+    ("task_stable", "nothing changes", "yes"),
+    ("task_stable", "I don't think it will change", "yes"),
+    ("task_stable", "it won't stay the same", "no"),
+    ("task_stable", "it's not stable at all", "no"),
+    ("task_stable", "it evolves every month", "no"),
+    # fresh_knowledge respects its question
+    ("fresh_knowledge", "prices change every month", "yes"),
+    ("fresh_knowledge", "our policies get updated", "yes"),
+    ("fresh_knowledge", "it's all fixed", "no"),
+    ("fresh_knowledge", "it never changes", "no"),
+    ("fresh_knowledge", "it's timeless stuff", "no"),
+    # regulated respects its question
+    ("regulated", "it's for hiring decisions", "yes"),
+    ("regulated", "we score loan applicants", "yes"),
+    ("regulated", "insurance claims about customers", "yes"),
+    ("regulated", "just internal tickets", "no"),
+    ("regulated", "not about people at all", "no"),
+    ("regulated", "no individuals involved", "no"),
+    # personal_data
+    ("personal_data", "no personal data", "none"),
+    ("personal_data", "it's all anonymised", "none"),
+    ("personal_data", "no", "none"),
+    ("personal_data", "the documents don't contain any personal info", "none"),
+    ("personal_data", "yes, full CVs, and we have no lawful basis to send them", "not_lawful"),
+    ("personal_data", "yes but we can't share it", "not_lawful"),
+    ("personal_data", "names, and we have no consent", "not_lawful"),
+    ("personal_data", "yes but we have consent", "lawful"),
+    ("personal_data", "yes, covered by a DPA", "lawful"),
+    ("personal_data", "yes and we're allowed to share it", "lawful"),
+    ("personal_data", "not sure", "unsure"),
+    ("personal_data", "no idea", "unsure"),
+    ("personal_data", "not sure if we're allowed", "unsure"),
+    ("personal_data", "we'd need to check with legal", "unsure"),
+    # prompt_rag, with negation respected
+    ("prompt_rag", "we haven't tried that", "not_tried"),
+    ("prompt_rag", "no, never tried", "not_tried"),
+    ("prompt_rag", "not yet", "not_tried"),
+    ("prompt_rag", "no", "not_tried"),
+    ("prompt_rag", "nobody has tried it", "not_tried"),
+    ("prompt_rag", "tried it, it was fine", "acceptable"),
+    ("prompt_rag", "tried it, good enough", "acceptable"),
+    ("prompt_rag", "it worked well", "acceptable"),
+    ("prompt_rag", "not bad actually", "acceptable"),
+    ("prompt_rag", "tried, output was poor", "not_acceptable"),
+    ("prompt_rag", "not good enough", "not_acceptable"),
+    ("prompt_rag", "tried it but it wasn't good enough", "not_acceptable"),
+    ("prompt_rag", "tried it but it didn't work", "not_acceptable"),
+    ("prompt_rag", "it wasn't fine", "not_acceptable"),
+    # vendor questions
+    *[(f, text, value) for f in ("vendor_examples", "vendor_shortfall", "vendor_retraining") for text, value in [
+        ("yes", "yes"), ("they explained it clearly", "yes"), ("no", "no"), ("nope", "no"), ("they dodged it", "no"),
+        ("they didn't know", "no"), ("they said it depends", "no"), ("they said they'd get back to us", "no"),
+        ("haven't asked", "not_asked"), ("didn't ask", "not_asked"), ("don't know", "not_asked"),
+        ("no idea", "not_asked"), ("not yet", "not_asked"), ("I'll ask them tomorrow", "not_asked"),
+    ]],
+    ("vendor_examples", "they said 500 examples", "yes"),
+    ("vendor_examples", "about 1,000 labelled examples", "yes"),
+    ("vendor_shortfall", "they'd generate synthetic examples", "yes"),
+    ("vendor_retraining", "they'd retrain every quarter", "yes"),
+]
+
+
+@pytest.mark.parametrize("field, text, expected", PHRASINGS)
+def test_choice_in_own_words(field, text, expected):
+    reading = read_answer(field, text)
+    assert (reading.status, reading.value) == ("ok", expected)
+
+
+def test_phrasings_cover_every_choice_value():
+    covered = {(field, value) for field, _, value in PHRASINGS}
+    assert covered >= {(f.name, c.value) for f in CHOICE_FIELDS for c in f.choices}
+
+
+@pytest.mark.parametrize("field, text, needle", [
+    ("personal_data", "yes", "lawfully"),
+    ("personal_data", "names and emails", "lawfully"),
+    ("prompt_rag", "yes", "good enough"),
+    ("prompt_rag", "we tried it", "good enough"),
+    ("mechanism", "yes", "Fine-tune"),
+])
+def test_ambiguous_choice_answers_are_asked_again(field, text, needle):
+    reading = read_answer(field, text)
+    assert reading.status == "unreadable" and needle in reading.hint
+
+
+@pytest.mark.parametrize("field", [f.name for f in CHOICE_FIELDS])
+def test_skip_command_on_any_choice(field):
+    assert read_answer(field, "skip").status == "skip"
+
+
+def test_dont_know_on_choice_fields_without_unsure_is_a_skip_not_a_guess():
+    assert read_answer("task", "no idea").status == "skip"
+    assert read_answer("prompt_rag", "don't know").status == "skip"
+
+
+def test_choice_echo_is_plain_english():
+    assert read_answer("mechanism", "fine-tune").echo == "Got it: fine-tuning the model."
+    assert read_answer("task_stable", "it keeps changing").echo == "Got it: the task is still changing."
+
+
+def test_pitch_field_takes_any_text():
+    assert read_answer("pitch", "  We'll fine-tune it for £18k. ") == Reading("ok", "We'll fine-tune it for £18k.", "Got it: the vendor's pitch.")
+    assert read_answer("pitch", "").status == "unreadable"
+    assert read_answer("pitch", "   ").status == "unreadable"
+
+
+def test_unknown_field_does_not_raise():
+    assert read_answer("no_such_field", "40").status == "unreadable"
+
+
+def test_reading_is_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Reading("ok").value = 1  # type: ignore[misc]
+
+
+# --- intents, questions, corrections ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("restart", "restart"), ("start over", "restart"), ("Let's start again please", "restart"), ("reset", "restart"),
+    ("back", "back"), ("go back", "back"), ("previous question", "back"), ("undo", "back"),
+    ("why?", "why"), ("Why do you ask?", "why"), ("why does that matter", "why"), ("why is that relevant?", "why"),
+    ("skip", "skip"), ("pass", "skip"), ("next question", "skip"), ("skip this one", "skip"), ("move on", "skip"),
+    ("help", "help"), ("?", "help"), ("what can I say?", "help"), ("I'm confused", "help"),
+    ("maybe forty", None), ("yes", None), ("why did they quote so much?", None), ("no", None), ("", None),
+    ("sorting tickets", None), ("go back to the vendor and ask", None),
+])
+def test_read_intent(text, intent):
+    assert read_intent(text) == intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("what's LoRA?", True), ("explain RAG", True), ("what does overfitting mean", True), ("how much does hosting cost?", True),
+    ("what is fine-tuning", True), ("how many examples do I need?", True), ("is it worth it?", True),
+    ("tell me about tokens", True), ("I don't understand what LoRA is", True), ("LoRA?", True), ("rag meaning", True),
+    ("why would they fine-tune rather than use RAG?", True),
+    ("maybe forty", False), ("yes", False), ("sorting tickets", False), ("should be fine", False), ("about 40?", False),
+    ("they said 500 examples", False), ("why?", False), ("help", False), ("", False), ("RAG", False),
+])
+def test_looks_like_question(text, expected):
+    assert looks_like_question(text) is expected
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("actually we have 200 examples", "clean_examples", 200),
+    ("sorry, it's 3000 tickets a month", "monthly_volume", 3000),
+    ("correction: 300 a week", "monthly_volume", 1300),
+    ("the quote was £25k", "quote_gbp", 25000.0),
+    ("I meant eighteen thousand pounds", "quote_gbp", 18000.0),
+    ("actually the task will change", "task_stable", "no"),
+    ("actually we have 200 examples, not 40", "clean_examples", 200),
+    ("actually it's RAG", "mechanism", "rag"),
+    ("actually it's extraction", "task", "extraction"),
+    ("sorry, I meant no personal data", "personal_data", "none"),
+    ("actually they said 500 examples", "vendor_examples", "yes"),
+    ("actually they dodged the retraining question", "vendor_retraining", "no"),
+    ("sorry I meant we haven't tried prompts and RAG", "prompt_rag", "not_tried"),
+    ("it's really for hiring decisions", "regulated", "yes"),
+])
+def test_read_correction(text, field, value):
+    found = read_correction(text)
+    assert found is not None
+    assert found[0] == field and found[1].status == "ok" and found[1].value == value
+
+
+@pytest.mark.parametrize("text", [
+    "actually, 200", "maybe forty", "sorting tickets", "yes", "fine-tune", "hello", "actually what's LoRA?", "", "go back",
+    "sorry", "actually the quote was banana",
+])
+def test_not_a_correction(text):
+    assert read_correction(text) is None
+
+
+# --- properties ------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=10**9))
+def test_any_integer_with_thousands_separators_reads_back(n):
+    assert read_number(f"{n:,}") == n
+    assert read_number(f"about {n:,}") == n
+    assert read_money(f"£{n:,}") == n
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=999_999), st.sampled_from([("and", "-"), ("", " "), ("and", " ")]))
+def test_any_integer_in_words_reads_back(n, style):
+    text = words(n, *style)
+    assert read_number(text) == n, text
+    assert read_number(f"maybe {text}") == n, text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=0, max_value=10**6))
+def test_k_suffix_reads_back(thousands):
+    assert read_number(f"{thousands}k") == thousands * 1000
+    assert read_money(f"£{thousands}k") == thousands * 1000
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=0, max_value=10**7))
+def test_weekly_volume_property(n):
+    reading = read_answer("monthly_volume", f"{n:,} a week")
+    assert reading.status == "ok" and reading.value == round(n * 52 / 12 + 1e-9)
+    assert f"({n:,} a week)" in reading.echo or n * 52 % 12 == 0 and reading.echo.endswith(".")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=0, max_value=10**9))
+def test_count_echo_uses_thousands_separators(n):
+    reading = read_answer("clean_examples", f"{n}")
+    assert reading.value == n
+    assert (f"{n:,}" in reading.echo) or n == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from([f.name for f in FIELDS]), st.text(max_size=200))
+def test_read_answer_never_raises(field, text):
+    reading = read_answer(field, text)
+    assert reading.status in ("ok", "skip", "unreadable")
+    if reading.status == "ok":
+        spec = FIELD_BY_NAME[field]
+        if spec.kind == "choice":
+            assert reading.value in spec.choice_values()
+        elif spec.kind in ("count", "volume"):
+            assert isinstance(reading.value, int) and reading.value >= 0
+        elif spec.kind == "money":
+            assert isinstance(reading.value, float) and reading.value >= 0
+    else:
+        assert reading.value is None
+    if reading.status == "unreadable":
+        assert reading.hint
+
+
+_WORDY = st.lists(st.sampled_from(["about", "maybe", "£", "k", "a", "week", "month", "not", "-", ",", "1", "200", "3,000",
+                                   "twelve", "hundred", "thousand", "and", "between", "to", "or", "yes", "no", "sure",
+                                   "actually", "examples", "quote", "task", "change", "≈", "1.5", "m", "?", "why", " "]),
+                  max_size=12).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(max_size=300), _WORDY))
+def test_readers_never_raise(text):
+    for number in (read_number(text), read_money(text), read_monthly(text)):
+        assert number is None or isinstance(number, float)
+    assert read_intent(text) in (None, "restart", "back", "why", "skip", "help")
+    assert isinstance(looks_like_question(text), bool)
+    found = read_correction(text)
+    assert found is None or (found[0] in FIELD_BY_NAME and found[1].status == "ok")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from([f.name for f in FIELDS]), _WORDY)
+def test_read_answer_never_raises_on_wordy_input(field, text):
+    assert read_answer(field, text).status in ("ok", "skip", "unreadable")

@@ -1,0 +1,200 @@
+"""Fixtures for the web tests: a Chainlit context for handler tests, a running app and a headless Chromium.
+
+Import what a test module needs: `from web_fixtures import app_server, browser, chainlit_context`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any, Iterator
+from unittest.mock import AsyncMock, Mock
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+# --- handler tests: a Chainlit context as Chainlit's own backend/tests/conftest.py builds it -------------------
+@contextlib.asynccontextmanager
+async def chainlit_context(client_type: str = "webapp", has_first_interaction: bool = True, user: Any = None):
+    """A ChainlitContext over a Mock(spec=WebsocketSession); `ctx.session.emit` records what was sent."""
+    from chainlit.context import ChainlitContext, context_var, local_steps
+    from chainlit.session import WebsocketSession
+
+    session = Mock(spec=WebsocketSession)
+    session.id = "test-session-" + os.urandom(4).hex()
+    session.thread_id = "00000000-0000-4000-8000-" + os.urandom(6).hex()
+    session.user = user
+    session.user_env = {}
+    session.chat_settings = {}
+    session.chat_profile = None
+    session.client_type = client_type
+    session.has_first_interaction = has_first_interaction
+    session.files = {}
+    session.files_spec = {}
+    session.emit = AsyncMock()
+    session.emit_call = AsyncMock(return_value=None)
+    session.persist_file = AsyncMock(side_effect=lambda **kw: {"id": os.urandom(8).hex()})
+    ctx = ChainlitContext(session)
+    token = context_var.set(ctx)
+    steps_token = local_steps.set(None)
+    try:
+        yield ctx
+    finally:
+        local_steps.reset(steps_token)
+        context_var.reset(token)
+        from chainlit.user_session import user_sessions
+
+        user_sessions.pop(session.id, None)
+
+
+def emitted(ctx, event: str | None = None) -> list[tuple[str, Any]]:
+    """(event, data) pairs the handlers sent to the browser, optionally only one kind."""
+    out = []
+    for call in ctx.session.emit.call_args_list:
+        name, data = call.args[0], call.args[1] if len(call.args) > 1 else None
+        if event is None or name == event:
+            out.append((name, data))
+    return out
+
+
+def messages(ctx) -> list[dict[str, Any]]:
+    """Every message step sent (new_message), in order."""
+    return [data for _, data in emitted(ctx, "new_message")]
+
+
+def texts(ctx) -> list[str]:
+    return [m["output"] for m in messages(ctx)]
+
+
+async def drain_tasks() -> None:
+    """Wait for background tasks the handlers started (actions run long work as tasks)."""
+    current = asyncio.current_task()
+    for _ in range(50):
+        pending = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
+        if not pending:
+            return
+        await asyncio.wait(pending, timeout=10)
+
+
+# --- browser tests ----------------------------------------------------------------------------------------
+def chromium_path() -> str | None:
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    return None
+
+
+def require_chromium() -> str:
+    path = chromium_path()
+    if path:
+        return path
+    if os.environ.get("CI"):
+        pytest.fail("Chromium is missing in CI: .ci/run should have installed Debian's chromium package")
+    pytest.skip("no Chromium here (apt-get install -y chromium); browser tests run in CI")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_http(url: str, proc: subprocess.Popen, log_path: Path, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the app exited with {proc.returncode}:\n{log_path.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"the app did not answer within {timeout:.0f}s:\n{log_path.read_text(errors='replace')[-3000:]}")
+
+
+@contextlib.contextmanager
+def running_app(data_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """`chainlit run app.py --headless` on a free port with its own data directory; yields the base URL."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    onnx = ROOT / ".pitchcheck" / "onnx"  # reuse `make index`'s export so dense loading needs no torch
+    if onnx.is_dir() and any(onnx.iterdir()):
+        shutil.copytree(onnx, data_dir / "onnx", dirs_exist_ok=True)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PITCHCHECK_", "CHAINLIT_")) and k not in ("OPENAI_API_KEY", "DATABASE_URL")}
+    env.update({"PITCHCHECK_DATA_DIR": str(data_dir), "PITCHCHECK_LLM": "off", "PYTHONUNBUFFERED": "1",
+                "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"})
+    env.update(extra_env or {})
+    log_path = data_dir / "server.log"
+    log = log_path.open("wb")
+    proc = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "chainlit"), "run", "app.py", "--headless", "--host", "127.0.0.1",
+         "--port", str(port)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        _wait_for_http(f"http://127.0.0.1:{port}/health", proc, log_path)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)  # the group we started, by its id
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=5)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory) -> Iterator[str]:
+    require_chromium()
+    with running_app(tmp_path_factory.mktemp("web-app")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True,
+                                  locale="en-GB")
+    # Nothing may be fetched from the internet: fail any request that leaves this machine.
+    context.route(lambda url: not url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:")),
+                  lambda route: route.abort())
+    pg = context.new_page()
+    pg.set_default_timeout(30000)
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+def python() -> str:
+    return sys.executable
