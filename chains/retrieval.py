@@ -53,6 +53,8 @@ class LexicalIndex:
     def __init__(self, concepts: dict[str, Concept]):
         import bm25s
 
+        # bm25s sets its own logger to DEBUG on import; keep it to our log level.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         self.ids = list(concepts)
         corpus = []
         for concept in concepts.values():

@@ -347,13 +347,34 @@ def test_the_rate_limit_answers_politely(app):
     drive(work)
 
 
-def test_one_message_in_flight(app):
+def test_one_message_in_flight(app, monkeypatch):
+    from web import chat
+
+    monkeypatch.setattr(chat, "IN_FLIGHT_WAIT", 0.1)
+
     async def work(ctx):
         await app.on_chat_start()
         conversation().inflight.busy = True
         await say(app, PITCH)
         assert "still working on your last message" in texts(ctx)[-1]
         assert conversation().session.facts["pitch"] is None
+
+    drive(work)
+
+
+def test_a_message_waits_briefly_for_the_one_before_it(app):
+    async def work(ctx):
+        await app.on_chat_start()
+        convo = conversation()
+        convo.inflight.busy = True
+
+        async def finish_soon():
+            await asyncio.sleep(0.2)
+            convo.inflight.leave()
+
+        asyncio.create_task(finish_soon())
+        await say(app, PITCH)
+        assert convo.session.facts["pitch"] == PITCH
 
     drive(work)
 
@@ -598,3 +619,82 @@ def test_in_flight_guard():
     assert guard.try_enter() and not guard.try_enter()
     guard.leave()
     assert guard.try_enter()
+
+
+# --- the data audit --------------------------------------------------------------------------------------
+def _upload(monkeypatch, path: Path | None):
+    import chainlit as cl
+    from chainlit.types import AskFileResponse
+
+    async def send(self):
+        send.asked = self
+        if path is None:
+            return None
+        return [AskFileResponse(id="f1", name=path.name, path=str(path), size=path.stat().st_size, type="text/csv")]
+
+    monkeypatch.setattr(cl.AskFileMessage, "send", send)
+    return send
+
+
+def test_the_audit_asks_for_a_file_shows_findings_and_charts_and_sets_the_count(app, monkeypatch, tmp_path):
+    import chainlit as cl
+
+    csv = tmp_path / "tickets.csv"
+    rows = ["input,output"] + [f"Ticket {i}: my invoice {i} is wrong,billing" for i in range(30)] \
+        + [f"Ticket {i}: the app crashes on screen {i},bug" for i in range(30, 50)] + ["Ticket 1: my invoice 1 is wrong,billing", ","]
+    csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    asked = _upload(monkeypatch, csv)
+
+    async def work(ctx):
+        await app.on_chat_start()
+        for _ in range(10):
+            if conversation().session.awaiting == "clean_examples":
+                break
+            await say(app, ANSWERS[conversation().session.awaiting])
+        await app.on_audit(cl.Action(name="audit", payload={}))
+        await drain_tasks()
+        assert conversation().session.facts["clean_examples"] == 50
+        assert conversation().session.awaiting != "clean_examples"
+
+    ctx = drive(work)
+    spec = asked.asked
+    assert spec.max_size_mb == app.settings.max_upload_mb and ".jsonl" in str(spec.accept) and ".xlsx" in str(spec.accept)
+    report = next(m["output"] for _, m in emitted(ctx, "update_message") if "Data audit of tickets.csv" in m["output"])
+    assert "| **Clean examples** | **50** |" in report and "Duplicates | 1" in report
+    charts = [e["name"] for e in elements(ctx) if e["type"] == "plotly"]
+    assert charts == ["Label balance", "Example lengths"]
+    assert any("The audit found 50 clean examples" in t for t in texts(ctx))
+
+
+def test_an_unreadable_upload_gets_a_one_line_reason(app, monkeypatch, tmp_path):
+    import chainlit as cl
+
+    bad = tmp_path / "notes.csv"
+    bad.write_text("just,some\nrandom,columns\n", encoding="utf-8")
+    _upload(monkeypatch, bad)
+
+    async def work(ctx):
+        await app.on_chat_start()
+        await app.on_audit(cl.Action(name="audit", payload={}))
+        await drain_tasks()
+
+    ctx = drive(work)
+    updated = [m["output"] for _, m in emitted(ctx, "update_message")]
+    assert any(u.startswith("I couldn't audit that file:") for u in updated)
+    assert not any("Traceback" in u for u in updated)
+    assert "Paste what the vendor said" in texts(ctx)[-1]  # and we carry on where we were
+
+
+def test_no_upload_leaves_the_answers_alone(app, monkeypatch):
+    import chainlit as cl
+
+    _upload(monkeypatch, None)
+
+    async def work(ctx):
+        await app.on_chat_start()
+        await app.on_audit(cl.Action(name="audit", payload={}))
+        await drain_tasks()
+        assert conversation().session.facts["clean_examples"] is None
+
+    ctx = drive(work)
+    assert any("No file came through" in t for t in texts(ctx))

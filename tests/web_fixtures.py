@@ -22,6 +22,8 @@ from unittest.mock import AsyncMock, Mock
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # app.py and web/ live at the top of the repo, not in an installed package
+    sys.path.insert(0, str(ROOT))
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 

@@ -1,0 +1,192 @@
+"""Pitchcheck's web app: Chainlit handlers only. The interview, verdict and glossary live in chains/;
+Chainlit glue (rendering, persistence, login, limits) lives in web/.
+
+Run with `.venv/bin/chainlit run app.py --headless` (or `make run`).
+"""
+
+from __future__ import annotations
+
+import os
+
+# Nothing is fetched at run time: no model hub, no vector-store telemetry.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+import asyncio  # noqa: E402
+import logging  # noqa: E402
+from typing import Any, Awaitable, Callable  # noqa: E402
+
+import chainlit as cl  # noqa: E402
+
+from chains.settings import get_settings  # noqa: E402
+from web import auth, hosting, knowledge, persistence, render, routes  # noqa: E402
+from web.chat import SORRY, STATE_KEY, Conversation  # noqa: E402
+
+log = logging.getLogger("pitchcheck.app")
+
+# --- start-up: fail clearly, before the server listens --------------------------------------------------------
+settings = get_settings()
+try:
+    USERS = auth.parse_users(settings.users)
+    auth.ensure_auth_secret(settings, USERS)
+    HISTORY_URL = settings.sqlalchemy_url
+    persistence.ensure_schema(HISTORY_URL)
+except (auth.AuthConfigError, persistence.SchemaError) as exc:
+    raise SystemExit(f"Pitchcheck cannot start: {exc}") from None
+hosting.apply_allowed_origins(settings.allowed_origins)
+hosting.serve_page_offline()
+routes.register(login_required=bool(USERS))
+
+
+@cl.data_layer
+def data_layer():
+    return persistence.make_data_layer(HISTORY_URL, settings.data_dir / "elements")
+
+
+if USERS:
+    @cl.password_auth_callback
+    async def consultant_login(username: str, password: str):
+        if await asyncio.to_thread(auth.check_password, USERS, username, password):
+            return cl.User(identifier=username, display_name=username, metadata={"role": "consultant"})
+        return None
+else:
+    @cl.header_auth_callback
+    async def guest_login(headers):
+        # Anonymous owners get a private guest identity so their history survives a reload (see web/auth.py).
+        return cl.User(identifier=auth.guest_identifier(), display_name="Guest", metadata={"guest": True})
+
+
+@cl.on_app_startup
+async def warm_up():
+    knowledge.start_dense_loading(settings)  # background thread; lexical answers until it is ready
+
+
+@cl.set_starters
+async def starters(user=None, language=None):
+    return [cl.Starter(label=label, message=message) for _, label, message, _ in render.SHORTCUTS]
+
+
+# --- helpers ---------------------------------------------------------------------------------------------------
+def _is_copilot() -> bool:
+    return getattr(cl.context.session, "client_type", "webapp") == "copilot"
+
+
+def _conversation() -> Conversation:
+    convo = Conversation.current()
+    if convo is None:  # e.g. a server restart under an open page: pick up the saved state if there is one
+        convo = Conversation(settings, compact=_is_copilot(), state=cl.user_session.get(STATE_KEY)).attach()
+    return convo
+
+
+async def _friendly(what: str) -> None:
+    log.exception("%s failed", what)
+    try:
+        await cl.Message(content=SORRY).send()
+    except Exception:
+        log.exception("could not even apologise")
+
+
+async def guarded(what: str, work: Callable[[Conversation], Awaitable[Any]]) -> None:
+    """Rate limit, one message in flight, and a friendly line instead of any error."""
+    try:
+        convo = _conversation()
+        if not await convo.admit():
+            return
+    except Exception:
+        await _friendly(what)
+        return
+    try:
+        await work(convo)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        await _friendly(what)
+    finally:
+        convo.inflight.leave()
+
+
+def in_background(what: str, work: Callable[[Conversation], Awaitable[Any]]) -> None:
+    """Long actions (an upload, the scripted example) run as a task so the button's request returns at once."""
+    asyncio.create_task(guarded(what, work))
+
+
+# --- the chat ---------------------------------------------------------------------------------------------
+@cl.on_chat_start
+async def on_chat_start():
+    try:
+        knowledge.start_dense_loading(settings)
+        convo = Conversation(settings, compact=_is_copilot()).attach()
+        await convo.start()
+    except Exception:
+        await _friendly("chat start")
+
+
+@cl.on_chat_resume
+async def on_chat_resume(thread: dict):
+    try:
+        knowledge.start_dense_loading(settings)
+        metadata = thread.get("metadata") or {}
+        state = (metadata.get(STATE_KEY) if isinstance(metadata, dict) else None) or cl.user_session.get(STATE_KEY)
+        convo = Conversation(settings, compact=_is_copilot(), state=state).attach()
+    except Exception:
+        await _friendly("chat resume")
+        return
+
+    async def welcome_back() -> None:
+        # Chainlit replaces the screen with the saved thread right after this handler returns; speak after it.
+        await asyncio.sleep(0.8)
+        try:
+            await cl.Message(content="Welcome back: your answers are just as you left them.").send()
+            await convo.reask()
+        except Exception:
+            log.exception("welcome back failed")
+
+    asyncio.create_task(welcome_back())
+
+
+@cl.on_message
+async def on_message(message: cl.Message):
+    await guarded("message", lambda convo: convo.handle_text(message.content or ""))
+
+
+@cl.action_callback(render.ANSWER_ACTION)
+async def on_answer(action: cl.Action):
+    await guarded("answer", lambda convo: convo.choose(action.payload or {}))
+
+
+@cl.action_callback(render.AUDIT_ACTION)
+async def on_audit(action: cl.Action):
+    in_background("audit", lambda convo: convo.audit())
+
+
+@cl.action_callback(render.EXAMPLE_ACTION)
+async def on_example(action: cl.Action):
+    in_background("example", lambda convo: convo.example())
+
+
+@cl.action_callback(render.CONFIRM_EXAMPLE_ACTION)
+async def on_example_confirm(action: cl.Action):
+    async def work(convo: Conversation) -> None:
+        await convo.close_confirm()
+        if (action.payload or {}).get("run"):
+            await convo.example(confirmed=True)
+        else:
+            await cl.Message(content="Fine, your answers stay as they are.").send()
+            await convo.reask()
+
+    in_background("example", work)
+
+
+@cl.action_callback(render.EXPLAIN_ACTION)
+async def on_explain_lora(action: cl.Action):
+    async def work(convo: Conversation) -> None:
+        await convo.echo(render.EXPLAIN_LORA_QUESTION)
+        await convo.handle_text(render.EXPLAIN_LORA_QUESTION)
+
+    await guarded("explain", work)
+
+
+@cl.action_callback(render.PITCH_ACTION)
+async def on_check_pitch(action: cl.Action):
+    await guarded("pitch", lambda convo: convo.prompt_pitch())

@@ -1,0 +1,397 @@
+"""One browser chat: the engine's Session, what is on screen, and the per-session limits.
+
+app.py's handlers only find the Conversation in the user session and call one method; every method
+here turns the engine's Turn objects into Chainlit messages and keeps the Session's state saved.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import chainlit as cl
+from chainlit.context import context
+from chainlit.data import get_data_layer
+
+from chains.settings import Settings
+
+from . import knowledge, render
+from .limits import InFlight, RateLimiter
+
+log = logging.getLogger(__name__)
+
+STATE_KEY = "pitchcheck"  # the Session's to_dict() in the user session and in the thread's metadata
+CONVERSATION_KEY = "pitchcheck_conversation"
+
+SORRY = ("Sorry, something went wrong on my side. Your answers so far are safe; please try again, "
+         "or say it another way.")
+BUSY = "I'm still working on your last message. One moment, then send that again."
+WAITING_FOR_FILE = ("I'm waiting for your examples file: upload it above. If you'd rather not, I'll carry on "
+                    "without it in a few minutes.")
+MOVED_ON = "That question has moved on, so I've left that button alone. Here's where we are:"
+
+# The guide's consulting firm: an £18,000 quote, twelve reports a month, about forty good examples.
+EXAMPLE_PITCH = ("The vendor quoted £18,000 to fine-tune the model on our data, so that it understands our "
+                 "methodology, picks up our tone and learns the way we write client reports.")
+EXAMPLE_ANSWERS: dict[str, str] = {
+    "pitch": EXAMPLE_PITCH,
+    "mechanism": "fine_tuning",
+    "quote_gbp": "£18,000",
+    "task": "open_writing",
+    "monthly_volume": "about twelve a month",
+    "clean_examples": "maybe forty",
+    "task_stable": "yes",
+    "personal_data": "unsure",
+    "prompt_rag": "not_tried",
+    "fresh_knowledge": "no",
+    "regulated": "no",
+    "vendor_examples": "not_asked",
+    "vendor_shortfall": "not_asked",
+    "vendor_retraining": "not_asked",
+}
+EXAMPLE_PAUSE = 0.6  # seconds between scripted answers, so the owner can watch them go in
+AUDIT_ACCEPT = {
+    "text/csv": [".csv"],
+    "text/plain": [".csv", ".jsonl"],
+    "application/json": [".jsonl"],
+    "application/jsonl": [".jsonl"],
+    "application/x-ndjson": [".jsonl"],
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": [".xlsx"],
+    "application/vnd.ms-excel": [".csv"],
+    "application/octet-stream": [".csv", ".jsonl", ".xlsx"],
+}
+AUDIT_TIMEOUT = 300
+IN_FLIGHT_WAIT = 5.0  # seconds a message waits for the one before it before being turned away
+
+
+class Conversation:
+    def __init__(self, settings: Settings, compact: bool = False, state: dict[str, Any] | None = None):
+        from chains.session import Session
+
+        self.settings = settings
+        self.compact = compact
+        self.copilot = compact  # the widget is the one place the short welcome is used
+        explain = knowledge.offline_explain(settings)
+        titles = knowledge.titles(settings)
+        if state:
+            self.session = Session.from_dict(state, settings, explain=explain, compact=compact, titles=titles)
+        else:
+            self.session = Session(settings, explain=explain, compact=compact, titles=titles)
+        self.limiter = RateLimiter(settings.rate_limit_per_minute, 60.0)
+        self.inflight = InFlight()
+        self.open_question: cl.Message | None = None  # the message whose buttons answer the current question
+        self.confirm: cl.Message | None = None  # "replace my answers with the example?"
+        self.waiting_for_upload = False
+        self._save_lock = asyncio.Lock()
+        self._save_task: asyncio.Task | None = None
+
+    # --- the user session ------------------------------------------------------------------------------
+    @classmethod
+    def current(cls) -> "Conversation | None":
+        return cl.user_session.get(CONVERSATION_KEY)
+
+    def attach(self) -> "Conversation":
+        cl.user_session.set(CONVERSATION_KEY, self)
+        cl.user_session.set(STATE_KEY, self.session.to_dict())
+        return self
+
+    async def save(self) -> None:
+        """Keep the Session's state in the user session and, once the thread exists, in its metadata.
+
+        The database write runs as a task so the next answer is never held up by it; each write stores the
+        latest state, so writes finishing out of order cannot bring back an older one.
+        """
+        cl.user_session.set(STATE_KEY, self.session.to_dict())
+        layer = get_data_layer()
+        if layer and context.session.has_first_interaction:
+            thread_id = context.session.thread_id
+
+            async def write() -> None:
+                try:
+                    async with self._save_lock:
+                        await layer.update_thread(thread_id=thread_id, metadata={STATE_KEY: self.session.to_dict()})
+                except Exception:
+                    log.exception("could not save the session state to the thread")
+
+            self._save_task = asyncio.create_task(write())
+
+    # --- limits ----------------------------------------------------------------------------------------------
+    async def admit(self) -> bool:
+        """Rate limit and one-in-flight, with a friendly reply when refused."""
+        if not self.limiter.allow():
+            wait = self.limiter.retry_after()
+            await cl.Message(content=(
+                f"You're sending messages faster than I can take them (the limit is "
+                f"{self.settings.rate_limit_per_minute} a minute). Please wait about {max(1, round(wait))} "
+                "seconds and send it again.")).send()
+            return False
+        # A click that lands while the last answer is still being shown waits its turn briefly.
+        for _ in range(int(IN_FLIGHT_WAIT / 0.05)):
+            if self.inflight.try_enter():
+                return True
+            await asyncio.sleep(0.05)
+        if not self.inflight.try_enter():
+            await cl.Message(content=WAITING_FOR_FILE if self.waiting_for_upload else BUSY).send()
+            return False
+        return True
+
+    # --- turns ---------------------------------------------------------------------------------------------
+    async def start(self) -> None:
+        await self.render(self.session.start(), welcome=True)
+
+    async def close_question(self) -> None:
+        if self.open_question is not None:
+            try:
+                await self.open_question.remove_actions()
+            except Exception:
+                log.debug("could not remove old buttons", exc_info=True)
+            self.open_question = None
+
+    async def close_confirm(self) -> None:
+        if self.confirm is not None:
+            try:
+                await self.confirm.remove_actions()
+            except Exception:
+                log.debug("could not remove the confirm buttons", exc_info=True)
+            self.confirm = None
+
+    async def handle_text(self, text: str) -> None:
+        if len(text or "") > self.settings.max_message_chars:
+            await cl.Message(content=(
+                f"That message is longer than I can take ({len(text):,} characters; the limit is "
+                f"{self.settings.max_message_chars:,}). Please send a shorter version, or the part that matters "
+                "most.")).send()
+            return
+        starter = render.STARTER_MESSAGES.get((text or "").strip())
+        if starter == render.PITCH_ACTION:
+            await self.prompt_pitch()
+            return
+        if starter == render.EXAMPLE_ACTION:
+            await self.example()
+            return
+        if starter == render.AUDIT_ACTION:
+            await self.audit()
+            return
+        await self.close_question()
+        turn = await asyncio.to_thread(self.session.handle, text)
+        await self.render(turn)
+
+    async def choose(self, payload: dict[str, Any]) -> None:
+        """A choice button: the label shows as the owner's message, the value goes to the Session."""
+        field, value = payload.get("field"), payload.get("value")
+        if not field or value is None or field != self.session.awaiting:
+            await self.close_question()
+            await cl.Message(content=MOVED_ON).send()
+            await self.reask()
+            return
+        await self.close_question()
+        await self.echo(str(payload.get("label") or value))
+        turn = await asyncio.to_thread(self.session.handle, str(value))
+        await self.render(turn)
+
+    async def echo(self, text: str, author: str = "You") -> None:
+        await cl.Message(content=text, type="user_message", author=author).send()
+
+    async def reask(self) -> None:
+        if self.session.awaiting is None:
+            return
+        from chains.session import awaiting_object
+
+        awaiting = awaiting_object(self.session.awaiting)
+        actions = render.choice_actions(awaiting)
+        msg = cl.Message(content=render.question_text(awaiting["question"], awaiting), actions=actions)
+        await msg.send()
+        self.open_question = msg if actions else None
+
+    async def prompt_pitch(self) -> None:
+        if self.session.awaiting == "pitch":
+            await cl.Message(content=(
+                "Paste what the vendor said or sent you, or describe the offer in your own words: who will do "
+                "what to the model, for how much.")).send()
+        else:
+            await cl.Message(content=(
+                "We're part-way through a check. Carry on below, or say \"restart\" to check a different pitch.")).send()
+            await self.close_question()
+            await self.reask()
+
+    # --- rendering ---------------------------------------------------------------------------------------
+    async def render(self, turn, welcome: bool = False) -> None:
+        question_index = None
+        if turn.awaiting:
+            for i, reply in enumerate(turn.replies):
+                if reply.kind == "question":
+                    question_index = i
+        for i, reply in enumerate(turn.replies):
+            if reply.kind == "verdict" and turn.verdict:
+                await self.send_verdict(turn.verdict, reply)
+            elif reply.kind == "explanation":
+                await self.send_explanation(reply)
+            elif i == question_index:
+                actions = render.choice_actions(turn.awaiting)
+                msg = cl.Message(content=render.question_text(reply.text, turn.awaiting), actions=actions)
+                await msg.send()
+                self.open_question = msg if actions else None
+            elif reply.kind == "welcome" and welcome:
+                await cl.Message(content=reply.text, actions=render.shortcut_actions()).send()
+            else:
+                await cl.Message(content=reply.text).send()
+        await self.save()
+
+    def sources(self, sources: list[dict[str, Any]]):
+        return render.source_elements(
+            sources, lambda cid: knowledge.concept_markdown(self.settings, cid),
+            lambda cid: knowledge.concept_citation(self.settings, cid), inline=self.copilot)
+
+    async def send_explanation(self, reply) -> None:
+        elements, titles = self.sources(reply.sources)
+        explainer = knowledge.explainer(self.settings)
+        if not (self.settings.llm_enabled and reply.question and explainer is not None):
+            await cl.Message(content=reply.text + render.sources_line(titles), elements=elements).send()
+            return
+        msg = cl.Message(content="")
+        answer = None
+        try:
+            async for kind, value in explainer.astream(reply.question):
+                if kind == "token":
+                    await msg.stream_token(value)
+                elif kind == "answer":
+                    answer = value
+        except Exception:
+            log.exception("streaming the explanation failed; showing the glossary answer")
+        if answer is not None and answer.sources:
+            sources = [{"id": s.id, "title": s.title} for s in answer.sources]
+            elements, titles = self.sources(sources)
+        text = answer.text if answer is not None else reply.text  # a failed stream is replaced, not left half-done
+        msg.content = text + render.sources_line(titles)
+        msg.elements = elements
+        await msg.send()
+
+    async def send_verdict(self, verdict: dict[str, Any], reply) -> None:
+        from chains.report import to_markdown, to_pdf
+
+        glossary = knowledge.glossary_summaries(self.settings)
+        elements: list[Any] = [cl.CustomElement(name=render.VERDICT_CARD, props=render.card_props(verdict),
+                                                display="inline")]
+        figure = render.economics_figure(verdict)
+        if figure is not None:
+            elements.append(cl.Plotly(name="The economics", figure=figure, display="inline", size="medium"))
+        try:
+            pdf = await asyncio.to_thread(to_pdf, verdict, glossary)
+            elements.append(cl.File(name=render.REPORT_PDF, content=pdf, mime="application/pdf", display="inline"))
+        except Exception:
+            log.exception("the PDF report failed")
+        try:
+            md = to_markdown(verdict, glossary)
+            elements.append(cl.File(name=render.REPORT_MD, content=md.encode("utf-8"), mime="text/markdown",
+                                    display="inline"))
+        except Exception:
+            log.exception("the Markdown report failed")
+        # The concepts behind the verdict are named, not attached: side panels open by themselves in Chainlit
+        # 2.12, and a verdict cites several; "what is ...?" opens any of them.
+        titles = [s.get("title") or s.get("id") for s in reply.sources]
+        text = (render.verdict_summary(verdict) + "\n\nDownload the report as PDF or Markdown below."
+                + (("\n\n**Terms used:** " + ", ".join(titles) + ". Ask \"what is ...?\" about any of them.")
+                   if titles else ""))
+        await cl.Message(content=text, elements=elements).send()
+
+    # --- the worked example ---------------------------------------------------------------------------------
+    async def example(self, confirmed: bool = False) -> None:
+        if self.session.asked and not confirmed:
+            await self.close_confirm()
+            self.confirm = cl.Message(content=(
+                "The example starts a fresh check, which replaces the answers you've given so far. Run it?"),
+                actions=[cl.Action(name=render.CONFIRM_EXAMPLE_ACTION, payload={"run": True},
+                                   label="Run the example (replaces my answers)"),
+                         cl.Action(name=render.CONFIRM_EXAMPLE_ACTION, payload={"run": False},
+                                   label="Keep my answers")])
+            await self.confirm.send()
+            return
+        await self.close_question()
+        if self.session.asked:
+            self.session.handle("restart")
+        await cl.Message(content=(
+            "Here's the case from the guide: a consulting firm was quoted **£18,000** to fine-tune a model on its "
+            "client reports. They write about **12 reports a month** and have **about 40** reports good enough to "
+            "teach with. I'll answer for them; watch the verdict build up.")).send()
+        from chains.facts import FIELD_BY_NAME
+
+        for _ in range(len(EXAMPLE_ANSWERS) + 5):
+            field = self.session.awaiting
+            if field is None or field not in EXAMPLE_ANSWERS:
+                break
+            answer = EXAMPLE_ANSWERS[field]
+            spec = FIELD_BY_NAME.get(field)
+            shown = spec.label_of(answer) if spec and spec.choices else answer
+            await asyncio.sleep(EXAMPLE_PAUSE)
+            await self.echo(shown, author="Example")
+            turn = await asyncio.to_thread(self.session.handle, answer)
+            is_last = turn.awaiting is None or turn.awaiting.get("field") not in EXAMPLE_ANSWERS
+            await self.render_quietly(turn, show_question=is_last)
+        await self.save()
+
+    async def render_quietly(self, turn, show_question: bool) -> None:
+        """A scripted step: echoes and the verdict show; the next question only when the script stops."""
+        if show_question or turn.verdict:
+            await self.render(turn)
+            return
+        for reply in turn.replies:
+            if reply.kind in ("echo", "notice", "error"):
+                await cl.Message(content=reply.text).send()
+            elif reply.kind == "question":
+                await cl.Message(content=render.question_text(reply.text, turn.awaiting)).send()
+        await self.save()
+
+    # --- the data audit ---------------------------------------------------------------------------------
+    async def audit(self) -> None:
+        await self.close_question()
+        self.waiting_for_upload = True
+        try:
+            files = await self._ask_for_file()
+        finally:
+            self.waiting_for_upload = False
+        if not files:
+            await cl.Message(content="No file came through, so I've left your answers as they were.").send()
+            await self.reask()
+            return
+        await self._audit_upload(files[0])
+
+    async def _ask_for_file(self):
+        return await cl.AskFileMessage(
+            content=("Upload your training examples as **CSV**, **JSONL** or **Excel (.xlsx)**, one example per row "
+                     f"(an input and the output you'd want), up to {self.settings.max_upload_mb} MB. I'll count the "
+                     "clean ones, flag duplicates and personal data, and estimate the training cost."),
+            accept=AUDIT_ACCEPT, max_size_mb=min(100, self.settings.max_upload_mb), max_files=1,
+            timeout=AUDIT_TIMEOUT,
+        ).send()
+
+    async def _audit_upload(self, upload) -> None:
+        from chains.audit import AuditError, audit_file
+
+        if upload.size and upload.size > self.settings.max_upload_mb * 1024 * 1024:
+            await cl.Message(content=f"That file is over the {self.settings.max_upload_mb} MB limit.").send()
+            await self.reask()
+            return
+        # Near-duplicates need the embedding model: use the one already loaded, never load a second copy.
+        kb = knowledge.knowledge_base(self.settings)
+        embedder = getattr(getattr(kb, "retriever", None), "embedder", None) or False
+        progress = cl.Message(content=f"Auditing **{upload.name}**...")
+        await progress.send()
+        try:
+            result = await asyncio.to_thread(audit_file, upload.path, self.settings, embedder)
+        except AuditError as exc:
+            progress.content = ("I couldn't audit that file: "
+                                + render.safe_line(str(exc), "it isn't in a format I can read.")
+                                + " Try a CSV or JSONL with one example per row.")
+            await progress.update()
+            await self.reask()
+            return
+        progress.content = render.audit_markdown(result)
+        await progress.update()
+        charts = [cl.Plotly(name=name, figure=fig, display="inline", size="medium")
+                  for name, fig in render.audit_figures(result)]
+        if charts:
+            await cl.Message(content="What the examples look like:", elements=charts).send()
+        turn = self.session.apply_audit(result)
+        await self.render(turn)
+

@@ -1,0 +1,121 @@
+"""One glossary per process: lexical search at once, the dense index loaded on a background thread.
+
+Nothing heavy is imported here at module level: torch, onnxruntime and chromadb come in only inside
+`kb.load_dense()`, which runs on a daemon thread so the page and the first question never wait for it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from chains.settings import Settings
+
+log = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_kb: Any = None
+_explainer: Any = None
+_kb_error: str | None = None
+_loader: threading.Thread | None = None
+
+
+def knowledge_base(settings: Settings):
+    """The process's KnowledgeBase (lexical search ready), or None if the glossary cannot be read."""
+    global _kb, _explainer, _kb_error
+    with _lock:
+        if _kb is None and _kb_error is None:
+            try:
+                from chains.explain import Explainer
+                from chains.knowledge import KnowledgeBase
+
+                _kb = KnowledgeBase(settings)
+                _explainer = Explainer(_kb)
+            except Exception as exc:  # the interview still works without explanations
+                _kb_error = f"{exc.__class__.__name__}: {exc}"
+                log.error("glossary unavailable, explanations are off: %s", _kb_error)
+        return _kb
+
+
+def explainer(settings: Settings):
+    knowledge_base(settings)
+    return _explainer
+
+
+def start_dense_loading(settings: Settings) -> threading.Thread | None:
+    """Start kb.load_dense() once per process on a daemon thread; later calls return the same thread."""
+    global _loader
+    kb = knowledge_base(settings)
+    if kb is None:
+        return None
+    with _lock:
+        if _loader is None:
+            def load() -> None:
+                try:
+                    ok = kb.load_dense()
+                    log.info("dense retrieval %s", "ready" if ok else f"unavailable: {kb.load_error}")
+                except Exception:  # never let the thread die noisily; lexical search keeps working
+                    log.exception("loading dense retrieval failed")
+
+            _loader = threading.Thread(target=load, name="pitchcheck-dense", daemon=True)
+            _loader.start()
+        return _loader
+
+
+def titles(settings: Settings) -> dict[str, str]:
+    kb = knowledge_base(settings)
+    return {cid: c.title for cid, c in kb.concepts.items()} if kb else {}
+
+
+def glossary_summaries(settings: Settings) -> dict[str, tuple[str, str]] | None:
+    kb = knowledge_base(settings)
+    if kb is None:
+        return None
+    from chains.glossary import glossary_summaries as summaries
+
+    return summaries(kb.concepts)
+
+
+def concept_markdown(settings: Settings, concept_id: str) -> str | None:
+    """The glossary entry as Markdown, for a source shown beside an answer."""
+    kb = knowledge_base(settings)
+    concept = kb.concepts.get(concept_id) if kb else None
+    if concept is None:
+        return None
+    from chains.glossary import SECTION_TITLES
+
+    parts = [f"### {concept.title}"]
+    for key, heading in SECTION_TITLES.items():
+        if concept.sections.get(key):
+            parts.append(f"**{heading}**\n\n{concept.sections[key]}")
+    if concept.sources:
+        parts.append(f"_Sources: {concept.sources}_")
+    return "\n\n".join(parts)
+
+
+def concept_citation(settings: Settings, concept_id: str) -> str | None:
+    """One line for a compact source: the concept's title and where its entry comes from."""
+    kb = knowledge_base(settings)
+    concept = kb.concepts.get(concept_id) if kb else None
+    if concept is None:
+        return None
+    return concept.summary + (f"\n\n_Sources: {concept.sources}_" if concept.sources else "")
+
+
+def offline_explain(settings: Settings):
+    """The Session's explain callable: the glossary answer, never an LLM call (the UI streams that itself)."""
+    ex = explainer(settings)
+    if ex is None:
+        return None
+
+    def explain(question: str):
+        return ex.offline(question, ex.search(question))
+
+    return explain
+
+
+def reset_for_tests() -> None:
+    global _kb, _explainer, _kb_error, _loader
+    with _lock:
+        _kb = _explainer = _kb_error = _loader = None

@@ -1,0 +1,250 @@
+"""Chat history: Chainlit's SQLAlchemy data layer on SQLite (default) or PostgreSQL, its tables, and element files.
+
+Chainlit's SQLAlchemyDataLayer does not create its tables, so `ensure_schema` does, idempotently, with the
+columns its queries use (users, threads, steps, elements, feedbacks). Element contents (sources, charts,
+the report files) are only persisted when the layer has a storage client; `LocalStorage` keeps them on disk
+under the data directory and `serve_element_file` hands them back to the thread's owner only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import threading
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, MetaData, Table, Text
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
+from chainlit.data.storage_clients.base import BaseStorageClient
+
+log = logging.getLogger(__name__)
+
+FILES_ROUTE = "/pitchcheck/files"
+
+# Portable column types: plain TEXT on SQLite, the types Chainlit's own PostgreSQL schema uses elsewhere.
+_UUID = Text().with_variant(postgresql.UUID(as_uuid=False), "postgresql")
+_JSON = Text().with_variant(postgresql.JSONB(), "postgresql")
+_TAGS = Text().with_variant(postgresql.ARRAY(Text()), "postgresql")
+
+metadata = MetaData()
+
+users = Table(
+    "users", metadata,
+    Column("id", _UUID, primary_key=True),
+    Column("identifier", Text, nullable=False, unique=True),
+    Column("metadata", _JSON, nullable=False),
+    Column("createdAt", Text),
+)
+
+threads = Table(
+    "threads", metadata,
+    Column("id", _UUID, primary_key=True),
+    Column("createdAt", Text),
+    Column("name", Text),
+    Column("userId", _UUID, ForeignKey("users.id", ondelete="CASCADE")),
+    Column("userIdentifier", Text),
+    Column("tags", _TAGS),
+    Column("metadata", _JSON),
+)
+
+steps = Table(
+    "steps", metadata,
+    Column("id", _UUID, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("type", Text, nullable=False),
+    Column("threadId", _UUID, ForeignKey("threads.id", ondelete="CASCADE"), nullable=False),
+    Column("parentId", _UUID),
+    Column("streaming", Boolean, nullable=False),
+    Column("waitForAnswer", Boolean),
+    Column("isError", Boolean),
+    Column("metadata", _JSON),
+    Column("tags", _TAGS),
+    Column("input", Text),
+    Column("output", Text),
+    Column("createdAt", Text),
+    Column("command", Text),
+    Column("modes", _JSON),
+    Column("start", Text),
+    Column("end", Text),
+    Column("generation", _JSON),
+    Column("showInput", Text),
+    Column("language", Text),
+    Column("indent", Integer),
+    Column("defaultOpen", Boolean),
+    Column("autoCollapse", Boolean),
+)
+
+elements = Table(
+    "elements", metadata,
+    Column("id", _UUID, primary_key=True),
+    Column("threadId", _UUID, ForeignKey("threads.id", ondelete="CASCADE")),
+    Column("type", Text),
+    Column("url", Text),
+    Column("chainlitKey", Text),
+    Column("name", Text, nullable=False),
+    Column("display", Text),
+    Column("objectKey", Text),
+    Column("size", Text),
+    Column("page", Integer),
+    Column("language", Text),
+    Column("forId", _UUID),
+    Column("mime", Text),
+    Column("props", _JSON),
+    Column("autoPlay", Boolean),
+    Column("playerConfig", _JSON),
+)
+
+feedbacks = Table(
+    "feedbacks", metadata,
+    Column("id", _UUID, primary_key=True),
+    Column("forId", _UUID, nullable=False),
+    Column("threadId", _UUID, ForeignKey("threads.id", ondelete="CASCADE"), nullable=False),
+    Column("value", Integer, nullable=False),
+    Column("comment", Text),
+)
+
+
+class SchemaError(RuntimeError):
+    """The history database cannot be reached or prepared; the message is fit for a log line."""
+
+
+def _redact(url: str) -> str:
+    return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)
+
+
+async def _create_all(url: str) -> None:
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(metadata.create_all, checkfirst=True)
+    finally:
+        await engine.dispose()
+
+
+def ensure_schema(url: str) -> None:
+    """Create the five tables if missing (safe to call at every start, from sync or async code).
+
+    Runs on its own thread and event loop so it works whether or not the caller is inside a loop.
+    Raises SchemaError with a one-line reason.
+    """
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            asyncio.run(_create_all(url))
+        except BaseException as exc:  # re-raised on the caller's thread
+            errors.append(exc)
+
+    worker = threading.Thread(target=work, name="pitchcheck-schema", daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    if worker.is_alive():
+        raise SchemaError(f"timed out preparing the history database at {_redact(url)}")
+    if errors:
+        exc = errors[0]
+        raise SchemaError(f"cannot prepare the history database at {_redact(url)}: "
+                          f"{exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from exc
+
+
+# --- element files ------------------------------------------------------------------------------------------
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _safe_key(object_key: str) -> str:
+    parts = [(_SAFE.sub("_", p).strip("._") or "_") for p in str(object_key).split("/") if p not in ("", ".", "..")]
+    return "/".join(parts) or "_"
+
+
+class LocalStorage(BaseStorageClient):
+    """Element files on local disk, read back through FILES_ROUTE (owner-checked)."""
+
+    def __init__(self, root: Path, url_prefix: str = FILES_ROUTE):
+        self.root = Path(root).resolve()
+        self.url_prefix = url_prefix.rstrip("/")
+
+    def path_for(self, object_key: str) -> Path:
+        path = (self.root / _safe_key(object_key)).resolve()
+        if self.root not in path.parents:
+            raise ValueError("object key escapes the storage directory")
+        return path
+
+    async def upload_file(self, object_key: str, data: bytes | str, mime: str = "application/octet-stream",
+                          overwrite: bool = True, content_disposition: str | None = None) -> dict[str, Any]:
+        key = _safe_key(object_key)
+        path = self.path_for(key)
+        if path.exists() and not overwrite:
+            return {"object_key": key, "url": await self.get_read_url(key)}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        await asyncio.to_thread(path.write_bytes, payload)
+        (path.parent / (path.name + ".mime")).write_text(mime or "application/octet-stream", encoding="utf-8")
+        return {"object_key": key, "url": await self.get_read_url(key)}
+
+    async def delete_file(self, object_key: str) -> bool:
+        path = self.path_for(object_key)
+        for p in (path, path.parent / (path.name + ".mime")):
+            try:
+                p.unlink()
+            except FileNotFoundError:
+                pass
+        return True
+
+    async def get_read_url(self, object_key: str) -> str:
+        return f"{self.url_prefix}/{quote(_safe_key(object_key))}"
+
+    def read(self, object_key: str) -> tuple[bytes, str] | None:
+        path = self.path_for(object_key)
+        if not path.is_file():
+            return None
+        mime_file = path.parent / (path.name + ".mime")
+        mime = mime_file.read_text(encoding="utf-8") if mime_file.is_file() else "application/octet-stream"
+        return path.read_bytes(), mime
+
+    async def close(self) -> None:
+        return None
+
+
+# --- the data layer -----------------------------------------------------------------------------------------
+def _as_json(value: Any, default: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except (TypeError, ValueError):
+            return default
+    return default if value is None else value
+
+
+class HistoryDataLayer(SQLAlchemyDataLayer):
+    """SQLAlchemyDataLayer whose threads come back with JSON columns decoded.
+
+    SQLite (and asyncpg for JSONB) return JSON columns as strings; the UI expects objects, and a custom
+    element given a string for its props would render nothing on a resumed thread.
+    """
+
+    async def get_all_user_threads(self, user_id: str | None = None, thread_id: str | None = None):
+        found = await super().get_all_user_threads(user_id=user_id, thread_id=thread_id)
+        for thread in found or []:
+            thread["metadata"] = _as_json(thread.get("metadata"), {})
+            thread["tags"] = _as_json(thread.get("tags"), None) if isinstance(thread.get("tags"), str) else thread.get("tags")
+            for step in thread.get("steps", []):
+                step["metadata"] = _as_json(step.get("metadata"), {})
+                if isinstance(step.get("generation"), str):
+                    step["generation"] = _as_json(step["generation"], None) or None
+            for element in thread.get("elements", []):
+                element["props"] = _as_json(element.get("props"), {})
+        return found
+
+
+def make_data_layer(url: str, files_dir: Path) -> HistoryDataLayer:
+    return HistoryDataLayer(conninfo=url, storage_provider=LocalStorage(files_dir))
