@@ -20,4 +20,4 @@ bench: index
 	.venv/bin/python bench/run.py
 
 audit-deps: setup
-	.venv/bin/pip-audit --strict --disable-pip -r requirements.lock --no-deps --progress-spinner off
+	@.venv/bin/python scripts/audit_deps.py
