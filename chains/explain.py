@@ -74,14 +74,14 @@ class Explainer:
         self.model = model  # injected chat model (tests); None builds one from settings
         self.breaker = breaker
 
-    @property
-    def threshold(self) -> float:
-        """Relevance below which nothing is answered; stricter while only lexical search is ready."""
-        return self.settings.answer_threshold if self.kb.dense_ready else self.settings.lexical_threshold
+    def threshold(self, hits: list[Hit]) -> float:
+        """Relevance below which nothing is answered; stricter when the ranking had no dense scores."""
+        dense = bool(hits) and hits[0].dense is not None
+        return self.settings.answer_threshold if dense else self.settings.lexical_threshold
 
     def offline(self, question: str, hits: list[Hit]) -> Answer:
         """An answer composed from the top concept's sections, or an honest 'not found'."""
-        if not hits or hits[0].score < self.threshold:
+        if not hits or hits[0].score < self.threshold(hits):
             return Answer(question, _not_found_text(hits), [], found=False)
         top = hits[0]
         concept = self.kb.concepts[top.concept]
@@ -93,18 +93,18 @@ class Explainer:
         return self.kb.retriever.search(question, k=5)
 
     def _llm_sections(self, hits: list[Hit]) -> list[dict[str, str]]:
-        chosen = [h for h in hits[:3] if h.score >= self.threshold]
+        chosen = [h for h in hits[:3] if h.score >= self.threshold(hits)]
         return [{"id": h.concept, "title": h.title, "section": SECTION_TITLES[key],
                  "text": self.kb.concepts[h.concept].sections[key]}
                 for h in chosen for key in ANSWER_SECTIONS]
 
     def _llm_answer(self, question: str, hits: list[Hit], text: str) -> Answer:
-        chosen = [h for h in hits[:3] if h.score >= self.threshold]
+        chosen = [h for h in hits[:3] if h.score >= self.threshold(hits)]
         sources = [Source(h.concept, h.title, h.score, list(ANSWER_SECTIONS)) for h in chosen]
         return Answer(question, text, sources, found=True, llm=True, related=list(self.kb.concepts[chosen[0].concept].related))
 
     def _llm_usable(self, hits: list[Hit]) -> bool:
-        return self.settings.llm_enabled and bool(hits) and hits[0].score >= self.threshold
+        return self.settings.llm_enabled and bool(hits) and hits[0].score >= self.threshold(hits)
 
     def explain(self, question: str) -> Answer:
         """The whole answer at once (the CLI's path)."""

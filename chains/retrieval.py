@@ -114,7 +114,12 @@ class Retriever:
         dense: dict[str, tuple[str, float]] = {}
         if mode != "lexical":
             if self.dense_ready:
-                dense = self.dense_scores(question)
+                try:
+                    dense = self.dense_scores(question)
+                except Exception as exc:  # e.g. the Chroma server is unreachable: BM25 alone still answers
+                    if mode == "dense":
+                        raise
+                    log.warning("dense search failed, ranking by BM25 alone: %s", exc)
             elif mode == "dense":
                 raise RuntimeError("dense search asked for before the embedding model was ready")
         top_lex = max(lexical.values(), default=0.0)
