@@ -219,11 +219,8 @@ def _export_model_onnx(model_path: Path, target: Path, max_length: int) -> dict:
 
     # Dummy batch with padding, so the traced graph keeps the attention mask.
     tokenizer = _load_tokenizer(model_path, max_length)
-    ids, mask = _pad_batch(
-        [np.asarray(e.ids, dtype=np.int64) for e in tokenizer.encode_batch(
-            ["A short one.", "A somewhat longer sentence, so that the batch has to be padded on the right."]
-        )]
-    )
+    dummy = ["A short one.", "A somewhat longer sentence, so that the batch has to be padded on the right."]
+    ids, mask = _pad_batch([np.asarray(e.ids, dtype=np.int64) for e in tokenizer.encode_batch(dummy)])
     token_types = np.zeros_like(ids)
     args = (torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(token_types))
     traced_path = target / "traced.onnx"
@@ -286,10 +283,10 @@ def export_onnx(settings: Settings | None = None) -> Path:
     """Export the model at settings.model_path to settings.onnx_dir/<fingerprint>/ once; return that dir.
 
     The directory holds model.onnx (dynamic batch and sequence axes; output last_hidden_state)
-    with its weights in model.onnx.data, the tokenizer and config files and manifest.json. It is written in a temporary sibling
-    directory and renamed into place, so an interrupted export leaves nothing half-finished; a
-    file lock keeps concurrent exporters from doing the work twice. When the export already exists
-    this returns at once, without importing torch.
+    with its weights in model.onnx.data, the tokenizer and config files, and manifest.json. It is
+    written in a temporary sibling directory and renamed into place, so an interrupted export
+    leaves nothing half-finished; a file lock keeps concurrent exporters from doing the work
+    twice. When the export already exists this returns at once, without importing torch.
     """
     settings = _resolve_settings(settings)
     model_path = Path(settings.model_path).resolve()
@@ -395,6 +392,8 @@ class OnnxEmbedder:
         # Spinning worker threads cost latency (measured ~3x per query) when the 2 cores are shared
         # with the web app, Chroma or other processes, and burn CPU while idle.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # Memory patterns are cached per input shape; with per-batch padding every shape differs.
+        options.enable_mem_pattern = False
         options.log_severity_level = 3
         self.session = ort.InferenceSession(
             str(self.export_dir / ONNX_FILENAME), sess_options=options, providers=["CPUExecutionProvider"]
