@@ -13,6 +13,7 @@ pooled over the attention mask, L2-normalised; float32 arrays of shape (n, 384).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -26,7 +27,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 if TYPE_CHECKING:  # pragma: no cover
     from chains.settings import Settings
@@ -571,15 +571,29 @@ def clear_embedder_cache() -> None:
 # --------------------------------------------------------------------------------------------
 
 
-class LangChainEmbeddings(Embeddings):
-    """Any Pitchcheck embedder as a LangChain Embeddings (for langchain-chroma and friends)."""
+@functools.lru_cache(maxsize=1)
+def _langchain_class():
+    # langchain_core takes about a second to import; only index building needs it, so queries never pay for it.
+    from langchain_core.embeddings import Embeddings
 
-    def __init__(self, embedder: Embedder | None = None, batch_size: int = 64):
-        self.embedder = embedder if embedder is not None else get_embedder()
-        self.batch_size = batch_size
+    class LangChainEmbeddings(Embeddings):
+        """Any Pitchcheck embedder as a LangChain Embeddings (for langchain-chroma and friends)."""
 
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.embedder.embed(list(texts), batch_size=self.batch_size).tolist()
+        def __init__(self, embedder: Embedder | None = None, batch_size: int = 64):
+            self.embedder = embedder if embedder is not None else get_embedder()
+            self.batch_size = batch_size
 
-    def embed_query(self, text: str) -> list[float]:
-        return self.embedder.embed_query(text).tolist()
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return self.embedder.embed(list(texts), batch_size=self.batch_size).tolist()
+
+        def embed_query(self, text: str) -> list[float]:
+            return self.embedder.embed_query(text).tolist()
+
+    return LangChainEmbeddings
+
+
+def __getattr__(name: str):
+    """LangChainEmbeddings is built on first use (PEP 562), keeping langchain_core off the query path."""
+    if name == "LangChainEmbeddings":
+        return _langchain_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
