@@ -10,7 +10,7 @@ from typing import Any, Iterator, NamedTuple
 
 
 class AuditError(ValueError):
-    """A file the audit cannot read; the message is one line, fit to show the owner as it is."""
+    """A file the audit cannot read; the message is one sentence, without the file's name, fit to show the owner."""
 
 
 class Example(NamedTuple):
@@ -76,7 +76,8 @@ def cell_text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
-    return str(value)
+    text = getattr(value, "text", None)  # openpyxl's ArrayFormula: its formula text
+    return text if isinstance(text, str) else str(value)
 
 
 class ExampleReader:
@@ -95,32 +96,32 @@ class ExampleReader:
         self.notes: list[str] = []
         self.encoding: str | None = None
         if not self.path.is_file():
-            raise AuditError(f"{self.path.name}: no such file.")
+            raise AuditError("No such file.")
         self.suffix = self.path.suffix.lower()
         if self.suffix not in EXTENSIONS:
             hint = " (save it as .xlsx or .csv)" if self.suffix in (".xls", ".ods", ".numbers") else ""
-            raise AuditError(f"{self.path.name}: unsupported file type '{self.suffix or 'none'}'{hint}; use .csv, .jsonl or .xlsx.")
+            raise AuditError(f"Unsupported file type '{self.suffix or 'none'}'{hint}: use .csv, .jsonl or .xlsx.")
         if self.path.stat().st_size == 0:
-            raise AuditError(f"{self.path.name} is empty.")
+            raise AuditError("The file is empty.")
         with open(self.path, "rb") as fh:
             self._head = fh.read(8192)
         self._check_content()
 
     # -- content checks -------------------------------------------------------------------
     def _check_content(self) -> None:
-        head, name = self._head, self.path.name
+        head = self._head
         if self.suffix == ".xlsx":
             if head.startswith(b"PK\x03\x04"):
                 return
             kind = next((k for magic, k in _MAGIC if head.startswith(magic)), None)
-            raise AuditError(f"{name} is not an Excel workbook" + (f": it looks like {kind}." if kind else "."))
+            raise AuditError("Not an Excel workbook" + (f": it looks like {kind}." if kind else "."))
         if any(head.startswith(bom) for bom, _ in _BOMS):
             return
         for magic, kind in _MAGIC:
             if head.startswith(magic):
-                raise AuditError(f"{name} is not a text file: it looks like {kind} renamed {self.suffix}.")
+                raise AuditError(f"Not a text file: it looks like {kind} renamed {self.suffix}.")
         if b"\x00" in head:
-            raise AuditError(f"{name} is not a text file: it holds binary data (NUL bytes).")
+            raise AuditError("Not a text file: it holds binary data (NUL bytes).")
 
     def _detect_encoding(self) -> str:
         """UTF-8, then UTF-8 with a BOM, then Windows-1252 (cp1252); each tried over the whole file in chunks."""
@@ -136,15 +137,15 @@ class ExampleReader:
                 continue
             return encoding
         if boms:
-            raise AuditError(f"{self.path.name} is not readable text: it starts like {boms[0]} but does not decode as it.")
-        raise AuditError(f"{self.path.name} is not readable text: it is neither UTF-8 nor Windows-1252 (cp1252).")
+            raise AuditError(f"Not readable text: it starts like {boms[0]} but does not decode as it.")
+        raise AuditError("Not readable text: it is neither UTF-8 nor Windows-1252 (cp1252).")
 
     def _open_text(self):
         self.encoding = self._detect_encoding()
         sample = self._head.decode(self.encoding, errors="ignore")[:4096]
         controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n")
         if sample and controls > max(2, len(sample) // 100):
-            raise AuditError(f"{self.path.name} looks garbled: it is full of control characters, not text.")
+            raise AuditError("The file looks garbled: it is full of control characters, not text.")
         return open(self.path, encoding=self.encoding, newline="" if self.suffix == ".csv" else None)
 
     # -- reading -------------------------------------------------------------------------
@@ -162,9 +163,8 @@ class ExampleReader:
         number = 0
         seen = 0
         for cells in rows:
-            blank = not cells or all(cell_text(c).strip() == "" for c in cells)
             if header is None:
-                if blank:
+                if all(cell_text(c).strip() == "" for c in cells):
                     continue
                 header = list(cells)
                 found = shape_of(header)
@@ -173,16 +173,18 @@ class ExampleReader:
                 self.shape, i_col, o_col = found
                 continue
             number += 1
-            if blank:
+            n = len(cells)
+            inp = cell_text(cells[i_col]) if i_col < n else ""
+            out = cell_text(cells[o_col]) if o_col < n else ""
+            if not (inp.strip() and out.strip()) and all(cell_text(c).strip() == "" for c in cells):
                 self.blank_rows += 1
                 continue
             seen += 1
-            n = len(cells)
-            yield Example(number, cell_text(cells[i_col]) if i_col < n else "", cell_text(cells[o_col]) if o_col < n else "")
+            yield Example(number, inp, out)
         if header is None:
-            raise AuditError(f"{self.path.name} is empty: no header row and no data.")
+            raise AuditError("The file is empty: no header row and no data.")
         if seen == 0:
-            raise AuditError(f"{self.path.name} has a header row but no data rows.")
+            raise AuditError("The file has a header row but no data rows.")
 
     def _csv(self) -> Iterator[Example]:
         # A long unclosed quote swallows the rest of the file into one field: the limit turns that into an error.
@@ -200,7 +202,7 @@ class ExampleReader:
             try:
                 yield from self._table(reader)
             except csv.Error as exc:
-                raise AuditError(f"{self.path.name}: line {reader.line_num} is not valid CSV ({exc}).") from None
+                raise AuditError(f"Line {reader.line_num} is not valid CSV ({exc}).") from None
 
     def _xlsx(self) -> Iterator[Example]:
         import zipfile
@@ -212,7 +214,7 @@ class ExampleReader:
             # data_only=False: a formula comes back as its text ("=A1+1"), never computed or run.
             book = load_workbook(self.path, read_only=True, data_only=False)
         except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-            raise AuditError(f"{self.path.name} is not a readable Excel workbook ({type(exc).__name__}).") from None
+            raise AuditError(f"Not a readable Excel workbook ({type(exc).__name__}).") from None
         try:
             sheet = book.active or book.worksheets[0]
             others = [ws.title for ws in book.worksheets if ws.title != sheet.title]
@@ -256,8 +258,8 @@ class ExampleReader:
                     yield Example(number, cell_text(_get(obj, keys[0])), cell_text(_get(obj, keys[1])))
         if parsed == 0:
             if self.broken_lines:
-                raise AuditError(f"{self.path.name}: line {self.broken_lines[0]} is not valid JSON (no line could be read as a JSON object).")
-            raise AuditError(f"{self.path.name} is empty: every line is blank.")
+                raise AuditError(f"Line {self.broken_lines[0]} is not valid JSON, and no line could be read as a JSON object.")
+            raise AuditError("The file is empty: every line is blank.")
 
 
 def _get(obj: dict, key: str) -> Any:
