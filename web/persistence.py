@@ -119,10 +119,25 @@ def _redact(url: str) -> str:
     return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)
 
 
+# SQLite allows one writer at a time: wait for the lock instead of failing ("database is locked"), and let
+# many sessions share the file (the default pool of 5 + 10 ran dry under 50 concurrent chats).
+SQLITE_CONNECT_ARGS = {"timeout": 30}
+SQLITE_POOL = {"pool_size": 20, "max_overflow": 40, "pool_timeout": 60}
+
+
+def _engine(url: str):
+    if url.startswith("sqlite"):
+        return create_async_engine(url, connect_args=dict(SQLITE_CONNECT_ARGS), **SQLITE_POOL)
+    return create_async_engine(url)
+
+
 async def _create_all(url: str) -> None:
-    engine = create_async_engine(url)
+    engine = _engine(url)
     try:
         async with engine.begin() as conn:
+            if url.startswith("sqlite"):
+                # Write-ahead logging lets readers carry on while one session writes; it persists in the file.
+                await conn.exec_driver_sql("PRAGMA journal_mode=WAL")
             await conn.run_sync(metadata.create_all, checkfirst=True)
     finally:
         await engine.dispose()
@@ -247,4 +262,12 @@ class HistoryDataLayer(SQLAlchemyDataLayer):
 
 
 def make_data_layer(url: str, files_dir: Path) -> HistoryDataLayer:
-    return HistoryDataLayer(conninfo=url, storage_provider=LocalStorage(files_dir))
+    layer = HistoryDataLayer(conninfo=url, storage_provider=LocalStorage(files_dir))
+    if url.startswith("sqlite"):
+        # Chainlit builds its engine with default pooling; rebuild it with SQLite's lock wait and a larger pool.
+        from sqlalchemy.ext.asyncio import AsyncSession
+        from sqlalchemy.orm import sessionmaker
+
+        layer.engine = _engine(url)
+        layer.async_session = sessionmaker(bind=layer.engine, expire_on_commit=False, class_=AsyncSession)
+    return layer
