@@ -19,7 +19,7 @@ echo "Setting up .venv from requirements.lock (first run takes a few minutes)...
 find_links=()
 # The CPU build of torch pinned in the lock lies on local disk on these machines.
 [ -d /opt/wheels ] && find_links=(--find-links /opt/wheels)
-.venv/bin/uv pip install --quiet --python .venv/bin/python "${find_links[@]}" -r requirements.lock
+.venv/bin/uv pip install --quiet --compile-bytecode --python .venv/bin/python "${find_links[@]}" -r requirements.lock
 .venv/bin/uv pip install --quiet --python .venv/bin/python --no-deps -e .
 rm -f .venv/.installed-*
 touch "$stamp"
