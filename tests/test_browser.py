@@ -155,7 +155,7 @@ def test_widget_answers_what_is_lora_with_sources(page, app_server):
     text = answer.inner_text()
     assert re.search(r"LoRA|low-rank", text, re.IGNORECASE)
     assert "Sources:" in text
-    answer.get_by_text("Sources:").scroll_into_view_if_needed()
+    answer.get_by_text("Sources:", exact=True).scroll_into_view_if_needed()
     time.sleep(0.5)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "widget.png"))
