@@ -1,0 +1,124 @@
+"""The `pitchcheck` command's protocols, run as a user would: a real process, stdin in, stdout out."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from pypdf import PdfReader
+
+from chains.facts import FIELD_NAMES
+from chains.settings import PROJECT_ROOT
+
+GUIDE_FACTS = {"mechanism": "fine_tuning", "quote_gbp": 18000, "task": "open_writing", "monthly_volume": 12,
+               "clean_examples": 40, "task_stable": "yes", "personal_data": "none", "prompt_rag": "not_tried",
+               "fresh_knowledge": "no", "regulated": "no", "vendor_examples": "not_asked",
+               "vendor_shortfall": "no", "vendor_retraining": "not_asked"}
+
+
+def pitchcheck(*args, stdin="", data_dir=None, tmp_path=None):
+    env = {**os.environ, "PITCHCHECK_LLM": "off", "HF_HUB_OFFLINE": "1"}
+    if data_dir:
+        env["PITCHCHECK_DATA_DIR"] = str(data_dir)
+    return subprocess.run([sys.executable, "-m", "chains.cli", *args], input=stdin, capture_output=True,
+                          text=True, cwd=tmp_path or PROJECT_ROOT, env=env, timeout=300)
+
+
+def test_chat_json_is_lock_step_and_reaches_a_verdict(tmp_path):
+    lines = ["They'll fine-tune the model on our client reports for £18,000", "about twelve a month",
+             "maybe forty", "what's LoRA?", "I think so", "no personal data", "we haven't tried that",
+             "no", "no", "haven't asked", "no", "haven't asked", "why?"]
+    proc = pitchcheck("chat", "--json", "--lexical", stdin="\n".join(lines) + "\n", tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    objects = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(objects) == len(lines) + 1  # one on start, one per input line
+    first = objects[0]
+    assert first["awaiting"]["field"] == "pitch" and first["verdict"] is None
+    for obj in objects:
+        assert set(obj) == {"replies", "awaiting", "facts", "verdict"}
+        assert obj["awaiting"] is None or obj["awaiting"]["field"] in FIELD_NAMES
+        for reply in obj["replies"]:
+            assert set(reply) == {"kind", "text", "sources"}
+    explanation = objects[4]["replies"][0]
+    assert explanation["kind"] == "explanation" and explanation["sources"][0]["id"] == "lora"
+    final = next(o for o in objects if o["verdict"])
+    assert final["verdict"]["verdict"] == "decline"
+    assert final["facts"]["clean_examples"] == 40 and final["facts"]["quote_gbp"] == 18000
+    assert "40" in objects[-1]["replies"][0]["text"]  # "why?" answers with the owner's number
+
+
+def test_assess_reads_fact_lines_and_writes_verdict_lines(tmp_path):
+    facts = [GUIDE_FACTS, {**GUIDE_FACTS, "clean_examples": 5000, "monthly_volume": 6000, "task": "classification",
+                           "prompt_rag": "not_acceptable"}, {}]
+    stdin = "\n".join(json.dumps(f) for f in facts) + "\n"
+    proc = pitchcheck("assess", "-", "--json", stdin=stdin, tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    verdicts = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [v["verdict"] for v in verdicts] == ["decline", "fine_tune", "clarify"]
+    assert set(verdicts[0]) == {"verdict", "headline", "reasons", "cautions", "red_flags", "vendor_questions",
+                                "economics", "facts"}
+
+
+def test_assess_names_a_bad_line_and_exits_non_zero(tmp_path):
+    proc = pitchcheck("assess", "-", "--json", stdin='{"task": "juggling"}\nnot json\n', tmp_path=tmp_path)
+    assert proc.returncode == 1
+    assert "line 1" in proc.stderr and "line 2" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_pitch_reading_as_json(tmp_path):
+    proc = pitchcheck("pitch", "-", "--json", stdin="We'll customise the model on your data for £9,500 plus £300 a month.",
+                      tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    reading = json.loads(proc.stdout)
+    assert reading["mechanism"] == "unclear"
+    assert reading["quote_gbp"] == 9500 and reading["monthly_fee_gbp"] == 300
+
+
+@pytest.mark.parametrize("fmt", ["md", "pdf"])
+def test_report_from_facts(tmp_path, fmt):
+    facts = tmp_path / "facts.json"
+    facts.write_text(json.dumps(GUIDE_FACTS))
+    out = tmp_path / f"report.{fmt}"
+    proc = pitchcheck("report", str(facts), "--format", fmt, "-o", str(out), tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    if fmt == "pdf":
+        text = "\n".join(page.extract_text() for page in PdfReader(str(out)).pages)
+    else:
+        text = out.read_text()
+    assert "£18,000" in text and "40" in text
+    assert "Decline" in text
+
+
+def test_report_of_a_broken_file_is_one_line(tmp_path):
+    facts = tmp_path / "facts.json"
+    facts.write_text("{not json")
+    proc = pitchcheck("report", str(facts), "-o", str(tmp_path / "r.md"), tmp_path=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stderr.count("\n") == 1 and "not valid JSON" in proc.stderr
+
+
+def test_audit_text_and_json(tmp_path):
+    csv = tmp_path / "examples.csv"
+    rows = ["input,output"] + [f"Ticket {i} about a refund,billing" for i in range(30)] + ["Ticket 1 about a refund,billing", ",x"]
+    csv.write_text("\n".join(rows) + "\n")
+    text = pitchcheck("audit", str(csv), "--no-near-duplicates", tmp_path=tmp_path)
+    assert text.returncode == 0, text.stderr
+    assert "Clean examples" in text.stdout and "30" in text.stdout
+    as_json = pitchcheck("audit", str(csv), "--json", "--no-near-duplicates", tmp_path=tmp_path)
+    result = json.loads(as_json.stdout)
+    assert (result["rows"], result["empty"], result["duplicates"], result["clean"]) == (32, 1, 1, 30)
+
+
+def test_audit_of_a_missing_or_broken_file_exits_non_zero(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"input": "a", "output": "b"}\n{broken\n')
+    missing = pitchcheck("audit", str(tmp_path / "nope.csv"), tmp_path=tmp_path)
+    assert missing.returncode != 0 and "Traceback" not in missing.stderr
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    proc = pitchcheck("audit", str(empty), tmp_path=tmp_path)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr and proc.stderr.strip()
