@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, AsyncIterator
 
 from .glossary import SECTION_TITLES, Concept
@@ -37,9 +37,6 @@ class Answer:
         """The shape `pitchcheck ask --json` prints."""
         return {"question": self.question, "answer": self.text,
                 "sources": [{"id": s.id, "title": s.title, "score": round(s.score, 4)} for s in self.sources]}
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def _offline_text(concept: Concept, hit: Hit, concepts: dict[str, Concept]) -> tuple[str, list[str]]:
