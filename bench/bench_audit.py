@@ -11,6 +11,9 @@ import tempfile
 import time
 from pathlib import Path
 
+# The benchmark measures the full near-duplicate search, so the audit's guard for large files is lifted.
+os.environ.setdefault("PITCHCHECK_NEAR_DUPLICATE_MAX_INPUTS", "0")
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))

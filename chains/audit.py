@@ -538,6 +538,12 @@ def _audit(examples: Iterable[Example], settings: Settings | None, embedder: Any
 
 def _near_duplicates(embedder: Any, settings: Settings, texts: list[str], uid: np.ndarray, rows: np.ndarray):
     """({count, pairs}, embed seconds, search seconds, note when skipped)."""
+    limit = settings.near_duplicate_max_inputs
+    if limit and len(texts) > limit:
+        # Embedding runs at a few hundred inputs a second on a small machine: say so rather than keep an owner waiting.
+        return None, 0.0, 0.0, (f"Near-duplicates were not checked: {len(texts):,} distinct inputs is more than the "
+                                f"{limit:,} set by PITCHCHECK_NEAR_DUPLICATE_MAX_INPUTS (0 means no limit; expect "
+                                "a few minutes per 50,000 inputs).")
     vectors_needed = len(texts) >= 2
     owned = embedder is None
     t0 = time.perf_counter()

@@ -62,6 +62,7 @@ class Settings(BaseSettings):
 
     # Audit
     near_duplicate_cosine: float = Field(0.95, description="Inputs at or above this cosine similarity are near-duplicates.")
+    near_duplicate_max_inputs: int = Field(20000, description="Above this many distinct inputs the audit skips the near-duplicate search and says so (0: no limit).")
     max_upload_mb: int = Field(20, description="Largest upload accepted in the web app, in MB.")
 
     # Abuse limits

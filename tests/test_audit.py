@@ -489,6 +489,18 @@ def test_many_rows_with_one_input_list_the_first_twenty_pairs():
     assert embedder.calls == []  # one distinct input: nothing to compare, so nothing embedded
 
 
+@pytest.mark.parametrize("limit, checked", [(12, True), (11, False), (0, True)])
+def test_near_duplicate_search_has_a_size_limit_that_says_so(limit, checked):
+    embedder = HashingEmbedder()
+    result = audit_rows(_distinct_rows(12), Settings(near_duplicate_max_inputs=limit), embedder=embedder)
+    assert (result["near_duplicates"] is not None) is checked
+    assert bool(embedder.calls) is checked
+    skipped = [i for i in result["issues"] if i.startswith("Near-duplicates were not checked")]
+    assert bool(skipped) is not checked
+    if skipped:
+        assert "12 distinct inputs" in skipped[0] and "PITCHCHECK_NEAR_DUPLICATE_MAX_INPUTS" in skipped[0]
+
+
 def test_embedder_false_skips_near_duplicates():
     assert audit_rows(_distinct_rows(5), embedder=False)["near_duplicates"] is None
 
