@@ -457,9 +457,29 @@ def check_local(url: str) -> str:
     return url.rstrip("/")
 
 
-class RssSampler:
+class Background:
+    """A loop run as a task while the load runs: start() it, then await stop()."""
+
+    _task: asyncio.Task | None = None
+
+    async def _loop(self) -> None:
+        raise NotImplementedError
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._loop())
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+
+
+class RssSampler(Background):
     def __init__(self, pid: int | None, interval: float = 0.25):
-        self.pid, self.interval, self.peak, self._task = pid, interval, None, None
+        self.pid, self.interval, self.peak = pid, interval, None
 
     def sample(self) -> float | None:
         if self.pid is None:
@@ -476,23 +496,15 @@ class RssSampler:
 
     def start(self) -> None:
         if self.pid is not None:
-            self._task = asyncio.create_task(self._loop())
-
-    async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
+            super().start()
 
 
-class HealthProbe:
+class HealthProbe(Background):
     """GET /health every `interval` s while the load runs: how long the server's event loop keeps a trivial
     request waiting (its responsiveness to everyone else while the sessions are served)."""
 
     def __init__(self, url: str, interval: float = 0.2):
-        self.url, self.interval, self.times, self.failures, self._task = url + "/health", interval, [], 0, None
+        self.url, self.interval, self.times, self.failures = url + "/health", interval, [], 0
 
     async def _loop(self) -> None:
         import httpx
@@ -509,17 +521,6 @@ class HealthProbe:
                 except httpx.HTTPError:
                     self.failures += 1
                 await asyncio.sleep(self.interval)
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._loop())
-
-    async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
 
     def summary(self) -> dict:
         return {**summary_ms(self.times), "failures": self.failures}

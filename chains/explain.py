@@ -89,14 +89,17 @@ class Explainer:
     def search(self, question: str) -> list[Hit]:
         return self.kb.retriever.search(question, k=5)
 
+    def _chosen(self, hits: list[Hit]) -> list[Hit]:
+        """The concepts an LLM answer may draw on: the top three above the threshold."""
+        return [h for h in hits[:3] if h.score >= self.threshold(hits)]
+
     def _llm_sections(self, hits: list[Hit]) -> list[dict[str, str]]:
-        chosen = [h for h in hits[:3] if h.score >= self.threshold(hits)]
         return [{"id": h.concept, "title": h.title, "section": SECTION_TITLES[key],
                  "text": self.kb.concepts[h.concept].sections[key]}
-                for h in chosen for key in ANSWER_SECTIONS]
+                for h in self._chosen(hits) for key in ANSWER_SECTIONS]
 
     def _llm_answer(self, question: str, hits: list[Hit], text: str) -> Answer:
-        chosen = [h for h in hits[:3] if h.score >= self.threshold(hits)]
+        chosen = self._chosen(hits)
         sources = [Source(h.concept, h.title, h.score, list(ANSWER_SECTIONS)) for h in chosen]
         return Answer(question, text, sources, found=True, llm=True, related=list(self.kb.concepts[chosen[0].concept].related))
 

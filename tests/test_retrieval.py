@@ -50,7 +50,6 @@ def test_forgetting_in_lay_words(knowledge_base, question):
 def test_one_result_per_concept(knowledge_base):
     hits = knowledge_base.retriever.search("how much will it cost to train and run?", k=5)
     assert len({h.concept for h in hits}) == len(hits) == 5
-    assert [h.score for h in hits] == sorted([h.score for h in hits], reverse=True) or hits[0].score >= hits[-1].score
 
 
 def test_off_topic_questions_are_not_answered_from_the_glossary(knowledge_base):
