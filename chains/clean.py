@@ -79,7 +79,10 @@ _REF_DEF = re.compile(
     r"""(?m)^[ ]{0,3}\[(?:[^\[\]\\]|\\.)+\]:[ \t]*(?P<dest><[^<>\n]*>|\S+)"""
     r"""(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\)))?(?=[ \t]*(?:\n|$))"""
 )
-# Each http(s):// starts a new URL, so an allowed URL cannot carry an outside one glued to its end.
+# A renderer reads a whole run of non-space characters from a scheme as one URL, so that run is judged first.
+_URL_RUN = re.compile(r"(?i)(?:https?://|(?<![\w./@-])www\.)[^\s<>]*")
+# Within an allowed run, each http(s):// starts a new piece, so an allowed URL cannot carry an outside one
+# glued to its end for a renderer that splits there instead.
 _BARE_URL = re.compile(r"(?i)(?:https?://|(?<![\w./@-])www\.)(?:(?!https?://)[^\s<>])*")
 _TRAILING = ".,;:!?'\"*_~"
 _BANG_BEFORE_BRACKET = re.compile(r"!+(?=\[)")
@@ -93,10 +96,32 @@ _MAX_PARSED = 8000
 _MARKUP = re.compile(r"[<>\[\]()!]")
 
 
+def _url_end(url: str) -> int:
+    """Where the URL ends: trailing punctuation belongs to the sentence; a ")" only when it has no "(" to close."""
+    end = len(url)
+    while end and (url[end - 1] in _TRAILING or (url[end - 1] == ")" and url[:end].count("(") < url[:end].count(")"))):
+        end -= 1
+    return end
+
+
+def _clean_url_piece(m: re.Match, hosts: tuple[str, ...]) -> str:
+    url = m.group(0)
+    end = _url_end(url)
+    return url if host_allowed(url[:end], hosts) else url[end:]
+
+
+def _clean_url_run(run: str, hosts: tuple[str, ...]) -> str:
+    """A bare URL run kept only where the whole, read as one URL, and each glued piece go to allowed hosts."""
+    end = _url_end(run)
+    if not host_allowed(run[:end], hosts):
+        return run[end:]
+    return _BARE_URL.sub(lambda m: _clean_url_piece(m, hosts), run)
+
+
 def _clean_segment(seg: str, hosts: tuple[str, ...]) -> str:
     """Clean one segment: repeat the removals until nothing changes, then defuse any leftovers."""
     if len(seg) > _MAX_PARSED:
-        return _BARE_URL.sub(lambda m: m.group(0) if host_allowed(m.group(0), hosts) else "", _MARKUP.sub("", seg))
+        return _URL_RUN.sub(lambda m: _clean_url_run(m.group(0), hosts), _MARKUP.sub("", seg))
 
     def link(m: re.Match) -> str:
         return m.group(0) if host_allowed(m.group("dest"), hosts) else m.group("label")
@@ -108,12 +133,7 @@ def _clean_segment(seg: str, hosts: tuple[str, ...]) -> str:
         return m.group(0) if host_allowed(m.group("dest"), hosts) else ""
 
     def bare_url(m: re.Match) -> str:
-        url = m.group(0)
-        end = len(url)
-        # Trailing punctuation belongs to the sentence; a ")" only when it has no "(" to close.
-        while end and (url[end - 1] in _TRAILING or (url[end - 1] == ")" and url[:end].count("(") < url[:end].count(")"))):
-            end -= 1
-        return url if host_allowed(url[:end], hosts) else url[end:]
+        return _clean_url_run(m.group(0), hosts)
 
     # Every removal shortens the text or leaves it as it is, so this loop ends; looping catches pieces
     # that a removal glues together, like "<<b>script>".
@@ -127,13 +147,13 @@ def _clean_segment(seg: str, hosts: tuple[str, ...]) -> str:
         seg = _IMAGE.sub("", seg)
         seg = _LINK.sub(link, seg)
         seg = _REF_DEF.sub(ref_def, seg)
-        seg = _BARE_URL.sub(bare_url, seg)
+        seg = _URL_RUN.sub(bare_url, seg)
     # Leftovers of unfinished constructs: a tag-like "<" becomes an entity; URLs are checked again as
     # the entity may now end one ("https://host&lt;"); then a lone "![" loses its "!" and a "](" outside
     # an allowed link gets a space, so no link can form with text elsewhere. None of these steps can
     # bring back a "<" or a URL, so no further round is needed.
     seg = _OPEN_ANGLE.sub("&lt;", seg)
-    seg = _BARE_URL.sub(bare_url, seg)
+    seg = _URL_RUN.sub(bare_url, seg)
     seg = _BANG_BEFORE_BRACKET.sub("", seg)
     return _LINK_OR_JOIN.sub(lambda m: m.group(0) if m.group("link") else "] (", seg)
 

@@ -105,6 +105,10 @@ def test_clean_input_on_invisible_heavy_text(text: str) -> None:
         ("write to <me@example.org>", "write to me@example.org"),
         ("https://docs.example.com/a is fine", "https://docs.example.com/a is fine"),
         ("https://docs.example.com/ahttps://evil.example/b", "https://docs.example.com/a"),
+        # A renderer reads a glued run as one URL whose host is "docs.example.comhttp": it goes whole.
+        ("http://docs.example.comhttp://docs.example.com", ""),
+        ("see http://docs.example.comhttps://docs.example.com/x.", "see ."),
+        ("https://docs.example.com/a/https://docs.example.com/b", "https://docs.example.com/a/https://docs.example.com/b"),
         ("<https://docs.example.com/a>", "https://docs.example.com/a"),
         # Reference-style links: definitions to outside hosts go, so the links stay inert text.
         ("[click][x]\n\n[x]: https://evil.example/p \"T\"", "[click][x]\n\n"),
