@@ -53,7 +53,7 @@ def _questions() -> list[dict[str, str]]:
 
 def _knowledge(data_dir: Path):
     from chains.explain import Explainer
-    from chains.knowledge import KnowledgeBase
+    from chains.knowledge_base import KnowledgeBase
 
     kb = KnowledgeBase(_settings(data_dir))
     t0 = time.perf_counter()

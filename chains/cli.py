@@ -32,7 +32,7 @@ def _open_input(name: str) -> TextIO:
 
 def _knowledge(dense: bool = True):
     from .explain import Explainer
-    from .knowledge import KnowledgeBase
+    from .knowledge_base import KnowledgeBase
     from .settings import get_settings
 
     kb = KnowledgeBase(get_settings())
@@ -65,7 +65,7 @@ def cmd_ask(args, out: TextIO) -> int:
 def cmd_index(args, out: TextIO) -> int:
     from .embeddings import ensure_embedder
     from .glossary import load_glossary
-    from .knowledge import refresh_index
+    from .knowledge_base import refresh_index
     from .settings import get_settings
 
     settings = get_settings()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, AsyncIterator
 
 from .glossary import SECTION_TITLES, Concept
-from .knowledge import KnowledgeBase
+from .knowledge_base import KnowledgeBase
 from .retrieval import Hit
 
 log = logging.getLogger(__name__)

@@ -43,7 +43,7 @@ def shared_data_dir(tmp_path_factory) -> Path:
     """A data directory with the ONNX export and a built glossary index, made once per test session."""
     from chains.embeddings import ensure_embedder
     from chains.glossary import load_glossary
-    from chains.knowledge import refresh_index
+    from chains.knowledge_base import refresh_index
 
     data_dir = tmp_path_factory.mktemp("shared-data")
     _share_onnx_export(data_dir)
@@ -55,7 +55,7 @@ def shared_data_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def knowledge_base(shared_data_dir):
     """A KnowledgeBase with dense search on, over the real glossary."""
-    from chains.knowledge import KnowledgeBase
+    from chains.knowledge_base import KnowledgeBase
 
     kb = KnowledgeBase(Settings(data_dir=shared_data_dir, llm="off"))
     assert kb.load_dense(), kb.load_error

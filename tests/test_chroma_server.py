@@ -26,7 +26,7 @@ import pytest
 from chains.embeddings import OnnxEmbedder, get_embedder
 from chains.glossary import SECTIONS, chunks, load_glossary
 from chains.index import StoreError, build_index, index_is_current, open_collection
-from chains.knowledge import KnowledgeBase, embedder_key, refresh_index
+from chains.knowledge_base import KnowledgeBase, embedder_key, refresh_index
 from chains.settings import PROJECT_ROOT, Settings
 
 pytestmark = pytest.mark.server

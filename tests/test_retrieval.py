@@ -6,7 +6,7 @@ import yaml
 import pytest
 
 from chains.explain import Explainer
-from chains.knowledge import KnowledgeBase
+from chains.knowledge_base import KnowledgeBase
 from chains.retrieval import hit_rates, tokenize
 from chains.settings import PROJECT_ROOT, Settings
 

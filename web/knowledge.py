@@ -28,7 +28,7 @@ def knowledge_base(settings: Settings):
         if _kb is None and _kb_error is None:
             try:
                 from chains.explain import Explainer
-                from chains.knowledge import KnowledgeBase
+                from chains.knowledge_base import KnowledgeBase
 
                 _kb = KnowledgeBase(settings)
                 _explainer = Explainer(_kb)

@@ -50,6 +50,10 @@ class KnowledgeBase:
     def dense_ready(self) -> bool:
         return self.retriever.dense_ready
 
+    def loaded_embedder(self):
+        """The embedding model once dense search has loaded it, else None (callers then skip what needs it)."""
+        return self.retriever.embedder if self.retriever.dense_ready else None
+
     def load_dense(self, embedder=None, wait: float = 120.0) -> bool:
         """Load the embedder, bring the index up to date and switch on dense search; False (logged) on failure."""
         with self._lock:
