@@ -36,7 +36,8 @@ except (auth.AuthConfigError, persistence.SchemaError) as exc:
     raise SystemExit(f"Pitchcheck cannot start: {exc}") from None
 hosting.apply_allowed_origins(settings.allowed_origins)
 hosting.serve_page_offline()
-routes.register(login_required=bool(USERS))
+hosting.harden(settings)
+routes.register(login_required=bool(USERS), max_action_bytes=settings.max_action_bytes)
 
 
 @cl.data_layer
@@ -137,8 +138,9 @@ async def on_chat_resume(thread: dict):
         # Chainlit replaces the screen with the saved thread right after this handler returns; speak after it.
         await asyncio.sleep(0.8)
         try:
-            await cl.Message(content="Welcome back: your answers are just as you left them.").send()
-            await convo.reask()
+            note, restored = persistence.resume_note(state)
+            await cl.Message(content=note).send()
+            await (convo.reask() if restored else convo.start())
         except Exception:
             log.exception("welcome back failed")
 

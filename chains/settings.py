@@ -70,7 +70,9 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(20, description="Messages a session may send per minute.")
 
     # Web app
-    allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["*"], description="Origins allowed to embed the widget (comma-separated).")
+    allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list, description="Other sites' origins allowed to embed the widget (comma-separated); empty means the app's own origin only.")
+    api_docs: bool = Field(False, description="Serve the API listing at /docs and /openapi.json (off: they are not served).")
+    max_action_bytes: int = Field(4096, description="Largest button click (action request) accepted, in bytes; a button label is at most 200 characters.")
     database_url: str | None = Field(None, validation_alias=AliasChoices("DATABASE_URL", "PITCHCHECK_DATABASE_URL"), description="SQLAlchemy URL for chat history; default SQLite under the data directory.")
     users: str = Field("", description="Consultant logins as 'name:bcrypt-hash' pairs, comma-separated; empty means anonymous use.", repr=False)
 

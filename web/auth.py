@@ -9,9 +9,12 @@ owner is collected. With PITCHCHECK_USERS set the app is for consultants instead
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import secrets
+import time
 import uuid
 from pathlib import Path
 
@@ -87,3 +90,95 @@ def ensure_auth_secret(settings: Settings, users: dict[str, bytes]) -> str:
             f.write(secrets.token_urlsafe(48))
     os.environ[SECRET_ENV] = path.read_text(encoding="utf-8").strip()
     return "generated"
+
+
+# --- logging out ends the cookie ----------------------------------------------------------------------------------
+class RevokedTokens:
+    """Tokens ended by /logout, until they would have expired anyway.
+
+    Chainlit's /logout only asks the browser to drop its cookie; the signed token itself stays valid for
+    `user_session_timeout` (15 days), so a copy of the cookie kept working. A logged-out token's digest is
+    kept in the data directory (shared by instances that share it, re-read when the file changes) and
+    every token check refuses it.
+    """
+
+    def __init__(self, path: Path, clock=time.time):
+        self.path = Path(path)
+        self.clock = clock
+        self._revoked: dict[str, float] = {}
+        self._mtime: float | None = None
+
+    @staticmethod
+    def digest(token: str) -> str:
+        return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+    def _load(self) -> None:
+        try:
+            mtime = self.path.stat().st_mtime
+        except FileNotFoundError:
+            self._revoked, self._mtime = {}, None
+            return
+        if mtime == self._mtime:
+            return
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            log.warning("could not read the logged-out tokens file %s", self.path)
+            return
+        self._revoked = {k: float(v) for k, v in data.items() if isinstance(v, (int, float))}
+        self._mtime = mtime
+
+    def is_revoked(self, token: str) -> bool:
+        self._load()
+        return self.digest(token) in self._revoked
+
+    def revoke(self, token: str, expires_at: float) -> None:
+        from filelock import FileLock
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(self.path) + ".lock", timeout=10):
+            self._mtime = None
+            self._load()
+            now = self.clock()
+            kept = {k: v for k, v in self._revoked.items() if v > now}
+            kept[self.digest(token)] = float(expires_at)
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(kept), encoding="utf-8")
+            os.replace(tmp, self.path)
+            self._revoked, self._mtime = kept, self.path.stat().st_mtime
+
+
+_revoked: RevokedTokens | None = None
+
+
+def revoked_tokens() -> RevokedTokens | None:
+    return _revoked
+
+
+def end_tokens_on_logout(settings: Settings) -> RevokedTokens:
+    """Make every token check (HTTP and socket: both go through chainlit.auth.decode_jwt) refuse logged-out tokens."""
+    global _revoked
+    import chainlit.auth as chainlit_auth
+
+    _revoked = RevokedTokens(Path(settings.data_dir) / "logged-out-tokens.json")
+    original = getattr(chainlit_auth.decode_jwt, "_pitchcheck_original", chainlit_auth.decode_jwt)
+    store = _revoked
+
+    def decode_jwt(token: str):
+        if token and store.is_revoked(token):
+            raise PermissionError("this token was ended by logging out")
+        return original(token)
+
+    decode_jwt._pitchcheck_original = original  # type: ignore[attr-defined]
+    chainlit_auth.decode_jwt = decode_jwt
+    return _revoked
+
+
+def token_expiry(token: str) -> float:
+    """The token's own expiry time (unverified read; only used to know how long to remember it)."""
+    import jwt as pyjwt
+
+    try:
+        return float(pyjwt.decode(token, options={"verify_signature": False}).get("exp") or 0) or time.time() + 86400 * 30
+    except Exception:
+        return time.time() + 86400 * 30

@@ -13,11 +13,12 @@ from typing import Any
 import chainlit as cl
 from chainlit.context import context
 from chainlit.data import get_data_layer
+from chainlit.user import PersistedUser
 
 from chains.settings import Settings
 
 from . import knowledge, render
-from .limits import InFlight, RateLimiter
+from .limits import InFlight, RateLimiter, notify, slow_down_text, too_long_text
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,6 @@ class Conversation:
         self.confirm: cl.Message | None = None  # "replace my answers with the example?"
         self.waiting_for_upload = False
         self._save_lock = asyncio.Lock()
-        self._save_task: asyncio.Task | None = None
 
     # --- the user session ------------------------------------------------------------------------------
     @classmethod
@@ -99,32 +99,27 @@ class Conversation:
     async def save(self) -> None:
         """Keep the Session's state in the user session and, once the thread exists, in its metadata.
 
-        The database write runs as a task so the next answer is never held up by it; each write stores the
-        latest state, so writes finishing out of order cannot bring back an older one.
+        Awaited before the turn's reply is sent, so an answer the owner has seen acknowledged is already in the
+        database if the server dies the next moment. Writes are serialised and each stores the latest state.
         """
         cl.user_session.set(STATE_KEY, self.session.to_dict())
         layer = get_data_layer()
-        if layer and context.session.has_first_interaction:
-            thread_id = context.session.thread_id
-
-            async def write() -> None:
-                try:
-                    async with self._save_lock:
-                        await layer.update_thread(thread_id=thread_id, metadata={STATE_KEY: self.session.to_dict()})
-                except Exception:
-                    log.exception("could not save the session state to the thread")
-
-            self._save_task = asyncio.create_task(write())
+        if not (layer and context.session.has_first_interaction):
+            return
+        user = context.session.user
+        user_id = user.id if isinstance(user, PersistedUser) else None  # the thread may not have its owner yet
+        try:
+            async with self._save_lock:
+                await layer.update_thread(thread_id=context.session.thread_id, user_id=user_id,
+                                          metadata={STATE_KEY: self.session.to_dict()})
+        except Exception:
+            log.exception("could not save the session state to the thread")
 
     # --- limits ----------------------------------------------------------------------------------------------
     async def admit(self) -> bool:
         """Rate limit and one-in-flight, with a friendly reply when refused."""
         if not self.limiter.allow():
-            wait = self.limiter.retry_after()
-            await cl.Message(content=(
-                f"You're sending messages faster than I can take them (the limit is "
-                f"{self.settings.rate_limit_per_minute} a minute). Please wait about {max(1, round(wait))} "
-                "seconds and send it again.")).send()
+            await notify(slow_down_text(self.settings.rate_limit_per_minute, self.limiter.retry_after()))
             return False
         # A click that lands while the last answer is still being shown waits its turn briefly.
         for _ in range(int(IN_FLIGHT_WAIT / 0.05)):
@@ -158,10 +153,7 @@ class Conversation:
 
     async def handle_text(self, text: str) -> None:
         if len(text or "") > self.settings.max_message_chars:
-            await cl.Message(content=(
-                f"That message is longer than I can take ({len(text):,} characters; the limit is "
-                f"{self.settings.max_message_chars:,}). Please send a shorter version, or the part that matters "
-                "most.")).send()
+            await cl.Message(content=too_long_text(len(text), self.settings.max_message_chars)).send()
             return
         starter = render.STARTER_MESSAGES.get((text or "").strip())
         if starter == render.PITCH_ACTION:
@@ -217,6 +209,7 @@ class Conversation:
 
     # --- rendering ---------------------------------------------------------------------------------------
     async def render(self, turn, welcome: bool = False) -> None:
+        await self.save()  # the turn's state is stored before its reply is shown
         question_index = None
         if turn.awaiting:
             for i, reply in enumerate(turn.replies):
@@ -236,7 +229,6 @@ class Conversation:
                 await cl.Message(content=reply.text, actions=render.shortcut_actions()).send()
             else:
                 await cl.Message(content=reply.text).send()
-        await self.save()
 
     def sources(self, sources: list[dict[str, Any]]):
         return render.source_elements(

@@ -1,40 +1,72 @@
-"""How the Chainlit server is set up for Pitchcheck: allowed origins, an offline page, and two small routes.
+"""How the Chainlit server is set up for Pitchcheck: origins, headers, an offline page, upload folders, routes.
 
 config.toml cannot read environment variables, so the origins allowed to embed the widget come from
 settings (PITCHCHECK_ALLOWED_ORIGINS) and are applied here, at app import, before the first request:
 chainlit/server.py hands the very list object `config.project.allow_origins` to Starlette's
 CORSMiddleware, whose stack is only built on the first request, so the list is changed in place. The
-Socket.IO server (created with CORS checks off) gets the same list, plus the page's own origin.
+Socket.IO server (created with CORS checks off) gets the same list, plus the page's own origin. With the
+setting empty (the default) only the app's own pages may talk to it: no other site may read a guest's
+token or history.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
+import os
 import re
-from typing import Any, Callable
+import shutil
+import socket
+from pathlib import Path
+from typing import Any, Callable, Iterable
+from urllib.parse import urlsplit
 
 from chainlit.config import config
 
 log = logging.getLogger(__name__)
 
 WIDGET_TOKEN_ROUTE = "/pitchcheck/widget-token"
+_allowed: list[str] = []
+
+
+def _normalise(origins: Iterable[str]) -> list[str]:
+    return [o.strip().rstrip("/") for o in origins if o and o.strip()]
+
+
+def _own_origin(origin: str, host: str | None) -> bool:
+    """The page's own origin: the Origin header names the host the request was sent to."""
+    try:
+        netloc = urlsplit(origin).netloc
+    except ValueError:
+        return False
+    return bool(host) and bool(netloc) and netloc.lower() == host.lower()
+
+
+def origin_allowed(origin: str | None, host: str | None, fetch_site: str | None = None) -> bool:
+    """May a browser request from `origin` (sent to `host`) act for the visitor? Requests without an Origin
+    are allowed unless the browser says they come from another site (Sec-Fetch-Site)."""
+    if not origin:
+        return (fetch_site or "same-origin").lower() in ("same-origin", "none")
+    if origin == "null":
+        return False
+    return "*" in _allowed or origin in _allowed or _own_origin(origin, host)
 
 
 def apply_allowed_origins(origins: list[str]) -> list[str]:
-    origins = [o.strip().rstrip("/") for o in origins if o and o.strip()] or ["*"]
+    origins = _normalise(origins)
+    _allowed[:] = origins
     config.project.allow_origins[:] = origins  # in place: server.py's CORSMiddleware holds this list
     from chainlit.server import sio
 
     if "*" in origins:
+        log.warning("PITCHCHECK_ALLOWED_ORIGINS is '*': any site may embed the widget and read its visitors' chats")
         sio.eio.cors_allowed_origins = []  # Chainlit's default: no origin check on the socket
     else:
-        allowed = set(origins)
-
         def origin_ok(origin: str | None, environ: dict[str, Any] | None = None) -> bool:
-            if not origin or origin in allowed:
+            if not origin:  # not a browser (browsers always send Origin on a WebSocket)
                 return True
-            host = (environ or {}).get("HTTP_HOST")
-            return bool(host) and re.sub(r"^https?://", "", origin) == host  # the app's own pages
+            return origin in origins or _own_origin(origin, (environ or {}).get("HTTP_HOST"))
 
         sio.eio.cors_allowed_origins = origin_ok
     return origins
@@ -60,18 +92,158 @@ def serve_page_offline() -> None:
         return
 
     def get_html_template(root_path: str) -> str:
-        return strip_external_assets(original(root_path))
+        html = strip_external_assets(original(root_path))
+        allow_inline_scripts(html)
+        return html
 
     get_html_template._pitchcheck_offline = True  # type: ignore[attr-defined]
     server.get_html_template = get_html_template
 
 
 def add_route_first(path: str, endpoint: Callable, methods: list[str]) -> None:
-    """Register a route ahead of Chainlit's catch-all `/{full_path:path}` page route."""
+    """Register a route ahead of Chainlit's own: its catch-all page route, or its route for the same path and method."""
     from chainlit.server import app
 
-    if any(getattr(r, "path", None) == path for r in app.router.routes):
+    wanted = {m.upper() for m in methods}
+    if any(getattr(r, "path", None) == path and getattr(r, "methods", None) == wanted
+           and getattr(getattr(r, "endpoint", None), "_pitchcheck", False) for r in app.router.routes):
         return
+    endpoint._pitchcheck = True  # type: ignore[attr-defined]
     app.add_api_route(path, endpoint, methods=methods, include_in_schema=False)
     route = app.router.routes.pop()
     app.router.routes.insert(0, route)
+
+
+# --- security headers -----------------------------------------------------------------------------------------
+# Chainlit's page has two small inline scripts and the widget demo one; each is allowed by its hash, never by
+# 'unsafe-inline'. 'unsafe-eval' is needed by Chainlit's custom elements (the verdict card is compiled in the
+# browser with `new Function`), and inline styles by React and Plotly. Nothing is loaded from another host.
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
+_script_hashes: set[str] = set()
+
+
+def allow_inline_scripts(html: str) -> None:
+    for body in _INLINE_SCRIPT.findall(html):
+        digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
+        _script_hashes.add(f"'sha256-{digest}'")
+
+
+def content_security_policy() -> str:
+    frame = " ".join(["'self'", *(o for o in _allowed if o != "*")]) if "*" not in _allowed else "*"
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-eval' " + " ".join(sorted(_script_hashes)),
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "media-src 'self' data: blob:",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        f"frame-ancestors {frame}",
+    ])
+
+
+SECURITY_HEADERS = {
+    b"x-content-type-options": b"nosniff",
+    b"referrer-policy": b"same-origin",
+}
+
+
+class SecurityHeaders:
+    """ASGI middleware: the security headers on every HTTP response, set by the app itself (no proxy needed)."""
+
+    def __init__(self, app: Callable):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers") or [])
+                present = {k.lower() for k, _ in headers}
+                extra = dict(SECURITY_HEADERS)
+                extra[b"content-security-policy"] = content_security_policy().encode()
+                headers += [(k, v) for k, v in extra.items() if k not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def add_security_headers(public_dir: Path | None = None) -> None:
+    from chainlit.server import app
+
+    for page in sorted(Path(public_dir).glob("*.html")) if public_dir and Path(public_dir).is_dir() else []:
+        allow_inline_scripts(page.read_text(encoding="utf-8", errors="replace"))
+    if not any(m.cls is SecurityHeaders for m in app.user_middleware):
+        app.add_middleware(SecurityHeaders)
+
+
+def hide_api_docs() -> None:
+    """FastAPI's /docs, /redoc and /openapi.json list every route; they are only served when a setting asks."""
+    from chainlit.server import app
+
+    paths = {p for p in (app.docs_url, app.redoc_url, app.openapi_url) if p}
+    if app.docs_url:
+        paths.add(app.docs_url + "/oauth2-redirect")
+    app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", None) not in paths]
+    app.docs_url = app.redoc_url = app.openapi_url = None
+
+
+def render_user_messages_as_text() -> None:
+    """What the owner types or pastes is shown as typed: a pasted Markdown image or link is not fetched or live."""
+    config.features.user_message_markdown = False
+
+
+# --- upload folders -------------------------------------------------------------------------------------------
+def use_instance_upload_folder(data_dir: Path) -> Path:
+    """Uploads go to a folder of this instance's own under the data directory.
+
+    Chainlit keeps uploads in one `.files` folder beside the app and deletes that whole folder when any instance
+    stops, breaking every other instance using it. Each instance gets `uploads/<host>-<pid>`, which is all
+    Chainlit's stop deletes; folders left by instances of this host that died without stopping are removed here.
+    """
+    import chainlit.config as chainlit_config
+    import chainlit.server as server
+
+    root = Path(data_dir).resolve() / "uploads"
+    host = re.sub(r"[^A-Za-z0-9_.-]", "_", socket.gethostname())
+    mine = root / f"{host}-{os.getpid()}"
+    root.mkdir(parents=True, exist_ok=True)
+    for old in root.glob(f"{host}-*"):
+        pid = old.name.rsplit("-", 1)[-1]
+        if old != mine and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    mine.mkdir(exist_ok=True)
+    chainlit_config.FILES_DIRECTORY = mine  # read by WebsocketSession.files_dir at each upload
+    server.FILES_DIRECTORY = mine  # the folder the server's shutdown deletes
+    return mine
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# --- all of the above, at app import ------------------------------------------------------------------------------
+def harden(settings) -> None:
+    """Everything the server needs before its first request, besides origins and the offline page."""
+    from . import auth, limits
+
+    add_security_headers(Path(config.root) / "public")
+    if not settings.api_docs:
+        hide_api_docs()
+    render_user_messages_as_text()
+    use_instance_upload_folder(settings.data_dir)
+    limits.install_message_gate(settings.max_message_chars, settings.rate_limit_per_minute)
+    auth.end_tokens_on_logout(settings)

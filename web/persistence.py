@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
 from chainlit.data.storage_clients.base import BaseStorageClient
+from chainlit.data.utils import queue_until_user_message
 
 log = logging.getLogger(__name__)
 
@@ -241,11 +242,51 @@ def _as_json(value: Any, default: Any) -> Any:
 
 
 class HistoryDataLayer(SQLAlchemyDataLayer):
-    """SQLAlchemyDataLayer whose threads come back with JSON columns decoded.
+    """SQLAlchemyDataLayer whose threads come back with JSON columns decoded, and whose steps stay in their thread.
 
     SQLite (and asyncpg for JSONB) return JSON columns as strings; the UI expects objects, and a custom
     element given a string for its props would render nothing on a resumed thread.
     """
+
+    @queue_until_user_message()
+    async def create_step(self, step_dict):
+        """Chainlit's upsert, except that an existing step is only updated from its own thread.
+
+        Chainlit's `ON CONFLICT (id) DO UPDATE` rewrote every column, threadId included, so a message sent with
+        another thread's message id moved that message into the sender's thread.
+        """
+        await self.update_thread(step_dict["threadId"])
+        step_dict["showInput"] = (str(step_dict.get("showInput", "")).lower() if "showInput" in step_dict else None)
+        parameters = {key: value for key, value in step_dict.items()
+                      if value is not None and not (isinstance(value, dict) and not value)}
+        parameters["metadata"] = json.dumps(step_dict.get("metadata", {}))
+        parameters["generation"] = json.dumps(step_dict.get("generation", {}))
+        unknown = [k for k in parameters if k not in steps.c]
+        for key in unknown:  # only the table's own columns; the names are interpolated below
+            parameters.pop(key)
+        columns = ", ".join(f'"{key}"' for key in parameters)
+        values = ", ".join(f":{key}" for key in parameters)
+        updates = ", ".join(f'"{key}" = :{key}' for key in parameters if key not in ("id", "threadId"))
+        query = (f'INSERT INTO steps ({columns}) VALUES ({values}) ON CONFLICT (id) DO UPDATE SET {updates} '
+                 'WHERE steps."threadId" = excluded."threadId"')
+        result = await self.execute_sql(query=query, parameters=parameters)
+        if result == 0:
+            log.warning("refused to move step %s into thread %s", step_dict.get("id"), step_dict.get("threadId"))
+
+    async def thread_of(self, table: str, row_id: str) -> str | None:
+        """The thread a step or a feedback belongs to (None when there is no such row)."""
+        if table not in ("steps", "feedbacks"):
+            raise ValueError(table)
+        rows = await self.execute_sql(f'SELECT "threadId" FROM {table} WHERE "id" = :id', {"id": str(row_id)})
+        return str(rows[0]["threadId"]) if isinstance(rows, list) and rows and rows[0].get("threadId") else None
+
+    async def owns_thread(self, identifier: str | None, thread_id: str | None) -> bool:
+        if not identifier or not thread_id:
+            return False
+        try:
+            return await self.get_thread_author(thread_id) == identifier
+        except ValueError:
+            return False
 
     async def get_all_user_threads(self, user_id: str | None = None, thread_id: str | None = None):
         found = await super().get_all_user_threads(user_id=user_id, thread_id=thread_id)
@@ -271,3 +312,29 @@ def make_data_layer(url: str, files_dir: Path) -> HistoryDataLayer:
         layer.engine = _engine(url)
         layer.async_session = sessionmaker(bind=layer.engine, expire_on_commit=False, class_=AsyncSession)
     return layer
+
+
+# --- what a resumed thread brings back --------------------------------------------------------------------------
+def resume_note(state: dict[str, Any] | None) -> tuple[str, bool]:
+    """The line shown on resuming a thread, saying what was actually restored, and whether anything was."""
+    from chains.facts import FIELD_BY_NAME
+    from chains.session import _describe
+
+    state = state if isinstance(state, dict) else {}
+    facts = state.get("facts") if isinstance(state.get("facts"), dict) else {}
+    asked = [a for a in state.get("asked") or [] if a in FIELD_BY_NAME]
+    parts = []
+    for name in asked:
+        value = facts.get(name)
+        if name == "pitch":
+            parts.append("the pitch" if value else "no pitch (skipped)")
+        elif value is not None:
+            parts.append(_describe(name, value))
+        else:
+            parts.append(f"{name.replace('_', ' ')} skipped")
+    if not parts:
+        return ("Welcome back. I found no saved answers for this chat, so let's start from the beginning.", False)
+    listed = "; ".join(parts)
+    verdict = " The verdict from these answers is above." if state.get("verdict") else ""
+    noun = "answer" if len(parts) == 1 else "answers"
+    return f"Welcome back. I've restored {len(parts)} {noun}: {listed}.{verdict}", True

@@ -1,21 +1,33 @@
-"""Two HTTP routes next to Chainlit's: element files for a thread's owner, and a guest token for the widget."""
+"""HTTP routes next to Chainlit's: element files for a thread's owner, a guest token for the widget, and checked
+versions of Chainlit's action, feedback and logout routes (each registered ahead of Chainlit's own)."""
 
 from __future__ import annotations
 
+import json
 import logging
+from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
-from chainlit.auth import create_jwt, decode_jwt, get_token_from_cookies
+import chainlit.auth as chainlit_auth
+from chainlit.auth import create_jwt, get_token_from_cookies
 from chainlit.data import get_data_layer
 from chainlit.user import User
 
-from .auth import guest_identifier, is_guest
-from .hosting import WIDGET_TOKEN_ROUTE, add_route_first
+from .auth import guest_identifier, is_guest, revoked_tokens, token_expiry
+from .hosting import WIDGET_TOKEN_ROUTE, add_route_first, origin_allowed
 from .persistence import FILES_ROUTE, LocalStorage
 
 log = logging.getLogger(__name__)
+
+MAX_LABEL_CHARS = 200  # a button label, tooltip or any text in a button's payload
+_ACTION_KEYS = {"name": 100, "label": MAX_LABEL_CHARS, "tooltip": MAX_LABEL_CHARS, "icon": 100, "id": 100,
+                "forId": 100}
+
+
+def _refuse(status: int, detail: str) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=status)
 
 
 def _cookie_user(request: Request) -> User | None:
@@ -23,7 +35,7 @@ def _cookie_user(request: Request) -> User | None:
     if not token:
         return None
     try:
-        return decode_jwt(token)
+        return chainlit_auth.decode_jwt(token)  # looked up at call time: it refuses logged-out tokens
     except Exception:
         return None
 
@@ -39,11 +51,7 @@ async def element_file(object_key: str, request: Request) -> Response:
     rows = await layer.execute_sql('SELECT "threadId" FROM elements WHERE "objectKey" = :key', {"key": object_key})
     if not isinstance(rows, list) or not rows:
         return not_found
-    try:
-        author = await layer.get_thread_author(str(rows[0]["threadId"]))
-    except ValueError:
-        return not_found
-    if author != user.identifier:
+    if not await layer.owns_thread(user.identifier, str(rows[0]["threadId"])):
         return not_found
     try:
         found = storage.read(object_key)
@@ -60,10 +68,15 @@ def widget_token_endpoint(login_required: bool):
     async def widget_token(request: Request) -> JSONResponse:
         """A guest access token for the Copilot widget (which cannot use header auth itself).
 
-        The same browser keeps the same guest (and so its history) when it already has Chainlit's cookie.
+        Only the app's own pages and the origins in PITCHCHECK_ALLOWED_ORIGINS get one: the token reads the
+        visitor's history. The same browser keeps the same guest when it already has Chainlit's cookie.
         """
+        headers = request.headers
+        if not origin_allowed(headers.get("origin"), headers.get("host"), headers.get("sec-fetch-site")):
+            log.info("refused a widget token to origin %r", headers.get("origin"))
+            return _refuse(403, "This site is not allowed to embed Pitchcheck.")
         if login_required:
-            return JSONResponse({"detail": "This Pitchcheck requires a consultant login."}, status_code=403)
+            return _refuse(403, "This Pitchcheck requires a consultant login.")
         current = _cookie_user(request)
         identifier = current.identifier if current and is_guest(current.identifier) else guest_identifier()
         user = User(identifier=identifier, display_name="Guest", metadata={"guest": True})
@@ -72,6 +85,131 @@ def widget_token_endpoint(login_required: bool):
     return widget_token
 
 
-def register(login_required: bool) -> None:
+# --- buttons ---------------------------------------------------------------------------------------------------
+def _short_strings(value: Any, depth: int = 0) -> bool:
+    if isinstance(value, str):
+        return len(value) <= MAX_LABEL_CHARS
+    if isinstance(value, dict):
+        return depth < 3 and all(isinstance(k, str) and len(k) <= 100 and _short_strings(v, depth + 1)
+                                 for k, v in value.items())
+    if isinstance(value, list):
+        return depth < 3 and all(_short_strings(v, depth + 1) for v in value)
+    return value is None or isinstance(value, (bool, int, float))
+
+
+def checked_action(body: bytes, max_bytes: int) -> tuple[dict[str, Any] | None, JSONResponse | None]:
+    """A button click's request made safe for Chainlit's /project/action: (request, None) or (None, refusal)."""
+    if len(body) > max_bytes:
+        return None, _refuse(413, "That button click was too large to accept.")
+    try:
+        data = json.loads(body or b"{}")
+    except ValueError:
+        return None, _refuse(400, "That button click could not be read.")
+    action = data.get("action") if isinstance(data, dict) else None
+    session_id = data.get("sessionId") if isinstance(data, dict) else None
+    if not isinstance(action, dict) or not isinstance(session_id, str) or not session_id:
+        return None, _refuse(400, "That button click could not be read.")
+    clean: dict[str, Any] = {}
+    for key, limit in _ACTION_KEYS.items():
+        value = action.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str) or len(value) > limit:
+            return None, _refuse(400, "That button's label or name is too long.")
+        clean[key] = value
+    payload = action.get("payload")
+    payload = {} if payload is None else payload
+    if not clean.get("name") or not isinstance(payload, dict) or not _short_strings(payload):
+        return None, _refuse(400, "That button click could not be read.")
+    clean["payload"] = payload
+    return {"action": clean, "sessionId": session_id}, None
+
+
+def action_endpoint(max_bytes: int):
+    from chainlit.server import UserParam, call_action
+    from chainlit.types import CallActionRequest
+
+    async def project_action(request: Request, current_user: UserParam) -> Response:
+        """Chainlit's /project/action behind a size bound, a shape check and the session's rate limit."""
+        from chainlit.context import init_ws_context
+        from chainlit.session import WebsocketSession
+
+        from .limits import message_gate, notify
+
+        checked, refusal = checked_action(await request.body(), max_bytes)
+        if refusal is not None:
+            return refusal
+        session = WebsocketSession.get_by_id(checked["sessionId"])
+        if session is None:
+            return _refuse(404, "That chat has ended; reload the page to carry on.")
+        if current_user and (not session.user or session.user.identifier != current_user.identifier):
+            return _refuse(401, "That chat belongs to someone else.")
+        gate = message_gate()
+        if gate is not None:
+            accepted, notice = gate.admit(session.id)
+            if not accepted:
+                if notice:
+                    init_ws_context(session)
+                    await notify(notice)
+                return _refuse(429, "Too many clicks; please wait a moment.")
+        return await call_action(CallActionRequest(**checked), current_user)
+
+    return project_action
+
+
+# --- feedback ----------------------------------------------------------------------------------------------------
+def feedback_endpoints():
+    from chainlit.server import UserParam, delete_feedback, update_feedback
+    from chainlit.types import DeleteFeedbackRequest, UpdateFeedbackRequest
+
+    async def put_feedback(request: Request, update: UpdateFeedbackRequest, current_user: UserParam) -> Response:
+        """Thumbs on a message: only in the sender's own thread, and only to their own feedback."""
+        layer = get_data_layer()
+        identifier = getattr(current_user, "identifier", None)
+        if layer is None or not hasattr(layer, "thread_of"):
+            return _refuse(400, "Feedback is not stored here.")
+        step_thread = await layer.thread_of("steps", update.feedback.forId)
+        if not await layer.owns_thread(identifier, step_thread):
+            return _refuse(404, "No such message.")
+        if update.feedback.id:
+            existing = await layer.thread_of("feedbacks", update.feedback.id)
+            if existing is not None and existing != step_thread:
+                return _refuse(404, "No such feedback.")
+        update.feedback.threadId = step_thread
+        return await update_feedback(request, update, current_user)
+
+    async def remove_feedback(request: Request, payload: DeleteFeedbackRequest, current_user: UserParam) -> Response:
+        layer = get_data_layer()
+        identifier = getattr(current_user, "identifier", None)
+        if layer is None or not hasattr(layer, "thread_of"):
+            return _refuse(400, "Feedback is not stored here.")
+        if not await layer.owns_thread(identifier, await layer.thread_of("feedbacks", payload.feedbackId)):
+            return _refuse(404, "No such feedback.")
+        return await delete_feedback(request, payload, current_user)
+
+    return put_feedback, remove_feedback
+
+
+# --- logout ----------------------------------------------------------------------------------------------------
+async def logout(request: Request, response: Response):
+    """Chainlit's /logout, and the token itself ended so a kept copy of the cookie no longer works."""
+    from chainlit.server import logout as chainlit_logout
+
+    token = get_token_from_cookies(dict(request.cookies))
+    store = revoked_tokens()
+    if token and store is not None:
+        try:
+            store.revoke(token, token_expiry(token))
+        except Exception:
+            log.exception("could not record a logged-out token")
+    return await chainlit_logout(request, response)
+
+
+def register(login_required: bool, max_action_bytes: int = 4096) -> None:
     add_route_first(FILES_ROUTE + "/{object_key:path}", element_file, ["GET"])
     add_route_first(WIDGET_TOKEN_ROUTE, widget_token_endpoint(login_required), ["GET"])
+    add_route_first("/project/action", action_endpoint(max_action_bytes), ["POST"])
+    put_feedback, remove_feedback = feedback_endpoints()
+    add_route_first("/feedback", put_feedback, ["PUT"])
+    add_route_first("/feedback", remove_feedback, ["DELETE"])
+    add_route_first("/logout", logout, ["POST"])
