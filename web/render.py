@@ -10,17 +10,14 @@ import chainlit as cl
 from chains.verdict import VERDICT_LABELS, format_count, format_gbp, format_share
 
 VERDICT_CARD = "VerdictCard"  # public/elements/VerdictCard.jsx
-# Short names, so both download tiles show in full: Chainlit cuts a tile's name at about 16 characters.
-REPORT_PDF = "pitchcheck.pdf"
-REPORT_MD = "pitchcheck.md"
+REPORT_PDF = "pitchcheck-report.pdf"
+REPORT_MD = "pitchcheck-report.md"
 
-# Chainlit names a chat in the history after the owner's first interaction; when that is a button, after the
-# action's name. So the shortcut buttons' names are the titles a chat started from them should carry.
 ANSWER_ACTION = "answer"
-AUDIT_ACTION = "Audit of training examples"
-EXAMPLE_ACTION = "The £18,000 example"
-EXPLAIN_ACTION = "LoRA in plain English"
-PITCH_ACTION = "Check a vendor's pitch"
+AUDIT_ACTION = "audit"
+EXAMPLE_ACTION = "example"
+EXPLAIN_ACTION = "explain_lora"
+PITCH_ACTION = "check_pitch"
 CONFIRM_EXAMPLE_ACTION = "example_confirm"
 
 # The four shortcuts: starters on an empty chat, and buttons on the welcome message.
@@ -33,9 +30,6 @@ SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
 )
 STARTER_MESSAGES = {message: name for name, _, message, _ in SHORTCUTS}
 EXPLAIN_LORA_QUESTION = SHORTCUTS[2][2]
-DONT_KNOW = "Don't know"
-SKIP = "skip"  # what the "Don't know" button sends: the interview's own word for leaving a question open
-NUMBER_KINDS = ("money", "count", "volume")
 
 
 # --- buttons --------------------------------------------------------------------------------------------
@@ -44,31 +38,14 @@ def shortcut_actions(skip: Iterable[str] = (PITCH_ACTION,)) -> list[cl.Action]:
             for name, label, _, icon in SHORTCUTS if name not in set(skip)]
 
 
-def question_kind(awaiting: dict[str, Any]) -> str:
-    """The awaited field's kind (text, choice, money, count, volume), from the awaiting object where it says."""
-    if awaiting.get("kind"):
-        return str(awaiting["kind"])
-    from chains.facts import FIELD_BY_NAME
-
-    spec = FIELD_BY_NAME.get(awaiting.get("field"))
-    if spec is not None:
-        return spec.kind
-    return "choice" if awaiting.get("choices") else "text"
-
-
 def choice_actions(awaiting: dict[str, Any] | None) -> list[cl.Action]:
-    """One button per choice (payload = the choice's value); a number question gets "Don't know", and the
-    examples question a pointer to the audit upload."""
+    """One button per choice (payload = the choice's value), plus the audit upload at the examples question."""
     if not awaiting:
         return []
-    field = awaiting["field"]
     actions = [cl.Action(name=ANSWER_ACTION, label=c["label"],
-                         payload={"field": field, "value": c["value"], "label": c["label"]})
+                         payload={"field": awaiting["field"], "value": c["value"], "label": c["label"]})
                for c in awaiting.get("choices") or []]
-    if not actions and question_kind(awaiting) in NUMBER_KINDS:
-        actions.append(cl.Action(name=ANSWER_ACTION, label=DONT_KNOW,
-                                 payload={"field": field, "value": SKIP, "label": DONT_KNOW}))
-    if field == "clean_examples":
+    if awaiting.get("field") == "clean_examples":
         actions.append(cl.Action(name=AUDIT_ACTION, payload={}, label="Upload examples for an audit", icon="upload"))
     return actions
 
@@ -81,21 +58,31 @@ def question_text(reply_text: str, awaiting: dict[str, Any] | None) -> str:
 
 
 # --- sources ------------------------------------------------------------------------------------------------
-def sources_markdown(sources: list[dict[str, Any]], provenance_for=None) -> str:
-    """The glossary entries an answer came from, named under it with where each entry's facts come from.
+def sources_line(titles: list[str]) -> str:
+    return ("\n\n**Sources:** " + " · ".join(titles)) if titles else ""
 
-    No elements: Chainlit 2.12 opens a side panel by itself for every side element (and again after a reload),
-    which showed each explanation twice; an inline element would repeat the entry the answer already gives.
+
+def source_elements(sources: list[dict[str, Any]], markdown_for, citation_for=None,
+                    inline: bool = False) -> tuple[list[cl.Text], list[str]]:
+    """Elements named with each concept's title, and the titles in order.
+
+    In the web app they are side panels holding the glossary entry (the link is the title in the message).
+    In the Copilot widget side panels break the widget (Chainlit 2.12 opens them as a dialog and the chat
+    fails to render), so there they are short inline citations instead.
     """
-    lines, seen = [], set()
+    elements, titles = [], []
     for s in sources:
         title = str(s.get("title") or s.get("id"))
-        if title in seen:
+        if title in titles:
             continue
-        seen.add(title)
-        where = (provenance_for(s.get("id")) if provenance_for else None) or ""
-        lines.append(f"- {title}" + (f": {where}" if where else ""))
-    return ("\n\n**Sources**\n" + "\n".join(lines)) if lines else ""
+        if inline:
+            content = (citation_for(s.get("id")) if citation_for else None) or title
+            elements.append(cl.Text(name=title, content=content, display="inline"))
+        else:
+            content = markdown_for(s.get("id")) or f"### {title}"
+            elements.append(cl.Text(name=title, content=content, display="side"))
+        titles.append(title)
+    return elements, titles
 
 
 # --- the verdict ----------------------------------------------------------------------------------------
