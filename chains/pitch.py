@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypedDict
 
-from chains.readers import Amount, amounts, mechanism_of, negated, normalise, task_of
+from chains.prices import Price, read_prices
+from chains.promises import VagueClaim, vague_claims
+from chains.readers import negated, task_of
+from chains.sentences import lower as _lower, sentences as _sentences
+
+MAX_PITCH_CHARS = 60_000  # a ten-page proposal; anything longer is cut before any pattern runs
 
 # Which glossary concept a phrase in a pitch touches. Patterns run on lower-cased text; several may match one sentence.
 _CONCEPTS: tuple[tuple[str, str], ...] = (
@@ -85,55 +90,168 @@ _INSTRUCTION = re.compile(
     r"|\bset (?:the )?(?:mechanism|quote|price|verdict|flags?) to\b|\b(?:do not|don'?t) (?:mention|flag) (?:any|this|the)\b"
     r"|\bno red flags\b|\brespond (?:with|only)\b|\bas an ai\b)[^.!?\n]*[.!?]?", re.IGNORECASE)
 
-_MONEY_WORDS = re.compile(r"\b(?:for|costs?|price[ds]?|priced at|quoted?|fees?|charges?|pay|paying|invest(?:ment)?|budget|total\w*|"
-                          r"only|just)\s+(?:(?:of|is|was|will be|would be|around|about|approx\w*|roughly|a|an|one[\s-]off|fixed|just|only)\s+){0,3}$")
-# A saving in the same clause ("saves you £2,000 a month") is not a price; "and costs £12,000" starts a new clause.
-_SAVINGS = re.compile(r"\b(?:sav(?:e|es|ing|ings)|cut|cuts|reduc\w*|worth|revenue|return|roi|earn\w*|recoup|pays? for itself)\b"
-                      r"(?:(?!\b(?:and|but|plus|costs?|priced?|fees?|for)\b)[^.;,]){0,40}$")
-_TOTAL = re.compile(r"^\s*(?:\+ ?vat\s*)?(?:in total|total|all[\s-]in|altogether|overall)\b|\btotal (?:of |cost |price )?(?:is |of )?$")
+
+class MechanismEvidence(TypedDict):
+    sentence: str | None  # the sentence that decided the mechanism, as the vendor wrote it
+    why: str  # a plain sentence saying why it reads that way
 
 
-def _sentences(text: str) -> list[str]:
-    """The pitch cut into sentences, keeping the owner's own wording for claims."""
-    parts = re.split(r"(?<=[.!?])\s+|\n+|;\s*|\u2022", text)
-    return [p.strip(" -*\t") for p in parts if p and p.strip(" -*\t")]
+class PitchReading(TypedDict):
+    """What `read_pitch` returns (and `pitchcheck pitch --json` prints)."""
+
+    mechanism: str  # fine_tuning | rag | prompting | mixed | unclear
+    mechanism_evidence: MechanismEvidence
+    quote: Price | None
+    monthly_fee: Price | None
+    quote_gbp: float | None  # the quote's amount when it is in pounds, else None
+    monthly_fee_gbp: float | None
+    mentions_lora: bool
+    claims: list[dict[str, Any]]  # {"text": whole sentence, "concept": first glossary id, "concepts": every one}
+    vague_claims: list[VagueClaim]
+    red_flags: list[dict[str, Any]]
+    task: str | None
 
 
-def _prices(text: str) -> tuple[float | None, float | None]:
-    """The one-off quote and the monthly fee in pounds; savings and other currencies are left out."""
-    quote: Amount | None = None
-    fee: Amount | None = None
-    for a in amounts(text):
-        before = re.sub(r"[£$€\s]*$", " ", a.before)
-        if a.raw < 0 or a.currency not in (None, "GBP") or _SAVINGS.search(before):
+# --- the mechanism: what the vendor will do, weighed over the words it uses ---------------------------------
+
+# (mechanism, weight, pattern): 3 describes what will be done; 2 a specific act; 1.5 only names the technique.
+_CUES: tuple[tuple[str, float, str], ...] = (
+    ("fine_tuning", 3, r"\b(?:weights?|parameters)\b(?:\s+[\w']+){0,3}?\s+(?:are |is |get |gets |will be |themselves )?"
+                       r"(?:updated|adjusted|changed|change|shift|trained)\b|\bin the weights\b|\bdeploys? the new weights\b"),
+    ("fine_tuning", 3, r"\b(?:update|adjust|change|modify|retrain)\w*\s+(?:the\s+|its\s+|a\s+|your\s+)?(?:model'?s\s+)?(?:own\s+)?"
+                       r"(?:weights|parameters)\b|\bchanges? the model itself\b"),
+    ("fine_tuning", 3, r"\btrain\w*\s+(?:q?lora|low[\s-]rank)?\s*adapters?\b|\bparameter[\s-]efficient\b|\badapter (?:files|weights)\b|"
+                       r"\bq?lora (?:adapters?|fine[\s-]?tun\w*)\b|\bfull fine[\s-]tune\b"),
+    ("fine_tuning", 3, r"\bfine[\s-]?tun\w*\s+(?:\w+\s+){0,4}?on\s+(?:[\w,]+\s+){0,4}?(?:labell?ed|historical|past|existing|corrected)\s+"
+                       r"(?:[\w-]+\s+){0,2}?(?:examples|data|tickets|emails|e-mails|descriptions|summaries|records|pairs|reports|set)\b"),
+    ("fine_tuning", 3, r"\btraining (?:pairs|file|runs?|jobs?|data as jsonl)\b|\bfine[\s-]?tuning jobs?\b|\bjsonl\b|\bepochs?\b|"
+                       r"\bcheckpoints?\b|\bvalidation loss\b|\bhyperparameters?\b|\bsupervised fine[\s-]?tuning\b|\bdistillation\b|"
+                       r"\bdistil\w* (?:a |into a )?(?:smaller|small|compact) model\b"),
+    ("fine_tuning", 3, r"\b(?:models?|versions?)\b(?:\s+[\w-]+){0,2}?\s+trained on (?:your|our|their) (?:own )?(?:\w+ )?(?:examples|work|tickets|data)\b|"
+                       r"\btrain\w* (?:a |an |the )?(?:[\w-]+ ){0,3}models?\b(?:\s+[\w-]+){0,3}?\s+on (?:your|our|the) (?:own )?"
+                       r"(?:labell?ed |historical |past |corrected )?(?:examples|set|labels)\b|\bmodel file you own\b|"
+                       r"\bown the (?:resulting |trained )?(?:model|weights)\b"),
+    ("fine_tuning", 2, r"\btrain\w* (?:\w+ ){0,3}on (?:\w+ ){0,2}label+ed\b|\bretrain\w* (?:the |a |your )?model\b"),
+    ("fine_tuning", 1.5, r"\bfine[\s-]?tun\w*|\bretrain|\bre-train|\bq?lora\b|\blow[\s-]rank\b|\bpeft\b"),
+    ("rag", 3, r"\bcrawl\w*\b|\bscrap(?:e|es|ing)\b|\bsitemap\b|\bembeddings?\b|\bchunk(?:s|ed|ing)?\b|\bpassages\b"),
+    ("rag", 3, r"\b(?:search(?:able)?|vector|semantic)\s+(?:index|database|db|store|search)\b|\b(?:builds?|store\w*|in) an? (?:\w+ )?index\b|"
+               r"\bthe index\b|\bindex(?:es|ing|ed)?\s+(?:your|the|our|its|them|those|all)\b"),
+    ("rag", 3, r"\bretriev\w*\b|\blooks? (?:\w+ ){0,2}up\b|\blooking (?:\w+ ){0,2}up\b|\bat (?:query|question) time\b|"
+               r"\bsearches\b(?:\s+\w+){0,3}?\s+(?:pages|documents|docs|the|your|those)\b|\bfinds? the (?:relevant|top|most|right)\b"),
+    ("rag", 3, r"\bwith (?:a |numbered )?(?:links?|references?|citations?)\b|\bquoted source\b|\bsource (?:page|document|sheet)s?\b|"
+               r"\bwhich document\b|\bthe source shown\b|\bshows the links\b"),
+    ("rag", 3, r"\banswers?\w*\b(?:\s+\w+){0,3}?\s+(?:from|based on|using)\s+(?:your|the|its|those|these)\s+(?:own\s+)?(?:[\w-]+\s+)?"
+               r"(?:documents|docs|content|website|site|handbook|knowledge|policies|files|manuals|faqs|pages|articles|sections|passages)\b"),
+    ("rag", 2, r"\bupload\w* (?:your )?(?:pdfs?|documents|docs|files|faqs|manuals|handbooks?|policies)\b|\bsyncs? (?:with )?(?:your )?\w+|"
+               r"\bconnect\w* (?:it )?to (?:your|the) (?:[\w-]+ ){0,3}?(?:drive|notion|sharepoint|confluence|wiki|intranet|archive|helpdesk|"
+               r"help ?cent(?:er|re)|document management|website|docs)\b|\bconnect\w* (?:your|all your) (?:[\w-]+,? (?:and )?){0,4}?"
+               r"(?:zendesk|notion|drive|sharepoint|confluence|intercom|help ?cent(?:er|re)|website|docs|knowledge base|crm|shopify|wiki)\b|"
+               r"\b(?:when|whenever|every time|as soon as) you (?:edit|update|change|add|upload|publish)\w*\b"),
+    ("rag", 1.5, r"\brag\b|\bknowledge ?base\b|\bgrounded in\b|\btrain\w* (?:\w+ ){0,3}on (?:all )?(?:your|its|my) (?:\w+ )?(?:website|site|"
+                 r"content|pages|urls?|help ?cent(?:er|re)|knowledge base|docs|documents|pdfs|articles|help articles)\b"),
+    ("prompting", 3, r"\bsystem prompt\b|\bprompt (?:templates?|library|system|pack|chain)s?\b|\bstanding instructions\b|"
+                     r"\bcustom instructions\b|\bvoice (?:guide|card|profile)\b|\bstyle guide\b|\bfew[\s-]shot\b|\bprompt engineering\b|"
+                     r"\bwe write (?:the |your )?prompts\b|\bbetter prompts\b"),
+    ("prompting", 3, r"\b(?:placed|put|loaded|load|added|inserted|included|pasted|sent)\b(?:\s+[\w-]+){0,4}?\s+(?:in front of|into|"
+                     r"at the start of|alongside)\s+(?:the |every |each |your |a )?(?:custom )?(?:ai|assistant|model|prompt|request|conversation|templates?)\b"),
+    ("prompting", 3, r"\b(?:with|in|into|before) (?:each|every) (?:request|prompt|message|conversation|draft|answer)\b|"
+                     r"\b(?:written|detailed|clear|careful) instructions\b"),
+    ("prompting", 1.5, r"\bprompt(?:s|ing|ed)?\b"),
+)
+_CUE_PATTERNS = tuple((kind, weight, re.compile(p)) for kind, weight, p in _CUES)
+# Retrieved passages handed to the model are RAG, not prompting, however they are "placed".
+_RETRIEVED = re.compile(r"\bpassages\b|\bchunks?\b|\bpieces\b|\bmatching\b|\bretriev|\bsearch")
+_DISMISSED = re.compile(r"(?:\b(?:not|no|don'?t|doesn'?t|won'?t|isn'?t|aren'?t|never|without|nor|instead of|rather than|unlike|"
+                        r"beyond|no need (?:for|to)|forget|than|neither|avoid)\b)(?:\s+[\w'-]+){0,7}\s*$")
+_MIX = re.compile(r"\bboth\b|\bhybrid\b|\bcombin\w*\b|\btwo (?:kinds|modules|workstreams|parts)\b")
+_NAMES = {"fine_tuning": "fine-tuning", "rag": "RAG", "prompting": "prompting", "mixed": "a mix of these"}
+_DOES = {
+    "fine_tuning": "training the model on your examples so that its weights change",
+    "rag": "looking passages up in your own content each time someone asks",
+    "prompting": "giving the model written instructions and examples with every request, without changing the model",
+}
+# Loose words a vendor uses for what it does, and the mechanism they would suggest taken at face value.
+_LOOSE = re.compile(r"\b(?:fine[\s-]?tun\w*|train\w*)\b(?:\s+[\w'-]+){0,5}?\s+on\s+(?:your|its|my|the)\s+(?:own\s+)?(?:[\w-]+\s+){0,2}?"
+                    r"(?:data|website|site|content|pages|knowledge base|help ?cent(?:er|re)|docs|documents|examples|business|store|emails|"
+                    r"files|pdfs|urls?|faqs|articles|help articles|tickets)\b|"
+                    r"\bfine[\s-]?tun\w*\b|\blearns? (?:your|the way)\b(?:\s+[\w-]+){1,3}")
+
+
+def _cue_hits(sentence: str, low: str) -> dict[str, tuple[float, int]]:
+    """Per mechanism, the strongest cue in one sentence that is not denied or contrasted away: (weight, position)."""
+    best: dict[str, tuple[float, int]] = {}
+    for kind, weight, pattern in _CUE_PATTERNS:
+        if kind in best and best[kind][0] >= weight:
             continue
-        if a.currency is None and not _MONEY_WORDS.search(before):
-            continue  # "5k tickets a month" is a volume, not a price
-        if a.period is not None:
-            fee = fee or a
-        elif quote is None or _TOTAL.search(a.after) or _TOTAL.search(before[-24:]):
-            quote = a
-    return (float(quote.raw) if quote else None), (round(float(fee.value), 2) if fee else None)
+        if kind == "prompting" and weight == 3 and _RETRIEVED.search(low) and "prompt" not in low:
+            continue
+        for m in pattern.finditer(low):
+            clause = re.split(r"[.;:!?()]|,\s|\bbut\b|\bwhile\b|\bwhereas\b", low[:m.start()])[-1]
+            if not _DISMISSED.search(clause):
+                best[kind] = (weight, m.start())
+                break
+    return best
 
 
-def _claims(text: str) -> list[dict[str, str]]:
-    """Each phrase of the pitch that touches a glossary concept, in reading order, at the finest grain that still shows it."""
-    claims: list[dict[str, str]] = []
-    for sentence in _sentences(text):
-        pieces = re.split(r",\s+|;\s+|\s+(?:and|but|while|whereas)\s+|\s+-\s+|:\s+", sentence)
-        phrases = [re.sub(r"^(?:and|but|or|so|then|also)\s+", "", p.strip()) for p in pieces if p.strip()]
-        lowered, whole = [normalise(p) for p in phrases], normalise(sentence)
-        found = []
-        for order, (concept, pattern) in enumerate(_CONCEPT_PATTERNS):
-            if not pattern.search(whole):
-                continue
-            # A pattern may span two phrases, so fall back to the whole sentence.
-            hits = [(i, phrases[i]) for i, low in enumerate(lowered) if pattern.search(low)] or [(-1, sentence)]
-            found += [(i, order, p, concept) for i, p in hits]
-        for _, _, phrase, concept in sorted(found):
-            claim = {"text": phrase[:400], "concept": concept}
-            if claim not in claims:
-                claims.append(claim)
+def _mechanism(sentences: list[str]) -> tuple[str, MechanismEvidence]:
+    """The mechanism the whole text describes, and the sentence that decided it."""
+    score: dict[str, float] = {}
+    top: dict[str, tuple[float, str]] = {}
+    loose: list[tuple[str, str]] = []  # (phrase as written, lower-cased)
+    mixed_words = False
+    for sentence in sentences:
+        low = _lower(sentence)
+        if low.rstrip().endswith("?"):
+            continue  # a question in an FAQ is not what they will do; its answer is
+        mixed_words = mixed_words or bool(_MIX.search(low))
+        for kind, (weight, _) in _cue_hits(sentence, low).items():
+            score[kind] = score.get(kind, 0.0) + weight
+            if weight > top.get(kind, (0.0, ""))[0]:
+                top[kind] = (weight, sentence)
+        for m in _LOOSE.finditer(low):
+            loose.append((sentence[m.start():m.end()] if len(low) == len(sentence) else m.group(), m.group()))
+    ranked = sorted(score.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < 1.5:
+        return "unclear", {"sentence": None, "why": "Nothing in it says whether they will retrain the model, look things up in "
+                                                    "your documents or write better prompts."}
+    first, first_score = ranked[0]
+    second = ranked[1] if len(ranked) > 1 else None
+    if second and second[1] >= max(1.5, first_score * (0.35 if mixed_words else 0.5)):
+        a, b = sorted((first, second[0]), key=lambda k: -score[k])
+        why = (f"It describes both {_DOES[a]} and {_DOES[b]}: that is {_NAMES['mixed']}, "
+               f"{_NAMES[a]} and {_NAMES[b]}.")
+        return "mixed", {"sentence": top[a][1], "why": why}
+    sentence = top[first][1]
+    said = next((phrase for phrase, low in loose if _face_value(low) not in (None, first)), None)
+    if said:
+        why = f"They say '{said}', but what they describe is {_DOES[first]}: that is {_NAMES[first]}."
+    else:
+        why = f"What they describe is {_DOES[first]}: that is {_NAMES[first]}."
+    return first, {"sentence": sentence, "why": why}
+
+
+def _face_value(phrase: str) -> str | None:
+    """The mechanism a loose phrase suggests taken at its word: "fine-tuned on your website" suggests fine-tuning."""
+    if re.search(r"fine[\s-]?tun|\btrain", phrase):
+        return "fine_tuning"
+    return "fine_tuning" if phrase.startswith("learn") else None
+
+
+# --- the reading ------------------------------------------------------------------------------------------
+
+def _claims(sentences: list[str]) -> list[dict[str, Any]]:
+    """Each distinct sentence of the pitch that touches a glossary concept, whole, with every concept it touches."""
+    claims: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for sentence in sentences:
+        low = _lower(sentence)
+        key = re.sub(r"[^a-z0-9%£$€]+", " ", low).strip()
+        if key in seen:
+            continue
+        found = [concept for concept, pattern in _CONCEPT_PATTERNS if pattern.search(low)]
+        if found:
+            seen.add(key)
+            claims.append({"text": sentence, "concept": found[0], "concepts": found})
     return claims
 
 
@@ -141,13 +259,17 @@ def _flag(code: str, text: str, concepts: list[str]) -> dict[str, Any]:
     return {"code": code, "text": text, "concepts": list(concepts)}
 
 
-def read_pitch(text: str) -> dict[str, Any]:
+def _gbp(price: Price | None) -> float | None:
+    return float(price["amount"]) if price and price["currency"] == "GBP" and price["amount"] is not None else None
+
+
+def read_pitch(text: str) -> PitchReading:
     """What a pitch offers and claims, as data; its text is never obeyed."""
-    raw = _INSTRUCTION.sub(" ", text[:20_000]) if isinstance(text, str) else ""
-    t = normalise(raw)
-    mechanism = mechanism_of(t) or "unclear"
-    quote, fee = _prices(raw)
-    claims = _claims(raw)
+    raw = _INSTRUCTION.sub(" ", text[:MAX_PITCH_CHARS]) if isinstance(text, str) else ""
+    sentences = _sentences(raw)
+    t = re.sub(r"\s+", " ", _lower(raw)).strip()
+    mechanism, evidence = _mechanism(sentences)
+    quote, fee = read_prices(raw)
     flags = []
     for code, pattern, warning, concepts in _FLAGS:
         if any(not negated(t, m.start()) for m in re.finditer(pattern, t)):
@@ -158,10 +280,14 @@ def read_pitch(text: str) -> dict[str, Any]:
         flags.append(_flag(*_KNOWLEDGE_FLAG))
     return {
         "mechanism": mechanism,
-        "quote_gbp": quote,
-        "monthly_fee_gbp": fee,
+        "mechanism_evidence": evidence,
+        "quote": quote,
+        "monthly_fee": fee,
+        "quote_gbp": _gbp(quote),
+        "monthly_fee_gbp": _gbp(fee),
         "mentions_lora": bool(re.search(r"\blora\b|\bqlora\b|\blow[\s-]rank adapt", t)),
-        "claims": claims,
+        "claims": _claims(sentences),
+        "vague_claims": vague_claims(sentences),
         "red_flags": flags,
-        "task": task_of(t, strict=True),
+        "task": task_of(t[:20_000], strict=True),
     }

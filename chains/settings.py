@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -59,11 +60,15 @@ class Settings(BaseSettings):
     price_per_million_training_tokens_gbp: float = Field(0.06, description="Training price per million tokens (the guide's figure for GPT-5.4).")
     tokens_per_example: int = Field(1000, description="Assumed tokens per training example when the audit has not measured them.")
     epochs: int = Field(3, description="Assumed passes over the training data.")
+    usd_per_gbp: float = Field(1.34, gt=0, description="US dollars to the pound, for a compute cost beside a quote in dollars (see exchange_rates_date).")
+    eur_per_gbp: float = Field(1.15, gt=0, description="Euros to the pound, for a compute cost beside a quote in euros (see exchange_rates_date).")
+    exchange_rates_date: date = Field(date(2025, 9, 30), description="The day the two exchange rates were taken from; shown beside every converted figure.")
 
     # Audit
     near_duplicate_cosine: float = Field(0.95, description="Inputs at or above this cosine similarity are near-duplicates.")
     near_duplicate_max_inputs: int = Field(20000, description="Above this many distinct inputs the audit skips the near-duplicate search and says so (0: no limit).")
     max_upload_mb: int = Field(20, description="Largest upload accepted in the web app, in MB.")
+    max_proposal_mb: int = Field(10, gt=0, description="Largest vendor proposal file (PDF, DOCX, HTML or TXT) read, in MB.")
 
     # Abuse limits
     max_message_chars: int = Field(4000, description="Longer messages are refused before any embedding or LLM call.")
@@ -82,6 +87,14 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    def message_too_long(self, text: str) -> str | None:
+        """The one length check for a message, as the owner is told it; None when the message fits."""
+        length = len(text or "")
+        if length <= self.max_message_chars:
+            return None
+        return (f"That message is longer than I can take ({length:,} characters; the limit is {self.max_message_chars:,}). "
+                "Please send a shorter version, or the part that matters most.")
 
     @property
     def llm_enabled(self) -> bool:

@@ -2,11 +2,49 @@
 
 from __future__ import annotations
 
-import math
-from typing import Any
+from functools import lru_cache
+from typing import Any, NotRequired, TypedDict
 
+from chains.economics import ITEM_NOUNS, Economics, economics, number as _number, plural as _plural
 from chains.facts import DECIDING_FIELDS, FIELD_BY_NAME
+from chains.money import format_count, format_gbp, format_money, format_range, format_share
+from chains.pitch import read_pitch
 from chains.settings import Settings, get_settings
+
+# Re-exported: the renderers and the report import these from here.
+__all__ = ["Verdict", "Economics", "Item", "ClaimToTest", "assess", "economics", "format_gbp", "format_money",
+           "format_count", "format_share", "ITEM_NOUNS", "VERDICT_LABELS", "VERDICT_CODES", "RULE_CODES", "RULE_NAMES"]
+
+
+class Item(TypedDict):
+    """One reason, caution, red flag or further concern: a rule code, the owner-facing text and the concepts it cites."""
+
+    code: str
+    text: str
+    concepts: list[str]
+    fields: NotRequired[list[str]]  # missing_facts only: the facts still unknown
+
+
+class ClaimToTest(TypedDict):
+    """A promise in the pitch with no measure behind it, and the question that would test it."""
+
+    text: str
+    question: str
+
+
+class Verdict(TypedDict):
+    """What assess returns: a plain dict at run time, so its JSON is unchanged."""
+
+    verdict: str  # one of VERDICT_CODES
+    headline: str
+    reasons: list[Item]  # every rule that holds at the deciding level
+    also_worth_knowing: list[Item]  # what else holds at the levels below the deciding one
+    cautions: list[Item]
+    red_flags: list[Item]
+    claims_to_test: list[ClaimToTest]  # the pitch's vague promises, whatever the verdict
+    vendor_questions: list[str]
+    economics: Economics
+    facts: dict[str, Any]
 
 VERDICT_LABELS: dict[str, str] = {
     "decline": "Decline the offer",
@@ -28,6 +66,18 @@ RED_FLAG_CODES: tuple[str, ...] = (
     "mechanism_unclear", "no_example_count", "no_shortfall_plan", "no_retraining_plan", "upsell_over_cheaper_option",
 )
 RULE_CODES: tuple[str, ...] = tuple(c for codes in LEVEL_RULES.values() for c in codes) + CAUTION_CODES + RED_FLAG_CODES
+# Each rule in plain words, for the report's closing line: the codes are for programs, not for owners.
+RULE_NAMES: dict[str, str] = {
+    "too_few_examples": "too few clean examples", "task_unstable": "the task is still changing",
+    "personal_data_unlawful": "personal data that may not be shared", "prompt_rag_good_enough": "prompts plus RAG are enough",
+    "cheaper_options_untried": "cheaper options not yet tried", "open_ended_task": "a task that suits prompting or RAG",
+    "low_volume": "too few items a month", "needs_fresh_knowledge": "answers that depend on changing facts",
+    "missing_facts": "facts still unknown", "all_conditions_met": "every condition for fine-tuning met",
+    "regulated_decision": "decisions about individuals", "regulated_unsure": "possibly decisions about individuals",
+    "personal_data": "personal data that may be shared", "mechanism_unclear": "no clear method",
+    "no_example_count": "no example count from the vendor", "no_shortfall_plan": "no plan for too few examples",
+    "no_retraining_plan": "no retraining plan", "upsell_over_cheaper_option": "an upsell over a cheaper option",
+}
 
 CONCEPT_IDS: tuple[str, ...] = (
     "fine-tuning", "base-model", "training-data", "lora", "catastrophic-forgetting", "prompt-engineering", "rag",
@@ -68,119 +118,11 @@ MISSING_HELP: dict[str, tuple[str, str]] = {
     "fresh_knowledge": ("whether the answers depend on facts that change",
                         "ask whether the right answer next month could differ from today's"),
 }
-# What one unit of the owner's monthly volume is called, so the cost per item reads naturally.
-ITEM_NOUNS: dict[str | None, str] = {
-    "classification": "item", "extraction": "document", "fixed_format": "document",
-    "open_writing": "report", "knowledge_qa": "answer", None: "item",
-}
+def _item(code: str, text: str, concepts: list[str], **extra: Any) -> Item:
+    return {"code": code, "text": text, "concepts": concepts, **extra}  # type: ignore[typeddict-item]
 
 
-def format_gbp(amount: float | None, pence: bool = False) -> str:
-    """Pounds with thousands separators: £18,000, or £125.00 with pence=True; tiny sums keep their digits."""
-    if amount is None or not math.isfinite(amount):
-        return "not known"
-    if 0 < amount < 0.0001:
-        return "less than £0.0001"
-    if 0 < amount < 0.01:
-        return f"£{amount:.4f}".rstrip("0")
-    if pence or amount != int(amount):
-        return f"£{amount:,.2f}"
-    return f"£{int(amount):,}"
-
-
-def format_count(n: float | None) -> str:
-    """A count with thousands separators."""
-    return "not known" if n is None or not math.isfinite(n) else f"{int(round(n)):,}"
-
-
-def _plural(n: float, word: str, plural: str | None = None) -> str:
-    return f"{format_count(n)} {word if n == 1 else plural or word + 's'}"
-
-
-def _about_cost(amount: float) -> str:
-    # An owner needs the order of magnitude, not four decimals.
-    if amount < 0.005:
-        return "less than a penny"
-    if amount < 100:
-        return f"about £{amount:,.2f}"
-    return f"about £{amount:,.0f}"
-
-
-def format_share(fraction: float | None) -> str:
-    """A fraction as a percentage an owner can read: 0.0000004 becomes "less than 0.01%"."""
-    if fraction is None or not math.isfinite(fraction):
-        return "not known"
-    pct = fraction * 100
-    if 0 < pct < 0.01:
-        return "less than 0.01%"
-    return f"{pct:,.2f}%" if pct < 10 else f"{pct:,.0f}%"
-
-
-def _item(code: str, text: str, concepts: list[str], **extra: Any) -> dict[str, Any]:
-    return {"code": code, "text": text, "concepts": concepts, **extra}
-
-
-def _number(value: Any) -> float | None:
-    # Numbers only count when they are real and non-negative; anything else is unknown.
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-        return None
-    return value
-
-
-def economics(facts: dict[str, Any], settings: Settings) -> dict[str, Any]:
-    """The quote spread over a year's work, and what the training run itself would cost in compute."""
-    quote = _number(facts.get("quote_gbp"))
-    fee = _number(facts.get("monthly_fee_gbp"))
-    volume = _number(facts.get("monthly_volume"))
-    examples = _number(facts.get("clean_examples"))
-    measured = _number(facts.get("tokens_per_example"))
-    tokens_per_example = measured if measured else settings.tokens_per_example
-    epochs = settings.epochs
-    price = settings.price_per_million_training_tokens_gbp
-
-    items_year = 12 * volume if volume is not None else None
-    per_item = quote / items_year if quote is not None and items_year else None
-    training_tokens = int(round(examples * tokens_per_example * epochs)) if examples is not None else None
-    compute = training_tokens / 1e6 * price if training_tokens is not None else None
-    share = compute / quote if compute is not None and quote else None
-
-    noun = ITEM_NOUNS.get(facts.get("task"), "item")
-    parts: list[str] = []
-    if quote is not None and per_item is not None:
-        parts.append(f"The {format_gbp(quote)} quote works out at {format_gbp(per_item, pence=True)} per {noun} "
-                     f"over the first year ({format_count(volume)} a month).")
-    elif quote is not None and volume == 0:
-        parts.append(f"With nothing to handle each month, the {format_gbp(quote)} quote has nothing to spread over.")
-    elif quote is not None:
-        parts.append(f"The quote is {format_gbp(quote)}; tell us how many you handle a month to see the cost per {noun}.")
-    else:
-        parts.append("Without the quote we can't work out what it costs per " + noun + ".")
-    if fee:
-        parts.append(f"On top of that, the {format_gbp(fee)} monthly fee comes to {format_gbp(fee * 12)} a year.")
-    if compute is not None:
-        sentence = (f"The training run itself would cost {_about_cost(compute)} in compute "
-                    f"({_plural(examples, 'example')} × {format_count(tokens_per_example)} tokens × "
-                    f"{_plural(epochs, 'pass', 'passes')} at {format_gbp(price, pence=True)} per million tokens)")
-        if share is None:
-            parts.append(sentence + ".")
-        elif share < 0.01:
-            parts.append(sentence + ", so nearly all of the quote is labour and margin.")
-        elif share < 0.5:
-            parts.append(sentence + ", so most of the quote is labour and margin.")
-        else:
-            parts.append(sentence + ", so compute is a large part of the quote.")
-    else:
-        parts.append("The training cost can't be estimated until we know how many clean examples you have.")
-
-    return {
-        "quote_gbp": quote, "monthly_fee_gbp": fee, "monthly_volume": volume, "items_first_year": items_year,
-        "quote_per_item_gbp": per_item, "clean_examples": examples, "tokens_per_example": tokens_per_example,
-        "epochs": epochs, "price_per_million_tokens_gbp": price, "training_tokens": training_tokens,
-        "compute_cost_gbp": compute, "compute_share_of_quote": share, "summary": " ".join(parts),
-    }
-
-
-def _decline_rules(f: dict[str, Any], s: Settings, quote_phrase: str) -> list[tuple[dict[str, Any], str]]:
+def _decline_rules(f: dict[str, Any], s: Settings, quote_phrase: str) -> list[tuple[Item, str]]:
     """Each rule that holds, with the short phrase the headline uses for it."""
     out = []
     n = _number(f.get("clean_examples"))
@@ -214,12 +156,12 @@ def _decline_rules(f: dict[str, Any], s: Settings, quote_phrase: str) -> list[tu
     return out
 
 
-def _prompt_rag_first_rules(f: dict[str, Any], s: Settings, econ: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
+def _prompt_rag_first_rules(f: dict[str, Any], s: Settings, econ: Economics) -> list[tuple[Item, str]]:
     """Each rule that holds, with the short phrase the headline uses for it."""
     out = []
-    quote = econ["quote_gbp"]
+    quote, currency = econ["quote"], econ["currency"]
     if f.get("prompt_rag") == "not_tried":
-        cheaper = f" than the {format_gbp(quote)} quote" if quote else ""
+        cheaper = f" than the {format_money(quote, currency)} quote" if quote else ""
         out.append((_item("cheaper_options_untried",
                           "You haven't yet tried well-written prompts plus RAG (the model reading your documents when it "
                           f"answers). They cost far less{cheaper} and are the usual first step; fine-tune only if they "
@@ -243,9 +185,9 @@ def _prompt_rag_first_rules(f: dict[str, Any], s: Settings, econ: dict[str, Any]
     v = _number(f.get("monthly_volume"))
     if v is not None and v < s.min_monthly_volume:
         payback = ""
-        if quote and econ["quote_per_item_gbp"] is not None:
+        if quote and econ["quote_per_item"] is not None:
             noun = ITEM_NOUNS.get(f.get("task"), "item")
-            payback = (f" a {format_gbp(quote)} quote (that is {format_gbp(econ['quote_per_item_gbp'], pence=True)} "
+            payback = (f" a {format_money(quote, currency)} quote (that is {format_money(econ['quote_per_item'], currency, pence=True)} "
                        f"per {noun} over the first year)")
         out.append((_item("low_volume",
                           f"You handle about {format_count(v)} a month; below {format_count(s.min_monthly_volume)} a "
@@ -272,7 +214,7 @@ def _missing(f: dict[str, Any]) -> list[str]:
     return missing
 
 
-def _clarify_rule(missing: list[str]) -> dict[str, Any]:
+def _clarify_rule(missing: list[str]) -> Item:
     steps = " ".join(f"{MISSING_HELP[name][0][0].upper()}{MISSING_HELP[name][0][1:]}: {MISSING_HELP[name][1]}."
                      for name in missing)
     concepts = ["data-audit"] + [c for c in dict.fromkeys(FIELD_BY_NAME[name].concept for name in missing)
@@ -281,7 +223,7 @@ def _clarify_rule(missing: list[str]) -> dict[str, Any]:
     return _item("missing_facts", text, concepts, fields=list(missing))
 
 
-def _fine_tune_rule(f: dict[str, Any]) -> dict[str, Any]:
+def _fine_tune_rule(f: dict[str, Any]) -> Item:
     task = FIELD_BY_NAME["task"].label_of(f.get("task"))
     task = task[0].lower() + task[1:]
     text = (f"You handle about {format_count(f['monthly_volume'])} a month and have {_plural(f['clean_examples'], 'clean example')}; "
@@ -291,7 +233,7 @@ def _fine_tune_rule(f: dict[str, Any]) -> dict[str, Any]:
     return _item("all_conditions_met", text, ["fine-tuning", "output-consistency", "evaluation"])
 
 
-def _cautions(f: dict[str, Any]) -> list[dict[str, Any]]:
+def _cautions(f: dict[str, Any]) -> list[Item]:
     out = []
     if f.get("regulated") == "yes":
         out.append(_item("regulated_decision",
@@ -315,7 +257,7 @@ def _cautions(f: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _red_flags(f: dict[str, Any]) -> list[dict[str, Any]]:
+def _red_flags(f: dict[str, Any]) -> list[Item]:
     out = []
     mechanism = f.get("mechanism")
     if mechanism == "unclear":
@@ -354,22 +296,21 @@ def _vendor_questions(f: dict[str, Any]) -> list[str]:
     return asked + list(STANDING_QUESTIONS)
 
 
-def _headline(verdict: str, reasons: list[dict[str, Any]], phrases: list[str], econ: dict[str, Any],
-              flags: list[dict[str, Any]], facts: dict[str, Any]) -> str:
-    quote = econ["quote_gbp"]
+def _headline(verdict: str, reasons: list[Item], phrases: list[str], econ: Economics,
+              flags: list[Item], facts: dict[str, Any]) -> str:
+    quote = format_range(econ["quote"], econ["quote_high"], econ["currency"]) if econ["quote"] else ""
     more = len(reasons) - 1
     extra = f", plus {_plural(more, 'more reason')} below" if more > 0 else ""
     if verdict == "decline":
-        offer = f"the {format_gbp(quote)} offer" if quote else "the offer"
+        offer = f"the {quote} offer" if quote else "the offer"
         return f"Decline {offer}: {phrases[0]}{extra}."
     if verdict == "prompt_rag_first":
-        paying = f" paying {format_gbp(quote)} for fine-tuning" if quote else " paying for fine-tuning"
+        paying = f" paying {quote} for fine-tuning" if quote else " paying for fine-tuning"
         return f"Try prompting and RAG before{paying}: {phrases[0]}{extra}."
     if verdict == "clarify":
         fields = reasons[0]["fields"]
         names = [MISSING_HELP[name][0] for name in fields]
-        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        return f"Find out {_plural(len(fields), 'thing')} before deciding: {listed}."
+        return f"Find out {_plural(len(fields), 'thing')} before deciding: {_join(names)}."
     flagged = "the red flag" if len(flags) == 1 else f"the {len(flags)} red flags"
     condition = (f"once the vendor clears up {flagged} and answers the questions below"
                  if flags else "provided the vendor answers the questions below")
@@ -377,19 +318,90 @@ def _headline(verdict: str, reasons: list[dict[str, Any]], phrases: list[str], e
             f"{_plural(facts['clean_examples'], 'clean example')}, {condition}.")
 
 
-def assess(facts: dict[str, Any], settings: Settings | None = None) -> dict[str, Any]:
-    """The verdict object for these facts: verdict, headline, reasons, cautions, red flags, questions, economics, facts."""
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+# How "Also worth knowing" opens after a decline: granted the deciding reason away, what still stands.
+_EVEN_IF: dict[str, str] = {
+    "task_unstable": "Even once the task settles",
+    "personal_data_unlawful": "Even if the personal data could lawfully be shared",
+    "prompt_rag_good_enough": "Even if prompts plus RAG fell short",
+}
+
+
+def _also_clause(rule: Item, f: dict[str, Any], s: Settings, econ: Economics) -> str:
+    """A level-2 rule restated in a clause with the owner's numbers, for "Also worth knowing"."""
+    quote, currency = econ["quote"], econ["currency"]
+    noun = ITEM_NOUNS.get(f.get("task"), "item")
+    code = rule["code"]
+    if code == "cheaper_options_untried":
+        cheaper = f" than the {format_money(quote, currency)} quote" if quote else ""
+        return f"prompts plus RAG have not been tried yet, and they cost far less{cheaper}"
+    if code == "open_ended_task" and f.get("task") == "knowledge_qa":
+        return "answering questions from your own knowledge is a job for RAG, which reads your current documents each time"
+    if code == "open_ended_task":
+        return "open-ended writing suits a good prompt with a few of your best examples better than training"
+    if code == "low_volume":
+        volume = _number(f.get("monthly_volume")) or 0
+        said = f"{_plural(volume, noun)} a month is low volume (below {format_count(s.min_monthly_volume)} a month, savings rarely pay back)"
+        if quote and econ["quote_per_item"] is not None:
+            said += (f": the {format_money(quote, currency)} quote comes to "
+                     f"{format_money(econ['quote_per_item'], currency, pence=True)} per {noun} over the first year")
+        return said
+    return "your answers depend on facts that change, and a trained model only knows what was true when it was trained"
+
+
+def _also_worth_knowing(verdict: str, reasons: list[Item], lower: list[Item], missing: list[str],
+                        f: dict[str, Any], s: Settings, econ: Economics) -> list[Item]:
+    """What else holds below the deciding level: level 2 after a decline, the unknown facts after level 2."""
+    if verdict == "decline":
+        first = reasons[0]["code"]
+        if len(reasons) > 1:
+            opener = "Even if those were put right"
+        elif first == "too_few_examples":
+            opener = f"Even with {_plural(s.min_clean_examples, 'clean example')}"
+        else:
+            opener = _EVEN_IF[first]
+        return [_item(rule["code"], f"{opener}, {_also_clause(rule, f, s, econ)}.", list(rule["concepts"]))
+                for rule in lower]
+    if verdict == "prompt_rag_first" and missing:
+        rule = _clarify_rule(missing)
+        names = [MISSING_HELP[name][0] for name in missing]
+        text = f"Before fine-tuning could be worth it, you would also need to know {_join(names)}."
+        return [_item("missing_facts", text, rule["concepts"], fields=list(missing))]
+    return []
+
+
+@lru_cache(maxsize=64)
+def _vague_claims(pitch: str) -> tuple[tuple[str, str], ...]:
+    return tuple((c["text"], c["question"]) for c in read_pitch(pitch)["vague_claims"])
+
+
+def _claims_to_test(facts: dict[str, Any]) -> list[ClaimToTest]:
+    pitch = facts.get("pitch")
+    if not isinstance(pitch, str) or not pitch.strip():
+        return []
+    return [{"text": text, "question": question} for text, question in _vague_claims(pitch)]
+
+
+def assess(facts: dict[str, Any], settings: Settings | None = None) -> Verdict:
+    """The verdict for these facts: verdict, headline, reasons, what else is worth knowing, cautions, red flags,
+    the pitch's claims to test, questions, economics and facts."""
     s = settings or get_settings()
     econ = economics(facts, s)
-    quote_phrase = f"the {format_gbp(econ['quote_gbp'])} quote" if econ["quote_gbp"] else ""
+    quote_phrase = f"the {format_money(econ['quote'], econ['currency'])} quote" if econ["quote"] else ""
 
-    found = _decline_rules(facts, s, quote_phrase)
-    verdict = "decline"
-    if not found:
-        found, verdict = _prompt_rag_first_rules(facts, s, econ), "prompt_rag_first"
-    if not found and (missing := _missing(facts)):
+    declines = _decline_rules(facts, s, quote_phrase)
+    seconds = _prompt_rag_first_rules(facts, s, econ)
+    missing = _missing(facts)
+    if declines:
+        found, verdict = declines, "decline"
+    elif seconds:
+        found, verdict = seconds, "prompt_rag_first"
+    elif missing:
         found, verdict = [(_clarify_rule(missing), "")], "clarify"
-    if not found:
+    else:
         found, verdict = [(_fine_tune_rule(facts), "")], "fine_tune"
     reasons = [rule for rule, _ in found]
     phrases = [phrase for _, phrase in found]
@@ -399,8 +411,10 @@ def assess(facts: dict[str, Any], settings: Settings | None = None) -> dict[str,
         "verdict": verdict,
         "headline": _headline(verdict, reasons, phrases, econ, flags, facts),
         "reasons": reasons,
+        "also_worth_knowing": _also_worth_knowing(verdict, reasons, [rule for rule, _ in seconds], missing, facts, s, econ),
         "cautions": _cautions(facts),
         "red_flags": flags,
+        "claims_to_test": _claims_to_test(facts),
         "vendor_questions": _vendor_questions(facts),
         "economics": econ,
         "facts": dict(facts),

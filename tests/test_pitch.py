@@ -16,7 +16,8 @@ GLOSSARY_IDS = {
     "retraining", "personal-data", "eu-ai-act", "auditability", "hallucination", "context-window", "vendor-lock-in",
     "model-deprecation", "distillation", "open-weight-models",
 }
-KEYS = {"mechanism", "quote_gbp", "monthly_fee_gbp", "mentions_lora", "claims", "red_flags", "task"}
+KEYS = {"mechanism", "mechanism_evidence", "quote", "monthly_fee", "quote_gbp", "monthly_fee_gbp", "mentions_lora", "claims",
+        "vague_claims", "red_flags", "task"}
 
 GUIDE_PITCH = ("We'll fine-tune the model on your data for £18,000. The system will understand your methodology, "
                "pick up your tone, and learn the way you write client reports.")
@@ -33,7 +34,7 @@ PITCHES = [
 
 
 def concepts(result):
-    return {c["concept"] for c in result["claims"]}
+    return {c for claim in result["claims"] for c in claim["concepts"]}
 
 
 def flags(result):
@@ -49,17 +50,27 @@ def test_keys_and_types():
     assert result["mentions_lora"] is False
     assert result["task"] == "open_writing"
     for claim in result["claims"]:
-        assert set(claim) == {"text", "concept"} and claim["text"] and claim["text"] in GUIDE_PITCH
+        assert set(claim) == {"text", "concept", "concepts"} and claim["text"] in GUIDE_PITCH
+        assert claim["concept"] == claim["concepts"][0]
     for flag in result["red_flags"]:
         assert set(flag) == {"code", "text", "concepts"} and flag["text"] and set(flag["concepts"]) <= GLOSSARY_IDS
 
 
-def test_guide_pitch_claims_map_to_the_guide_concepts():
-    claims = {(c["text"], c["concept"]) for c in read_pitch(GUIDE_PITCH)["claims"]}
-    assert ("pick up your tone", "fine-tuning") in claims
-    assert ("learn the way you write client reports.", "training-data") in claims
-    assert ("The system will understand your methodology", "knowledge-currency") in claims
+def test_guide_pitch_claims_are_whole_sentences_with_the_guide_concepts():
+    claims = read_pitch(GUIDE_PITCH)["claims"]
+    second = "The system will understand your methodology, pick up your tone, and learn the way you write client reports."
+    assert [c["text"] for c in claims] == ["We'll fine-tune the model on your data for £18,000.", second]
+    assert {"fine-tuning", "training-data", "knowledge-currency"} <= set(claims[1]["concepts"])
     assert "knowledge_by_fine_tuning" in flags(read_pitch(GUIDE_PITCH))
+
+
+def test_claims_are_deduplicated_and_never_cut_mid_sentence():
+    text = ("Our AI learns your tone, your style and your products; it keeps its general knowledge. "
+            "Our AI learns your tone, your style and your products; it keeps its general knowledge.\n"
+            "- Guaranteed 95% accuracy\n- Guaranteed 95% accuracy")
+    claims = [c["text"] for c in read_pitch(text)["claims"]]
+    assert claims == ["Our AI learns your tone, your style and your products; it keeps its general knowledge.",
+                      "Guaranteed 95% accuracy"]
 
 
 @pytest.mark.parametrize("text, mechanism", [
@@ -215,8 +226,11 @@ def test_injection_alone_gives_an_empty_reading():
 
 
 def test_empty_pitch():
-    assert read_pitch("") == {"mechanism": "unclear", "quote_gbp": None, "monthly_fee_gbp": None, "mentions_lora": False,
-                              "claims": [], "red_flags": [], "task": None}
+    assert read_pitch("") == {"mechanism": "unclear", "quote": None, "monthly_fee": None, "quote_gbp": None,
+                              "monthly_fee_gbp": None, "mentions_lora": False, "claims": [], "vague_claims": [],
+                              "red_flags": [], "task": None, "mechanism_evidence": {
+                                  "sentence": None, "why": "Nothing in it says whether they will retrain the model, look "
+                                                           "things up in your documents or write better prompts."}}
 
 
 _PITCHY = st.lists(st.sampled_from([
@@ -234,6 +248,9 @@ def test_read_pitch_never_raises_and_stays_in_shape(text):
     assert result["mechanism"] in FIELD_BY_NAME["mechanism"].choice_values()
     assert result["quote_gbp"] is None or (isinstance(result["quote_gbp"], float) and result["quote_gbp"] >= 0)
     assert result["monthly_fee_gbp"] is None or (isinstance(result["monthly_fee_gbp"], float) and result["monthly_fee_gbp"] >= 0)
+    for price in (result["quote"], result["monthly_fee"]):
+        assert price is None or (price["currency"] in ("GBP", "USD", "EUR") and price["amount"] >= 0)
+    assert all(c["text"] and c["question"].endswith("?") for c in result["vague_claims"])
     assert isinstance(result["mentions_lora"], bool)
     assert concepts(result) <= GLOSSARY_IDS
     assert all(set(f["concepts"]) <= GLOSSARY_IDS for f in result["red_flags"])

@@ -234,19 +234,24 @@ def test_economics_unknowns_are_none_and_say_so():
     e = assess(empty_facts(), DEFAULTS)["economics"]
     expected = {"quote_gbp", "monthly_fee_gbp", "monthly_volume", "items_first_year", "quote_per_item_gbp",
                 "clean_examples", "tokens_per_example", "epochs", "price_per_million_tokens_gbp", "training_tokens",
-                "compute_cost_gbp", "compute_share_of_quote", "summary"}
+                "compute_cost_gbp", "compute_share_of_quote", "summary", "currency", "quote", "quote_high",
+                "monthly_fee", "quote_per_item", "compute_cost", "price_per_million_tokens", "exchange_rate",
+                "exchange_rates_date"}
     assert set(e) == expected
-    assert all(e[k] is None for k in expected - {"tokens_per_example", "epochs", "price_per_million_tokens_gbp", "summary"})
+    known = {"tokens_per_example", "epochs", "price_per_million_tokens_gbp", "summary", "currency",
+             "price_per_million_tokens", "exchange_rate"}
+    assert all(e[k] is None for k in expected - known)
+    assert (e["currency"], e["exchange_rate"], e["price_per_million_tokens"]) == ("GBP", 1.0, 0.06)
     assert "quote" in e["summary"] and "clean examples" in e["summary"]
 
 
 def test_economics_overrides_and_edges():
-    e = assess({**GUIDE, "tokens_per_example": 500, "monthly_fee_gbp": 250.0},
+    e = assess({**GUIDE, "tokens_per_example": 500, "monthly_fee": 250.0},
                Settings(price_per_million_training_tokens_gbp=3.0, epochs=4))["economics"]
     assert e["training_tokens"] == 40 * 500 * 4
     assert e["compute_cost_gbp"] == pytest.approx(80_000 / 1e6 * 3.0)
     assert "£250 monthly fee comes to £3,000 a year" in e["summary"]
-    zero = assess({**GUIDE, "monthly_volume": 0, "quote_gbp": 0.0}, DEFAULTS)["economics"]
+    zero = assess({**GUIDE, "monthly_volume": 0, "quote": 0.0}, DEFAULTS)["economics"]
     assert zero["quote_per_item_gbp"] is None and zero["compute_share_of_quote"] is None
 
 
@@ -304,10 +309,13 @@ def test_any_facts_give_a_valid_deterministic_verdict(raw):
     v = assess(facts, DEFAULTS)
     assert facts == before and v["facts"] == facts and v["facts"] is not facts
     assert v == assess(facts, DEFAULTS)
-    assert set(v) == {"verdict", "headline", "reasons", "cautions", "red_flags", "vendor_questions", "economics", "facts"}
+    assert set(v) == {"verdict", "headline", "reasons", "also_worth_knowing", "cautions", "red_flags", "claims_to_test",
+                      "vendor_questions", "economics", "facts"}
     assert v["verdict"] == _expected_level(facts, DEFAULTS)
+    lower = {"decline": LEVEL_RULES["prompt_rag_first"], "prompt_rag_first": LEVEL_RULES["clarify"]}.get(v["verdict"], ())
+    assert set(codes(v["also_worth_knowing"])) <= set(lower)
     assert v["reasons"] and set(codes(v["reasons"])) <= set(LEVEL_RULES[v["verdict"]])
-    for item in v["reasons"] + v["cautions"] + v["red_flags"]:
+    for item in v["reasons"] + v["also_worth_knowing"] + v["cautions"] + v["red_flags"]:
         assert item["code"] in RULE_CODES
         assert isinstance(item["text"], str) and item["text"].strip()
         assert item["concepts"] and set(item["concepts"]) <= set(CONCEPT_IDS)
@@ -316,3 +324,96 @@ def test_any_facts_give_a_valid_deterministic_verdict(raw):
     assert set(STANDING_QUESTIONS) <= set(v["vendor_questions"])
     assert isinstance(v["economics"]["summary"], str) and v["economics"]["summary"]
     json.dumps(v)
+
+
+# --- currencies, further concerns and the pitch's claims ---------------------------------------------------
+
+DOLLAR_SUPPORT = normalise_facts({
+    "pitch": "We'll fine-tune a model on your tickets for $25,000. It learns your brand voice automatically.",
+    "mechanism": "fine_tuning", "quote": 25000, "currency": "USD", "task": "classification", "monthly_volume": 12,
+    "clean_examples": 40,
+})
+
+
+def test_a_dollar_quote_keeps_its_currency_through_the_verdict():
+    v = assess(DOLLAR_SUPPORT, DEFAULTS)
+    e = v["economics"]
+    assert e["currency"] == "USD" and e["quote"] == 25000 and e["quote_gbp"] is None
+    assert e["quote_per_item"] == pytest.approx(25000 / 144) and e["quote_per_item_gbp"] is None
+    assert "$25,000 quote works out at $173.61 per item over the first year" in e["summary"]
+    assert "£25,000" not in e["summary"] and "Decline the $25,000 offer" in v["headline"]
+
+
+@pytest.mark.parametrize("currency, rate_setting, sign", [("USD", "usd_per_gbp", "$"), ("EUR", "eur_per_gbp", "€")])
+@pytest.mark.parametrize("rate", [1.1, 1.4])
+def test_compute_cost_is_converted_with_the_dated_rate(currency, rate_setting, sign, rate):
+    settings = Settings(**{rate_setting: rate}, exchange_rates_date="2026-03-31")
+    e = assess({**DOLLAR_SUPPORT, "currency": currency}, settings)["economics"]
+    assert e["compute_cost_gbp"] == pytest.approx(40 * 1000 * 3 / 1e6 * 0.06)
+    assert e["compute_cost"] == pytest.approx(e["compute_cost_gbp"] * rate)
+    assert e["price_per_million_tokens"] == pytest.approx(0.06 * rate)
+    assert e["exchange_rate"] == rate and e["exchange_rates_date"] == "2026-03-31"
+    assert f"{sign}{rate:.2f} to the pound on 31 March 2026" in e["summary"]
+    assert e["compute_share_of_quote"] == pytest.approx(e["compute_cost"] / 25000)
+
+
+def test_a_quoted_range_uses_its_low_end_and_says_so():
+    v = assess({**DOLLAR_SUPPORT, "quote": 10000, "quote_high": 80000}, DEFAULTS)
+    e = v["economics"]
+    assert (e["quote"], e["quote_high"]) == (10000, 80000)
+    assert "$10,000 to $80,000" in e["summary"] and "low end" in e["summary"]
+    assert "$10,000 to $80,000 offer" in v["headline"]
+    assert e["quote_per_item"] == pytest.approx(10000 / 144)
+
+
+def test_unknown_currency_is_refused():
+    with pytest.raises(ValueError, match="currency"):
+        assess({**DOLLAR_SUPPORT, "currency": "JPY"}, DEFAULTS)
+
+
+def test_also_worth_knowing_names_lower_level_concerns_in_the_owners_numbers():
+    v = assess(GUIDE, DEFAULTS)
+    assert v["verdict"] == "decline" and codes(v["reasons"]) == ["too_few_examples"]
+    also = {item["code"]: item["text"] for item in v["also_worth_knowing"]}
+    assert set(also) == {"open_ended_task", "low_volume"}
+    assert also["low_volume"].startswith("Even with 100 clean examples, 12 reports a month is low volume")
+    assert "£18,000 quote comes to £125.00 per report" in also["low_volume"]
+
+
+def test_also_worth_knowing_opens_with_the_deciding_reason():
+    v = assess({**GUIDE, "clean_examples": 500, "task_stable": "no"}, DEFAULTS)
+    assert codes(v["reasons"]) == ["task_unstable"]
+    assert all(item["text"].startswith("Even once the task settles") for item in v["also_worth_knowing"])
+    several = assess({**GUIDE, "task_stable": "no"}, DEFAULTS)
+    assert all(item["text"].startswith("Even if those were put right") for item in several["also_worth_knowing"])
+
+
+def test_after_prompt_rag_first_the_unknown_facts_are_worth_knowing():
+    v = assess(with_(monthly_volume=200, task_stable=None, fresh_knowledge="unsure"), DEFAULTS)
+    assert v["verdict"] == "prompt_rag_first"
+    [item] = v["also_worth_knowing"]
+    assert item["code"] == "missing_facts" and item["fields"] == ["task_stable", "fresh_knowledge"]
+    assert "whether the task will look the same in three months" in item["text"]
+
+
+def test_nothing_more_is_worth_knowing_when_the_verdict_is_fine_tune():
+    assert assess(GOOD, DEFAULTS)["also_worth_knowing"] == []
+    assert assess(with_(task_stable=None), DEFAULTS)["also_worth_knowing"] == []
+
+
+@pytest.mark.parametrize("facts", [GOOD, GUIDE, DOLLAR_SUPPORT])
+def test_claims_to_test_come_from_the_pitch_whatever_the_verdict(facts):
+    pitch = "It learns your brand voice automatically. No hallucinations, ever. We fine-tune on your tickets."
+    v = assess({**facts, "pitch": pitch}, DEFAULTS)
+    texts = [c["text"] for c in v["claims_to_test"]]
+    assert texts == ["It learns your brand voice automatically.", "No hallucinations, ever."]
+    assert all(c["question"].endswith("?") for c in v["claims_to_test"])
+    assert assess({**facts, "pitch": None}, DEFAULTS)["claims_to_test"] == []
+
+
+def test_the_verdict_is_a_plain_dict_that_json_round_trips():
+    from chains.verdict import Verdict
+
+    v = assess(DOLLAR_SUPPORT, DEFAULTS)
+    assert type(v) is dict and set(v) == set(Verdict.__annotations__)
+    assert json.loads(json.dumps(v)) == v

@@ -1,0 +1,90 @@
+"""Money and counts as an owner reads them: pounds, dollars and euros, and the exchange rates that are settings."""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from chains.settings import Settings
+
+Currency = Literal["GBP", "USD", "EUR"]
+CURRENCIES: tuple[Currency, ...] = ("GBP", "USD", "EUR")
+SYMBOLS: dict[str, str] = {"GBP": "£", "USD": "$", "EUR": "€"}
+# The smallest coin, for "less than a penny" rather than "£0.0000".
+SMALL_COIN: dict[str, str] = {"GBP": "a penny", "USD": "a cent", "EUR": "a cent"}
+
+
+def currency_of(value: object) -> Currency:
+    """The currency a fact names; None means pounds. Raises ValueError for any other currency."""
+    if value is None:
+        return "GBP"
+    code = str(value).strip().upper()
+    if code not in CURRENCIES:
+        raise ValueError(f"currency: expected one of {', '.join(CURRENCIES)}, got {value!r}")
+    return code  # type: ignore[return-value]
+
+
+def format_money(amount: float | None, currency: str | None = "GBP", pence: bool = False) -> str:
+    """$25,000, €125.00 with pence=True, £18,000; tiny sums keep their digits; None reads "not known"."""
+    if amount is None or not math.isfinite(amount):
+        return "not known"
+    sign = SYMBOLS.get(currency or "GBP", "£")
+    if 0 < amount < 0.0001:
+        return f"less than {sign}0.0001"
+    if 0 < amount < 0.01:
+        return f"{sign}{amount:.4f}".rstrip("0")
+    if pence or amount != int(amount):
+        return f"{sign}{amount:,.2f}"
+    return f"{sign}{int(amount):,}"
+
+
+def format_gbp(amount: float | None, pence: bool = False) -> str:
+    """Pounds with thousands separators: £18,000, or £125.00 with pence=True; tiny sums keep their digits."""
+    return format_money(amount, "GBP", pence)
+
+
+def format_range(low: float | None, high: float | None, currency: str | None = "GBP") -> str:
+    """"$10,000 to $80,000" for a quoted range, or the one figure when there is no range."""
+    if low is not None and high is not None and high > low:
+        return f"{format_money(low, currency)} to {format_money(high, currency)}"
+    return format_money(low, currency)
+
+
+def about_money(amount: float, currency: str | None = "GBP") -> str:
+    """An order of magnitude an owner can take in: "less than a cent", "about $0.80", "about £1,200"."""
+    sign = SYMBOLS.get(currency or "GBP", "£")
+    if amount < 0.005:
+        return f"less than {SMALL_COIN.get(currency or 'GBP', 'a penny')}"
+    if amount < 100:
+        return f"about {sign}{amount:,.2f}"
+    return f"about {sign}{amount:,.0f}"
+
+
+def format_count(n: float | None) -> str:
+    """A count with thousands separators."""
+    return "not known" if n is None or not math.isfinite(n) else f"{int(round(n)):,}"
+
+
+def format_share(fraction: float | None) -> str:
+    """A fraction as a percentage an owner can read: 0.0000004 becomes "less than 0.01%"."""
+    if fraction is None or not math.isfinite(fraction):
+        return "not known"
+    pct = fraction * 100
+    if 0 < pct < 0.01:
+        return "less than 0.01%"
+    return f"{pct:,.2f}%" if pct < 10 else f"{pct:,.0f}%"
+
+
+def per_pound(currency: str | None, settings: Settings) -> float:
+    """Units of the currency one pound buys, from the dated rates in the settings (1 for pounds)."""
+    code = currency_of(currency)
+    return {"GBP": 1.0, "USD": settings.usd_per_gbp, "EUR": settings.eur_per_gbp}[code]
+
+
+def rate_phrase(currency: str | None, settings: Settings) -> str:
+    """"$1.34 to the pound on 30 September 2025", the words shown beside a converted figure; empty for pounds."""
+    code = currency_of(currency)
+    if code == "GBP":
+        return ""
+    day = settings.exchange_rates_date
+    return f"{SYMBOLS[code]}{per_pound(code, settings):.2f} to the pound on {day.day} {day:%B %Y}"
