@@ -248,6 +248,26 @@ class HistoryDataLayer(SQLAlchemyDataLayer):
     element given a string for its props would render nothing on a resumed thread.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._thread_locks: dict[str, asyncio.Lock] = {}
+
+    async def update_thread(self, thread_id: str, name: str | None = None, user_id: str | None = None,
+                            metadata: dict | None = None, tags: list[str] | None = None):
+        """Chainlit's update, one at a time per thread.
+
+        Chainlit reads the thread's metadata, merges and writes it back; two updates of one thread at once (the
+        first message's naming of the thread, a step's insert, the saved interview state) could each write back
+        what they read before the other, and the interview state written a moment earlier was lost.
+        """
+        lock = self._thread_locks.setdefault(thread_id, asyncio.Lock())
+        try:
+            async with lock:
+                return await super().update_thread(thread_id, name=name, user_id=user_id, metadata=metadata, tags=tags)
+        finally:
+            if not lock.locked() and not getattr(lock, "_waiters", None):  # nobody holds or awaits it
+                self._thread_locks.pop(thread_id, None)
+
     @queue_until_user_message()
     async def create_step(self, step_dict):
         """Chainlit's upsert, except that an existing step is only updated from its own thread.

@@ -13,6 +13,9 @@ from fastapi.responses import JSONResponse, Response
 import chainlit.auth as chainlit_auth
 from chainlit.auth import create_jwt, get_token_from_cookies
 from chainlit.data import get_data_layer
+from chainlit.server import UserParam, call_action, delete_feedback, update_feedback
+from chainlit.server import logout as chainlit_logout
+from chainlit.types import CallActionRequest, DeleteFeedbackRequest, UpdateFeedbackRequest
 from chainlit.user import User
 
 from .auth import guest_identifier, is_guest, revoked_tokens, token_expiry
@@ -126,9 +129,6 @@ def checked_action(body: bytes, max_bytes: int) -> tuple[dict[str, Any] | None, 
 
 
 def action_endpoint(max_bytes: int):
-    from chainlit.server import UserParam, call_action
-    from chainlit.types import CallActionRequest
-
     async def project_action(request: Request, current_user: UserParam) -> Response:
         """Chainlit's /project/action behind a size bound, a shape check and the session's rate limit."""
         from chainlit.context import init_ws_context
@@ -159,9 +159,6 @@ def action_endpoint(max_bytes: int):
 
 # --- feedback ----------------------------------------------------------------------------------------------------
 def feedback_endpoints():
-    from chainlit.server import UserParam, delete_feedback, update_feedback
-    from chainlit.types import DeleteFeedbackRequest, UpdateFeedbackRequest
-
     async def put_feedback(request: Request, update: UpdateFeedbackRequest, current_user: UserParam) -> Response:
         """Thumbs on a message: only in the sender's own thread, and only to their own feedback."""
         layer = get_data_layer()
@@ -193,8 +190,6 @@ def feedback_endpoints():
 # --- logout ----------------------------------------------------------------------------------------------------
 async def logout(request: Request, response: Response):
     """Chainlit's /logout, and the token itself ended so a kept copy of the cookie no longer works."""
-    from chainlit.server import logout as chainlit_logout
-
     token = get_token_from_cookies(dict(request.cookies))
     store = revoked_tokens()
     if token and store is not None:

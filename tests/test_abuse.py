@@ -1,0 +1,420 @@
+"""Attacks on a real server: `chainlit run app.py --headless` on 127.0.0.1 with its own data directory.
+
+Each probe is what a hostile page or guest did in the abuse review (docs/RELIABILITY.md lists them with their
+figures): another origin asking for the widget token, floods and oversized messages and clicks, another guest's
+feedback and message ids, edits while editing is off, a logged-out cookie, the API listing, the headers, two
+instances sharing a data folder, a 10,000-message burst and kill -9 after an answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import os
+import re
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT / "bench") not in sys.path:
+    sys.path.insert(0, str(ROOT / "bench"))
+
+from common import chainlit_server, rss_mb  # noqa: E402
+from guest import Guest, interview_answers, steps, stored_bytes  # noqa: E402
+
+pytestmark = [pytest.mark.server]
+
+PITCH = "They'll fine-tune the model on our reports for £18,000."
+LIMIT = 20  # PITCHCHECK_RATE_LIMIT_PER_MINUTE's default
+
+
+def _data_dir(shared_data_dir: Path, target: Path) -> Path:
+    for part in ("onnx", "chroma"):  # the session's export and index: no re-export, no rebuild
+        if (shared_data_dir / part).is_dir():
+            shutil.copytree(shared_data_dir / part, target / part, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("*.lock", ".*.lock"))
+    return target
+
+
+@pytest.fixture(scope="module")
+def server(shared_data_dir, tmp_path_factory):
+    data_dir = _data_dir(shared_data_dir, tmp_path_factory.mktemp("abuse-app"))
+    with chainlit_server("app.py", data_dir, timeout=240) as srv:
+        srv.extra["data_dir"] = data_dir
+        yield srv
+
+
+def run(coro):
+    return asyncio.run(asyncio.wait_for(coro, 240))
+
+
+async def _started(url: str) -> Guest:
+    guest = Guest(url)
+    await guest.connect()
+    await guest.message("Paste what the vendor said", "the pitch question")
+    return guest
+
+
+async def _pitched(url: str) -> tuple[Guest, str, dict]:
+    """A guest who has sent the pitch: (guest, the pitch message's id, the next question's message)."""
+    guest = await _started(url)
+    message_id = await guest.send(PITCH)
+    question = await guest.message("?", "the question after the pitch")
+    return guest, message_id, question
+
+
+def _until(check, seconds: float = 10.0):
+    deadline = time.monotonic() + seconds
+    while True:
+        found = check()
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
+# --- origins -----------------------------------------------------------------------------------------------
+def test_another_origin_gets_no_widget_token_and_no_cors(server):
+    guest = Guest(server.url)
+    guest.sign_in()
+    for origin in ("http://127.0.0.1:1", "https://sibling.example", "null"):
+        response = guest.http("GET", "/pitchcheck/widget-token", headers={"Origin": origin})
+        assert response.status_code == 403, origin
+        assert "accessToken" not in response.text
+        assert "access-control-allow-origin" not in response.headers
+        preflight = guest.http("OPTIONS", "/project/threads", headers={
+            "Origin": origin, "Access-Control-Request-Method": "POST"})
+        assert preflight.headers.get("access-control-allow-origin") not in (origin, "*")
+    own = guest.http("GET", "/pitchcheck/widget-token", headers={"Origin": server.url})
+    assert own.status_code == 200 and own.json()["accessToken"]
+    # A page elsewhere that the browser marks as cross-site, without an Origin header, is refused too.
+    assert guest.http("GET", "/pitchcheck/widget-token", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
+
+
+def test_another_origin_cannot_open_the_chat_socket(server):
+    import socketio
+
+    async def probe():
+        guest = Guest(server.url)
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            await guest.connect(origin="http://127.0.0.1:1")
+        await guest.close()
+        own = Guest(server.url)
+        await own.connect(origin=server.url)
+        await own.message("Paste what the vendor said", "the pitch question")
+        await own.close()
+
+    run(probe())
+
+
+# --- limits before storage -----------------------------------------------------------------------------------
+def test_over_long_messages_are_refused_before_anything_is_stored(server):
+    data_dir = server.extra["data_dir"]
+
+    async def probe():
+        guest = await _started(server.url)
+        before = stored_bytes(data_dir)
+        for _ in range(5):
+            await guest.send("x" * 900_000)
+            await guest.message("longer than I can take", "the refusal")
+        await guest.send(PITCH)  # the session carries on normally
+        await guest.message("?", "the next question")
+        await guest.close()
+        return before
+
+    before = run(probe())
+    grown = stored_bytes(data_dir) - before
+    assert grown < 50_000, f"{grown:,} bytes stored for five refused 900 KB messages"
+    assert not any("xxxxxxxxxx" in (s["output"] or "") for s in steps(data_dir))
+    assert not any("longer than I can take" in (s["output"] or "") for s in steps(data_dir))
+
+
+def test_a_fast_sender_is_stored_only_up_to_the_rate_limit_and_warned_once(server):
+    data_dir = server.extra["data_dir"]
+
+    async def probe():
+        guest = await _started(server.url)
+        for i in range(60):
+            await guest.send(f"hello {i}")
+        await guest.message("faster than I can take them", "the slow-down notice")
+        await asyncio.sleep(3)
+        await guest.close()
+        return guest
+
+    guest = run(probe())
+    mine = [s for s in steps(data_dir, guest.thread_id) if s["type"] == "user_message"]
+    assert 1 <= len(mine) <= LIMIT
+    assert not any("faster than I can take" in (s["output"] or "") for s in steps(data_dir))
+    assert sum("faster than I can take" in t for t in guest.texts()) == 1
+
+
+def test_button_clicks_are_bounded_and_an_empty_one_is_not_an_error(server):
+    data_dir = server.extra["data_dir"]
+
+    async def probe():
+        guest, _, question = await _pitched(server.url)
+        sid = guest.session_id
+        huge = "L" * 500_000
+        for action in ({"name": "answer", "label": huge, "payload": {}},
+                       {"name": "answer", "payload": {"field": "mechanism", "value": "rag", "label": huge}}):
+            response = await asyncio.to_thread(guest.http, "POST", "/project/action",
+                                               json={"action": action, "sessionId": sid})
+            assert response.status_code in (400, 413), response.text[:200]
+        for body in ({"action": {"name": "answer"}, "sessionId": sid}, {"action": {}, "sessionId": sid}, {}):
+            response = await asyncio.to_thread(guest.http, "POST", "/project/action", json=body)
+            assert response.status_code < 500, (body, response.text[:200])
+        bad = await asyncio.to_thread(guest.http, "POST", "/project/action", content=b"{not json",
+                                      headers={"Content-Type": "application/json"})
+        assert bad.status_code == 400
+        await guest.message("moved on", "the reply to a click without a payload")
+        await guest.close()
+        return guest
+
+    guest = run(probe())
+    assert max(len(t) for t in guest.texts()) < 10_000
+    assert not any("LLLLLLLLLL" in (s["output"] or "") for s in steps(data_dir))
+
+
+# --- another guest's things ---------------------------------------------------------------------------------
+def test_feedback_can_only_be_given_and_removed_on_ones_own_messages(server):
+    data_dir = server.extra["data_dir"]
+
+    async def probe():
+        owner, _, question = await _pitched(server.url)
+        await asyncio.sleep(1)  # the question's step is written
+        mine = owner.http("PUT", "/feedback", json={"feedback": {"forId": question["id"], "value": 1,
+                                                                 "comment": "mine"}, "sessionId": owner.session_id})
+        assert mine.status_code == 200, mine.text
+        feedback_id = mine.json()["feedbackId"]
+        other = Guest(server.url)
+        await asyncio.to_thread(other.sign_in)
+        overwrite = other.http("PUT", "/feedback", json={"feedback": {"forId": question["id"], "id": feedback_id,
+                                                                      "value": 0, "comment": "not yours"},
+                                                         "sessionId": "x"})
+        added = other.http("PUT", "/feedback", json={"feedback": {"forId": question["id"], "value": 0},
+                                                     "sessionId": "x"})
+        removed = other.http("DELETE", "/feedback", json={"feedbackId": feedback_id})
+        await owner.close()
+        return feedback_id, (overwrite.status_code, added.status_code, removed.status_code)
+
+    feedback_id, codes = run(probe())
+    assert all(code in (401, 403, 404) for code in codes), codes
+    from guest import history
+
+    with history(data_dir) as db:
+        rows = [dict(r) for r in db.execute("SELECT * FROM feedbacks")]
+    assert [(r["id"], r["value"], r["comment"]) for r in rows if r["id"] == feedback_id] == [(feedback_id, 1, "mine")]
+    assert len([r for r in rows if r["value"] == 0]) == 0
+
+
+def test_a_message_sent_with_another_threads_message_id_does_not_move_it(server):
+    data_dir = server.extra["data_dir"]
+
+    async def probe():
+        victim, message_id, _ = await _pitched(server.url)
+        attacker = await _started(server.url)
+        await attacker.send("They'll retrain the model for £5,000.", message_id=message_id)
+        await attacker.message("?", "the attacker's next question")
+        await asyncio.sleep(1)
+        await victim.close()
+        await attacker.close()
+        return victim, attacker, message_id
+
+    victim, attacker, message_id = run(probe())
+    row = next(s for s in steps(data_dir) if s["id"] == message_id)
+    assert row["threadId"] == victim.thread_id and row["output"] == PITCH
+
+
+def test_edit_message_does_nothing_while_editing_is_off(server):
+    data_dir = server.extra["data_dir"]
+
+    async def probe():
+        guest, message_id, _ = await _pitched(server.url)
+        seen = len(guest.seen)
+        await guest.sio.emit("edit_message", {"message": {"id": message_id, "output": "edited: £1 only",
+                                                          "threadId": guest.thread_id}})
+        await asyncio.sleep(3)
+        new = guest.seen[seen:]
+        await guest.close()
+        return message_id, new
+
+    message_id, new = run(probe())
+    assert [s["output"] for s in steps(data_dir) if s["id"] == message_id] == [PITCH]
+    assert not [e for e in new if e[0] in ("new_message", "update_message", "delete_message")
+                and isinstance(e[1], dict) and e[1].get("type") in ("assistant_message", "user_message")]
+
+
+def test_a_cookie_stops_working_after_logout(server):
+    import socketio
+
+    guest = Guest(server.url)
+    token = guest.sign_in()
+    assert guest.http("GET", "/user").status_code == 200
+    assert guest.http("POST", "/logout").status_code == 200
+    assert guest.http("GET", "/user", token=token).status_code == 401
+
+    async def socket_refused():
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            await Guest(server.url, token=token).connect()
+
+    run(socket_refused())
+
+
+# --- what the server shows ---------------------------------------------------------------------------------
+def test_the_api_listing_is_not_served(server):
+    guest = Guest(server.url)
+    for path in ("/openapi.json", "/docs", "/redoc"):
+        body = guest.http("GET", path).text
+        assert '"paths"' not in body and "swagger" not in body.lower() and "redoc.standalone" not in body, path
+
+
+def test_the_app_sets_security_headers_itself(server):
+    guest = Guest(server.url)
+    for path in ("/", "/public/widget-demo.html"):
+        response = guest.http("GET", path)
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "same-origin"
+        csp = response.headers["content-security-policy"]
+        assert "default-src 'self'" in csp and "object-src 'none'" in csp and "frame-ancestors 'self'" in csp
+        script_src = next(p for p in csp.split(";") if p.strip().startswith("script-src"))
+        assert "'unsafe-inline'" not in script_src and "http" not in script_src
+        import base64
+        import hashlib
+
+        for body in re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", response.text, re.S):
+            digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+            assert f"'sha256-{digest}'" in script_src, f"{path}: an inline script is not allowed by the CSP"
+
+
+def test_what_the_owner_types_is_shown_as_text(server):
+    guest = Guest(server.url)
+    guest.sign_in()
+    settings = guest.http("GET", "/project/settings?language=en-GB").json()
+    assert settings["features"]["user_message_markdown"] is False
+
+
+# --- instances, bursts and crashes ---------------------------------------------------------------------------
+def _upload_saved(url: str, token: str, data_dir: Path) -> list[Path]:
+    """Start an audit on one instance and upload a CSV to it; returns where the file landed."""
+    from web.render import AUDIT_ACTION
+
+    async def probe():
+        guest = Guest(url, token=token)
+        asked: list[str] = []
+
+        async def on_ask(data):
+            asked.append(str(data["msg"]["parentId"]))  # Chainlit keys the upload's spec by the ask's parent
+            files = {"file": ("examples.csv", b"input,output\nhello,world\n", "text/csv")}
+            params = {"session_id": guest.session_id, "ask_parent_id": asked[-1]}
+            response = await asyncio.to_thread(guest.http, "POST", "/project/file", params=params, files=files)
+            assert response.status_code == 200, response.text
+            return None
+
+        await guest.connect()
+        guest.sio.on("ask", on_ask)
+        await guest.message("Paste what the vendor said", "the pitch question")
+        response = await asyncio.to_thread(guest.http, "POST", "/project/action",
+                                           json={"action": {"name": AUDIT_ACTION, "payload": {}},
+                                                 "sessionId": guest.session_id})
+        assert response.status_code == 200, response.text
+        for _ in range(100):
+            if asked:
+                break
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(1)
+        sid = guest.session_id
+        await guest.close()
+        return sid
+
+    sid = run(probe())
+    return [p for p in [*(ROOT / ".files").glob(f"{sid}/*"), *(data_dir / "uploads").glob(f"*/{sid}/*")]
+            if p.is_file()]
+
+
+@pytest.mark.slow
+def test_stopping_one_instance_leaves_the_others_uploads(shared_data_dir, tmp_path):
+    data_dir = _data_dir(shared_data_dir, tmp_path / "shared")
+    with chainlit_server("app.py", data_dir, timeout=240, log_name="a.log") as first:
+        with chainlit_server("app.py", data_dir, timeout=240, log_name="b.log") as second:
+            token = Guest(second.url).sign_in()
+            saved = _upload_saved(second.url, token, data_dir)
+            assert saved, "the upload was not saved"
+            first.proc.terminate()  # a normal stop of the other instance
+            first.proc.wait(timeout=30)
+            assert all(p.is_file() for p in saved), "stopping one instance deleted another's uploads"
+
+
+@pytest.mark.slow
+def test_a_ten_thousand_message_burst_stores_only_what_the_limit_allows(shared_data_dir, tmp_path):
+    data_dir = _data_dir(shared_data_dir, tmp_path / "burst")
+    questions, answers = interview_answers()
+
+    async def probe(srv):
+        other = await _started(srv.url)
+        field = "pitch"
+        for _ in range(2):  # warm up: the other owner gets going before the burst
+            await other.send(answers[field])
+            field = await other.question(questions)
+        await asyncio.sleep(5)
+        before = rss_mb(srv.pid)
+        flood = await _started(srv.url)
+        started = time.monotonic()
+        sender = asyncio.create_task(_flood(flood, 10_000))
+        latencies = []
+        while not sender.done() or len(latencies) < 3:
+            sent = time.monotonic()
+            await other.send(answers[field])
+            field = await other.question(questions, timeout=30)
+            latencies.append(time.monotonic() - sent)
+            if len(latencies) >= 6:
+                break
+        await sender
+        burst_s = time.monotonic() - started
+        await asyncio.sleep(5)
+        after = min(filter(None, [await _settled_rss(srv.pid) for _ in range(3)]))
+        await flood.close()
+        await other.close()
+        return flood, other, before, after, burst_s, latencies
+
+    with chainlit_server("app.py", data_dir, timeout=240) as srv:
+        flood, other, before, after, burst_s, latencies = run(probe(srv))
+        log = srv.log_tail(2_000_000)
+    stored = [s for s in steps(data_dir, flood.thread_id) if s["type"] == "user_message"]
+    allowed = LIMIT * (math.floor(burst_s / 60) + 1)
+    print(json.dumps({"stored": len(stored), "allowed": allowed, "burst_s": round(burst_s, 1),
+                      "rss_before": before, "rss_after": after, "other_latency_s": [round(x, 2) for x in latencies]}))
+    assert len(stored) <= allowed
+    assert max(latencies) < 30
+    sent_by_other = [s for s in steps(data_dir, other.thread_id) if s["type"] == "user_message"]
+    assert len(sent_by_other) == 2 + len(latencies)  # no history row lost for the other owner
+    assert "QueuePool limit" not in log and "database is locked" not in log
+    assert after - before <= 50, f"RSS {before} MB before the burst, {after} MB after"
+
+
+async def _flood(guest: Guest, count: int) -> None:
+    for i in range(count):
+        await guest.send("x")
+        if i % 500 == 0:
+            await asyncio.sleep(0)
+
+
+async def _settled_rss(pid: int) -> float | None:
+    await asyncio.sleep(2)
+    return rss_mb(pid)
+
+
+@pytest.mark.slow
+def test_kill_9_after_an_answer_then_resume_keeps_every_answer(shared_data_dir, tmp_path):
+    from crash_resume import crash_loops
+
+    loops = int(os.environ.get("PITCHCHECK_CRASH_LOOPS", "4"))  # bench/crash_resume.py --loops 20 for the record
+    report = run_long(crash_loops(loops, _data_dir(shared_data_dir, tmp_path / "crash")))
+    assert report["ok"] == loops, report["results"]
+
+
+def run_long(coro):
+    return asyncio.run(asyncio.wait_for(coro, 900))
