@@ -126,3 +126,51 @@ def test_an_unreachable_database_is_a_clear_one_line_error(tmp_path):
     assert "secret" not in str(err.value)
     assert "\n" not in str(err.value)
     assert time.monotonic() - start < 60
+
+
+async def _two_threads_one_step(url: str, files: Path) -> tuple[str, str, str, dict]:
+    """Guest A's message, then guest B's message reusing A's message id (a client picks the id)."""
+    layer = make_data_layer(url, files)
+    a = await layer.create_user(User(identifier=f"guest-a-{uuid.uuid4().hex[:6]}"))
+    b = await layer.create_user(User(identifier=f"guest-b-{uuid.uuid4().hex[:6]}"))
+    thread_a, thread_b, step_id = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    await layer.update_thread(thread_a, user_id=a.id)
+    await layer.update_thread(thread_b, user_id=b.id)
+    step = {"id": step_id, "name": "User", "type": "user_message", "metadata": {}, "streaming": False,
+            "waitForAnswer": False, "isError": False, "createdAt": await layer.get_current_timestamp()}
+    await layer.create_step.__wrapped__(layer, {**step, "threadId": thread_a, "output": "A's pitch"})
+    await layer.create_step.__wrapped__(layer, {**step, "threadId": thread_b, "output": "B's text"})
+    rows = await layer.execute_sql('SELECT "threadId", "output" FROM steps WHERE "id" = :id', {"id": step_id})
+    await layer.close() if hasattr(layer, "close") else None
+    return thread_a, thread_b, step_id, dict(rows[0])
+
+
+def test_a_step_id_from_another_thread_does_not_move_the_step(history_url, tmp_path):
+    ensure_schema(history_url)
+    thread_a, _, _, row = asyncio.run(_two_threads_one_step(history_url, tmp_path / "files"))
+    assert str(row["threadId"]) == thread_a
+    assert row["output"] == "A's pitch"
+
+
+async def _racing_updates(url: str, files: Path, rounds: int) -> list[dict]:
+    """What a first message does at once: Chainlit names the new thread, a step's insert touches it, and the
+    interview state is saved; each round on a new thread."""
+    layer = make_data_layer(url, files)
+    user = await layer.create_user(User(identifier=f"guest-{uuid.uuid4().hex[:8]}"))
+    found = []
+    for i in range(rounds):
+        thread_id = str(uuid.uuid4())
+        await asyncio.gather(layer.update_thread(thread_id, name="first message", user_id=user.id),
+                             layer.update_thread(thread_id),
+                             layer.update_thread(thread_id, metadata={"pitchcheck": {"asked": ["pitch"], "round": i}}))
+        thread = await layer.get_thread(thread_id)
+        found.append(thread["metadata"])
+    await layer.close() if hasattr(layer, "close") else None
+    return found
+
+
+def test_saved_state_survives_concurrent_updates_of_a_new_thread(history_url, tmp_path):
+    ensure_schema(history_url)
+    found = asyncio.run(_racing_updates(history_url, tmp_path / "files", 30))
+    lost = [m for m in found if "pitchcheck" not in (m or {})]
+    assert not lost, f"{len(lost)} of {len(found)} saves lost to a concurrent update"
