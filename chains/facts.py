@@ -1,17 +1,29 @@
-"""The facts the interview gathers: each field's kind, choices and question, in one table."""
+"""The facts the interview gathers. Each field is defined here once: its question, choices, the phrasings that mean
+each choice (and what a negated phrasing means), its short name, echo, example answer, correction cues and help.
+
+Readers (chains/readers.py and the modules it uses) are generic code over this table: adding a phrasing is one
+line here; adding a field touches this table and the verdict rules, nothing else.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Kind = Literal["text", "choice", "count", "money", "volume"]
+Polarity = Literal["yes", "no", "unsure"]
 
 
 @dataclass(frozen=True)
 class Choice:
     value: str
     label: str
+    echo: str = ""  # completes "Got it: ..."
+    cues: tuple[str, ...] = ()  # regular expressions (on lower-cased text) that mean this choice
+    negated: str | None = None  # the choice a negated cue means ("not stable" -> no); None: a negated cue says nothing
+    says: tuple[str, ...] = ()  # owners' phrasings of this choice, for reading by nearest neighbour
+    weak: tuple[str, ...] = ()  # cues that count only when no other choice's cue is found ("they said ...")
 
 
 @dataclass(frozen=True)
@@ -22,140 +34,341 @@ class Field:
     kind: Kind
     question: str
     hint: str
-    choices: tuple[Choice, ...] = field(default=())
+    choices: tuple[Choice, ...] = ()
     concept: str | None = None  # glossary id to explain the question
+    short: str = ""  # what the fact is called in an echo: "clean examples", "the task"
+    example: str = ""  # a one-line example answer, shown when an answer was not read twice
+    names: str = ""  # regular expression naming this field in a correction ("the quote", "examples")
+    polar: dict[Polarity, str | None] = field(default_factory=dict)  # what a plain yes / no / not sure means here
 
     def choice_values(self) -> list[str]:
         return [c.value for c in self.choices]
 
+    def choice(self, value: Any) -> Choice | None:
+        return next((c for c in self.choices if c.value == value), None)
+
     def label_of(self, value: Any) -> str:
-        for c in self.choices:
-            if c.value == value:
-                return c.label
-        return str(value)
+        c = self.choice(value)
+        return c.label if c else str(value)
+
+    def echo_of(self, value: Any) -> str:
+        c = self.choice(value)
+        return (c.echo or c.label.lower()) if c else str(value)
 
 
-YES_NO_UNSURE = (Choice("yes", "Yes"), Choice("no", "No"), Choice("unsure", "Not sure"))
-VENDOR_ANSWER = (
-    Choice("yes", "Yes, they answered clearly"),
-    Choice("no", "No, they could not say"),
-    Choice("not_asked", "I haven't asked"),
-)
+def _yes_no_unsure(yes: Choice, no: Choice, unsure: Choice) -> tuple[Choice, ...]:
+    return (yes, no, unsure)
+
+
+_CHANGING = (r"\bchang", r"\bevolv", r"\bshift", r"\bin flux\b", r"\bmoving target", r"\bstill (?:working|figuring|learning|deciding)",
+             r"\bworking (?:it |that )?out\b", r"\bfiguring (?:it )?out\b", r"\bexperiment", r"\bvar(?:y|ies)\b", r"\bpivot",
+             r"\bredesign", r"\brestructur", r"\boverhaul", r"\bunstable\b", r"\bupdat", r"\brevis", r"\bdifferent (?:every|each)\b",
+             r"\bin progress\b", r"\brework", r"\bnew (?:process|system|way)\b", r"\bup in the air\b", r"\btweak", r"\bmov(?:e|ing) around\b")
+_STEADY = (r"\bsame\b", r"\bstable\b", r"\bsettled\b", r"\bconsistent\b", r"\bfixed\b", r"\bestablished\b", r"\bunchanged\b",
+           r"\bsteady\b", r"\bpredictable\b", r"\bstandardi[sz]ed\b", r"\bset in stone\b", r"\bfor (?:years|ages|decades)\b",
+           r"\balways been\b", r"\bstatic\b", r"\bstay(?:s)? (?:put|the same|as (?:it|is))\b", r"\bwon'?t change\b(?!.*\bbut\b)",
+           r"\bnot (?:going to|gonna) change\b", r"\bdone it this way\b", r"\bbeen doing (?:it|this)\b", r"\broutine\b")
+_VENDOR_NOT_ASKED = (
+    r"\b(?:haven'?t|have not|hasn'?t|didn'?t|did not|never|not yet|yet to|forgot to|going to|gonna|will|'ll|need to|should|must)"
+    r"(?: \w+){0,2} (?:ask|raise|bring (?:it|that) up|check)", r"\bnot (?:been )?asked\b", r"\bno chance to ask\b",
+    r"\bhaven'?t (?:checked|raised it|got that far)\b", r"^not yet\b", r"\bwasn'?t (?:discussed|mentioned)\b", r"\bnever came up\b",
+    r"\bdidn'?t come up\b", r"\bnot discussed\b", r"\bnot (?:something|a thing) (?:i|we) (?:asked|raised)\b")
+_VENDOR_NO = (
+    r"\bdodg", r"\bavoid", r"\bevad", r"\bsidestep", r"\bdeflect", r"\bwaffl", r"\bvague\b", r"\bhand-?wav", r"\bfudg",
+    r"\bbrush(?:ed)? (?:it |me |us )?off\b", r"\bchanged the subject\b", r"\bskirted\b",
+    r"\b(?:couldn'?t|could not|can'?t|cannot|wouldn'?t|would not|won'?t|didn'?t|did not)"
+    r" (?:really |actually )?(?:say|tell|answer|give|explain|commit|confirm|specify|put a number)", r"\brefused\b",
+    r"\bno (?:clear |real |straight |proper )?(?:answer|number|figure|plan|idea)\b", r"\bthey (?:don'?t|didn'?t|did not|do not) know\b",
+    r"\bthey (?:had|have) no (?:idea|clue)\b", r"\bthey (?:weren'?t|were not|aren'?t|are not) sure\b", r"\bunclear\b",
+    r"\bnon-?committal\b", r"\bit depends\b", r"\bwe'?ll see\b", r"\btbc\b", r"\bget back to (?:us|me)\b", r"\bcome back to (?:us|me)\b",
+    r"\bsaid (?:it )?depends\b", r"\bnot really\b", r"\bblank\b", r"\bshrug", r"\bphase (?:two|2)\b", r"\blater (?:on|stage)\b",
+    r"\bdown the (?:line|road)\b", r"\bcross that bridge\b", r"\b(?:know|tell (?:us|me)|say|decide|see|confirm|work (?:it|that) out)\w* "
+    r"(?:after|once|when) (?:the )?(?:pilot|trial|discovery|kick-?off|we (?:start|sign)|they(?:'ve| have) seen)\b", r"\bjust said\b",
+    r"\bplenty\b", r"\bas (?:much|many) as (?:possible|we can|we'?ve got)\b", r"\bthe more the better\b", r"\bno (?:specific|exact)\b")
+_VENDOR_WEAK_YES = (r"\bthey(?: (?:said|told|explained|answered|gave|quoted|showed|promised|confirmed|would|will|reckon)|'d|'ll)\b",)
+_VENDOR_YES = (
+    r"\bsaid (?:about |around )?\d",
+    r"(?<!\d)\d{1,15}\s*(?:k\s*)?(?:clean |labell?ed )?(?:examples|samples|records|pairs)\b", r"\bgave (?:us |me )?(?:a|the|an)\b",
+    r"\btold (?:us|me)\b", r"\bexplained\b", r"\bclear(?:ly)? answer", r"\banswered\b", r"\bspecific\b", r"\bdetailed\b",
+    r"\bin writing\b", r"\bclear plan\b", r"\bwalked (?:us|me) through\b", r"\bstraight answer\b")
+
+
+def _vendor_answer(yes_echo: str, no_echo: str, no_cues: tuple[str, ...] = ()) -> tuple[Choice, ...]:
+    return (
+        Choice("yes", "Yes, they answered clearly", yes_echo, _VENDOR_YES, says=(
+            "yes they gave a clear answer", "they told us exactly", "they explained it properly"), weak=_VENDOR_WEAK_YES),
+        Choice("no", "No, they could not say", no_echo, _VENDOR_NO + no_cues, says=(
+            "they couldn't say", "they dodged the question", "no straight answer", "they were vague about it")),
+        Choice("not_asked", "I haven't asked", "you haven't asked them yet", _VENDOR_NOT_ASKED, says=(
+            "I haven't asked", "never came up", "didn't think to ask", "we haven't got that far")),
+    )
+
+
+# A bare "no" could mean "they couldn't say" or "I haven't asked"; a bare "dunno" likewise: both are asked back.
+_VENDOR_POLAR: dict[Polarity, str | None] = {"yes": "yes", "no": None, "unsure": None}
+_YES_NO: dict[Polarity, str | None] = {"yes": "yes", "no": "no", "unsure": "unsure"}
 
 FIELDS: tuple[Field, ...] = (
     Field(
         "pitch", "text",
         "Paste what the vendor said or sent you, or describe the offer in your own words.",
         "A sentence or two is enough, for example: \"They'll fine-tune the model on our reports for £18,000.\"",
+        short="the vendor's pitch", example="They'll fine-tune the model on our reports for £18,000.",
     ),
     Field(
         "mechanism", "choice",
         "What will the vendor actually do to the model?",
         "Fine-tuning changes the model itself; RAG gives it your documents when it answers; prompting only writes better instructions.",
         (
-            Choice("fine_tuning", "Fine-tune (retrain) the model"),
-            Choice("rag", "RAG: look things up in our documents"),
-            Choice("prompting", "Write better prompts"),
-            Choice("mixed", "A mix of these"),
-            Choice("unclear", "They didn't say clearly"),
+            Choice("fine_tuning", "Fine-tune (retrain) the model", "fine-tuning the model", (
+                r"\bfine[\s-]?tun", r"\bretrain", r"\bre-train", r"\blora\b", r"\bqlora\b", r"\blow[\s-]rank", r"\bpeft\b", r"\badapters?\b",
+                r"\btrain\w* (?:\w+ ){0,4}on (?:\w+ ){0,2}label+ed\b", r"\btrain\w* (?:a|the|our|your|its) own (?:model|version)\b",
+                r"\b(?:adjust|update|chang|tweak)\w* (?:the |its )?(?:model'?s )?(?:weights|parameters)\b", r"\bcustom(?:-trained)? model\b",
+                r"\btrain(?:ing)? (?:the|a|its|our) (?:own )?(?:ai|model)\b", r"\bmodel (?:itself|trained)\b", r"\bbaked in(?:to)?\b",
+                r"\bbuilt into the model\b", r"\blearns? (?:it )?from (?:our|your) (?:old|past|previous)\b"),
+                says=("they will retrain the model on our data", "train their own version on our examples", "tune the model itself")),
+            Choice("rag", "RAG: look things up in our documents", "RAG, the model looking things up in your documents", (
+                r"\brag\b", r"\bretriev", r"\bsearch(?:es|ing)? (?:through )?(?:our|your|the|its)? ?(?:own )?(?:documents|docs|files|knowledge|records|data)\b",
+                r"\bknowledge ?base\b", r"\blooks? (?:things |stuff |it )?up\b", r"\blooking (?:things |stuff )?up\b", r"\bat query time\b",
+                r"\bvector (?:database|store|db|search)\b", r"\bembeddings?\b", r"\bsemantic search\b",
+                r"\breads? (?:our|your|the) (?:documents|docs|files|website|site|pages)\b",
+                r"\bconnect\w* (?:it )?(?:up )?to (?:our|your) (?:documents|docs|files|sharepoint|drive|wiki|intranet|knowledge|website)\b",
+                r"\bindex\w* (?:our|your|the) (?:documents|docs|files|website|site)\b", r"\bgrounded in\b", r"\bcrawl", r"\bscrap(?:e|es|ing)\b",
+                r"\bupload (?:our|your) (?:documents|docs|files|pdfs)\b", r"\bpoint (?:it|the bot) at\b", r"\bfeed (?:it|the bot) (?:our|your) (?:docs|documents|website)\b",
+                r"\bplug\w* (?:in )?(?:our|your|the) (?:docs|documents|files|data|knowledge)\b", r"\bplugg?\w* (?:our|your) \w+ in\b",
+                r"\bsearch(?:es|ing)? (?:our|your|the) \w+\b"),
+                says=("it searches our documents when it answers", "they connect it to our files", "it reads our website to answer")),
+            Choice("prompting", "Write better prompts", "writing better prompts", (
+                r"\bprompt(?:s|ing|ed)?\b", r"\bsystem instructions\b", r"\bbetter instructions\b", r"\bprompt engineer",
+                r"\bwrit\w* (?:the |better |clever |some )?instructions\b", r"\btemplates? (?:for|of) (?:the )?(?:questions|prompts)\b"),
+                says=("they just write better instructions for it", "it's basically clever prompts", "a set of prompt templates")),
+            Choice("mixed", "A mix of these", "a mix of approaches", (
+                r"\bmix(?:ture|ed)?\b", r"\bboth\b", r"\bcombination\b", r"\bcombin", r"\bhybrid\b", r"\ball (?:of )?(?:them|three|the above)\b",
+                r"\ba bit of everything\b", r"\bbit of both\b", r"\bcombo\b", r"\bas well as\b"),
+                says=("a bit of both", "some of each", "a combination of things")),
+            Choice("unclear", "They didn't say clearly", "they didn't say clearly what they will do", (
+                r"\bdidn'?t (?:say|explain|specify|mention)\b", r"\bnot clear\b", r"\bunclear\b", r"\bvague\b", r"\bno idea\b",
+                r"\bnever (?:said|explained|specified)\b", r"\bwouldn'?t say\b", r"\bsecret sauce\b", r"\bproprietary\b", r"\bbuzzwords\b",
+                r"\bcustomi[sz]", r"\bpersonali[sz]", r"\btailor", r"\bteach (?:it|the model)\b", r"\bmagic\b"),
+                says=("they didn't really say", "it was all buzzwords", "they were vague about what they'd do")),
         ),
-        concept="model-customisation",
+        concept="model-customisation", short="what the vendor will do",
+        example="\"fine-tune the model\", \"look things up in our documents\" or \"they didn't say\"",
+        names=r"\b(?:mechanism|method|approach|what they(?:'ll| will) do)\b",
+        polar={"yes": None, "no": None, "unsure": "unclear"},
     ),
     Field(
-        "quote_gbp", "money",
-        "How much have they quoted, one-off, in pounds?",
-        "A figure such as £18,000, 18k or \"eighteen thousand\". Say \"don't know\" to skip.",
-        concept="training-cost",
+        "quote", "money",
+        "How much have they quoted? A one-off price in £, $ or €.",
+        "A figure such as £18,000, $25k or \"eighteen thousand\". Say \"don't know\" to skip.",
+        concept="training-cost", short="the quote", example="\"£18,000\", \"$25k\" or \"about twelve grand\"",
+        names=r"\b(?:quoted?|quoting|price|cost|costs|fee|charg\w*|paying|budget)\b",
     ),
     Field(
         "task", "choice",
         "What job should the model do?",
         "Pick the closest, or describe it: \"sorting tickets\", \"writing client reports\"...",
         (
-            Choice("classification", "Sort or label things into set categories"),
-            Choice("extraction", "Pull fields out into a structure (e.g. JSON)"),
-            Choice("fixed_format", "Produce documents in a fixed format (quotes, standard letters)"),
-            Choice("open_writing", "Write reports, advice or bespoke documents in our tone"),
-            Choice("knowledge_qa", "Answer questions from our knowledge or methodology"),
+            Choice("classification", "Sort or label things into set categories", "sorting or labelling things into set categories", (
+                r"\bsort(?:s|ing|ed)?\b(?! of)", r"\bcategor", r"\bclassif", r"\btag(?:s|ging|ged)?\b", r"\blabel(?:s|ling|ing)?\b",
+                r"\brout(?:e|es|ed|ing)\b", r"\btriag", r"\bprioriti", r"\bspam\b", r"\bsentiment\b", r"\bassign\w* (?:to|tickets)\b",
+                r"\bflag(?:s|ging)? (?:up )?(?:urgent|which|the)\b", r"\bwhich (?:team|department|bucket|pile)\b", r"\bbucket"),
+                says=("sorting incoming emails into the right pile", "decide which team a ticket goes to", "tag each invoice by type")),
+            Choice("extraction", "Pull fields out into a structure (e.g. JSON)", "pulling fields out into a structure", (
+                r"\bextract", r"\bpull\w* (?:\w+ ){0,3}(?:out|from|into)\b", r"\bjson\b", r"\bstructured data\b", r"\bdata entry\b", r"\bparse",
+                r"\bparsing\b", r"\bfields\b", r"\bcapture (?:the )?(?:data|details)\b", r"\bkey (?:details|data|fields)\b", r"\bspreadsheet\b",
+                r"\bread(?:ing)? (?:the )?(?:invoices|receipts|forms|pdfs)\b", r"\btyp(?:e|ing) (?:up|in)\b"),
+                says=("grab the totals and dates off invoices", "copy details from forms into our system", "read receipts into a spreadsheet")),
+            Choice("fixed_format", "Produce documents in a fixed format (quotes, standard letters)", "documents in a fixed format", (
+                r"\bstandard (?:format|letters?|templates?|documents?|quotes?|responses?|replies)\b", r"\bfixed (?:format|layout|template)\b",
+                r"\bsame (?:format|layout|structure)\b", r"\btemplates?\b", r"\bboilerplate\b", r"\bform letters?\b",
+                r"\bquotes? in (?:our|a|the) (?:\w+ )?(?:format|layout|template)\b", r"\b(?:generat|produc|writ|draft)\w* quotes\b",
+                r"\bquote generation\b", r"\bcertificates?\b", r"\bconfirmation (?:letters|emails)\b", r"\bschedules?\b"),
+                says=("fill in our standard quote document", "the same letter every time with different details", "templated paperwork")),
+            Choice("open_writing", "Write reports, advice or bespoke documents in our tone", "writing reports or advice in your tone", (
+                r"\breports?\b", r"\badvice\b", r"\badvis", r"\btone\b", r"\bour voice\b", r"\bhouse style\b", r"\bbespoke\b", r"\bproposals?\b",
+                r"\bblog", r"\bmarketing\b", r"\bcopy(?:writing)?\b", r"\bletters\b", r"\bwrit", r"\bdraft", r"\bcontent\b", r"\bnewsletter",
+                r"\bsocial (?:media )?posts?\b", r"\barticles?\b", r"\bsummar"),
+                says=("write our client reports for us", "draft advice letters the way we write them", "blog posts in our style")),
+            Choice("knowledge_qa", "Answer questions from our knowledge or methodology", "answering questions from your own knowledge", (
+                r"\banswer\w* (?:\w+ ){0,3}(?:questions|queries|enquiries|customers)\b", r"\bfaqs?\b", r"\bq ?& ?a\b", r"\bquestions about\b",
+                r"\bhelp ?desk\b", r"\blook\w* up (?:our )?(?:policies|procedures|methodology)\b", r"\bchat ?bot\b", r"\bsupport bot\b",
+                r"\bcustomer (?:service|support|queries|questions)\b", r"\bask (?:it )?(?:anything|questions)\b", r"\bmethodolog", r"\bknowledge\b"),
+                says=("answer customers' questions on our website", "staff ask it how we do things", "a helpdesk bot")),
         ),
-        concept="output-consistency",
+        concept="output-consistency", short="the task",
+        example="\"sorting support tickets\", \"pulling invoice details into a spreadsheet\" or \"writing client reports\"",
+        names=r"\bthe (?:task|job) (?:is|would be)\b",
     ),
     Field(
         "monthly_volume", "volume",
         "About how many of these does the business handle a month?",
         "A number, for example \"about twelve a month\", \"300 a week\" or \"5k\".",
-        concept="training-cost",
+        concept="training-cost", short="monthly volume", example="\"about twelve a month\", \"300 a week\" or \"5k a year\"",
+        names=r"\b(?:a|per|each) (?:month|week|day|year|quarter|fortnight)\b|\bmonthly\b|\bweekly\b|\bvolume\b",
     ),
     Field(
         "clean_examples", "count",
         "How many clean, labelled examples could you hand over today: an input paired with the output you'd be proud of?",
         "A number, for example \"maybe forty\" or \"about 2,000\". You can also upload them for an audit.",
-        concept="training-data",
+        concept="training-data", short="clean examples", example="\"maybe forty\", \"about 2,000\" or \"none yet\"",
+        names=r"\b(?:examples?|samples?|labell?ed|clean|good ones|training (?:data|examples|set))\b",
     ),
     Field(
         "task_stable", "choice",
         "Will the task look the same in three months' time?",
         "If you are still working out what good looks like, say no.",
-        YES_NO_UNSURE,
-        concept="retraining",
+        _yes_no_unsure(
+            Choice("yes", "Yes", "the task will stay the same", _STEADY, "no",
+                   says=("it's been the same for years", "that part won't change", "it should stay put")),
+            Choice("no", "No", "the task is still changing", _CHANGING, "yes",
+                   says=("we're still working it out", "it keeps changing", "we're reorganising next quarter")),
+            Choice("unsure", "Not sure", "not sure whether the task will change", (r"\bdepends on\b", r"\bmight\b", r"\bcould go either way\b"),
+                   says=("hard to say", "it might change", "depends on the new manager")),
+        ),
+        concept="retraining", short="task stays the same", example="\"yes, it's been the same for years\" or \"no, we're still changing it\"",
+        names=r"\b(?:task|process|job)\b.{0,40}\b(?:chang|same|stable|settled)|\b(?:chang|same|stable|settled)\w*\b.{0,40}\b(?:task|process)\b",
+        polar=_YES_NO,
     ),
     Field(
         "personal_data", "choice",
         "Do the examples hold personal information, and may it lawfully go to the vendor's training systems?",
         "Names, emails, CVs, health or money details all count as personal data.",
         (
-            Choice("none", "No personal data"),
-            Choice("lawful", "Yes, and we may lawfully share it"),
-            Choice("not_lawful", "Yes, and we may not share it"),
-            Choice("unsure", "Not sure"),
+            Choice("none", "No personal data", "no personal data", (
+                r"\bno personal\b", r"\bnothing personal\b", r"\bnot personal\b", r"\bno (?:names|pii|individuals|people|customer data|personal info)\b",
+                r"\banonymi[sz]", r"\bde-?identif", r"\bredact", r"\ball (?:business|company|internal|technical) (?:data|documents|info)\b", r"^none\b",
+                r"\b(?:don'?t|doesn'?t|do not|does not|won'?t) (?:contain|have|include|hold|mention) (?:any )?(?:personal|names|pii|people)\b",
+                r"\bnon-personal\b", r"\bjust (?:product|technical|company) (?:data|info|details)\b", r"\bno customer (?:details|info)\b"),
+                says=("it's all product data, no people in it", "nothing about individuals", "names are stripped out")),
+            Choice("lawful", "Yes, and we may lawfully share it", "personal data you may lawfully share", (
+                r"\bconsent(?:ed)?\b", r"\bdpa\b", r"\bprocessing agreement\b", r"\b(?:lawful|legal) basis\b", r"\blegitimate interest", r"\ballowed\b",
+                r"\bpermitted\b", r"\b(?:we )?(?:can|may) (?:\w+ )?(?:share|send|use)\b", r"\b(?:fine|ok|okay) to share\b", r"\bcontract (?:covers|allows)\b",
+                r"\bcovered by\b", r"\bgdpr[- ]compliant\b", r"\bcleared\b", r"\blegal (?:said|approved|signed off)\b", r"\bapproved\b", r"\bsigned off\b",
+                r"\blawful\b", r"\bagreed to\b", r"\bopted in\b"), "not_lawful",
+                says=("yes but customers agreed to it", "our lawyer signed it off", "we have a DPA in place")),
+            Choice("not_lawful", "Yes, and we may not share it", "personal data you may not share", (
+                r"\bno (?:lawful|legal) basis\b", r"\bnot (?:lawful|legal|allowed|permitted|cleared|authori[sz]ed)\b", r"\bunlawful", r"\billegal",
+                r"\bmay not\b", r"\bmustn'?t\b", r"\bmust not\b", r"\b(?:can'?t|cannot|couldn'?t|shouldn'?t|should not) (?:\w+ )?(?:share|send|give|hand|pass|use)\b",
+                r"\b(?:wouldn'?t|would not|aren'?t|are not|isn'?t|is not) (?:be )?allowed\b", r"\bno consent\b", r"\bwithout (?:consent|permission)\b",
+                r"\b(?:never|didn'?t|did not) (?:get|got|ask for|obtain|obtained)\w* consent\b", r"\bno dpa\b", r"\bno (?:data )?processing agreement\b",
+                r"\bnot covered\b", r"\bbreach", r"\bagainst (?:gdpr|the law|our policy)\b", r"\bnot supposed to\b", r"\bno chance\b", r"\bno way\b",
+                r"\bconfidential\b", r"\bstrictly private\b", r"\boff limits\b", r"\bno-go\b",
+                r"\b(?:names|emails?|bank|address\w*|cvs?|health|medical|salar\w*|personal|customer details|phone\w*|details)\b.{0,60}"
+                r"\b(?:absolutely not|no way|definitely not|certainly not|not allowed|nope|no chance)\b"),
+                says=("no chance we could share those", "that would breach our clients' trust", "legally we can't hand that over")),
+            Choice("unsure", "Not sure", "not sure about the personal data", (
+                r"\bneed to check\b", r"\bcheck with\b", r"\bask (?:our )?(?:legal|dpo|lawyers?|solicitor|accountant)\b", r"\bgr[ae]y area\b",
+                r"\b(?:not sure|don'?t know|dunno|unsure|no idea|no clue|not certain|unclear) (?:if|whether|what|about)\b"),
+                says=("I'd have to check with our lawyer", "no idea what the rules are", "grey area")),
         ),
-        concept="personal-data",
+        concept="personal-data", short="personal data",
+        example="\"no personal data\", \"yes, and customers consented\", \"yes, and we can't share it\" or \"not sure\"",
+        names=r"personal (?:data|info)|\bcvs?\b|\bgdpr\b|\bconsent\b|anonymi|\blawful|\bdpa\b",
+        polar={"yes": None, "no": None, "unsure": "unsure"},
     ),
     Field(
         "prompt_rag", "choice",
         "Have you tried well-written prompts plus RAG (the model reading your documents), and were they good enough?",
         "If nobody has tried the cheaper options yet, say so.",
         (
-            Choice("acceptable", "Tried: good enough"),
-            Choice("not_acceptable", "Tried: not good enough"),
-            Choice("not_tried", "Not tried yet"),
+            Choice("acceptable", "Tried: good enough", "prompts plus RAG were tried and were good enough", (
+                r"\bgood enough\b", r"\bfine\b", r"\bacceptable\b", r"\bwork(?:s|ed)? (?:well|fine|ok|okay|great|nicely)\b", r"\bok\b", r"\bokay\b",
+                r"\bdecent\b", r"\bgreat\b", r"\bgood\b", r"\bhappy\b", r"\bsatisfied\b", r"\bdoes the job\b", r"\bdid the job\b", r"\bsolid\b",
+                r"\bexcellent\b", r"\badequate\b", r"\busable\b", r"\bpassable\b", r"\bsufficient\b", r"\bdid (?:pretty )?well\b", r"\bnot bad\b"),
+                "not_acceptable", says=("we tried it and it's fine", "chatgpt with our docs does the job", "it worked well enough")),
+            Choice("not_acceptable", "Tried: not good enough", "prompts plus RAG were tried and were not good enough", (
+                r"\bpoor\b", r"\bbad\b", r"\bterrible\b", r"\bawful\b", r"\brubbish\b", r"\buseless\b", r"\bfell short\b", r"\bdisappoint",
+                r"\binconsistent\b", r"\bhallucinat", r"\bwrong\b", r"\bworse\b", r"\bstruggl", r"\bfail", r"\bmediocre\b", r"\bpatchy\b",
+                r"\bhit and miss\b", r"\bmeh\b", r"\bso-so\b", r"\bweak\b", r"\bunreliable\b", r"\bmistakes\b", r"\berrors\b", r"\bunacceptable\b",
+                r"\bgeneric\b", r"\bnot there\b", r"\bdrift", r"\bkept (?:getting|going|making|changing|breaking)\b", r"\bmade (?:stuff|things) up\b",
+                r"\bdidn'?t (?:quite )?(?:work|cut it|do it)\b", r"\bnot quite\b", r"\ball over the place\b", r"\bgave up\b"),
+                "acceptable", says=("we tried a careful prompt and the format kept drifting", "it made things up", "not reliable enough")),
+            Choice("not_tried", "Not tried yet", "prompts plus RAG have not been tried yet", (
+                r"\b(?:not|never|haven'?t|have not|hasn'?t|has not|didn'?t|did not|no one|nobody|not yet)\b(?:\s+\w+){0,3}?\s+"
+                r"(?:tried|try|tested|test|attempted|looked at|done|used|got round)\b", r"\bnot yet\b", r"\bhaven'?t\s*$", r"\buntried\b",
+                r"\bnever\b", r"^no\b", r"\bwhat'?s (?:that|rag)\b", r"\bstraight to\b", r"\bskipped (?:that|it)\b",
+                r"\b(?:don'?t|do not|no idea|not sure|unsure) (?:\w+ )?(?:what|how) (?:rag|that|it) (?:is|means|works)\b"),
+                says=("no, we went straight to the vendor", "haven't got round to it", "no idea what RAG even is")),
         ),
-        concept="rag",
+        concept="rag", short="prompting and RAG",
+        example="\"tried, good enough\", \"tried, but it kept making mistakes\" or \"not tried yet\"",
+        names=r"\btr(?:ied|y|ying)\b|\bchat ?gpt\b|\bprompts?\b|\brag\b",
+        polar={"yes": None, "no": "not_tried", "unsure": None},
     ),
     Field(
         "fresh_knowledge", "choice",
         "Do the answers depend on facts that change: prices, policies, documents?",
         "If the right answer next month could differ from today's, say yes.",
-        YES_NO_UNSURE,
-        concept="knowledge-currency",
+        _yes_no_unsure(
+            Choice("yes", "Yes", "the answers depend on facts that change", _CHANGING + (
+                r"\bout of date\b", r"\bcurrent\b", r"\blatest\b", r"\blive\b", r"\bfluctuat", r"\bprices?\b", r"\bpolic(?:y|ies)\b",
+                r"\brates\b", r"\bstock(?: levels?)?\b", r"\bavailability\b", r"\blegislation\b", r"\bregulations\b", r"\bseasonal\b",
+                r"\bevery (?:day|week|month|quarter|year)\b", r"\ball the time\b", r"\bconstantly\b"), "no",
+                says=("prices go up every spring", "our policies get revised a lot", "stock changes daily")),
+            Choice("no", "No", "the facts behind the answers stay put", _STEADY + (
+                r"\btimeless\b", r"\bevergreen\b", r"\bconstant\b", r"\bpermanent\b", r"\bhistorical\b", r"\bnothing (?:time|date)[- ]sensitive\b"),
+                "yes", says=("it's the same facts every time", "nothing in it goes out of date", "it's all about our method")),
+            Choice("unsure", "Not sure", "not sure whether the facts change", (r"\bsome(?:times| of (?:it|them))\b", r"\bnow and (?:then|again)\b"),
+                   says=("some of it maybe", "hard to say", "possibly now and then")),
+        ),
+        concept="knowledge-currency", short="needs up-to-date facts",
+        example="\"yes, our prices change every month\" or \"no, it's the same facts every time\"",
+        names=r"\bfacts\b|\b(?:prices|policies)\b.{0,60}\bchang|\b(?:up|out) of date\b|\bup-to-date\b",
+        polar=_YES_NO,
     ),
     Field(
         "regulated", "choice",
         "Will the output feed decisions about individuals, such as hiring, lending, insurance or health?",
         "These are the uses that law treats as high-risk.",
-        YES_NO_UNSURE,
-        concept="eu-ai-act",
+        _yes_no_unsure(
+            Choice("yes", "Yes", "the output feeds decisions about individuals", (
+                r"\bhir(?:e|es|ed|ing)\b", r"\brecruit", r"\bcandidates?\b", r"\bcvs?\b", r"\blend", r"\bloans?\b", r"\bcredit\b", r"\bmortgage",
+                r"\binsur", r"\bhealth", r"\bmedical\b", r"\bpatients?\b", r"\bclinical\b", r"\btenan", r"\bdisciplin", r"\bpromotions?\b",
+                r"\bfiring\b", r"\bdismiss", r"\bdecisions? about\b", r"\bindividuals\b", r"\bapplicants?\b", r"\beligib", r"\bwelfare\b",
+                r"\bbenefits? claims?\b", r"\bgrading\b", r"\bexams?\b", r"\bimmigration\b", r"\bshortlist", r"\bscreen(?:s|ing)? (?:people|applicants|cvs)\b"),
+                "no", says=("it helps us shortlist applicants", "it scores loan applications", "it would suggest treatments")),
+            Choice("no", "No", "no decisions about individuals", (
+                r"\binternal\b", r"\badmin\b", r"\bback[- ]office\b", r"\bpaperwork\b", r"\binvoices?\b", r"\btickets?\b", r"\bproducts?\b",
+                r"\bmarketing\b", r"\boperations?\b", r"\binformational\b", r"\bdocuments only\b", r"\bnothing (?:like|of the sort|to do with)\b",
+                r"\bnot about (?:people|individuals|anyone)\b", r"\bnone of (?:those|that|them)\b", r"\bnot that i know of\b"),
+                says=("nothing like that, it's just admin", "it's about products, not people", "no, only internal paperwork")),
+            Choice("unsure", "Not sure", "not sure whether it feeds decisions about people", (r"\bindirectly\b", r"\bin a way\b", r"\bsort of\b"),
+                   says=("maybe indirectly", "possibly later on", "in a roundabout way")),
+        ),
+        concept="eu-ai-act", short="decisions about individuals",
+        example="\"no, it's just admin\" or \"yes, it helps us shortlist candidates\"",
+        names=r"\bhiring\b|\blending\b|\binsurance\b|\bhealth\b|\bdecisions about\b|\brecruit|\bhigh[- ]risk\b",
+        polar=_YES_NO,
     ),
     Field(
         "vendor_examples", "choice",
         "Could the vendor tell you how many clean examples they need?",
         "This is the first data-audit question.",
-        VENDOR_ANSWER,
-        concept="data-audit",
+        _vendor_answer("the vendor said how many examples they need", "the vendor could not say how many examples they need"),
+        concept="data-audit", short="vendor said how many examples", example="\"yes, they said 500\", \"they dodged it\" or \"I haven't asked\"",
+        names=r"\bhow many (?:examples|samples)\b|\bnumber (?:of|for) (?:the )?examples\b|\bexamples they need\b", polar=_VENDOR_POLAR,
     ),
     Field(
         "vendor_shortfall", "choice",
         "Could they say what they will do if you don't have enough?",
         "The second data-audit question.",
-        VENDOR_ANSWER,
-        concept="data-audit",
+        _vendor_answer("the vendor said what they'd do if you don't have enough",
+                       "the vendor could not say what they'd do if you don't have enough"),
+        concept="data-audit", short="vendor's plan for too few examples",
+        example="\"yes, they'd write more with us\", \"no real answer\" or \"I haven't asked\"", polar=_VENDOR_POLAR,
+        names=r"\bnot enough\b|\btoo few\b|\bshortfall\b|\bif we (?:don'?t|do not) have enough\b",
     ),
     Field(
         "vendor_retraining", "choice",
         "Could they say how the model is retrained when your processes change?",
         "The third data-audit question.",
-        VENDOR_ANSWER,
-        concept="retraining",
+        _vendor_answer("the vendor explained how the model is retrained", "the vendor could not say how the model is retrained",
+                       (r"\b(?:won'?t|will not|doesn'?t|does not|never) need (?:any )?(?:retrain|updat|re-?train)",
+                        r"\bno need (?:to|for) (?:retrain|updat)", r"\bnever needs? (?:retrain|updat)", r"\bset (?:it )?and forget\b")),
+        concept="retraining", short="vendor's retraining plan",
+        example="\"yes, they retrain it every quarter\", \"they were vague\" or \"I haven't asked\"", polar=_VENDOR_POLAR,
+        names=r"\bretrain\w*\b|\bwhen (?:our )?process(?:es)? change\b",
     ),
 )
 
@@ -166,8 +379,14 @@ FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 DECIDING_FIELDS: tuple[str, ...] = (
     "clean_examples", "monthly_volume", "task", "task_stable", "personal_data", "prompt_rag", "fresh_knowledge",
 )
-# Recurring fees are kept apart from the one-off quote; they come only from the pitch reader.
-EXTRA_FACTS: tuple[str, ...] = ("monthly_fee_gbp",)
+# Facts that go with the asked ones: the quote's currency and the top of a quoted range, and a recurring fee, which
+# comes only from the pitch reader.
+EXTRA_FACTS: tuple[str, ...] = ("currency", "quote_high", "monthly_fee")
+MONEY_FACTS: tuple[str, ...] = ("quote", "quote_high", "monthly_fee")
+CURRENCIES: tuple[str, ...] = ("GBP", "USD", "EUR")
+# Older fact files name pounds in the key; they are read as the same facts in pounds.
+LEGACY_KEYS: dict[str, str] = {"quote_gbp": "quote", "monthly_fee_gbp": "monthly_fee"}
+MAX_FIGURE = 1e12  # beyond this a figure is a typo, not a business quantity
 
 
 def empty_facts() -> dict[str, Any]:
@@ -175,28 +394,42 @@ def empty_facts() -> dict[str, Any]:
     return {name: None for name in FIELD_NAMES + EXTRA_FACTS}
 
 
+def _number(name: str, value: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"{name}: expected a number, got {value!r}") from None
+    if not math.isfinite(number) or number < 0 or number > MAX_FIGURE:
+        raise ValueError(f"{name}: expected a number from 0 to {MAX_FIGURE:,.0f}, got {value!r}")
+    return number
+
+
 def normalise_facts(raw: dict[str, Any]) -> dict[str, Any]:
-    """Facts from JSON: unknown keys dropped, missing ones None, choice values checked, numbers coerced.
+    """Facts from JSON: unknown keys dropped, missing ones None, choice values checked, numbers coerced and bounded.
 
     Raises ValueError naming the field when a value is not allowed.
     """
     facts = empty_facts()
+    legacy = any(k in raw for k in LEGACY_KEYS) and raw.get("quote") is None
     for name, value in raw.items():
+        name = LEGACY_KEYS.get(name, name)
         if name not in facts or value is None:
             continue
         spec = FIELD_BY_NAME.get(name)
-        if spec is None or spec.kind in ("money", "count", "volume"):
-            try:
-                number = float(value)
-            except (TypeError, ValueError):
-                raise ValueError(f"{name}: expected a number, got {value!r}") from None
-            if number < 0 or number != number:
-                raise ValueError(f"{name}: expected a number of zero or more, got {value!r}")
-            facts[name] = number if (spec and spec.kind == "money") or name == "monthly_fee_gbp" else int(round(number))
-        elif spec.kind == "choice":
+        if name == "currency":
+            if str(value).upper() not in CURRENCIES:
+                raise ValueError(f"currency: expected one of {', '.join(CURRENCIES)}, got {value!r}")
+            facts[name] = str(value).upper()
+        elif name in MONEY_FACTS:
+            facts[name] = _number(name, value)
+        elif spec is not None and spec.kind in ("count", "volume"):
+            facts[name] = int(round(_number(name, value)))
+        elif spec is not None and spec.kind == "choice":
             if value not in spec.choice_values():
                 raise ValueError(f"{name}: expected one of {', '.join(spec.choice_values())}, got {value!r}")
             facts[name] = value
         else:
             facts[name] = str(value)
+    if legacy and facts["currency"] is None and (facts["quote"] is not None or facts["monthly_fee"] is not None):
+        facts["currency"] = "GBP"
     return facts

@@ -50,10 +50,10 @@ def test_start_welcomes_and_asks_for_the_pitch(session):
 def test_the_guide_case_ends_in_decline_with_the_owners_numbers(session):
     session.start()
     turn = session.handle(GUIDE_PITCH)
-    assert turn.facts["quote_gbp"] == 18000
+    assert turn.facts["quote"] == 18000 and turn.facts["currency"] == "GBP"
     assert turn.facts["mechanism"] == "fine_tuning"
     assert "£18,000" in turn.replies[0].text  # pre-filled facts are confirmed in one line
-    assert turn.awaiting["field"] not in ("pitch", "quote_gbp", "mechanism")
+    assert turn.awaiting["field"] not in ("pitch", "quote", "mechanism")
     answers = {
         "task": "writing client reports in our tone",
         "monthly_volume": "about twelve a month",

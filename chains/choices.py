@@ -1,0 +1,231 @@
+"""Reading a choice from free text, in layers, each saying how sure it is.
+
+1. The field's own table (chains/facts.py): a choice's value, label or number, then its cues, with negation and
+   the field's meaning of a plain yes / no / not sure.
+2. Nearest neighbours over the table's labelled phrasings with the sentence embeddings the app already loads; the
+   margin between the best two choices decides whether the reading is sure.
+3. When a layer is unsure it says which readings are likeliest, so the interview can ask instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+from chains.facts import FIELD_BY_NAME, Field
+from chains.figures import normalise
+from chains.polarity import negated, polarity
+
+Embed = Callable[[list[str]], Any]  # texts -> array of unit vectors (n, d)
+
+NEIGHBOUR_SURE = 0.62  # cosine the best phrasing must reach for the neighbour reading to be taken as it is
+NEIGHBOUR_MARGIN = 0.10  # ... and its lead over the best phrasing of any other choice
+DISAGREE_SURE = NEIGHBOUR_SURE  # a cue's reading is asked back when the neighbours are sure of another choice
+NEIGHBOUR_FLOOR = 0.30  # below this nothing in the table is near: the answer is not read at all
+
+
+@dataclass(frozen=True)
+class ChoiceReading:
+    value: str | None  # the reading when sure
+    likely: tuple[str, ...] = ()  # the likeliest readings, best first, when unsure
+    via: str = ""  # "exact", "cue", "polarity", "neighbour": which layer read it
+
+
+def _simple(t: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", t).strip()
+
+
+def _exact(spec: Field, t: str) -> str | None:
+    simple, values = _simple(t), spec.choice_values()
+    for c in spec.choices:
+        if simple in (_simple(c.value), _simple(c.label.lower())):
+            return c.value
+    number = re.fullmatch(r"(?:option |number |no |choice |#)?(\d{1,2})", simple)
+    if number and 1 <= int(number[1]) <= len(values):
+        return values[int(number[1]) - 1]
+    return None
+
+
+def cue_hits(spec: Field, t: str) -> list[str]:
+    """Choices the table's cues name, in the order they first appear; a negated cue counts as its opposite.
+
+    A cue found inside a longer cue of another choice gives way to it: "standard letters" is a fixed format, not the
+    open writing that "letters" alone would be.
+    """
+    spans: list[tuple[int, int, str]] = []
+    for c in spec.choices:
+        for cue in c.cues:
+            for m in re.finditer(cue, t):
+                value = c.negated if negated(t, m.start()) else c.value
+                if value:
+                    spans.append((m.start(), m.end(), value))
+    kept = [(a, b, v) for a, b, v in spans
+            if not any(a2 <= a and b <= b2 and (b2 - a2) > (b - a) and v2 != v for a2, b2, v2 in spans)]
+    if not kept:  # weak cues ("they said ...") speak only when nothing firmer does
+        for c in spec.choices:
+            if any(re.search(cue, t) for cue in c.weak):
+                kept.append((0, 0, c.value))
+    out: list[str] = []
+    for _, _, v in sorted(kept):
+        if v not in out:
+            out.append(v)
+    return out
+
+
+_UNSURE_WHETHER = re.compile(r"\b(?:not (?:really |quite )?sure|unsure|no idea|no clue|don'?t know|dunno|not certain|can'?t say) "
+                             r"(?:if|whether|about whether)\b")
+_NEGATED_CUE = re.compile(r"\b(?:don'?t|do not|dont|can'?t|cannot) (?:think|see|expect|imagine|believe|reckon)\b|\bdoubt\b")
+
+
+def _combine_techniques(spec: Field, hits: list[str]) -> list[str]:
+    """Two techniques named together are a mix, when the field has that choice."""
+    if "mixed" not in spec.choice_values():
+        return hits
+    techniques = [h for h in hits if h not in ("mixed", "unclear")]
+    if len(techniques) > 1 or (techniques and "mixed" in hits):
+        return ["mixed"]
+    if techniques:
+        return techniques
+    return hits
+
+
+def read_choice(spec: Field, text: str, embed: Embed | None = None) -> ChoiceReading:
+    """The owner's words as one of the field's choices, or the likeliest few when unsure."""
+    t = normalise(text)
+    exact = _exact(spec, t)
+    if exact:
+        return ChoiceReading(exact, via="exact")
+    if "unsure" in spec.choice_values() and _UNSURE_WHETHER.search(t):
+        return ChoiceReading("unsure", via="cue")  # "not sure if we're allowed": the doubt governs what follows
+    hits = _combine_techniques(spec, cue_hits(spec, t))
+    said = polarity(t)
+    if hits and said == "no" and _NEGATED_CUE.search(t):
+        said = None  # "I don't think it will change": the negation already turned the cue round
+    if said is None and not hits:
+        said = polarity(t, anywhere=True)
+    polar = spec.polar.get(said) if said and spec.polar else (said if said in spec.choice_values() else None)
+    if said and polar is None and not hits and spec.polar:
+        # "yes" to a two-part question ("personal data, and may it be shared?") needs the second part.
+        return ChoiceReading(None, _polar_alternatives(spec, said), via="polarity")
+    if polar and (not hits or hits == [polar]):
+        return _checked(spec, t, ChoiceReading(polar, via="polarity" if not hits else "cue"), embed)
+    if hits and polar and polar not in hits:
+        return ChoiceReading(None, tuple(dict.fromkeys([*hits, polar]))[:3], via="cue")
+    if len(hits) == 1:
+        return _checked(spec, t, ChoiceReading(hits[0], via="cue"), embed)
+    if hits:
+        return ChoiceReading(None, tuple(hits[:3]), via="cue")
+    return _by_neighbour(spec, t, embed)
+
+
+def _polar_alternatives(spec: Field, said: str) -> tuple[str, ...]:
+    """The choices a bare yes / no / not sure could mean when the field leaves it open."""
+    if spec.name == "personal_data":
+        return {"yes": ("lawful", "not_lawful"), "no": ("none", "not_lawful")}.get(said, ("unsure",))
+    if spec.name.startswith("vendor_"):
+        return ("no", "not_asked")
+    if spec.name == "prompt_rag":
+        return {"yes": ("acceptable", "not_acceptable"), "unsure": ("not_tried", "not_acceptable")}.get(said, ("not_tried",))
+    return tuple(v for v in spec.choice_values())[:3]
+
+
+# --- nearest neighbours --------------------------------------------------------------------------------------------
+
+_cache_lock = threading.Lock()
+_phrasing_cache: dict[tuple[int, str], tuple[list[str], Any]] = {}
+
+
+def _phrasings(spec: Field, embed: Embed) -> tuple[list[str], Any]:
+    """Each choice's labelled phrasings (its label and its `says`), embedded once per embedder."""
+    key = (id(embed), spec.name)
+    with _cache_lock:
+        if key in _phrasing_cache:
+            return _phrasing_cache[key]
+    owners, texts = [], []
+    for c in spec.choices:
+        for phrase in (c.label, *c.says):
+            owners.append(c.value)
+            texts.append(phrase.lower())
+    vectors = embed(texts)
+    with _cache_lock:
+        _phrasing_cache[key] = (owners, vectors)
+    return owners, vectors
+
+
+def neighbour_scores(spec: Field, text: str, embed: Embed) -> list[tuple[str, float]]:
+    """Each choice with the cosine of its nearest phrasing to the text, best first."""
+    owners, vectors = _phrasings(spec, embed)
+    query = embed([text])[0]
+    sims = vectors @ query
+    best: dict[str, float] = {}
+    for owner, sim in zip(owners, sims):
+        best[owner] = max(best.get(owner, -1.0), float(sim))
+    return sorted(best.items(), key=lambda kv: kv[1], reverse=True)
+
+
+_DOUBT = re.compile(r"\b(?:might|maybe|possibly|perhaps|not sure|unsure|depends|unless|could be|hard to say|no idea|not certain|"
+                    r"no clue|dunno|don'?t know|kind of|sort of|partly|in a way)\b")
+
+
+def _checked(spec: Field, t: str, reading: ChoiceReading, embed: Embed | None) -> ChoiceReading:
+    """A cue's reading, asked back when the answer hedges it or the nearest phrasings firmly say something else."""
+    if reading.value != "unsure" and "unsure" in spec.choice_values() and reading.via == "cue" and _DOUBT.search(t):
+        return ChoiceReading(None, (reading.value, "unsure"), via="cue")  # type: ignore[arg-type]
+    if embed is None or len(t.split()) < 4:  # a word or two is the cue's to read
+        return reading
+    try:
+        ranked = neighbour_scores(spec, t, embed)
+    except Exception:
+        return reading
+    (top, score), rest = ranked[0], ranked[1:]
+    margin = score - (rest[0][1] if rest else 0.0)
+    if top != reading.value and score >= DISAGREE_SURE and margin >= NEIGHBOUR_MARGIN:
+        return ChoiceReading(None, (reading.value, top), via="neighbour")  # type: ignore[arg-type]
+    return reading
+
+
+def _by_neighbour(spec: Field, t: str, embed: Embed | None) -> ChoiceReading:
+    if embed is None or not t:
+        return ChoiceReading(None)
+    try:
+        ranked = neighbour_scores(spec, t, embed)
+    except Exception:  # an embedding failure leaves the table's reading, never an error for the owner
+        return ChoiceReading(None)
+    if not ranked or ranked[0][1] < NEIGHBOUR_FLOOR:
+        return ChoiceReading(None)
+    (top, score), rest = ranked[0], ranked[1:]
+    margin = score - (rest[0][1] if rest else 0.0)
+    if score >= NEIGHBOUR_SURE and margin >= NEIGHBOUR_MARGIN:
+        return ChoiceReading(top, via="neighbour")
+    return ChoiceReading(None, tuple(v for v, _ in ranked[:3]), via="neighbour")
+
+
+# --- the two descriptions other modules read ---------------------------------------------------------------------
+
+def mechanism_of(text: str) -> str | None:
+    """fine_tuning / rag / prompting / mixed / unclear from a description, or None when nothing says which."""
+    spec = FIELD_BY_NAME["mechanism"]
+    hits = _combine_techniques(spec, cue_hits(spec, normalise(text)))
+    return hits[0] if hits else None
+
+
+_STRICT_TASK_CUES = 8  # the first cues of each task choice are unmistakable phrases; the later ones are single words
+
+
+def task_of(text: str, strict: bool = False) -> str | None:
+    """The task a description names; strict keeps to each choice's leading cues (for vendors' pitches)."""
+    spec = FIELD_BY_NAME["task"]
+    t = normalise(text)
+    if not strict:
+        hits = cue_hits(spec, t)
+        return hits[0] if len(hits) == 1 else (hits[0] if hits else None)
+    for c in spec.choices:
+        if any(re.search(cue, t) for cue in c.cues[:_STRICT_TASK_CUES]):
+            return c.value
+    return None
+
+
+def labels(spec: Field, values: Sequence[str]) -> list[dict[str, str]]:
+    return [{"value": v, "label": spec.label_of(v)} for v in values]

@@ -1,0 +1,391 @@
+"""Figures as owners write them: digits, number words and mixtures, ranges, rates, fractions and money.
+
+text2num turns number words into digits (it is maintained and reads "one hundred and twenty" or "twelve hundred");
+the patterns here fill its gaps: "ones" and "no one" are no figures, "two and a half thousand" is 2,500, "a couple
+of dozen" is 24, "one or two hundred" is 100 to 200, and "40-odd" is 40 to 49. Every figure keeps its range, its
+currency and its period, so a reader can tell "about 300" from "200 to 400" from "$300 a week".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
+
+from price_parser import Price
+from text_to_num import alpha2digit
+
+MAX_CHARS = 20_000  # longer input is cut first so no pattern can take long
+MAX_VALUE = Decimal(10) ** 12  # beyond this a figure is a typo, not a business quantity
+CURRENCIES = ("GBP", "USD", "EUR")
+SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€"}
+
+
+@dataclass(frozen=True)
+class Amount:
+    """One figure found in text: its value (per month when a period is stated), its range, currency and period."""
+
+    value: Decimal
+    raw: Decimal  # the figure as written (a range's midpoint), before a period turns it monthly
+    start: int
+    end: int
+    currency: str | None = None  # "GBP", "USD", "EUR" or None
+    period: str | None = None  # "day", "working day", "week", "fortnight", "month", "quarter", "year" or None
+    vague: bool = False  # from "a few hundred" and the like: used only when nothing firmer is said
+    after: str = ""  # the words that follow, for telling "40 examples" from "3 staff"
+    before: str = ""  # the words that lead up to it, for telling a price from a saving
+    low: Decimal | None = None  # a range's ends as written ("200-300", "40-odd"); None for a single figure
+    high: Decimal | None = None
+
+    @property
+    def is_range(self) -> bool:
+        return self.low is not None and self.high is not None and self.low != self.high
+
+    def monthly_range(self) -> tuple[Decimal, Decimal]:
+        """The range per month, widened for a plain "a day" to working days (22) up to every day (30)."""
+        low = self.low if self.low is not None else self.raw
+        high = self.high if self.high is not None else self.raw
+        if self.period == "day":
+            return low * 22, high * 30
+        times, divided_by = _PER_MONTH.get(self.period or "month", (1, 1))
+        return low * times / divided_by, high * times / divided_by
+
+
+_TRANS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "−": "-",
+                        "\u00a0": " ", "\u2009": " ", "\u202f": " "})
+
+
+def normalise(text: Any) -> str:
+    """Lower-case, one kind of quote, dash and space."""
+    if not isinstance(text, str):
+        return ""
+    return re.sub(r"\s+", " ", text[:MAX_CHARS].translate(_TRANS).lower()).strip()
+
+
+# --- number words ----------------------------------------------------------------------------------------------
+
+_SMALL = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+# "≈" marks a vague quantity so an explicit figure can win over it; "lo~hi" keeps the range it stands for.
+_VAGUE = ((r"\ba couple (?:of )?hundred\b", "≈200~150~300"), (r"\b(?:a few|several) hundred\b", "≈300~200~900"),
+          (r"\ba couple (?:of )?thousand\b", "≈2000~1500~3000"), (r"\b(?:a few|several) thousand\b", "≈3000~2000~9000"),
+          (r"\b(?:a )?couple (?:of )?dozen\b", "24"), (r"\bhalf a dozen\b", "6"), (r"\ba dozen\b", "12"),
+          (r"\ba couple(?: of)?\b(?! (?:days|weeks|months|years))", "≈2~2~3"), (r"\ba handful\b", "≈5~3~10"),
+          (r"\b(?:a few|several)\b(?! (?:days|weeks|months|years|times))", "≈3~2~9"))
+# Words that hold a number word but are no figure: "good ones", "no one", "this one".
+_NOT_FIGURES = ((r"\bones\b", "items"),
+                (r"\btwo[- ]thirds\b", "twothirds"), (r"\bthree[- ]quarters\b", "threequarters"),
+                (r"\b(?:a|one)[- ]third\b", "athird"), (r"\b(?:a|one)[- ]quarter\b(?! of a million)", "aquarter"),
+                (r"\b(?:phase|stage|step|part|option|tier|level|version|day|year|plan|package) (?:one|two|three|four|[1-4])\b", "that part"),
+                (r"\b(?:no|any|some|every|each|the|this|that|which|last|right|other|first|latest|new|old|only) one\b", "the item"),
+                (r"\bone (?:of (?:them|those|these|us)|day|way or another|thing)\b", "some"))
+_SCALE_WORD = r"(hundred|thousand|grand|million|k|m)"
+_RANGE_WORDS = re.compile(r"\b(" + "|".join(_SMALL) + r"|\d{1,3})\s+(or|to|-)\s+(" + "|".join(_SMALL[1:]) + r"|\d{1,3})\s+"
+                          + _SCALE_WORD + r"\b")
+
+
+def _spread_scale(m: re.Match) -> str:
+    """"one or two hundred" -> "one hundred or two hundred"; "15 to 20 thousand" likewise."""
+    return f"{m[1]} {m[4]} {m[2]} {m[3]} {m[4]}"
+
+
+_NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+                 "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million").split()
+
+
+def _fix_number_typos(t: str) -> str:
+    """"tweny", "fourty", "hunderd", "thousnad": a long word one slip away from a number word, same first letter."""
+    import difflib
+
+    def fix(m: re.Match) -> str:
+        word = m[0]
+        if word in _NUMBER_WORDS or word.endswith(("s", "th", "ths")):  # "hundreds", "tenths" are words of their own
+            return word
+        close = difflib.get_close_matches(word, [w for w in _NUMBER_WORDS if w[0] == word[0]], n=1, cutoff=0.85)
+        return close[0] if close else word
+
+    return re.sub(r"\b[a-z]{5,9}\b", fix, t)
+
+
+def _words_to_digits(t: str) -> str:
+    """English number words to digits, with the library's gaps filled."""
+    t = _fix_number_typos(t)
+    for pattern, repl in _NOT_FIGURES:
+        t = re.sub(pattern, repl, t)
+    t = _RANGE_WORDS.sub(_spread_scale, t)
+    for pattern, repl in _VAGUE:
+        t = re.sub(pattern, repl, t)
+    # Plural scale words are no figure at all, though text2num reads "hundreds" as 100.
+    t = re.sub(r"\b(?:tens|hundreds|thousands|millions|billions|dozens)\b", "lots", t)
+    t = re.sub(r"\bhalf a million\b", "500000", t)
+    t = re.sub(r"\bquarter of a million\b", "250000", t)
+    t = re.sub(r"\ban? (hundred|thousand|million|billion)\b", r"one \1", t)
+    t = re.sub(r"\b(?:minus|negative) (?=\w)", "-", t)
+    t = _scale_words(t)
+    try:
+        t = alpha2digit(t, "en", threshold=0)
+    except Exception:  # the library is third-party; a failure there must not reach the owner
+        pass
+    t = re.sub(r"(\d+) and a half\b", lambda m: f"{m[1]}.5", t)  # "4 and a half grand" -> "4.5 grand"
+    t = re.sub(r"(\d+(?:\.\d+)?) dozen\b", lambda m: _fmt_plain(Decimal(m[1]) * 12), t)
+    t = _scale_words(t)  # again, for "eighteen grand", which text2num turns into "18 grand"
+    # text2num leaves "2.5 1000" for "two point five thousand" and "11.5 1000" for the half we filled in.
+    for digits, suffix in (("1000000000", "bn"), ("1000000", "m"), ("1000", "k"), ("100", "h")):
+        t = re.sub(rf"(\d+(?:\.\d+)?) {digits}\b(?!\d)", rf"\1{suffix}", t)
+    return re.sub(r"(\d+(?:\.\d+)?)h\b", lambda m: _fmt_plain(Decimal(m[1]) * 100), t)
+
+
+def _fmt_plain(d: Decimal) -> str:
+    return str(int(d)) if d == d.to_integral_value() else str(d)
+
+
+def _scale_words(t: str) -> str:
+    """Digits followed by a scale word as a suffix: text2num would leave "5 thousand" as "5 1000"."""
+    t = re.sub(r"(\d)\s*(?:thousand|grand|thou)\b", r"\1k", t)
+    t = re.sub(r"(\d)\s*(?:million|mn|mil|mill)\b", r"\1m", t)
+    t = re.sub(r"(\d)\s*(?:billion)\b", r"\1bn", t)
+    return re.sub(r"(?<![\d.,])(\d{1,9}(?:\.\d+)?)\s+hundred\b", lambda m: _fmt_plain(Decimal(m[1]) * 100), t)
+
+
+# --- finding figures ---------------------------------------------------------------------------------------------
+
+_SCALE = {"k": 1000, "m": 10**6, "bn": 10**9}
+_NUM = re.compile(
+    r"(?<![\w.,≈~])(?<![a-z]-)(?P<neg>-)?(?P<vague>≈)?"
+    r"(?P<num>\d{1,3}(?:,\d{3}){1,4}(?:\.\d{1,6})?(?![\d,])|\d{1,3}(?: \d{3}){1,4}(?![\d.,])|\d{1,15}(?:\.\d{1,6})?(?!\d))"
+    r"(?:~(?P<vlow>\d+)~(?P<vhigh>\d+))?"
+    r"(?:\s?(?P<scale>k|m|bn)\b|ish\b|(?![a-z\d]))")
+# Spans of time and percentages are not quantities: "40 examples from the last 2 years" means 40.
+_NOT_QUANTITY = re.compile(r"\s?(?:days?|weeks?|months?|years?|yrs?|hours?|hrs?|minutes?|mins?|seconds?|%|percent|per ?cent|"
+                           r"st|nd|rd|th|am|pm|x)\b")
+_DISMISSED = re.compile(r"(?:\bnot|\brather than|\binstead of|n't)\s+(?:about |around |even )?[£$€]?\s*$")
+_RANGE_GAP = re.compile(r"\s*(?:-|to|or|up to|and up to|/)\s*[£$€]?\s*")
+_ODD = re.compile(r"\s?-?\s?odd\b|\s?something\b|\+(?!\s*(?:vat|[£$€\d]))")
+_CURRENCY_BEFORE = re.compile(r"(£|gbp|\$|usd|us\$|€|eur)\s*$")
+_CURRENCY_AFTER = re.compile(r"\s*(?:k|m)?\s*(pounds?|quid|gbp|sterling|dollars?|bucks|usd|euros?|eur)\b")
+_CURRENCY = {"£": "GBP", "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "quid": "GBP", "sterling": "GBP",
+             "$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD", "bucks": "USD",
+             "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR"}
+_ADJ = r"(?:(?:typical|normal|average|busy|quiet|good|calendar|single)\s+)?(?P<working>(?:working|business)\s+)?"
+_PERIOD_AFTER = re.compile(
+    r"\s*(?:(?!(?:for|over|within|in|after|by|of|than|about|takes?|took|taking|lasts?)\b)[a-z'&-]+\s+){0,4}?"
+    r"(?:(?:a|an|per|each|every|/)\s*" + _ADJ
+    + r"(?P<unit>day|week|wk|fortnight|month|mo|quarter|year|yr|annum)\b"
+    r"|(?P<adv>daily|weekly|fortnightly|monthly|quarterly|yearly|annually|pcm|p/m|pa|p\.a\.|pw)\b)")
+_ADVERB_UNIT = {"daily": "day", "weekly": "week", "pw": "week", "fortnightly": "fortnight", "monthly": "month",
+                "pcm": "month", "p/m": "month", "quarterly": "quarter", "yearly": "year", "annually": "year",
+                "pa": "year", "p.a.": "year"}
+_UNIT_ALIAS = {"wk": "week", "mo": "month", "yr": "year", "annum": "year"}
+# Per-month factors as (times, divided by): a day is 1/30 of a month and a week 12/52; a working day one of five a week.
+_PER_MONTH = {"day": (30, 1), "working day": (52 * 5, 12), "week": (52, 12), "fortnight": (26, 12), "month": (1, 1),
+              "quarter": (1, 3), "year": (1, 12)}
+
+
+def _parse(num: str) -> Decimal | None:
+    """One matched figure as a Decimal; the dot is the decimal point and commas group thousands."""
+    try:
+        amount = Price.fromstring(num, decimal_separator=".").amount
+    except (InvalidOperation, ValueError, ArithmeticError):
+        return None
+    return amount if amount is not None and amount.is_finite() else None
+
+
+def amounts(text: str) -> list[Amount]:
+    """Every figure in the text, in order, ranges kept as one figure and dismissed ones ("not 40") left out."""
+    return list(_amounts(normalise(text)))
+
+
+@lru_cache(maxsize=512)
+def _amounts(normalised: str) -> tuple[Amount, ...]:
+    t = _words_to_digits(normalised)
+    found: list[Amount] = []
+    last_end, last_scaled, last_scale = -1, False, 1
+    for m in _NUM.finditer(t):
+        raw = _parse(m["num"].replace(" ", ""))
+        if raw is None or _NOT_QUANTITY.match(t, m.end()) or _DISMISSED.search(t, max(0, m.start() - 30), m.start()):
+            continue
+        scale = _SCALE.get(m["scale"] or "", 1)
+        raw = raw * scale * (-1 if m["neg"] else 1)
+        if abs(raw) > MAX_VALUE:
+            continue
+        currency = _CURRENCY_BEFORE.search(t, max(0, m.start() - 6), m.start()) or _CURRENCY_AFTER.match(t, m.end())
+        low = high = None
+        if m["vlow"]:
+            low, high = Decimal(m["vlow"]), Decimal(m["vhigh"])
+        elif _ODD.match(t, m.end()) and raw >= 10:  # "40-odd" is 40 to 49, "300-odd" 300 to 399
+            step = Decimal(10) ** (len(str(int(raw))) - 1)
+            low, high = raw, raw + step - 1
+        amount = Amount(raw, raw, m.start(), m.end(), _CURRENCY[currency[1]] if currency else None,
+                        _period_after(t, m.end()), bool(m["vague"]), t[m.end():m.end() + 40],
+                        t[max(0, m.start() - 60):m.start()], low, high)
+        if found and last_end == found[-1].end and _is_range(t, found[-1], amount):
+            amount = _merge(found.pop(), amount, scale, last_scaled)
+        elif found and last_end == found[-1].end and last_scaled and scale == 1 and _carries_scale(t, found[-1], amount, last_scale):
+            amount = _merge(found.pop(), replace(amount, raw=amount.raw * last_scale, value=amount.raw * last_scale), 1, True)
+        found.append(amount)
+        last_end, last_scaled, last_scale = m.end(), scale > 1, scale
+    return tuple(_monthly_of(a) for a in found)
+
+
+def _merge(low: Amount, high: Amount, scale: int, low_scaled: bool) -> Amount:
+    """Two figures joined as a range ("15-20k", "between 80 and 120"); the suffix on the second applies to the first."""
+    low_raw = low.raw * scale if scale > 1 and not low_scaled and low.raw * scale <= high.raw else low.raw
+    lo, hi = min(low_raw, high.raw), max(low_raw, high.raw)
+    mid = (lo + hi) / 2
+    return Amount(mid, mid, low.start, high.end, high.currency or low.currency, high.period or low.period,
+                  high.vague and low.vague, high.after, low.before, lo, hi)
+
+
+def _carries_scale(t: str, first: Amount, second: Amount, scale: int) -> bool:
+    """"about 10k, maybe 11": a bare figure just after a scaled one, of the same size once scaled, shares its scale."""
+    gap = t[first.end:second.start]
+    if not re.fullmatch(r"\s*,?\s*(?:maybe|or|perhaps|possibly|say|up to|could be|might be)\s*[£$€]?\s*", gap):
+        return False
+    scaled = second.raw * scale
+    return first.raw / 2 <= scaled <= first.raw * 2
+
+
+def _is_range(t: str, low: Amount, high: Amount) -> bool:
+    """True for "200-300", "200 to 300", "40 or 50" and "between 200 and 300"."""
+    gap = t[low.end:high.start]
+    if _RANGE_GAP.fullmatch(gap):
+        return True
+    return bool(re.fullmatch(r"\s*and\s*[£$€]?\s*", gap)) and t[:low.start].rstrip(" £$€").endswith("between")
+
+
+def _period_after(t: str, end: int) -> str | None:
+    """The period stated just after a figure ("300 tickets a week"), stopping at the next figure."""
+    m = _PERIOD_AFTER.match(t, end)
+    if not m:
+        return None
+    if m["adv"]:
+        return _ADVERB_UNIT[m["adv"]]
+    unit = _UNIT_ALIAS.get(m["unit"], m["unit"])
+    if unit == "day" and m["working"]:
+        return "working day"
+    return unit
+
+
+def _monthly_of(a: Amount) -> Amount:
+    """The same amount with value turned per-month when a period is stated."""
+    if a.period is None:
+        return a
+    times, divided_by = _PER_MONTH[a.period]
+    return replace(a, value=a.raw * times / divided_by)
+
+
+def pick(found: list[Amount], *prefer) -> Amount | None:
+    """The last firm figure, narrowed by each preference that some figure meets."""
+    pool = [a for a in found if not a.vague] or found
+    for test in prefer:
+        pool = [a for a in pool if test(a)] or pool
+    return pool[-1] if pool else None
+
+
+# --- parts of a figure ---------------------------------------------------------------------------------------------
+
+_FRACTIONS = {"half": Decimal("0.5"), "a half": Decimal("0.5"), "athird": Decimal(1) / 3, "aquarter": Decimal("0.25"),
+              "twothirds": Decimal(2) / 3, "threequarters": Decimal("0.75")}
+_PART = re.compile(r"\b(?:only |just |about |around |roughly |maybe |perhaps |probably |under |over |less than |more than |say )*"
+                   r"(?P<frac>half|a half|athird|aquarter|twothirds|threequarters|(?P<pct>\d{1,2}(?:\.\d+)?)\s?(?:%|percent|per cent))"
+                   r"(?: of (?:them|those|these|it|that|the \w+))?\s+(?:\w+\s+){0,3}?"
+                   r"(?P<kind>usable|useable|good|clean|decent|any good|fit to use|worth (?:using|keeping)|proper|labell?ed|complete|tagged|"
+                   r"right|correct|need|needs|are|is|would|could|qualify|count|junk|rubbish|unusable|bad|messy|duplicates?|incomplete|useless|"
+                   r"garbage|wrong|broken)\b")
+_BAD_PART = ("junk", "rubbish", "unusable", "bad", "messy", "duplicate", "duplicates", "incomplete", "useless", "garbage", "wrong",
+             "broken")
+
+
+def usable_share(text: str, after: int) -> Decimal | None:
+    """The share of a figure that is usable, from "only about half are usable" or "10% are junk" after it."""
+    m = _PART.search(_words_to_digits(normalise(text))[after:])
+    if not m:
+        return None
+    share = Decimal(m["pct"]) / 100 if m["pct"] else _FRACTIONS.get(m["frac"])
+    if share is None:
+        return None
+    return 1 - share if m["kind"].startswith(_BAD_PART) else share
+
+
+# --- money ---------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Money:
+    """A sum with its currency: a one-off amount (the low end of a range), or a recurring one with its period."""
+
+    amount: float
+    currency: str
+    low: float | None = None
+    high: float | None = None
+    period: str = "one_off"  # "one_off" or "month"
+    vat: bool = False  # "+ VAT" stated after it
+
+    def as_json(self) -> dict[str, Any]:
+        return {"amount": self.amount, "currency": self.currency, "low": self.low, "high": self.high,
+                "period": self.period}
+
+
+def money_of(a: Amount, default_currency: str = "GBP") -> Money:
+    """An Amount as Money: ranges keep both ends and take the low end (the price a vendor opens with)."""
+    currency = a.currency or default_currency
+    vat = bool(re.match(r"\s*(?:\+|plus|ex\.?|excl\w*|exclusive of)\s*vat\b", a.after))
+    if a.period is not None:
+        monthly = float(a.value)
+        return Money(round(monthly, 2), currency, period="month", vat=vat)
+    if a.is_range:
+        return Money(float(a.low), currency, float(a.low), float(a.high), vat=vat)
+    return Money(float(a.raw), currency, vat=vat)
+
+
+def format_money(amount: float | Decimal | None, currency: str | None = "GBP", pence: bool = False) -> str:
+    """£18,000, $25,000 or €1,250.50: cents shown only when there are some (or asked for)."""
+    if amount is None:
+        return "not known"
+    symbol = SYMBOLS.get(currency or "GBP", "£")
+    d = Decimal(str(amount))
+    if not pence and d == d.to_integral_value():
+        return f"{symbol}{int(d):,}"
+    return f"{symbol}{d.quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+
+
+def format_figure(value: Decimal | float | int) -> str:
+    """A figure with thousands separators and no trailing zeros."""
+    d = Decimal(str(value))
+    if d == d.to_integral_value():
+        return f"{int(d):,}"
+    return f"{d.quantize(Decimal('0.01'), ROUND_HALF_UP):,}".rstrip("0").rstrip(".")
+
+
+def round_half_up(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), ROUND_HALF_UP))
+
+
+# --- plain readers, for other modules and the command line ---------------------------------------------------------
+
+_ZERO = re.compile(r"^(?:none|nothing|nil|zilch|zero|not (?:a single )?one|not any|no examples?|we (?:don'?t|do not) have any|"
+                   r"(?:we have )?none (?:at all|yet)|none so far|no clean (?:ones|examples?)|not a single (?:one|example))\b")
+
+
+def is_zero(t: str) -> bool:
+    return bool(_ZERO.match(t))
+
+
+def read_number(text: str) -> float | None:
+    """A count or quantity: "twelve", "maybe forty", "5k", "2,400", "a few hundred... say 300" -> 300."""
+    best = pick(amounts(text))
+    if best is not None:
+        return float(best.raw)
+    return 0.0 if is_zero(normalise(text)) else None
+
+
+def read_price(text: str, default_currency: str = "GBP") -> Money | None:
+    """The one-off price if one is stated, else any amount; figures with a currency come first."""
+    best = pick(amounts(text), lambda a: a.currency is not None, lambda a: a.period is None)
+    return money_of(best, default_currency) if best is not None else None
+
+
+def read_monthly(text: str) -> float | None:
+    """Items per month: "300 a week" -> 1300, "50 a day" -> 1500, "24,000 a year" -> 2000; a bare number is monthly."""
+    best = pick(amounts(text), lambda a: a.period is not None)
+    return float(best.value) if best is not None else None
