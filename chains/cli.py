@@ -110,29 +110,49 @@ def cmd_assess(args, out: TextIO) -> int:
 
 
 def cmd_pitch(args, out: TextIO) -> int:
+    from .money import format_range
     from .pitch import read_pitch
+    from .proposal import ProposalError, read_proposal
 
-    reading = read_pitch(_open_input(args.file).read())
+    if args.file == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = read_proposal(args.file)
+        except ProposalError as exc:
+            raise CLIError(str(exc)) from None
+    reading = read_pitch(text)
     if args.json:
         _emit(reading, out)
+        return 0
+    quote, fee = reading["quote"], reading["monthly_fee"]
+    out.write(f"Mechanism: {reading['mechanism']}. {reading['mechanism_evidence']['why']}\n")
+    if reading["mechanism_evidence"]["sentence"]:
+        out.write(f"  from: \"{reading['mechanism_evidence']['sentence']}\"\n")
+    if quote is None:
+        out.write("Quote: not stated\n")
+    elif quote["high"] is None:
+        out.write(f"Quote: from {format_range(quote['amount'], None, quote['currency'])}\n")
     else:
-        out.write(f"Mechanism: {reading['mechanism']}\n")
-        out.write(f"Quote: {'£{:,.0f}'.format(reading['quote_gbp']) if reading['quote_gbp'] else 'not stated'}\n")
-        if reading.get("monthly_fee_gbp"):
-            out.write(f"Monthly fee: £{reading['monthly_fee_gbp']:,.0f}\n")
-        out.write(f"Mentions LoRA: {'yes' if reading['mentions_lora'] else 'no'}\n")
-        for claim in reading["claims"]:
-            out.write(f"Claim: \"{claim['text']}\" -> {claim['concept']}\n")
-        for flag in reading["red_flags"]:
-            out.write(f"Red flag: {flag['text']}\n")
+        out.write(f"Quote: {format_range(quote['amount'], quote['high'], quote['currency'])}\n")
+    if fee:
+        out.write(f"Monthly fee: {format_range(fee['amount'], fee['high'], fee['currency'])} a month\n")
+    out.write(f"Mentions LoRA: {'yes' if reading['mentions_lora'] else 'no'}\n")
+    for claim in reading["vague_claims"]:
+        out.write(f"Claim to test: \"{claim['text']}\"\n  ask: {claim['question']}\n")
+    for flag in reading["red_flags"]:
+        out.write(f"Red flag: {flag['text']}\n")
     return 0
 
 
 def cmd_chat(args, out: TextIO) -> int:
     from .session import Session
 
+    from .choices import LazyEmbed
+
     kb, explainer = _knowledge(dense=not args.lexical)
-    session = Session(kb.settings, explain=explainer.explain, titles={c: k.title for c, k in kb.concepts.items()})
+    session = Session(kb.settings, explain=explainer.explain, titles={c: k.title for c, k in kb.concepts.items()},
+                      embed=LazyEmbed(kb.loaded_embedder))
     render = _emit_turn if args.json else _print_turn
     render(session.start(), out)
     for line in sys.stdin:
@@ -217,8 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one verdict object per line")
     p.set_defaults(func=cmd_assess)
 
-    p = sub.add_parser("pitch", help="read a vendor's pitch")
-    p.add_argument("file", help="a text file, or - for stdin")
+    p = sub.add_parser("pitch", help="read a vendor's pitch or proposal")
+    p.add_argument("file", help="the pitch or proposal as .pdf, .docx, .html or .txt, or - for text on stdin")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_pitch)
 

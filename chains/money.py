@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
-from typing import Literal
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, Literal
 
 from chains.settings import Settings
 
@@ -88,3 +90,13 @@ def rate_phrase(currency: str | None, settings: Settings) -> str:
         return ""
     day = settings.exchange_rates_date
     return f"{SYMBOLS[code]}{per_pound(code, settings):.2f} to the pound on {day.day} {day:%B %Y}"
+
+
+def rate_phrase_of(economics: Mapping[str, Any]) -> str:
+    """The rate words for an economics object already worked out ("$1.34 to the pound on 30 September 2025")."""
+    code = economics.get("currency") or "GBP"
+    day = economics.get("exchange_rates_date")
+    if code == "GBP" or not day:
+        return ""
+    when = date.fromisoformat(day)
+    return f"{SYMBOLS[code]}{economics.get('exchange_rate', 0):.2f} to the pound on {when.day} {when:%B %Y}"

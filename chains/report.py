@@ -8,13 +8,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from chains.facts import FIELD_BY_NAME
-from chains.verdict import VERDICT_LABELS, format_count, format_gbp, format_share
+from chains.money import format_money, format_range, rate_phrase_of
+from chains.verdict import RULE_NAMES, VERDICT_LABELS, format_count, format_share
 
 TITLE = "Pitchcheck report"
 # Short labels for the facts as answered; the interview's questions are too long for a summary.
 FACT_LABELS: dict[str, str] = {
     "mechanism": "What the vendor will do",
+    "quote": "Quote (one-off)",
     "quote_gbp": "Quote (one-off)",
+    "monthly_fee": "Monthly fee",
     "monthly_fee_gbp": "Monthly fee",
     "task": "The job",
     "monthly_volume": "How many a month",
@@ -84,15 +87,32 @@ def to_latin1(text: Any) -> str:
     return re.sub(r"(?<=\S) {2,}(?=\S)", " ", "".join(out))
 
 
-def _fact_value(name: str, value: Any) -> str:
-    if value is None:
-        return "Not answered"
+def _fact_value(name: str, value: Any, facts: Mapping[str, Any]) -> str:
+    currency = facts.get("currency") or "GBP"
+    if name in ("quote", "quote_gbp") and isinstance(value, (int, float)):
+        return format_range(value, facts.get("quote_high"), currency if name == "quote" else "GBP")
+    if name in ("monthly_fee", "monthly_fee_gbp") and isinstance(value, (int, float)):
+        return format_money(value, currency if name == "monthly_fee" else "GBP")
     spec = FIELD_BY_NAME.get(name)
-    if name == "monthly_fee_gbp" or (spec and spec.kind == "money"):
-        return format_gbp(value) if isinstance(value, (int, float)) else str(value)
     if name == "tokens_per_example" or (spec and spec.kind in ("count", "volume")):
         return format_count(value) if isinstance(value, (int, float)) else str(value)
     return spec.label_of(value) if spec else str(value)
+
+
+def _answers(verdict: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The owner's answers in plain words: what was answered, and what the verdict still waits on; nothing else."""
+    facts = verdict.get("facts") or {}
+    waiting = [name for r in verdict.get("reasons", []) if r.get("code") == "missing_facts" for name in r.get("fields", [])]
+    shown: list[tuple[str, str]] = []
+    for name, label in FACT_LABELS.items():
+        value = facts.get(name)
+        if name.endswith("_gbp") and facts.get(name[:-4]) is not None:
+            continue  # the same figure under its older name
+        if value is not None:
+            shown.append((label, _fact_value(name, value, facts)))
+        elif name in waiting:
+            shown.append((label, "Not known yet"))
+    return shown
 
 
 def cited_concepts(verdict: Mapping[str, Any]) -> list[str]:
@@ -105,24 +125,35 @@ def cited_concepts(verdict: Mapping[str, Any]) -> list[str]:
 
 
 def fired_codes(verdict: Mapping[str, Any]) -> list[str]:
-    """The codes of every rule that fired, reasons first."""
+    """The codes of every rule that fired, reasons first (for programs; the report names them in words)."""
     return [item["code"] for group in ("reasons", "cautions", "red_flags") for item in verdict.get(group, [])]
 
 
 def _economics_pairs(econ: Mapping[str, Any]) -> list[tuple[str, str]]:
-    price = econ.get("price_per_million_tokens_gbp")
+    currency = econ.get("currency") or "GBP"
+    quote = econ.get("quote", econ.get("quote_gbp"))
+    per_item = econ.get("quote_per_item", econ.get("quote_per_item_gbp"))
+    fee = econ.get("monthly_fee", econ.get("monthly_fee_gbp"))
+    compute = econ.get("compute_cost", econ.get("compute_cost_gbp"))
+    price_gbp = econ.get("price_per_million_tokens_gbp")
+    training_price = "not known"
+    if price_gbp is not None:
+        training_price = f"{format_money(price_gbp, 'GBP', pence=True)} per million tokens"
+        if currency != "GBP" and econ.get("price_per_million_tokens") is not None:
+            training_price += (f" ({format_money(econ['price_per_million_tokens'], currency, pence=True)} at "
+                               f"{rate_phrase_of(econ)})")
     pairs = [
-        ("Quote", format_gbp(econ.get("quote_gbp"))),
-        ("Monthly fee", format_gbp(econ.get("monthly_fee_gbp"))) if econ.get("monthly_fee_gbp") else None,
+        ("Quote", format_range(quote, econ.get("quote_high"), currency)),
+        ("Monthly fee", format_money(fee, currency)) if fee else None,
         ("How many a month", format_count(econ.get("monthly_volume"))),
         ("Items in the first year", format_count(econ.get("items_first_year"))),
-        ("Quote per item", format_gbp(econ.get("quote_per_item_gbp"), pence=True)),
+        ("Quote per item", format_money(per_item, currency, pence=True)),
         ("Clean examples", format_count(econ.get("clean_examples"))),
         ("Tokens per example", format_count(econ.get("tokens_per_example"))),
         ("Passes over the data", format_count(econ.get("epochs"))),
-        ("Training price", f"{format_gbp(price, pence=True)} per million tokens" if price is not None else "not known"),
+        ("Training price", training_price),
         ("Training tokens", format_count(econ.get("training_tokens"))),
-        ("Compute cost", format_gbp(econ.get("compute_cost_gbp"), pence=True)),
+        ("Compute cost", format_money(compute, currency, pence=True)),
         ("Compute share of quote", format_share(econ.get("compute_share_of_quote"))),
     ]
     return [p for p in pairs if p]
@@ -131,10 +162,15 @@ def _economics_pairs(econ: Mapping[str, Any]) -> list[tuple[str, str]]:
 def _sections(verdict: Mapping[str, Any], glossary: Mapping[str, tuple[str, str]] | None) -> list[tuple[str, list[Block]]]:
     """The report's content once, so Markdown and PDF say the same thing."""
     sections: list[tuple[str, list[Block]]] = [("Why", [("bullets", [r["text"] for r in verdict.get("reasons", [])])])]
+    if verdict.get("also_worth_knowing"):
+        sections.append(("Also worth knowing", [("bullets", [a["text"] for a in verdict["also_worth_knowing"]])]))
     if verdict.get("cautions"):
         sections.append(("Cautions", [("bullets", [c["text"] for c in verdict["cautions"]])]))
     if verdict.get("red_flags"):
         sections.append(("Red flags in the pitch", [("bullets", [f["text"] for f in verdict["red_flags"]])]))
+    if verdict.get("claims_to_test"):
+        sections.append(("Claims to test", [("terms", [(f'"{c["text"]}"', f"Ask: {c['question']}")
+                                                       for c in verdict["claims_to_test"]])]))
     sections.append(("Questions to put to the vendor", [("numbered", list(verdict.get("vendor_questions", [])))]))
     econ = verdict.get("economics") or {}
     sections.append(("The numbers", [("para", econ.get("summary", "")), ("pairs", _economics_pairs(econ))]))
@@ -146,15 +182,17 @@ def _sections(verdict: Mapping[str, Any], glossary: Mapping[str, tuple[str, str]
     facts = verdict.get("facts") or {}
     if facts.get("pitch"):
         sections.append(("The pitch, as you gave it", [("quote", str(facts["pitch"]))]))
-    answers = [(FACT_LABELS[name], _fact_value(name, facts.get(name))) for name in FACT_LABELS
-               if name in facts and (facts.get(name) is not None or name in FIELD_BY_NAME)]
-    sections.append(("Your answers", [("pairs", answers)]))
+    answers = _answers(verdict)
+    if answers:
+        sections.append(("Your answers", [("pairs", answers)]))
     return sections
 
 
-def _footer(verdict: Mapping[str, Any]) -> tuple[str, list[str]]:
-    return ("This verdict comes from Pitchcheck's published rules applied to your answers, not from an AI's opinion. "
-            "Rules that fired:", fired_codes(verdict))
+def _footer(verdict: Mapping[str, Any]) -> str:
+    names = list(dict.fromkeys(RULE_NAMES.get(code, code.replace("_", " ")) for code in fired_codes(verdict)))
+    applied = f" The rules that applied: {'; '.join(names)}." if names else ""
+    return ("This verdict comes from Pitchcheck's published rules applied to your answers, not from an AI's opinion."
+            + applied)
 
 
 def to_markdown(verdict: Mapping[str, Any], glossary: Mapping[str, tuple[str, str]] | None = None) -> str:
@@ -177,8 +215,7 @@ def to_markdown(verdict: Mapping[str, Any], glossary: Mapping[str, tuple[str, st
                 out += [f"- **{e(k)}**" + (f": {e(v)}" if v else "") for k, v in content] + [""]
             elif kind == "quote":
                 out += ["> " + line if line else ">" for line in e(content).split("\n")] + [""]
-    note, codes = _footer(verdict)
-    out += ["---", "", f"{e(note)} " + (", ".join(f"`{c}`" for c in codes) or "none") + "."]
+    out += ["---", "", e(_footer(verdict))]
     return "\n".join(out) + "\n"
 
 
@@ -251,9 +288,8 @@ def _render(verdict: Mapping[str, Any], glossary: Mapping[str, tuple[str, str]] 
                 shown = content if len(content) <= PDF_PITCH_LIMIT else content[:PDF_PITCH_LIMIT].rstrip() + "... (shortened)"
                 text(shown, "I", indent=4)
     pdf.ln(line)
-    note, codes = _footer(verdict)
     pdf.set_text_color(90)
-    text(f"{note} {', '.join(codes) or 'none'}.", "", 0.85)
+    text(_footer(verdict), "", 0.85)
     pdf.set_text_color(0)
     return pdf
 
@@ -261,7 +297,7 @@ def _render(verdict: Mapping[str, Any], glossary: Mapping[str, tuple[str, str]] 
 def to_pdf(verdict: Mapping[str, Any], glossary: Mapping[str, tuple[str, str]] | None = None) -> bytes:
     """The report as an A4 PDF of one or two pages, printable in black and white."""
     # Shrink the type a step at a time rather than spill onto a third page; the last attempt stands regardless.
-    for size in (10.0, 9.0, 8.0):
+    for size in (10.0, 9.0, 8.0, 7.5):
         pdf = _render(verdict, glossary, size)
         if pdf.pages_count <= 2:
             break

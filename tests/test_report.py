@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from chains.facts import normalise_facts
 from chains.report import cited_concepts, escape_markdown, to_latin1, to_markdown, to_pdf
 from chains.settings import Settings
-from chains.verdict import CONCEPT_IDS, VERDICT_LABELS, assess
+from chains.verdict import CONCEPT_IDS, RULE_CODES, VERDICT_LABELS, assess
 
 DEFAULTS = Settings()
 GUIDE = normalise_facts({
@@ -59,10 +59,50 @@ def test_markdown_carries_the_whole_verdict(guide):
     assert "£125.00" in md and "120,000" in md and "£0.0072" in md
     for concept in cited_concepts(guide):
         assert GLOSSARY[concept][0] in md and GLOSSARY[concept][1] in md
-    assert "Write reports, advice or bespoke documents in our tone" in md and "Not answered" in md
+    assert "Write reports, advice or bespoke documents in our tone" in md
     assert "published rules" in md
-    for code in ("too_few_examples", "regulated_decision", "personal_data", "mechanism_unclear", "no_example_count"):
-        assert f"`{code}`" in md
+
+
+def test_report_speaks_plain_words_and_shows_only_what_was_asked(guide):
+    md = to_markdown(guide, GLOSSARY)
+    for code in RULE_CODES:
+        assert code not in md, code  # rule codes are for programs
+    assert "The rules that applied: too few clean examples;" in md and "decisions about individuals" in md
+    # The retraining question was never answered: it is a question for the vendor, not a "Not answered" line.
+    assert "Not answered" not in md and "Vendor: retraining plan" not in md
+    assert "- **Vendor: plan if too few:** I haven't asked" in md
+
+
+def test_report_lists_what_the_verdict_still_waits_on():
+    waiting = assess({**GUIDE, "clean_examples": 500, "monthly_volume": 5000, "task": "classification",
+                      "prompt_rag": "not_acceptable", "task_stable": None}, DEFAULTS)
+    assert waiting["verdict"] == "clarify"
+    md = to_markdown(waiting)
+    assert "- **Task stable for three months:** Not known yet" in md
+    assert "Depends on changing facts:** No" in md and "Not answered" not in md
+
+
+def test_report_carries_also_worth_knowing_and_claims_to_test(guide):
+    pitch = "We fine-tune on your reports. It learns your brand voice automatically. No hallucinations, ever."
+    v = assess({**GUIDE, "pitch": pitch}, DEFAULTS)
+    md = to_markdown(v)
+    assert "## Also worth knowing" in md and "## Claims to test" in md
+    assert md.index("## Why") < md.index("## Also worth knowing") < md.index("## Claims to test")
+    assert "12 reports a month is low volume" in md
+    assert '"It learns your brand voice automatically."' in md and "How will you measure that it writes in our voice?" in md
+    _, text = pdf_text(to_pdf(v))
+    flat = " ".join(text.split())
+    assert "Also worth knowing" in flat and "Claims to test" in flat and "No hallucinations, ever." in flat
+
+
+def test_a_dollar_quote_is_reported_in_dollars():
+    v = assess({**GUIDE, "quote": 25000, "quote_high": 40000, "currency": "USD"}, DEFAULTS)
+    md = to_markdown(v).replace("\\$", "$")  # Markdown escapes the sign; a reader sees "$25,000"
+    assert "- **Quote:** $25,000 to $40,000" in md and "- **Quote (one-off):** $25,000 to $40,000" in md
+    assert "- **Quote per item:** $173.61" in md and "$1.34 to the pound on 30 September 2025" in md
+    assert "£25,000" not in md
+    _, text = pdf_text(to_pdf(v))
+    assert "$25,000 to $40,000" in " ".join(text.split())
 
 
 def test_markdown_without_glossary_lists_concept_ids(guide):
@@ -108,7 +148,7 @@ def test_pdf_opens_and_holds_the_verdict(guide):
     flat = " ".join(text.split())
     assert "Pitchcheck report" in flat and "£18,000" in flat and "£125.00" in flat
     assert set(words(guide["headline"])) <= set(words(flat))
-    assert "published rules" in flat and "too_few_examples" in flat
+    assert "published rules" in flat and "too few clean examples" in flat and "too_few_examples" not in flat
     assert "How many clean labelled examples do you need?" in flat
     assert GLOSSARY["training-data"][1] in flat
 
