@@ -20,6 +20,21 @@ from chains.polarity import negated, polarity
 
 Embed = Callable[[list[str]], Any]  # texts -> array of unit vectors (n, d)
 
+
+class LazyEmbed:
+    """An Embed over a model that may still be loading: it raises LookupError until the model is there, so the
+    readers fall back to the table alone. Make one per model and share it: the phrasings are embedded once per
+    LazyEmbed."""
+
+    def __init__(self, get_embedder: Callable[[], Any]):
+        self._get = get_embedder
+
+    def __call__(self, texts: list[str]) -> Any:
+        embedder = self._get()
+        if embedder is None:
+            raise LookupError("the embedding model is not loaded yet")
+        return embedder.embed(texts)
+
 NEIGHBOUR_SURE = 0.62  # cosine the best phrasing must reach for the neighbour reading to be taken as it is
 NEIGHBOUR_MARGIN = 0.10  # ... and its lead over the best phrasing of any other choice
 DISAGREE_SURE = NEIGHBOUR_SURE  # a cue's reading is asked back when the neighbours are sure of another choice

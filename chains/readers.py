@@ -127,8 +127,7 @@ def _ok_choice(spec: Field, value: str) -> Reading:
 
 
 def _choice_hint(spec: Field) -> str:
-    options = ", ".join(f'{i}. "{c.label}"' for i, c in enumerate(spec.choices, 1))
-    return f"I couldn't match that to an answer. You can say one of: {options}; or the number. {spec.hint}"
+    return f"I couldn't match that to one of the answers below: pick one, type its number, or say it another way. {spec.hint}"
 
 
 def clarify_choices(spec: Field, likely: tuple[str, ...], question: str | None = None) -> Reading:

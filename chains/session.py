@@ -389,10 +389,11 @@ class Session:
             offhand = re.search(r"\bfor (?:example|instance)\b|\be\.?g\b|\bsuch as\b", t)
             if not named or offhand or not re.search(r"\d|[£$€]", _digits(t)):
                 return None
-        previous = next((h[0] for h in reversed(self.history) if h[0] not in ("pitch", self.awaiting)), None)
-        targets = named or ([previous] if previous and cue and not after_verdict else [])
+        recent = list(dict.fromkeys(h[0] for h in reversed(self.history) if h[0] not in ("pitch", self.awaiting)))[:3]
+        targets = named[:2] or (recent if cue and not after_verdict else [])
         inner = strip_correction(text)
-        for name in targets[:2]:
+        for name in targets:  # the most recent answer that the correction reads as
+
             reading = read_answer(name, inner, self.context())
             if reading.status != "ok":
                 continue

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from typing import Any
 
 import chainlit as cl
@@ -17,7 +18,7 @@ from chainlit.user import PersistedUser
 
 from chains.settings import Settings
 
-from . import knowledge, render
+from . import knowledge, render, uploads
 from .limits import InFlight, RateLimiter, notify, slow_down_text, too_long_text
 
 log = logging.getLogger(__name__)
@@ -28,20 +29,15 @@ CONVERSATION_KEY = "pitchcheck_conversation"
 SORRY = ("Sorry, something went wrong on my side. Your answers so far are safe; please try again, "
          "or say it another way.")
 BUSY = "I'm still working on your last message. One moment, then send that again."
-WAITING_FOR_FILE = ("I'm waiting for your examples file: upload it above. If you'd rather not, I'll carry on "
-                    "without it in a few minutes.")
 MOVED_ON = "That question has moved on, so I've left that button alone. Here's where we are:"
 
 # The guide's consulting firm: an £18,000 quote, twelve reports a month, about forty good examples.
 EXAMPLE_PITCH = ("The vendor quoted £18,000 to fine-tune the model on our data, so that it understands our "
                  "methodology, picks up our tone and learns the way we write client reports.")
-EXAMPLE_ANSWERS: dict[str, str] = {
+EXAMPLE_ANSWERS: dict[str, str] = {  # choices by value; a choice the field no longer offers ends the script
     "pitch": EXAMPLE_PITCH,
     "mechanism": "fine_tuning",
-    "quote_gbp": "£18,000",
     "task": "open_writing",
-    "monthly_volume": "about twelve a month",
-    "clean_examples": "maybe forty",
     "task_stable": "yes",
     "personal_data": "unsure",
     "prompt_rag": "not_tried",
@@ -51,18 +47,12 @@ EXAMPLE_ANSWERS: dict[str, str] = {
     "vendor_shortfall": "not_asked",
     "vendor_retraining": "not_asked",
 }
-EXAMPLE_PAUSE = 0.6  # seconds between scripted answers, so the owner can watch them go in
-AUDIT_ACCEPT = {
-    "text/csv": [".csv"],
-    "text/plain": [".csv", ".jsonl"],
-    "application/json": [".jsonl"],
-    "application/jsonl": [".jsonl"],
-    "application/x-ndjson": [".jsonl"],
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": [".xlsx"],
-    "application/vnd.ms-excel": [".csv"],
-    "application/octet-stream": [".csv", ".jsonl", ".xlsx"],
+EXAMPLE_NUMBERS: dict[str, str] = {  # number questions by kind, whatever the field is called
+    "money": "£18,000",
+    "volume": "about twelve a month",
+    "count": "maybe forty",
 }
-AUDIT_TIMEOUT = 300
+EXAMPLE_PAUSE = 0.6  # seconds between scripted answers, so the owner can watch them go in
 IN_FLIGHT_WAIT = 5.0  # seconds a message waits for the one before it before being turned away
 
 
@@ -83,7 +73,6 @@ class Conversation:
         self.inflight = InFlight()
         self.open_question: cl.Message | None = None  # the message whose buttons answer the current question
         self.confirm: cl.Message | None = None  # "replace my answers with the example?"
-        self.waiting_for_upload = False
         self._save_lock = asyncio.Lock()
 
     # --- the user session ------------------------------------------------------------------------------
@@ -127,7 +116,7 @@ class Conversation:
                 return True
             await asyncio.sleep(0.05)
         if not self.inflight.try_enter():
-            await cl.Message(content=WAITING_FOR_FILE if self.waiting_for_upload else BUSY).send()
+            await cl.Message(content=BUSY).send()
             return False
         return True
 
@@ -151,6 +140,14 @@ class Conversation:
                 log.debug("could not remove the confirm buttons", exc_info=True)
             self.confirm = None
 
+    async def handle_message(self, text: str, elements: list[Any] | None = None) -> None:
+        """A message from the message box: its text (if any) as a turn, then an attached file for the audit."""
+        files = uploads.attached_files(elements)
+        if (text or "").strip() or not files:
+            await self.handle_text(text)
+        if files:
+            await self.audit_upload(files[0])
+
     async def handle_text(self, text: str) -> None:
         if len(text or "") > self.settings.max_message_chars:
             await cl.Message(content=too_long_text(len(text), self.settings.max_message_chars)).send()
@@ -163,7 +160,7 @@ class Conversation:
             await self.example()
             return
         if starter == render.AUDIT_ACTION:
-            await self.audit()
+            await self.explain_upload()
             return
         await self.close_question()
         turn = await asyncio.to_thread(self.session.handle, text)
@@ -207,6 +204,65 @@ class Conversation:
             await self.close_question()
             await self.reask()
 
+    # --- a reload --------------------------------------------------------------------------------------------
+    async def resume(self, thread: dict[str, Any], note: str, restored: bool) -> None:
+        """After a reload: the note and the pending question join the saved thread on screen, never the thread.
+
+        Chainlit shows the very thread dict it passed to on_chat_resume once the handler returns (replacing
+        what is on screen), so steps added to its list show in order with no delay, and are not stored: a
+        second reload does not bring a second copy. Buttons go back on the question when it is the last
+        message; otherwise the question is shown again below the note.
+        """
+        steps = thread.setdefault("steps", [])
+        if not restored:
+            steps.append(self._unsaved_step(note))
+            turn = self.session.start()
+            await self.save()
+            for reply in turn.replies:
+                if reply.kind == "welcome":
+                    await self._show_unsaved(steps, reply.text, render.shortcut_actions())
+                elif reply.kind == "question":
+                    await self._show_question(steps, turn.awaiting, reply.text)
+                else:
+                    steps.append(self._unsaved_step(reply.text))
+            return
+        awaiting = self._awaiting()
+        messages = [i for i, step in enumerate(steps) if str(step.get("type", "")).endswith("_message")]
+        last = steps[messages[-1]] if messages else None
+        if (awaiting and last is not None and last.get("type") == "assistant_message"
+                and str(last.get("output") or "").startswith(awaiting["question"])):
+            steps.insert(messages[-1], self._unsaved_step(note))
+            actions = render.choice_actions(awaiting)
+            if actions:  # the buttons go back on the question already on screen
+                question = cl.Message(id=last["id"], content=last.get("output") or "", actions=actions)
+                for action in actions:
+                    await action.send(for_id=question.id)
+                self.open_question = question
+            return
+        steps.append(self._unsaved_step(note))
+        if awaiting:
+            await self._show_question(steps, awaiting, awaiting["question"])
+
+    @staticmethod
+    def _unsaved_step(text: str, message: cl.Message | None = None) -> dict[str, Any]:
+        from chainlit.utils import utc_now
+
+        message = message or cl.Message(content=text)
+        message.created_at = message.created_at or utc_now()
+        return message.to_dict()
+
+    async def _show_unsaved(self, steps: list[dict[str, Any]], text: str, actions: list[cl.Action]) -> cl.Message:
+        message = cl.Message(content=text, actions=actions)
+        steps.append(self._unsaved_step(text, message))
+        for action in actions:
+            await action.send(for_id=message.id)
+        return message
+
+    async def _show_question(self, steps: list[dict[str, Any]], awaiting: dict[str, Any], text: str) -> None:
+        actions = render.choice_actions(awaiting)
+        message = await self._show_unsaved(steps, render.question_text(text, awaiting), actions)
+        self.open_question = message if actions else None
+
     # --- rendering ---------------------------------------------------------------------------------------
     async def render(self, turn, welcome: bool = False) -> None:
         await self.save()  # the turn's state is stored before its reply is shown
@@ -230,16 +286,14 @@ class Conversation:
             else:
                 await cl.Message(content=reply.text).send()
 
-    def sources(self, sources: list[dict[str, Any]]):
-        return render.source_elements(
-            sources, lambda cid: knowledge.concept_markdown(self.settings, cid),
-            lambda cid: knowledge.concept_citation(self.settings, cid), inline=self.copilot)
+    def sources(self, sources: list[dict[str, Any]]) -> str:
+        return render.sources_markdown(sources, lambda cid: knowledge.concept_provenance(self.settings, cid))
 
     async def send_explanation(self, reply) -> None:
-        elements, titles = self.sources(reply.sources)
+        named = self.sources(reply.sources)
         explainer = knowledge.explainer(self.settings)
         if not (self.settings.llm_enabled and reply.question and explainer is not None):
-            await cl.Message(content=reply.text + render.sources_line(titles), elements=elements).send()
+            await cl.Message(content=reply.text + named).send()
             return
         msg = cl.Message(content="")
         answer = None
@@ -252,11 +306,9 @@ class Conversation:
         except Exception:
             log.exception("streaming the explanation failed; showing the glossary answer")
         if answer is not None and answer.sources:
-            sources = [{"id": s.id, "title": s.title} for s in answer.sources]
-            elements, titles = self.sources(sources)
+            named = self.sources([{"id": s.id, "title": s.title} for s in answer.sources])
         text = answer.text if answer is not None else reply.text  # a failed stream is replaced, not left half-done
-        msg.content = text + render.sources_line(titles)
-        msg.elements = elements
+        msg.content = text + named
         await msg.send()
 
     async def send_verdict(self, verdict: dict[str, Any], reply) -> None:
@@ -267,7 +319,7 @@ class Conversation:
                                                 display="inline")]
         figure = render.economics_figure(verdict)
         if figure is not None:
-            elements.append(cl.Plotly(name="The economics", figure=figure, display="inline", size="medium"))
+            elements.append(render.chart("The economics", figure))
         try:
             pdf = await asyncio.to_thread(to_pdf, verdict, glossary)
             elements.append(cl.File(name=render.REPORT_PDF, content=pdf, mime="application/pdf", display="inline"))
@@ -279,10 +331,12 @@ class Conversation:
                                     display="inline"))
         except Exception:
             log.exception("the Markdown report failed")
-        # The concepts behind the verdict are named, not attached: side panels open by themselves in Chainlit
-        # 2.12, and a verdict cites several; "what is ...?" opens any of them.
+        # The concepts behind the verdict are named, not attached (see render.sources_markdown); "what is ...?"
+        # explains any of them.
         titles = [s.get("title") or s.get("id") for s in reply.sources]
-        text = (render.verdict_summary(verdict) + "\n\nDownload the report as PDF or Markdown below."
+        ratio = render.ratio_sentence(verdict)
+        text = (render.verdict_summary(verdict) + (f"\n\n{ratio}" if ratio else "")
+                + "\n\nDownload the report as PDF or Markdown below."
                 + (("\n\n**Terms used:** " + ", ".join(titles) + ". Ask \"what is ...?\" about any of them.")
                    if titles else ""))
         await cl.Message(content=text, elements=elements).send()
@@ -306,21 +360,21 @@ class Conversation:
             "Here's the case from the guide: a consulting firm was quoted **£18,000** to fine-tune a model on its "
             "client reports. They write about **12 reports a month** and have **about 40** reports good enough to "
             "teach with. I'll answer for them; watch the verdict build up.")).send()
-        from chains.facts import FIELD_BY_NAME
-
-        for _ in range(len(EXAMPLE_ANSWERS) + 5):
-            field = self.session.awaiting
-            if field is None or field not in EXAMPLE_ANSWERS:
+        for _ in range(len(EXAMPLE_ANSWERS) + len(EXAMPLE_NUMBERS) + 5):
+            step = example_answer(self._awaiting())
+            if step is None:
                 break
-            answer = EXAMPLE_ANSWERS[field]
-            spec = FIELD_BY_NAME.get(field)
-            shown = spec.label_of(answer) if spec and spec.choices else answer
+            shown, answer = step
             await asyncio.sleep(EXAMPLE_PAUSE)
             await self.echo(shown, author="Example")
             turn = await asyncio.to_thread(self.session.handle, answer)
-            is_last = turn.awaiting is None or turn.awaiting.get("field") not in EXAMPLE_ANSWERS
-            await self.render_quietly(turn, show_question=is_last)
+            await self.render_quietly(turn, show_question=example_answer(turn.awaiting) is None)
         await self.save()
+
+    def _awaiting(self) -> dict[str, Any] | None:
+        from chains.session import awaiting_object
+
+        return awaiting_object(self.session.awaiting) if self.session.awaiting else None
 
     async def render_quietly(self, turn, show_question: bool) -> None:
         """A scripted step: echoes and the verdict show; the next question only when the script stops."""
@@ -335,55 +389,55 @@ class Conversation:
         await self.save()
 
     # --- the data audit ---------------------------------------------------------------------------------
-    async def audit(self) -> None:
-        await self.close_question()
-        self.waiting_for_upload = True
-        try:
-            files = await self._ask_for_file()
-        finally:
-            self.waiting_for_upload = False
-        if not files:
-            await cl.Message(content="No file came through, so I've left your answers as they were.").send()
-            await self.reask()
-            return
-        await self._audit_upload(files[0])
+    async def explain_upload(self) -> None:
+        """How to hand over a file. Nothing waits for it: the message box stays free and the question stays open."""
+        await cl.Message(content=(
+            "Attach your training examples to a message: click the **paperclip** in the message box (or drop the "
+            "file onto the chat), then press send. **CSV**, **JSONL** or **Excel (.xlsx)**, one example per row "
+            f"(an input and the output you'd want), up to {self.settings.max_upload_mb} MB. I'll count the clean "
+            "ones, flag duplicates and personal data, and estimate the training cost.")).send()
 
-    async def _ask_for_file(self):
-        return await cl.AskFileMessage(
-            content=("Upload your training examples as **CSV**, **JSONL** or **Excel (.xlsx)**, one example per row "
-                     f"(an input and the output you'd want), up to {self.settings.max_upload_mb} MB. I'll count the "
-                     "clean ones, flag duplicates and personal data, and estimate the training cost."),
-            accept=AUDIT_ACCEPT, max_size_mb=min(100, self.settings.max_upload_mb), max_files=1,
-            timeout=AUDIT_TIMEOUT,
-        ).send()
-
-    async def _audit_upload(self, upload) -> None:
+    async def audit_upload(self, upload) -> None:
+        """Audit an attached file; a good one fills in the examples answer, a bad one gets one line."""
         from chains.audit import AuditError, audit_file
 
-        if upload.size and upload.size > self.settings.max_upload_mb * 1024 * 1024:
-            await cl.Message(content=f"That file is over the {self.settings.max_upload_mb} MB limit.").send()
-            await self.reask()
+        name = uploads.display_name(getattr(upload, "name", None))
+        size = os.path.getsize(upload.path) if os.path.exists(upload.path) else 0
+        if size > self.settings.max_upload_mb * 1024 * 1024:
+            await cl.Message(content=(f"**{name}** is over the {self.settings.max_upload_mb} MB limit: send a smaller "
+                                      "file, or a sample of the examples.")).send()
             return
         # Near-duplicates need the embedding model: use the one already loaded, never load a second copy.
         kb = knowledge.knowledge_base(self.settings)
-        embedder = getattr(getattr(kb, "retriever", None), "embedder", None) or False
-        progress = cl.Message(content=f"Auditing **{upload.name}**...")
+        embedder = (kb.loaded_embedder() if kb is not None else None) or False
+        progress = cl.Message(content=f"Auditing **{name}**...")
         await progress.send()
         try:
-            result = await asyncio.to_thread(audit_file, upload.path, self.settings, embedder)
+            with uploads.under_own_name(upload.path, name) as path:
+                result = await asyncio.to_thread(audit_file, path, self.settings, embedder)
         except AuditError as exc:
-            progress.content = ("I couldn't audit that file: "
-                                + render.safe_line(str(exc), "it isn't in a format I can read.")
-                                + " Try a CSV or JSONL with one example per row.")
+            reason = render.safe_line(str(exc), "it isn't in a format I can read.")
+            progress.content = (f"I couldn't audit **{name}**: {reason} Attach a CSV, JSONL or Excel file with one "
+                                "example per row, or carry on without it.")
             await progress.update()
-            await self.reask()
             return
         progress.content = render.audit_markdown(result)
         await progress.update()
-        charts = [cl.Plotly(name=name, figure=fig, display="inline", size="medium")
-                  for name, fig in render.audit_figures(result)]
+        charts = [render.chart(chart_name, fig) for chart_name, fig in render.audit_figures(result)]
         if charts:
             await cl.Message(content="What the examples look like:", elements=charts).send()
+        await self.close_question()
         turn = self.session.apply_audit(result)
         await self.render(turn)
 
+
+def example_answer(awaiting: dict[str, Any] | None) -> tuple[str, str] | None:
+    """(what the example shows, what it answers) for the awaited question, or None where the script stops."""
+    if not awaiting:
+        return None
+    choices = {c["value"]: c["label"] for c in awaiting.get("choices") or []}
+    if choices:
+        value = EXAMPLE_ANSWERS.get(awaiting["field"])
+        return (choices[value], value) if value in choices else None
+    answer = EXAMPLE_NUMBERS.get(render.question_kind(awaiting)) or EXAMPLE_ANSWERS.get(awaiting["field"])
+    return (answer, answer) if answer else None
