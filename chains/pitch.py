@@ -119,7 +119,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     ("fine_tuning", 3, r"\b(?:weights?|parameters)\b(?:\s+[\w']+){0,3}?\s+(?:are |is |get |gets |will be |themselves )?"
                        r"(?:updated|adjusted|changed|change|shift|trained)\b|\bin the weights\b|\bdeploys? the new weights\b"),
     ("fine_tuning", 3, r"\b(?:update|adjust|change|modify|retrain)\w*\s+(?:the\s+|its\s+|a\s+|your\s+)?(?:model'?s\s+)?(?:own\s+)?"
-                       r"(?:weights|parameters)\b|\bchanges? the model itself\b"),
+                       r"(?:weights|parameters)\b|\bchanges? the model itself\b|\bthe model itself (?:changes|is changed)\b"),
     ("fine_tuning", 3, r"\btrain\w*\s+(?:q?lora|low[\s-]rank)?\s*adapters?\b|\bparameter[\s-]efficient\b|\badapter (?:files|weights)\b|"
                        r"\bq?lora (?:adapters?|fine[\s-]?tun\w*)\b|\bfull fine[\s-]tune\b"),
     ("fine_tuning", 3, r"\bfine[\s-]?tun\w*\s+(?:\w+\s+){0,4}?on\s+(?:[\w,]+\s+){0,4}?(?:labell?ed|historical|past|existing|corrected)\s+"
@@ -178,19 +178,23 @@ _LOOSE = re.compile(r"\b(?:fine[\s-]?tun\w*|train\w*)\b(?:\s+[\w'-]+){0,5}?\s+on
 
 
 def _cue_hits(sentence: str, low: str) -> dict[str, tuple[float, int]]:
-    """Per mechanism, the strongest cue in one sentence that is not denied or contrasted away: (weight, position)."""
+    """Per mechanism, the strongest cue in one sentence: (weight, position).
+
+    A mechanism denied or set aside anywhere in the sentence ("Unlike RAG, which only looks things up") counts for
+    nothing in it, whatever else the sentence says about it.
+    """
     best: dict[str, tuple[float, int]] = {}
+    dismissed: set[str] = set()
     for kind, weight, pattern in _CUE_PATTERNS:
-        if kind in best and best[kind][0] >= weight:
-            continue
         if kind == "prompting" and weight == 3 and _RETRIEVED.search(low) and "prompt" not in low:
             continue
         for m in pattern.finditer(low):
             clause = re.split(r"[.;:!?()]|,\s|\bbut\b|\bwhile\b|\bwhereas\b", low[:m.start()])[-1]
-            if not _DISMISSED.search(clause):
+            if _DISMISSED.search(clause):
+                dismissed.add(kind)
+            elif weight > best.get(kind, (0.0, 0))[0]:
                 best[kind] = (weight, m.start())
-                break
-    return best
+    return {kind: hit for kind, hit in best.items() if kind not in dismissed}
 
 
 def _mechanism(sentences: list[str]) -> tuple[str, MechanismEvidence]:

@@ -279,3 +279,87 @@ def test_glossary_ids_exist_as_knowledge_files():
     if not any(folder.glob("*.md")):
         pytest.skip("the glossary has not been written yet")
     assert GLOSSARY_IDS <= {p.stem for p in folder.glob("*.md")}
+
+
+# --- the mechanism from the whole text, weighed on what the vendor will do --------------------------------
+
+CRAWLER = ("Train ChatPal on your website in minutes! Our crawler reads every page of your site, and when a visitor "
+           "asks a question ChatPal searches those pages and answers with a link to the source. Our fine-tuning "
+           "technology makes it feel like part of your team.")
+VOICE = ("InkWell learns your voice. Paste three sample emails and we include them with every request you make, so "
+         "the AI writes like you from the first draft. No training, no waiting.")
+WEIGHTS = ("We retrain the model's weights on your labelled claims using LoRA adapters, and hand over the adapter files. "
+           "Unlike RAG, which only looks things up, the model itself changes. Some clients add a knowledge base "
+           "later, but that is another project.")
+LONG_TRAINED = (" ".join(["Our team prepares your historical reports as training pairs and runs supervised fine-tuning "
+                          "on an open-weights model, evaluated on reports held back from training."] * 8)
+                + " Your staff won't need to learn prompting or change how they work.")
+
+
+@pytest.mark.parametrize("text, mechanism, sentence_part", [
+    (CRAWLER, "rag", "Our crawler reads every page"),
+    (VOICE, "prompting", "we include them with every request"),
+    (WEIGHTS, "fine_tuning", "We retrain the model's weights"),
+    (LONG_TRAINED, "fine_tuning", "runs supervised fine-tuning"),
+])
+def test_mechanism_is_what_they_will_do_not_the_words_they_use(text, mechanism, sentence_part):
+    result = read_pitch(text)
+    assert result["mechanism"] == mechanism
+    assert sentence_part in result["mechanism_evidence"]["sentence"]
+
+
+def test_evidence_names_the_words_used_and_what_they_describe():
+    why = read_pitch(CRAWLER)["mechanism_evidence"]["why"]
+    assert why.startswith("They say 'Train ChatPal on your website'") and why.endswith("that is RAG.")
+    assert "looking passages up" in why
+    plain = read_pitch("Our RAG assistant retrieves passages from your documents at query time.")["mechanism_evidence"]
+    assert plain["why"] == ("What they describe is looking passages up in your own content each time someone asks: "
+                            "that is RAG.")
+
+
+def test_two_described_mechanisms_are_a_mix():
+    text = ("Module 1: we load your manuals into a search index and the assistant retrieves passages for each question. "
+            "Module 2: we fine-tune a model on 4,000 of your labelled order emails with LoRA adapters.")
+    result = read_pitch(text)
+    assert result["mechanism"] == "mixed"
+    assert "a mix of these" in result["mechanism_evidence"]["why"]
+
+
+def test_questions_in_an_faq_are_not_what_the_vendor_does():
+    text = ("Is this fine-tuning? Do you retrain the model? No: the assistant searches your help centre articles and "
+            "answers with links to them.")
+    assert read_pitch(text)["mechanism"] == "rag"
+
+
+# --- vague claims ----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, asks", [
+    ("Learns your brand voice automatically.", "writes in our voice"),
+    ("Understands your business from day one.", "wrong about our business"),
+    ("40-80% better than generic models.", "Better by what measure"),
+    ("No hallucinations, ever.", "How often was it wrong"),
+    ("Stays current automatically.", "how does the change reach it"),
+    ("Saves every employee at least 5 hours per week.", "Saved against what"),
+    ("Enterprise-grade accuracy you can rely on.", "figures we can check"),
+    ("Just upload your data as-is.", "How many clean examples"),
+])
+def test_vague_claims_come_with_the_question_that_tests_them(text, asks):
+    [claim] = read_pitch(text)["vague_claims"]
+    assert claim["text"] == text and asks in claim["question"]
+
+
+@pytest.mark.parametrize("text", [
+    "We report accuracy on 200 of your tickets held back from training.",
+    "99.9% uptime, measured monthly, with service credits if we miss it.",
+    "We don't guarantee 100% accuracy.",
+    "Is it 100% accurate?",
+    "We fine-tune a model on your labelled tickets.",
+])
+def test_measured_denied_or_asked_claims_are_not_vague(text):
+    assert read_pitch(text)["vague_claims"] == []
+
+
+def test_vague_claims_are_whole_deduplicated_sentences():
+    text = "- Learns your brand voice\n- Learns your brand voice\nIt learns your brand voice, and it never makes mistakes."
+    assert [c["text"] for c in read_pitch(text)["vague_claims"]] == [
+        "Learns your brand voice", "It learns your brand voice, and it never makes mistakes."]
