@@ -26,6 +26,7 @@ if str(ROOT / "bench") not in sys.path:
 
 from common import chainlit_server, rss_mb  # noqa: E402
 from guest import Guest, interview_answers, steps, stored_bytes  # noqa: E402
+from web_fixtures import browser  # noqa: E402,F401 - fixture
 
 pytestmark = [pytest.mark.server]
 
@@ -418,3 +419,85 @@ def test_kill_9_after_an_answer_then_resume_keeps_every_answer(shared_data_dir, 
 
 def run_long(coro):
     return asyncio.run(asyncio.wait_for(coro, 900))
+
+
+# --- in a real browser --------------------------------------------------------------------------------------------
+@pytest.fixture
+def tracker():
+    """A local stand-in for an outside host: counts every request a page makes to it."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    hits: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the stdlib's name
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/gif")
+            self.end_headers()
+            self.wfile.write(b"GIF89a")
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", hits
+    httpd.shutdown()
+
+
+_CSP_WATCH = ("window.__csp = []; document.addEventListener('securitypolicyviolation', "
+              "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_pasted_pitch_with_an_image_and_a_link_fetches_nothing_and_links_nowhere(server, browser, tracker):
+    from web_fixtures import require_chromium
+
+    require_chromium()
+    outside, hits = tracker
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.add_init_script(_CSP_WATCH)
+    try:
+        page.goto(server.url)
+        page.get_by_text("Paste what the vendor said").first.wait_for(timeout=60000)
+        page.fill("#chat-input", f"They'll fine-tune the model for £18,000. ![pixel]({outside}/pixel.gif) "
+                                 f"[see our offer]({outside}/offer) <img src=\"{outside}/raw.gif\">")
+        before = page.locator('[data-step-type="assistant_message"]').count()
+        page.keyboard.press("Enter")
+        page.wait_for_function(f"document.querySelectorAll('[data-step-type=\"assistant_message\"]').length > {before}",
+                               timeout=60000)
+        page.locator('[data-step-type="user_message"]').filter(has_text="see our offer").first.wait_for()
+        page.wait_for_timeout(2000)
+        assert hits == [], f"the page fetched {hits} from the outside host"
+        assert page.locator(f'a[href^="{outside}"]').count() == 0
+        assert page.locator(f'img[src^="{outside}"]').count() == 0
+        assert page.evaluate("window.__csp") == []
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_security_headers_do_not_break_the_verdict_card_or_the_widget(server, browser):
+    from web_fixtures import require_chromium
+
+    require_chromium()
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.add_init_script(_CSP_WATCH)
+    try:
+        page.goto(server.url)
+        page.get_by_role("button", name="Try the £18,000 example").first.click(timeout=60000)
+        page.locator("[data-testid=verdict-card]").wait_for(timeout=90000)  # compiled in the page: 'unsafe-eval'
+        page.locator(".js-plotly-plot").first.wait_for(timeout=30000)
+        assert page.evaluate("window.__csp") == []
+        page.goto(server.url + "/public/widget-demo.html")
+        page.locator("#chainlit-copilot-button").click(timeout=60000)
+        page.get_by_text("Hi, I'm Pitchcheck").first.wait_for(timeout=60000)
+        assert page.evaluate("window.__csp") == []
+    finally:
+        context.close()
