@@ -132,6 +132,9 @@ def read_choice(spec: Field, text: str, embed: Embed | None = None) -> ChoiceRea
         return _checked(spec, t, ChoiceReading(hits[0], via="cue"), embed)
     if hits:
         return ChoiceReading(None, tuple(hits[:3]), via="cue")
+    for pattern, likely in spec.narrows:  # "we tried it": tried, but was it good enough?
+        if re.search(pattern, t):
+            return ChoiceReading(None, likely, via="cue")
     return _by_neighbour(spec, t, embed)
 
 

@@ -40,6 +40,7 @@ class Field:
     example: str = ""  # a one-line example answer, shown when an answer was not read twice
     names: str = ""  # regular expression naming this field in a correction ("the quote", "examples")
     polar: dict[Polarity, str | None] = field(default_factory=dict)  # what a plain yes / no / not sure means here
+    narrows: tuple[tuple[str, tuple[str, ...]], ...] = ()  # phrasings that leave two readings open, to be asked back
 
     def choice_values(self) -> list[str]:
         return [c.value for c in self.choices]
@@ -263,6 +264,8 @@ FIELDS: tuple[Field, ...] = (
                 says=("I'd have to check with our lawyer", "no idea what the rules are", "grey area")),
         ),
         concept="personal-data", short="personal data",
+        narrows=((r"\bnames?\b|\bemails?\b|\bcvs?\b|\baddress|\bphone|\bhealth|\bmedical|\bsalar|\bbank|\bpersonal|\bcustomer details\b|"
+                  r"\bdates? of birth\b", ("lawful", "not_lawful", "unsure")),),
         example="\"no personal data\", \"yes, and customers consented\", \"yes, and we can't share it\" or \"not sure\"",
         names=r"personal (?:data|info)|\bcvs?\b|\bgdpr\b|\bconsent\b|anonymi|\blawful|\bdpa\b",
         polar={"yes": None, "no": None, "unsure": "unsure"},
@@ -292,6 +295,8 @@ FIELDS: tuple[Field, ...] = (
                 says=("no, we went straight to the vendor", "haven't got round to it", "no idea what RAG even is")),
         ),
         concept="rag", short="prompting and RAG",
+        narrows=((r"\btried\b|\bhad a go\b|\bgave it a (?:go|try|whirl)\b|\bplayed (?:about|around) with\b|\bexperimented\b",
+                  ("acceptable", "not_acceptable")),),
         example="\"tried, good enough\", \"tried, but it kept making mistakes\" or \"not tried yet\"",
         names=r"\btr(?:ied|y|ying)\b|\bchat ?gpt\b|\bprompts?\b|\brag\b",
         polar={"yes": None, "no": "not_tried", "unsure": None},
