@@ -88,7 +88,7 @@ _INSTRUCTION = re.compile(
     r"|\byou are (?:now|an? (?:ai|assistant|language model|chatbot))\b|(?:^|(?<=\s))(?:system|assistant|user|developer)\s*:"
     r"|\bnew instructions\b|\bsay (?:that )?(?:this|it) is\b|\b(?:rate|score|mark) (?:this|it) (?:as|at)\b"
     r"|\bset (?:the )?(?:mechanism|quote|price|verdict|flags?) to\b|\b(?:do not|don'?t) (?:mention|flag) (?:any|this|the)\b"
-    r"|\bno red flags\b|\brespond (?:with|only)\b|\bas an ai\b)[^.!?\n]*[.!?]?", re.IGNORECASE)
+    r"|\bno red flags\b|\brespond (?:only\b|with (?:only|just|the words?|yes\b|no\b|[\"']))|\bas an ai\b)[^.!?\n]*[.!?]?", re.IGNORECASE)
 
 
 class MechanismEvidence(TypedDict):

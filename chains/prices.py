@@ -49,9 +49,9 @@ _SYMBOL = {"£": "GBP", "$": "USD", "us$": "USD", "€": "EUR", "gbp": "GBP", "u
            "euro": "EUR", "euros": "EUR"}
 _SCALE = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
 _ONE = (r"(?P<{p}cur>us\$|£|\$|€|\b(?:gbp|usd|eur)\b)?\s?"
-        r"(?P<{p}num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+        r"(?P<{p}num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:\.\d{{3}})+(?=\s?(?:€|eur\b|euro))|\d+(?:\.\d+)?)"
         r"(?:\s?(?P<{p}scale>k|m|mn|bn|thousand|million|billion|grand)\b)?"
-        r"(?:\s?(?P<{p}word>pounds?|quid|sterling|dollars?|euros?|gbp|usd|eur)\b)?")
+        r"(?:\s?(?P<{p}word>pounds?|quid|sterling|dollars?|euros?|gbp|usd|eur)\b|\s?(?P<{p}sign>€|£))?")
 _FIGURE = re.compile(r"(?<![\w.,])" + _ONE.format(p="a") + r"(?:\s*(?:-|to)\s*(?<![\w.,])" + _ONE.format(p="b") + r")?(?P<plus>\+)?")
 
 # What makes a bare figure (no currency) a price: money words just before it.
@@ -81,9 +81,9 @@ _PER_UNIT = re.compile(
     r"employees?|members?|locations?)\b|each\b)")
 _NOT_OURS_BEFORE = re.compile(
     r"(?:\b(?:sav(?:e|es|ed|ing|ings)|cut|cuts|reduc\w*|worth|revenue|return|roi|earn\w*|recoup|generated|raised|funding|"
-    r"valuation|turnover|regular(?:ly)?|normal(?:ly)?|usual(?:ly)?|was|rrp|list price|instead of|compared (?:to|with)|vs\.?|"
-    r"versus|rather than|additional|extra|each additional|overage|afterwards|thereafter|then|top[\s-]?up|discount|off|"
-    r"deposit|refund)\b(?:(?!\b(?:and|but|plus|costs?|priced?|fees?|for)\b)[^.;]){0,40}$)"
+    r"valuation|turnover|regular(?:ly)?|normal(?:ly)?|usual(?:ly)?|rrp|list price|instead of|compared (?:to|with)|vs\.?|"
+    r"versus|rather than|additional|extra|each additional|overage|afterwards|thereafter|top[\s-]?up|discount|"
+    r"deposit|refund)\b(?:(?!\b(?:and|but|plus|costs?|priced?|fees?|for)\b)[^.;:]){0,40}$)"
     r"|\b(?:regular|normal|usual|list|original|standard|retail|full|struck|crossed[\s-]out) price\s*:?\s*(?:of\s+|is\s+|was\s+)?$")
 _THIRD_PARTY = re.compile(
     r"\b(?:billed|charged|invoiced|paid)\s+(?:directly\s+)?(?:by|to)\s+(?!us\b)|\b(?:your|the) (?:ai |cloud )?(?:provider|platform)\b|"
@@ -99,6 +99,8 @@ _UP_TO = re.compile(r"\b(?:up to|no more than|max(?:imum)?(?: of)?)\s*:?\s*$")
 def _number(num: str | None, scale: str | None) -> float | None:
     if not num:
         return None
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", num):
+        num = num.replace(".", "")  # "4.900 €": the dot groups thousands, as written across much of Europe
     try:
         value = float(num.replace(",", ""))
     except ValueError:
@@ -125,7 +127,7 @@ def figures(sentence: str) -> list[Figure]:
             high = low  # one figure; a "range" running downwards is two figures side by side, read as the first
         if m["plus"]:
             high = None  # "$80,000+" has no top
-        signs = [s for s in (m["acur"], m["aword"], m["bcur"], m["bword"]) if s]
+        signs = [s for s in (m["acur"], m["aword"], m["asign"], m["bcur"], m["bword"], m["bsign"]) if s]
         currency = _SYMBOL.get(signs[0]) if signs else None
         found.append(Figure(low, high, currency, t[max(0, m.start() - 80):m.start()], t[m.end():m.end() + 60], sentence))
     return found
@@ -140,7 +142,7 @@ def _classify(fig: Figure, default_currency: str) -> tuple[str, str | None] | No
         return None
     if fig.currency is None and re.match(r"^\s*(?:%|percent|x\b)", after):
         return None
-    if _PER_UNIT.match(after) or _NOT_OURS_BEFORE.search(before[-60:]):
+    if _PER_UNIT.match(after) or _NOT_OURS_BEFORE.search(before[-60:]) or re.match(r"^\s*(?:off|discount)\b", after):
         return None
     if _THIRD_PARTY.search(fig.sentence.lower()) and not _VENDOR_FEE.search(before):
         return None

@@ -19,9 +19,10 @@ _KINDS: tuple[tuple[str, str], ...] = (
      r"\bnever (?:makes? (?:things|anything|stuff) up|hallucinates?|gets? (?:it|anything|things) wrong|wrong|makes? (?:a )?mistakes?)\b|"
      r"\b100\s*% (?:accura|correct|right)|\balways (?:accurate|right|correct)\b|\berror[\s-]free\b|\bflawless\b|"
      r"\bno (?:mistakes|errors)\b|\bperfect(?:ly)?\b|\balways (?:\w+ ){0,2}(?:right|correct|accurate)\b|"
-     r"\b9\d(?:\.\d+)?\s*% (?:accura|correct|precision)|\baccuracy of 9\d",
+     r"\b9\d(?:\.\d+)?\s*% (?:accura|correct|precision)|\baccuracy of 9\d|\beliminat\w* (?:all )?(?:hallucinations|errors|mistakes)\b|"
+     r"\bzero (?:missed|errors?|mistakes|downtime)\b|\bnever (?:misses|loses|forgets|fails)\b",
      "How often was it wrong on a test set of our own questions, and what happens when it is wrong in front of a customer?"),
-    (r"\b(?:learn|capture|match|master|nail|pick|adopt|replicate|clone|mimic|speak|write|sound)\w*\b(?:\s+\w+){0,4}?\s+"
+    (r"\b(?:learn|capture|match|master|nail|pick|adopt|adapt|replicate|clone|mimic|speak|write|sound|talk)\w*\b(?:\s+\w+){0,4}?\s+"
      r"(?:brand(?:'s)? )?(?:voice|tone|style|language of)\b|\bon[\s-]brand\b|\boff[\s-]brand\b|\bsounds? (?:just |exactly )?like (?:you|your|us)\b|"
      r"\bwrites? like (?:you|your)\b|\bin your (?:voice|tone)\b|\bcan'?t tell the difference\b|\bindistinguishable\b|"
      r"\bhuman[\s-]like\b|\blike a (?:real )?human\b",
@@ -30,7 +31,8 @@ _KINDS: tuple[tuple[str, str], ...] = (
      r"services|customers|clients|industry|sector|methodology|processes|policies|domain|organi[sz]ation|intent|know-how)\b|"
      r"\binside (?:and )?out\b|\b(?:lawyer|expert|human|doctor|analyst)[\s-](?:level|quality|grade)\b|\b(?:expert|human) quality\b|"
      r"\bdeep (?:understanding|knowledge)\b|\bjust gets it\b|\bsmartest\b|\bsmarter than\b|"
-     r"\bunderstands? (?:every|any|all|each|context|nuance|intent)\b|\b(?:answers?|handles?) (?:any|every) (?:question|query|request)\b",
+     r"\bunderstands? (?:every|any|all|each|context|nuance|intent)\b|\blike (?:a|an|one of) (?:real |new |trained )?(?:member|members|employee|expert|colleague)s?\b|"
+     r"\bthinks? like (?:your|an?)\b|\b(?:answers?|handles?) (?:any|every) (?:question|query|request)\b",
      "What will it get wrong about our business, and how will we find out before a customer does? Which of our own questions "
      "will you test it on?"),
     (r"\b(?:stays?|keeps?|always|remains?)\s+(?:\w+\s+)?(?:current|up[\s-]to[\s-]date|fresh|compliant with the (?:newest|latest))\b|"
@@ -38,7 +40,7 @@ _KINDS: tuple[tuple[str, str], ...] = (
      r"(?:continuously|over time|from every|as it goes|improves?)|\b(?:learns and|self[\s-])(?:learning|improv|updat)\w*|"
      r"\bgets? (?:smarter|better) (?:over time|every|with)\b|\bnever (?:goes|gets) (?:stale|out of date)\b|\bgrows? with your\b|"
      r"\bfuture[\s-]proof\b|\bnever needs? (?:updating|retraining)\b|\btrain(?:ed)? once\b|\bcontinuously improv|"
-     r"\bconstantly (?:learning|improving)\b|\bkeeps? getting (?:better|smarter)\b|\bimproves? (?:itself|automatically|over time|with every)\b",
+     r"\bconstantly (?:learning|improving)\b|\b(?:always )?knows the latest\b|\bkeeps? getting (?:better|smarter)\b|\bimproves? (?:itself|automatically|over time|with every)\b",
      "When our prices, policies or processes change, how does the change reach it, how quickly, and who checks that it did?"),
     (r"\b\d+(?:\.\d+)?\s*(?:-|to)?\s*(?:\d+(?:\.\d+)?)?\s*(?:%|percent)\s*(?:more|better|faster|cheaper|higher|lower|fewer|less|"
      r"improvement|increase|reduction|boost|of (?:tickets|queries|questions|conversations|support|enquiries))|"
@@ -57,7 +59,7 @@ _KINDS: tuple[tuple[str, str], ...] = (
      r"\benterprise[\s-]grade\b|\bworld[\s-]class\b|\bindustry[\s-]leading\b|\bunmatched\b|\brevolution|\bseamless\b|\blightning fast\b|"
      r"\bmind[\s-]?blown\b|\bbetter than anything\b|\bnext level\b|\b(?:shaped|built|made|tailored) (?:around|for) you\b|"
      r"\b(?:highest|top|premium|unbeatable|superior|exceptional|outstanding|unrivalled|unparalleled) (?:quality|accuracy|results|performance)\b|"
-     r"\bbest possible\b|\b100\s*%",
+     r"\bbest possible\b|\b100\s*%|\byou can (?:trust|rely on|count on)\b|\bconsistently (?:excellent|great|perfect|brilliant)\b",
      "What does that mean in figures we can check, and what happens if it falls short?"),
     (r"\bno (?:need (?:for|to) )?(?:data )?(?:prep|preparation|cleaning|labell?ing)\b|\bany amount of data\b|\bas[\s-]is\b|"
      r"\bwhatever (?:data )?you have\b|\bonly (?:needs?|requires?) (?:a few|a handful|\d{1,2})\b",

@@ -108,3 +108,15 @@ def test_read_pitch_keeps_pounds_for_older_readers():
     assert (reading["quote_gbp"], reading["monthly_fee_gbp"]) == (9500.0, 300.0)
     dollars = read_pitch("Fine-tuning for $9,500 plus $300 a month.")
     assert dollars["quote"]["currency"] == "USD" and dollars["quote_gbp"] is None and dollars["monthly_fee_gbp"] is None
+
+
+@pytest.mark.parametrize("text, expected_quote, expected_fee", [
+    ("Price: 4.900 € one-off, 190 € per month.", (4900, "EUR"), (190, "EUR")),
+    ("Get $2,000 off the setup fee of $9,000 this month.", (9000, "USD"), None),
+    ("Save 20%: setup £5,000.", (5000, "GBP"), None),
+    ("£1,000 setup, then £400 a month.", (1000, "GBP"), (400, "GBP")),
+    ("The price was £18,000.", (18000, "GBP"), None),
+])
+def test_sloppy_copy(text, expected_quote, expected_fee):
+    assert (quote(text) or (None, None))[:2] == (expected_quote or (None, None))
+    assert fee(text) == expected_fee
