@@ -1,4 +1,4 @@
-"""The `pitchcheck` command: ask, index, assess, pitch, chat, report, audit. Errors become one line here."""
+"""The `pitchcheck` command: ask, index, assess, pitch, chat, example, report, audit. Errors become one line here."""
 
 from __future__ import annotations
 
@@ -160,6 +160,25 @@ def cmd_chat(args, out: TextIO) -> int:
     return 0
 
 
+def cmd_example(args, out: TextIO) -> int:
+    from .example import INTRO, play
+    from .session import Session
+
+    kb, explainer = _knowledge(dense=False)
+    session = Session(kb.settings, explain=explainer.explain, titles={c: k.title for c, k in kb.concepts.items()})
+    if not args.json:
+        out.write(INTRO.replace("**", "") + "\n\n")
+    for _field, answer, turn in play(session):
+        if args.json:
+            _emit({"answer": answer, **turn.as_json()}, out)
+            continue
+        out.write(f"> {answer}\n")
+        for reply in turn.replies:
+            if reply.kind != "question" or turn.awaiting is None:
+                out.write(reply.text + "\n\n")
+    return 0
+
+
 def _emit_turn(turn, out: TextIO) -> None:
     _emit(turn.as_json(), out)
 
@@ -246,6 +265,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="lock-step JSON: one object per input line")
     p.add_argument("--lexical", action="store_true", help="answer concept questions without loading the embedding model")
     p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("example", help="play the guide's £18,000 worked example through the interview")
+    p.add_argument("--json", action="store_true", help="one object per answer: the answer and the turn")
+    p.set_defaults(func=cmd_example)
 
     p = sub.add_parser("report", help="write the report for a set of facts")
     p.add_argument("facts", help="a JSON file of facts (or a verdict object)")

@@ -589,6 +589,14 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _item_line(item: Any) -> str:
+    if not isinstance(item, dict):
+        return str(item)
+    if item.get("question"):  # a claim to test, with the question that tests it
+        return f"\"{item['text']}\" Ask: {item['question']}"
+    return str(item["text"])
+
+
 def verdict_text(verdict: dict[str, Any]) -> str:
     """The verdict as Markdown for a chat or a terminal."""
     out = [f"## {verdict['headline']}"]
@@ -596,7 +604,7 @@ def verdict_text(verdict: dict[str, Any]) -> str:
                        ("Claims to test", "claims_to_test")):
         items = verdict.get(key) or []
         if items:
-            out += ["", f"**{title}**"] + [f"- {item['text'] if isinstance(item, dict) else item}" for item in items]
+            out += ["", f"**{title}**"] + [f"- {_item_line(item)}" for item in items]
     if verdict["vendor_questions"]:
         out += ["", "**Questions to put to the vendor**"] + [f"- {q}" for q in verdict["vendor_questions"]]
     summary = verdict.get("economics", {}).get("summary")
