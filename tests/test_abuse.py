@@ -28,8 +28,6 @@ from common import chainlit_server, rss_mb  # noqa: E402
 from guest import Guest, interview_answers, steps, stored_bytes  # noqa: E402
 from web_fixtures import browser  # noqa: E402,F401 - fixture
 
-pytestmark = [pytest.mark.server]
-
 PITCH = "They'll fine-tune the model on our reports for £18,000."
 LIMIT = 20  # PITCHCHECK_RATE_LIMIT_PER_MINUTE's default
 
@@ -79,6 +77,7 @@ def _until(check, seconds: float = 10.0):
 
 
 # --- origins -----------------------------------------------------------------------------------------------
+@pytest.mark.server
 def test_another_origin_gets_no_widget_token_and_no_cors(server):
     guest = Guest(server.url)
     guest.sign_in()
@@ -96,6 +95,7 @@ def test_another_origin_gets_no_widget_token_and_no_cors(server):
     assert guest.http("GET", "/pitchcheck/widget-token", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
 
 
+@pytest.mark.server
 def test_another_origin_cannot_open_the_chat_socket(server):
     import socketio
 
@@ -113,6 +113,7 @@ def test_another_origin_cannot_open_the_chat_socket(server):
 
 
 # --- limits before storage -----------------------------------------------------------------------------------
+@pytest.mark.server
 def test_over_long_messages_are_refused_before_anything_is_stored(server):
     data_dir = server.extra["data_dir"]
 
@@ -134,6 +135,7 @@ def test_over_long_messages_are_refused_before_anything_is_stored(server):
     assert not any("longer than I can take" in (s["output"] or "") for s in steps(data_dir))
 
 
+@pytest.mark.server
 def test_a_fast_sender_is_stored_only_up_to_the_rate_limit_and_warned_once(server):
     data_dir = server.extra["data_dir"]
 
@@ -153,6 +155,7 @@ def test_a_fast_sender_is_stored_only_up_to_the_rate_limit_and_warned_once(serve
     assert sum("faster than I can take" in t for t in guest.texts()) == 1
 
 
+@pytest.mark.server
 def test_button_clicks_are_bounded_and_an_empty_one_is_not_an_error(server):
     data_dir = server.extra["data_dir"]
 
@@ -181,6 +184,7 @@ def test_button_clicks_are_bounded_and_an_empty_one_is_not_an_error(server):
 
 
 # --- another guest's things ---------------------------------------------------------------------------------
+@pytest.mark.server
 def test_feedback_can_only_be_given_and_removed_on_ones_own_messages(server):
     data_dir = server.extra["data_dir"]
 
@@ -212,6 +216,7 @@ def test_feedback_can_only_be_given_and_removed_on_ones_own_messages(server):
     assert len([r for r in rows if r["value"] == 0]) == 0
 
 
+@pytest.mark.server
 def test_a_message_sent_with_another_threads_message_id_does_not_move_it(server):
     data_dir = server.extra["data_dir"]
 
@@ -230,6 +235,7 @@ def test_a_message_sent_with_another_threads_message_id_does_not_move_it(server)
     assert row["threadId"] == victim.thread_id and row["output"] == PITCH
 
 
+@pytest.mark.server
 def test_edit_message_does_nothing_while_editing_is_off(server):
     data_dir = server.extra["data_dir"]
 
@@ -249,6 +255,7 @@ def test_edit_message_does_nothing_while_editing_is_off(server):
                 and isinstance(e[1], dict) and e[1].get("type") in ("assistant_message", "user_message")]
 
 
+@pytest.mark.server
 def test_a_cookie_stops_working_after_logout(server):
     import socketio
 
@@ -266,6 +273,7 @@ def test_a_cookie_stops_working_after_logout(server):
 
 
 # --- what the server shows ---------------------------------------------------------------------------------
+@pytest.mark.server
 def test_the_api_listing_is_not_served(server):
     guest = Guest(server.url)
     for path in ("/openapi.json", "/docs", "/redoc"):
@@ -273,6 +281,7 @@ def test_the_api_listing_is_not_served(server):
         assert '"paths"' not in body and "swagger" not in body.lower() and "redoc.standalone" not in body, path
 
 
+@pytest.mark.server
 def test_the_app_sets_security_headers_itself(server):
     guest = Guest(server.url)
     for path in ("/", "/public/widget-demo.html"):
@@ -291,6 +300,7 @@ def test_the_app_sets_security_headers_itself(server):
             assert f"'sha256-{digest}'" in script_src, f"{path}: an inline script is not allowed by the CSP"
 
 
+@pytest.mark.server
 def test_what_the_owner_types_is_shown_as_text(server):
     guest = Guest(server.url)
     guest.sign_in()
@@ -336,6 +346,7 @@ def _upload_saved(url: str, token: str, data_dir: Path) -> list[Path]:
             if p.is_file()]
 
 
+@pytest.mark.server
 @pytest.mark.slow
 def test_stopping_one_instance_leaves_the_others_uploads(shared_data_dir, tmp_path):
     data_dir = _data_dir(shared_data_dir, tmp_path / "shared")
@@ -349,6 +360,7 @@ def test_stopping_one_instance_leaves_the_others_uploads(shared_data_dir, tmp_pa
             assert all(p.is_file() for p in saved), "stopping one instance deleted another's uploads"
 
 
+@pytest.mark.server
 @pytest.mark.slow
 def test_a_ten_thousand_message_burst_stores_only_what_the_limit_allows(shared_data_dir, tmp_path):
     data_dir = _data_dir(shared_data_dir, tmp_path / "burst")
@@ -363,6 +375,8 @@ def test_a_ten_thousand_message_burst_stores_only_what_the_limit_allows(shared_d
         await asyncio.sleep(5)
         before = rss_mb(srv.pid)
         flood = await _started(srv.url)
+        peak = [before or 0.0]
+        sampler = asyncio.create_task(_sample_peak(srv.pid, peak))
         started = time.monotonic()
         sender = asyncio.create_task(_flood(flood, 10_000))
         latencies = []
@@ -376,18 +390,19 @@ def test_a_ten_thousand_message_burst_stores_only_what_the_limit_allows(shared_d
         await sender
         burst_s = time.monotonic() - started
         await asyncio.sleep(5)
+        sampler.cancel()
         after = min(filter(None, [await _settled_rss(srv.pid) for _ in range(3)]))
         await flood.close()
         await other.close()
-        return flood, other, before, after, burst_s, latencies
+        return flood, other, before, (peak[0], after), burst_s, latencies
 
     with chainlit_server("app.py", data_dir, timeout=240) as srv:
-        flood, other, before, after, burst_s, latencies = run(probe(srv))
+        flood, other, before, (peak, after), burst_s, latencies = run(probe(srv))
         log = srv.log_tail(2_000_000)
     stored = [s for s in steps(data_dir, flood.thread_id) if s["type"] == "user_message"]
     allowed = LIMIT * (math.floor(burst_s / 60) + 1)
     print(json.dumps({"stored": len(stored), "allowed": allowed, "burst_s": round(burst_s, 1),
-                      "rss_before": before, "rss_after": after, "other_latency_s": [round(x, 2) for x in latencies]}))
+                      "rss_before": before, "rss_peak": peak, "rss_after": after, "other_latency_s": [round(x, 2) for x in latencies]}))
     assert len(stored) <= allowed
     assert max(latencies) < 30
     sent_by_other = [s for s in steps(data_dir, other.thread_id) if s["type"] == "user_message"]
@@ -403,11 +418,18 @@ async def _flood(guest: Guest, count: int) -> None:
             await asyncio.sleep(0)
 
 
+async def _sample_peak(pid: int, peak: list[float]) -> None:
+    while True:
+        peak[0] = max(peak[0], rss_mb(pid) or 0.0)
+        await asyncio.sleep(0.1)
+
+
 async def _settled_rss(pid: int) -> float | None:
     await asyncio.sleep(2)
     return rss_mb(pid)
 
 
+@pytest.mark.server
 @pytest.mark.slow
 def test_kill_9_after_an_answer_then_resume_keeps_every_answer(shared_data_dir, tmp_path):
     from crash_resume import crash_loops
@@ -451,6 +473,7 @@ _CSP_WATCH = ("window.__csp = []; document.addEventListener('securitypolicyviola
               "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
 
 
+@pytest.mark.server
 @pytest.mark.browser
 @pytest.mark.slow
 def test_a_pasted_pitch_with_an_image_and_a_link_fetches_nothing_and_links_nowhere(server, browser, tracker):
@@ -480,6 +503,7 @@ def test_a_pasted_pitch_with_an_image_and_a_link_fetches_nothing_and_links_nowhe
         context.close()
 
 
+@pytest.mark.server
 @pytest.mark.browser
 @pytest.mark.slow
 def test_the_security_headers_do_not_break_the_verdict_card_or_the_widget(server, browser):
@@ -501,3 +525,19 @@ def test_the_security_headers_do_not_break_the_verdict_card_or_the_widget(server
         assert page.evaluate("window.__csp") == []
     finally:
         context.close()
+
+
+def test_audit_findings_quoting_the_files_cells_show_no_images_or_outside_links(tmp_path):
+    """The audit quotes labels and cells; from an owner's file they are untrusted and must not go live."""
+    from chains.audit import audit_file
+    from chains.settings import get_settings
+    from web.render import audit_markdown
+
+    path = tmp_path / "examples.csv"
+    # Two labels, badly unbalanced: the finding names both, as the owner's file spells them.
+    rows = ["input,output"] + [f"ticket {i},![px](http://tracker.example/p.gif)" for i in range(40)]
+    rows += [f"other {i},[click](http://evil.example/)" for i in range(2)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    shown = audit_markdown(audit_file(path, get_settings(), False))
+    assert "tracker.example" not in shown and "evil.example" not in shown
+    assert "![" not in shown and "<img" not in shown and "](" not in shown
