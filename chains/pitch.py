@@ -173,17 +173,18 @@ _DOES = {
 # Loose words a vendor uses for what it does, and the mechanism they would suggest taken at face value.
 _LOOSE = re.compile(r"\b(?:fine[\s-]?tun\w*|train\w*)\b(?:\s+[\w'-]+){0,5}?\s+on\s+(?:your|its|my|the)\s+(?:own\s+)?(?:[\w-]+\s+){0,2}?"
                     r"(?:data|website|site|content|pages|knowledge base|help ?cent(?:er|re)|docs|documents|examples|business|store|emails|"
-                    r"files|pdfs|urls?|faqs|articles|help articles|tickets)\b|"
+                    r"files|pdfs|urls?|faqs|articles|help articles|tickets)\b(?:\s+(?:data|content|docs|pages))?|"
                     r"\bfine[\s-]?tun\w*\b|\blearns? (?:your|the way)\b(?:\s+[\w-]+){1,3}")
 
 
 def _cue_hits(sentence: str, low: str) -> dict[str, tuple[float, int]]:
-    """Per mechanism, the strongest cue in one sentence: (weight, position).
+    """Per mechanism, the strongest cue in one sentence and how many cues of it the sentence holds.
 
     A mechanism denied or set aside anywhere in the sentence ("Unlike RAG, which only looks things up") counts for
     nothing in it, whatever else the sentence says about it.
     """
     best: dict[str, tuple[float, int]] = {}
+    counts: dict[str, int] = {}
     dismissed: set[str] = set()
     for kind, weight, pattern in _CUE_PATTERNS:
         if kind == "prompting" and weight == 3 and _RETRIEVED.search(low) and "prompt" not in low:
@@ -192,15 +193,18 @@ def _cue_hits(sentence: str, low: str) -> dict[str, tuple[float, int]]:
             clause = re.split(r"[.;:!?()]|,\s|\bbut\b|\bwhile\b|\bwhereas\b", low[:m.start()])[-1]
             if _DISMISSED.search(clause):
                 dismissed.add(kind)
-            elif weight > best.get(kind, (0.0, 0))[0]:
-                best[kind] = (weight, m.start())
-    return {kind: hit for kind, hit in best.items() if kind not in dismissed}
+                continue
+            counts[kind] = counts.get(kind, 0) + 1
+            if weight > best.get(kind, (0.0, 0))[0]:
+                best[kind] = (weight, counts[kind])
+    # The position slot carries how many cues of the kind the sentence holds: the most telling sentence is shown.
+    return {kind: (weight, counts[kind]) for kind, (weight, _) in best.items() if kind not in dismissed}
 
 
 def _mechanism(sentences: list[str]) -> tuple[str, MechanismEvidence]:
     """The mechanism the whole text describes, and the sentence that decided it."""
     score: dict[str, float] = {}
-    top: dict[str, tuple[float, str]] = {}
+    top: dict[str, tuple[float, int, str]] = {}
     loose: list[tuple[str, str]] = []  # (phrase as written, lower-cased)
     mixed_words = False
     for sentence in sentences:
@@ -208,10 +212,10 @@ def _mechanism(sentences: list[str]) -> tuple[str, MechanismEvidence]:
         if low.rstrip().endswith("?"):
             continue  # a question in an FAQ is not what they will do; its answer is
         mixed_words = mixed_words or bool(_MIX.search(low))
-        for kind, (weight, _) in _cue_hits(sentence, low).items():
+        for kind, (weight, count) in _cue_hits(sentence, low).items():
             score[kind] = score.get(kind, 0.0) + weight
-            if weight > top.get(kind, (0.0, ""))[0]:
-                top[kind] = (weight, sentence)
+            if (weight, count) > top.get(kind, (0.0, 0, ""))[:2]:
+                top[kind] = (weight, count, sentence)
         for m in _LOOSE.finditer(low):
             loose.append((sentence[m.start():m.end()] if len(low) == len(sentence) else m.group(), m.group()))
     ranked = sorted(score.items(), key=lambda kv: -kv[1])
@@ -224,8 +228,8 @@ def _mechanism(sentences: list[str]) -> tuple[str, MechanismEvidence]:
         a, b = sorted((first, second[0]), key=lambda k: -score[k])
         why = (f"It describes both {_DOES[a]} and {_DOES[b]}: that is {_NAMES['mixed']}, "
                f"{_NAMES[a]} and {_NAMES[b]}.")
-        return "mixed", {"sentence": top[a][1], "why": why}
-    sentence = top[first][1]
+        return "mixed", {"sentence": top[a][2], "why": why}
+    sentence = top[first][2]
     said = next((phrase for phrase, low in loose if _face_value(low) not in (None, first)), None)
     if said:
         why = f"They say '{said}', but what they describe is {_DOES[first]}: that is {_NAMES[first]}."

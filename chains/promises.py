@@ -35,7 +35,7 @@ _KINDS: tuple[tuple[str, str], ...] = (
      r"\bthinks? like (?:your|an?)\b|\b(?:answers?|handles?) (?:any|every) (?:question|query|request)\b",
      "What will it get wrong about our business, and how will we find out before a customer does? Which of our own questions "
      "will you test it on?"),
-    (r"\b(?:stays?|keeps?|always|remains?)\s+(?:\w+\s+)?(?:current|up[\s-]to[\s-]date|fresh|compliant with the (?:newest|latest))\b|"
+    (r"\b(?:stays?|keeps?|always|remains?)\s+(?:\w+\s+)?(?:current|up[\s-]to[\s-]date|fresh|in sync|compliant with the (?:newest|latest))\b|"
      r"\bupdates? (?:itself|automatically)\b|\bautomatically (?:updat|learn|improv|retrain|keep)|\blearns?\b(?:\s+\w+){0,2}?\s+"
      r"(?:continuously|over time|from every|as it goes|improves?)|\b(?:learns and|self[\s-])(?:learning|improv|updat)\w*|"
      r"\bgets? (?:smarter|better) (?:over time|every|with)\b|\bnever (?:goes|gets) (?:stale|out of date)\b|\bgrows? with your\b|"
