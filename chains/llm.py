@@ -365,3 +365,21 @@ async def aread_field(
     # Accept the model's value only as one of the choices, mapped back to the canonical spelling.
     by_key = {c.strip().casefold(): c for c in choices}
     return by_key.get(value.strip().casefold())
+
+
+def field_reader(settings: Any, model: BaseChatModel | None = None) -> Callable[[str, str, Sequence[str], str], str | None] | None:
+    """A blocking reader of one answer by the LLM, for the interview's last layer; None when no LLM is configured.
+
+    It runs in the calling thread (the web app calls the interview in a worker thread) and gives None on any failure.
+    """
+    if not settings.llm_enabled:
+        return None
+
+    def read(field_name: str, question: str, choices: Sequence[str], text: str) -> str | None:
+        try:
+            return asyncio.run(aread_field(field_name, question, choices, text, settings, model))
+        except Exception:  # a dead LLM changes nothing: the offline readers' answer stands
+            log.warning("LLM field reading failed", exc_info=True)
+            return None
+
+    return read

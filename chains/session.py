@@ -129,6 +129,7 @@ class SessionState:
 
 
 Explain = Callable[[str], Any]  # question -> explain.Answer
+ReadField = Callable[[str, str, list[str], str], "str | None"]  # (field, question, choice values, text) -> a value or None
 
 
 class Session:
@@ -136,8 +137,9 @@ class Session:
 
     def __init__(self, settings: Settings | None = None, explain: Explain | None = None, compact: bool = False,
                  titles: dict[str, str] | None = None, embed: Embed | None = None, welcome: str | None = None,
-                 state: SessionState | None = None):
+                 state: SessionState | None = None, read_field: ReadField | None = None):
         self.settings = settings or get_settings()
+        self.read_field = read_field  # the LLM's reading, when one is configured: offered back, never taken silently
         self.explain = explain
         self.titles = titles or {}  # concept id -> glossary title, for naming sources
         self.embed = embed
@@ -257,6 +259,8 @@ class Session:
             return self._turn([Reply("notice", AFTER_VERDICT)])
 
         reading = Reading("skip") if intent == "skip" else read_answer(self.awaiting, self._option_text(text), self.context())
+        if reading.status in ("unreadable", "clarify"):
+            reading = self._ask_llm(text, reading)
         if reading.status == "unreadable":
             return self._missed(reading.hint or "I couldn't read that answer.")
         if reading.status == "clarify":
@@ -273,6 +277,21 @@ class Session:
         if looks_like_question(text) and not is_offer(text):
             return self._explain(text)
         return self._take_pitch(text)
+
+    def _ask_llm(self, text: str, reading: Reading) -> Reading:
+        """The configured LLM's reading of a choice the offline readers could not settle, offered first to confirm."""
+        spec = FIELD_BY_NAME[self.awaiting or ""]
+        if self.read_field is None or not spec.choices:
+            return reading
+        try:
+            value = self.read_field(spec.name, spec.question, spec.choice_values(), text)
+        except Exception:
+            log.warning("field reader failed", exc_info=True)
+            return reading
+        if value not in spec.choice_values():
+            return reading
+        likely = (value, *[o["value"] for o in reading.options if o["value"] in spec.choice_values() and o["value"] != value])
+        return clarify_choices(spec, likely[:3], f"Did you mean \"{spec.label_of(value)}\"?")
 
     def _option_text(self, text: str) -> str:
         """A number typed at a clarifying question picks that option, not the field's choice of that number."""

@@ -6,6 +6,7 @@ import pytest
 
 from chains.facts import FIELD_BY_NAME
 from chains.session import ORDER, Session
+from fake_openai import fake_openai, fake_openai_server  # noqa: F401 - fixtures
 
 
 def at(field: str, **before) -> Session:
@@ -159,3 +160,30 @@ def test_a_pure_concept_question_is_answered_and_the_pitch_asked_again():
     s.start()
     turn = s.handle("what is LoRA?")
     assert turn.replies[0].kind == "explanation" and turn.awaiting["field"] == "pitch" and turn.facts["pitch"] is None
+
+
+# --- the LLM layer: offered back, never taken silently, and its failure changes nothing --------------------------
+def _llm_session(server, mode="ok"):
+    from chains.llm import field_reader, reset_breakers
+    from test_llm import make_settings
+
+    reset_breakers()
+    settings = make_settings(server, mode)
+    s = Session(settings, read_field=field_reader(settings))
+    s.start()
+    s.mark_asked("pitch")
+    s.await_field("task")
+    return s
+
+
+def test_an_llm_reading_is_offered_first_as_a_clarifying_question(fake_openai):
+    fake_openai.text = '{"value": "extraction"}'
+    turn = _llm_session(fake_openai).handle("the invoice thingy, you know, getting the bits off them")
+    assert turn.facts["task"] is None
+    assert turn.awaiting["choices"][0]["value"] == "extraction" and "Did you mean" in turn.awaiting["question"]
+
+
+def test_a_dead_llm_leaves_the_offline_reading(fake_openai):
+    turn = _llm_session(fake_openai, mode="error500").handle("the invoice thingy, you know, getting the bits off them")
+    assert turn.facts["task"] is None and turn.awaiting["field"] == "task"
+    assert turn.replies[0].kind == "notice" and "Sorry" not in turn.replies[0].text
