@@ -151,8 +151,10 @@ def cmd_chat(args, out: TextIO) -> int:
     from .choices import LazyEmbed
 
     kb, explainer = _knowledge(dense=not args.lexical)
+    from .llm import field_reader
+
     session = Session(kb.settings, explain=explainer.explain, titles={c: k.title for c, k in kb.concepts.items()},
-                      embed=LazyEmbed(kb.loaded_embedder))
+                      embed=LazyEmbed(kb.loaded_embedder), read_field=field_reader(kb.settings))
     render = _emit_turn if args.json else _print_turn
     render(session.start(), out)
     for line in sys.stdin:
