@@ -137,12 +137,15 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     ("rag", 3, r"\b(?:search(?:able)?|vector|semantic)\s+(?:index|database|db|store|search)\b|\b(?:builds?|store\w*|in) an? (?:\w+ )?index\b|"
                r"\bthe index\b|\bindex(?:es|ing|ed)?\s+(?:your|the|our|its|them|those|all)\b"),
     ("rag", 3, r"\bretriev\w*\b|\blooks? (?:\w+ ){0,2}up\b|\blooking (?:\w+ ){0,2}up\b|\bat (?:query|question) time\b|"
-               r"\bsearches\b(?:\s+\w+){0,3}?\s+(?:pages|documents|docs|the|your|those)\b|\bfinds? the (?:relevant|top|most|right)\b"),
+               r"\bsearches\b(?:\s+\w+){0,3}?\s+(?:pages|documents|docs|the|your|those)\b|\bfinds? the (?:relevant|top|most|right)\b|"
+               r"\bpulls? (?:up |out )?(?:the )?(?:closest|relevant|most relevant|right|matching|best)\b|\b(?:hands?|gives?|passe?s?) them to the "
+               r"(?:language )?model\b|\bas context\b|\binto (?:the|its) context\b"),
     ("rag", 3, r"\bwith (?:a |numbered )?(?:links?|references?|citations?)\b|\bquoted source\b|\bsource (?:page|document|sheet)s?\b|"
                r"\bwhich document\b|\bthe source shown\b|\bshows the links\b"),
     ("rag", 3, r"\banswers?\w*\b(?:\s+\w+){0,3}?\s+(?:from|based on|using)\s+(?:your|the|its|those|these)\s+(?:own\s+)?(?:[\w-]+\s+)?"
                r"(?:documents|docs|content|website|site|handbook|knowledge|policies|files|manuals|faqs|pages|articles|sections|passages)\b"),
-    ("rag", 2, r"\bupload\w* (?:your )?(?:pdfs?|documents|docs|files|faqs|manuals|handbooks?|policies)\b|\bsyncs? (?:with )?(?:your )?\w+|"
+    ("rag", 2, r"\bupload\w* (?:your )?(?:pdfs?|documents|docs|files|faqs|manuals|handbooks?|policies)\b|"
+               r"\bingests? (?:all )?(?:your|the) (?:[\w-]+ ){0,2}?(?:documents|docs|files|website|content|system|archive|wiki)\b|\bsyncs? (?:with )?(?:your )?\w+|"
                r"\bconnect\w* (?:it )?to (?:your|the) (?:[\w-]+ ){0,3}?(?:drive|notion|sharepoint|confluence|wiki|intranet|archive|helpdesk|"
                r"help ?cent(?:er|re)|document management|website|docs)\b|\bconnect\w* (?:your|all your) (?:[\w-]+,? (?:and )?){0,4}?"
                r"(?:zendesk|notion|drive|sharepoint|confluence|intercom|help ?cent(?:er|re)|website|docs|knowledge base|crm|shopify|wiki)\b|"
@@ -162,7 +165,10 @@ _CUE_PATTERNS = tuple((kind, weight, re.compile(p)) for kind, weight, p in _CUES
 # Retrieved passages handed to the model are RAG, not prompting, however they are "placed".
 _RETRIEVED = re.compile(r"\bpassages\b|\bchunks?\b|\bpieces\b|\bmatching\b|\bretriev|\bsearch")
 _DISMISSED = re.compile(r"(?:\b(?:not|no|don'?t|doesn'?t|won'?t|isn'?t|aren'?t|never|without|nor|instead of|rather than|unlike|"
-                        r"beyond|no need (?:for|to)|forget|than|neither|avoid)\b)(?:\s+[\w'-]+){0,7}\s*$")
+                        r"beyond|no need (?:for|to)|forget|than|neither|avoid|stop|tired of|no more)\b)(?:\s+[\w'-]+){0,7}\s*$")
+# A sentence that sets a technique beside the offer, not in it ("RAG is a different tool"; "that is a separate project").
+_ASIDE = re.compile(r"\ba different (?:tool|thing|approach|product|service)\b|\b(?:a )?separate project\b|\banother project\b|"
+                    r"\binstead\W*$|\bif you need\b|\brefer you to\b")
 _MIX = re.compile(r"\bboth\b|\bhybrid\b|\bcombin\w*\b|\btwo (?:kinds|modules|workstreams|parts)\b")
 _NAMES = {"fine_tuning": "fine-tuning", "rag": "RAG", "prompting": "prompting", "mixed": "a mix of these"}
 _DOES = {
@@ -171,9 +177,10 @@ _DOES = {
     "prompting": "giving the model written instructions and examples with every request, without changing the model",
 }
 # Loose words a vendor uses for what it does, and the mechanism they would suggest taken at face value.
-_LOOSE = re.compile(r"\b(?:fine[\s-]?tun\w*|train\w*)\b(?:\s+[\w'-]+){0,5}?\s+on\s+(?:your|its|my|the)\s+(?:own\s+)?(?:[\w-]+\s+){0,2}?"
+_LOOSE = re.compile(r"\b(?:fine[\s-]?tun\w*|train\w*)\b(?:\s+[\w'-]+){0,5}?\s+on\s+(?:your|its|my|the)\s+(?:own\s+)?(?:[\w'-]+\s+){0,2}?"
                     r"(?:data|website|site|content|pages|knowledge base|help ?cent(?:er|re)|docs|documents|examples|business|store|emails|"
-                    r"files|pdfs|urls?|faqs|articles|help articles|tickets)\b(?:\s+(?:data|content|docs|pages))?|"
+                    r"files|pdfs|urls?|faqs|articles|help articles|tickets|precedents|records|history|knowledge|reports|"
+                    r"conversations|brand|catalog(?:ue)?|products)\b(?:\s+(?:data|content|docs|pages))?|"
                     r"\bfine[\s-]?tun\w*\b|\blearns? (?:your|the way)\b(?:\s+[\w-]+){1,3}")
 
 
@@ -186,6 +193,8 @@ def _cue_hits(sentence: str, low: str) -> dict[str, tuple[float, int]]:
     best: dict[str, tuple[float, int]] = {}
     counts: dict[str, int] = {}
     dismissed: set[str] = set()
+    if _ASIDE.search(low):
+        return {}
     for kind, weight, pattern in _CUE_PATTERNS:
         if kind == "prompting" and weight == 3 and _RETRIEVED.search(low) and "prompt" not in low:
             continue

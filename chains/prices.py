@@ -133,7 +133,7 @@ def figures(sentence: str) -> list[Figure]:
     return found
 
 
-def _classify(fig: Figure, default_currency: str) -> tuple[str, str | None] | None:
+def _classify(fig: Figure) -> tuple[str, str | None] | None:
     """("quote" | "fee", period) for a figure that is the vendor's own price, else None."""
     if fig.low is None or fig.low < 0:
         return None
@@ -177,12 +177,12 @@ def read_prices(text: str) -> tuple[Price | None, Price | None]:
     quotes: list[Figure] = []
     fees: list[tuple[Figure, str]] = []
     for fig, _ in found:
-        kind = _classify(fig, default)
+        kind = _classify(fig)
         if kind is None:
             continue
         if kind[0] == "fee":
             fees.append((fig, kind[1] or "month"))
-        elif (fig.high or fig.low or 0) >= MIN_QUOTE:
+        elif (fig.low if fig.low is not None else fig.high or 0) >= MIN_QUOTE:
             quotes.append(fig)
     quote = None
     totals = [f for f in quotes if _TOTAL.search(f.before[-40:]) or _TOTAL_AFTER.match(f.after)]

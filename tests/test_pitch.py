@@ -296,8 +296,17 @@ LONG_TRAINED = (" ".join(["Our team prepares your historical reports as training
                 + " Your staff won't need to learn prompting or change how they work.")
 
 
+ASIDE = ("Stop wrestling with prompts. Our engineers take 2,000 of your labelled support conversations and run a "
+         "fine-tuning job on an open-weights model. Retrieval (RAG) is a different tool, and we'll tell you if you need it "
+         "instead.")
+CONTEXT = ("We train AI on your firm's precedents so it drafts like your partners. Our engine ingests your document "
+           "management system and, for every draft, pulls the closest precedents and hands them to the model as context.")
+
+
 @pytest.mark.parametrize("text, mechanism, sentence_part", [
     (CRAWLER, "rag", "Our crawler reads every page"),
+    (ASIDE, "fine_tuning", "run a fine-tuning job"),
+    (CONTEXT, "rag", "pulls the closest precedents"),
     (VOICE, "prompting", "we include them with every request"),
     (WEIGHTS, "fine_tuning", "We retrain the model's weights"),
     (LONG_TRAINED, "fine_tuning", "runs supervised fine-tuning"),
@@ -309,6 +318,7 @@ def test_mechanism_is_what_they_will_do_not_the_words_they_use(text, mechanism, 
 
 
 def test_evidence_names_the_words_used_and_what_they_describe():
+    assert read_pitch(CONTEXT)["mechanism_evidence"]["why"].startswith("They say 'train AI on your firm's precedents'")
     why = read_pitch(CRAWLER)["mechanism_evidence"]["why"]
     assert why.startswith("They say 'Train ChatPal on your website'") and why.endswith("that is RAG.")
     assert "looking passages up" in why
