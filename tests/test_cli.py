@@ -58,8 +58,8 @@ def test_assess_reads_fact_lines_and_writes_verdict_lines(tmp_path):
     assert proc.returncode == 0, proc.stderr
     verdicts = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [v["verdict"] for v in verdicts] == ["decline", "fine_tune", "clarify"]
-    assert set(verdicts[0]) == {"verdict", "headline", "reasons", "cautions", "red_flags", "vendor_questions",
-                                "economics", "facts"}
+    assert set(verdicts[0]) == {"verdict", "headline", "reasons", "also_worth_knowing", "cautions", "red_flags",
+                                "claims_to_test", "vendor_questions", "economics", "facts"}
 
 
 def test_assess_names_a_bad_line_and_exits_non_zero(tmp_path):
