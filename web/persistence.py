@@ -337,24 +337,21 @@ def make_data_layer(url: str, files_dir: Path) -> HistoryDataLayer:
 # --- what a resumed thread brings back --------------------------------------------------------------------------
 def resume_note(state: dict[str, Any] | None) -> tuple[str, bool]:
     """The line shown on resuming a thread, saying what was actually restored, and whether anything was."""
-    from chains.facts import FIELD_BY_NAME
-    from chains.session import _describe
+    from chains.session import Session
 
-    state = state if isinstance(state, dict) else {}
-    facts = state.get("facts") if isinstance(state.get("facts"), dict) else {}
-    asked = [a for a in state.get("asked") or [] if a in FIELD_BY_NAME]
+    session = Session.from_dict(state) if isinstance(state, dict) else None
     parts = []
-    for name in asked:
-        value = facts.get(name)
+    for name in (session.asked if session else []):
+        value = session.facts.get(name)
         if name == "pitch":
             parts.append("the pitch" if value else "no pitch (skipped)")
         elif value is not None:
-            parts.append(_describe(name, value))
+            parts.append(session.describe(name, value))
         else:
             parts.append(f"{name.replace('_', ' ')} skipped")
     if not parts:
         return ("Welcome back. I found no saved answers for this chat, so let's start from the beginning.", False)
     listed = "; ".join(parts)
-    verdict = " The verdict from these answers is above." if state.get("verdict") else ""
+    verdict = " The verdict from these answers is above." if session.verdict else ""
     noun = "answer" if len(parts) == 1 else "answers"
     return f"Welcome back. I've restored {len(parts)} {noun}: {listed}.{verdict}", True
