@@ -417,3 +417,21 @@ def test_the_verdict_is_a_plain_dict_that_json_round_trips():
     v = assess(DOLLAR_SUPPORT, DEFAULTS)
     assert type(v) is dict and set(v) == set(Verdict.__annotations__)
     assert json.loads(json.dumps(v)) == v
+
+
+@pytest.mark.parametrize("amount, currency, pence, shown", [
+    (25000, "USD", False, "$25,000"), (125, "EUR", True, "€125.00"), (18000, None, False, "£18,000"),
+    (0.0072, "GBP", False, "£0.0072"), (0.00001, "USD", False, "less than $0.0001"), (None, "EUR", False, "not known"),
+    (173.6111, "USD", True, "$173.61"),
+])
+def test_money_is_shown_in_its_own_currency(amount, currency, pence, shown):
+    from chains.money import format_money
+
+    assert format_money(amount, currency, pence) == shown
+
+
+def test_old_formatting_names_still_work_for_the_renderers():
+    from chains.verdict import format_count, format_gbp, format_share
+
+    assert (format_gbp(18000), format_gbp(125, pence=True)) == ("£18,000", "£125.00")
+    assert (format_count(1234.4), format_share(0.0000004)) == ("1,234", "less than 0.01%")
