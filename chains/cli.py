@@ -58,7 +58,10 @@ def cmd_ask(args, out: TextIO) -> int:
         else:
             out.write(answer.text + "\n")
             if answer.sources:
-                out.write("\nSources: " + ", ".join(f"{s.title} [{s.id}]" for s in answer.sources) + "\n")
+                top, *others = answer.sources
+                out.write(f"\nSource: {top.title} [{top.id}]\n")
+                if others:
+                    out.write("See also: " + ", ".join(f"{s.title} [{s.id}]" for s in others) + "\n")
     return 0
 
 

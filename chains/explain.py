@@ -16,8 +16,14 @@ log = logging.getLogger(__name__)
 ANSWER_SECTIONS = ("what", "why", "ask")
 
 
+# How many sources an answer lists: the concept answered, then the nearest others that pass the threshold.
+MAX_SOURCES = 3
+
+
 @dataclass
 class Source:
+    """A glossary entry behind an answer, best first; `sections` are the ones the answer's text was drawn from."""
+
     id: str
     title: str
     score: float
@@ -34,8 +40,8 @@ class Answer:
     related: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        """The shape `pitchcheck ask --json` prints."""
-        return {"question": self.question, "answer": self.text,
+        """The shape `pitchcheck ask --json` prints: sources best first, none when nothing was found."""
+        return {"question": self.question, "answer": self.text, "found": self.found,
                 "sources": [{"id": s.id, "title": s.title, "score": round(s.score, 4)} for s in self.sources]}
 
 
@@ -83,15 +89,17 @@ class Explainer:
         top = hits[0]
         concept = self.kb.concepts[top.concept]
         text, sections = _offline_text(concept, top, self.kb.concepts)
-        return Answer(question, text, [Source(top.concept, top.title, top.score, sections)], found=True,
-                      related=list(concept.related))
+        sources = [Source(top.concept, top.title, top.score, sections)]
+        sources += [Source(h.concept, h.title, h.score) for h in self._chosen(hits)[1:]]
+        return Answer(question, text, sources, found=True, related=list(concept.related))
 
     def search(self, question: str) -> list[Hit]:
         return self.kb.retriever.search(question, k=5)
 
     def _chosen(self, hits: list[Hit]) -> list[Hit]:
-        """The concepts an LLM answer may draw on: the top three above the threshold."""
-        return [h for h in hits[:3] if h.score >= self.threshold(hits)]
+        """The concepts an answer lists and an LLM answer may draw on: the best ones above the threshold."""
+        threshold = self.threshold(hits)
+        return [h for h in hits if h.score >= threshold][:MAX_SOURCES]
 
     def _llm_sections(self, hits: list[Hit]) -> list[dict[str, str]]:
         return [{"id": h.concept, "title": h.title, "section": SECTION_TITLES[key],

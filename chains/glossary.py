@@ -1,4 +1,4 @@
-"""The glossary: knowledge/*.md files loaded, validated and split into one chunk per section."""
+"""The glossary: knowledge/*.md files loaded, validated and split into chunks: sections, names and questions."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ SECTIONS: dict[str, str] = {
 }
 SECTION_TITLES: dict[str, str] = {key: heading for heading, key in SECTIONS.items()}
 REQUIRED_KEYS = ("id", "title", "aliases", "related")
+# Chunk kinds: a prose section, one of the concept's names (title or alias), a question the entry answers.
+SECTION, NAME, QUESTION = "section", "name", "question"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _HEADING = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
 
@@ -37,6 +39,7 @@ class Concept:
     sections: dict[str, str]
     sources: str
     path: Path = field(compare=False)
+    questions: tuple[str, ...] = ()  # questions an owner might ask that this entry answers, in their words
 
     @property
     def summary(self) -> str:
@@ -48,16 +51,20 @@ class Concept:
 
 @dataclass(frozen=True)
 class Chunk:
-    """One section of one concept: the unit that is embedded and retrieved."""
+    """One unit that is embedded and retrieved: a section, a name or a question of one concept."""
 
     id: str
     concept: str
-    section: str
+    section: str  # the section key; for names and questions, "what" (the section an answer starts from)
     title: str
     text: str
     aliases: tuple[str, ...] = ()
+    kind: str = SECTION
 
     def embedding_text(self) -> str:
+        if self.kind != SECTION:
+            # A name or a question is compared with the owner's question as it stands.
+            return self.text
         # The aliases are the owner's words for the concept; embedding them with every section lifted
         # dense hit@1 on our lay questions from 0.60 to 0.73.
         names = f"{self.title} ({', '.join(self.aliases)})" if self.aliases else self.title
@@ -80,8 +87,8 @@ def _parse_file(path: Path) -> Concept:
     cid = str(meta["id"])
     if not _SLUG.match(cid):
         raise GlossaryError(f"{path.name}: id '{cid}' is not a lowercase-hyphen slug")
-    for key in ("aliases", "related"):
-        if not isinstance(meta[key], list) or not all(isinstance(v, str) for v in meta[key]):
+    for key in ("aliases", "related", "questions"):
+        if key in meta and (not isinstance(meta[key], list) or not all(isinstance(v, str) for v in meta[key])):
             raise GlossaryError(f"{path.name}: front matter field '{key}' must be a list of strings")
 
     body = post.content
@@ -111,6 +118,7 @@ def _parse_file(path: Path) -> Concept:
         sections=sections,
         sources=sources_match.group(1).strip(),
         path=path,
+        questions=tuple(q.strip() for q in meta.get("questions") or () if q.strip()),
     )
 
 
@@ -139,12 +147,25 @@ def cached_glossary(knowledge_dir: Path) -> dict[str, Concept]:
 
 
 def chunks(concepts: dict[str, Concept]) -> list[Chunk]:
-    """One chunk per concept section, in a stable order."""
+    """Per concept, in a stable order: each section, its title and each alias, each question it answers."""
     out = []
     for concept in concepts.values():
+        cid = concept.id
         for key in SECTIONS.values():
-            out.append(Chunk(f"{concept.id}::{key}", concept.id, key, concept.title, concept.sections[key], concept.aliases))
+            out.append(Chunk(f"{cid}::{key}", cid, key, concept.title, concept.sections[key], concept.aliases))
+        for number, name in enumerate(_unique((concept.title, *concept.aliases))):
+            out.append(Chunk(f"{cid}::name{number}", cid, "what", concept.title, name, kind=NAME))
+        for number, question in enumerate(_unique(concept.questions)):
+            out.append(Chunk(f"{cid}::q{number}", cid, "what", concept.title, question, kind=QUESTION))
     return out
+
+
+def _unique(texts) -> list[str]:
+    """The texts without repeats (compared case-blind), first spelling kept."""
+    seen: dict[str, str] = {}
+    for text in texts:
+        seen.setdefault(text.lower(), text)
+    return list(seen.values())
 
 
 def glossary_summaries(concepts: dict[str, Concept]) -> dict[str, tuple[str, str]]:

@@ -67,8 +67,9 @@ def _collection(client, settings: Settings):
 
 
 def _chunk_hash(chunk: Chunk, embedder_key: str) -> str:
-    # The embedder's identity is part of the hash, so a changed model re-embeds everything.
-    return f"{chunk.content_hash}:{embedder_key}"
+    # The embedder's identity is part of the hash, so a changed model re-embeds everything; the kind is, so a
+    # chunk whose kind changes gets its metadata rewritten.
+    return f"{chunk.content_hash}:{chunk.kind}:{embedder_key}"
 
 
 def build_index(settings: Settings, concepts: dict[str, Concept], embedder, embedder_key: str) -> IndexStats:
@@ -127,7 +128,7 @@ def _build_locked(settings: Settings, concepts: dict[str, Concept], embedder, em
         # add_texts upserts by id, so a changed chunk replaces its old vector.
         store.add_texts(
             texts=[c.embedding_text() for c in todo],
-            metadatas=[{"concept": c.concept, "section": c.section, "title": c.title,
+            metadatas=[{"concept": c.concept, "section": c.section, "title": c.title, "kind": c.kind,
                         "hash": _chunk_hash(c, embedder_key)} for c in todo],
             ids=[c.id for c in todo],
         )

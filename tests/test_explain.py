@@ -50,12 +50,24 @@ def test_offline_answer_is_composed_from_the_top_concept(knowledge_base):
     assert lora.sections["ask"] in answer.text
     assert "Related:" in answer.text
     assert answer.as_json()["sources"][0] == {"id": "lora", "title": lora.title, "score": round(answer.sources[0].score, 4)}
+    assert answer.as_json()["found"] is True
+
+
+def test_other_sources_are_the_nearest_concepts_above_the_threshold(knowledge_base):
+    explainer = Explainer(knowledge_base)
+    question = "how much will it cost to train and then to run?"
+    hits = knowledge_base.retriever.search(question, k=5)
+    answer = explainer.explain(question)
+    expected = [h.concept for h in hits if h.score >= explainer.threshold(hits)][:3]
+    assert [s.id for s in answer.sources] == expected
+    assert len(expected) >= 2  # costs have several entries, so a second place to look is offered
+    assert answer.sources[0].sections and not any(s.sections for s in answer.sources[1:])
 
 
 def test_nothing_relevant_says_so_and_offers_the_nearest(knowledge_base):
     answer = Explainer(knowledge_base).explain("how do I bleed a radiator?")
     assert not answer.found
-    assert answer.sources == []
+    assert answer.sources == [] and answer.as_json()["found"] is False
     assert "rather not guess" in answer.text or "don't have anything" in answer.text
 
 
@@ -116,6 +128,7 @@ def test_cli_ask_reads_questions_from_stdin_and_writes_json_lines(shared_data_di
     assert [line["question"] for line in lines] == ["what is LoRA?", "will it forget how to write normally?"]
     assert [line["sources"][0]["id"] for line in lines] == ["lora", "catastrophic-forgetting"]
     for line in lines:
-        assert set(line) == {"question", "answer", "sources"}
-        assert set(line["sources"][0]) == {"id", "title", "score"}
+        assert set(line) == {"question", "answer", "found", "sources"}
+        assert 1 <= len(line["sources"]) <= 3
+        assert all(set(source) == {"id", "title", "score"} for source in line["sources"])
     assert "torch" not in proc.stderr

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from chains.glossary import SECTIONS, GlossaryError, chunks, load_glossary
+from chains.glossary import NAME, QUESTION, SECTION, SECTIONS, GlossaryError, chunks, load_glossary
 from chains.settings import PROJECT_ROOT
 
 REQUIRED_IDS = """fine-tuning base-model training-data lora catastrophic-forgetting prompt-engineering rag
@@ -26,11 +26,33 @@ def test_shipped_glossary_is_valid_and_complete():
         assert concept.summary.endswith((".", "!", "?"))
 
 
-def test_one_chunk_per_section():
+def test_every_section_name_and_question_is_a_chunk():
     concepts = load_glossary(PROJECT_ROOT / "knowledge")
     all_chunks = chunks(concepts)
-    assert len(all_chunks) == len(concepts) * len(SECTIONS)
     assert len({c.id for c in all_chunks}) == len(all_chunks)
+    for concept in concepts.values():
+        mine = [c for c in all_chunks if c.concept == concept.id]
+        assert sorted(c.section for c in mine if c.kind == SECTION) == sorted(SECTIONS.values())
+        assert {c.text for c in mine if c.kind == NAME} == {concept.title, *concept.aliases}
+        assert [c.text for c in mine if c.kind == QUESTION] == list(concept.questions)
+
+
+def test_every_entry_lists_questions_an_owner_would_ask():
+    concepts = load_glossary(PROJECT_ROOT / "knowledge")
+    for concept in concepts.values():
+        assert len(concept.questions) >= 6, concept.id
+        assert all(q.endswith("?") for q in concept.questions), concept.id
+    # A question answers one entry: the same words under two entries would pull both ways.
+    seen = [q.lower() for c in concepts.values() for q in c.questions]
+    assert len(seen) == len(set(seen))
+
+
+def test_a_question_chunk_embeds_the_question_alone():
+    concepts = load_glossary(PROJECT_ROOT / "knowledge")
+    question = next(c for c in chunks(concepts) if c.kind == QUESTION)
+    section = next(c for c in chunks(concepts) if c.kind == SECTION)
+    assert question.embedding_text() == question.text
+    assert section.title in section.embedding_text() and section.text in section.embedding_text()
 
 
 def _write(folder, name, text):
@@ -66,6 +88,14 @@ def test_valid_pair_loads(tmp_path):
     concepts = load_glossary(tmp_path)
     assert concepts["a"].sections["watch"] == "Hidden fees."
     assert concepts["a"].sources == "the fine-tuning guide."
+    assert concepts["a"].questions == ()  # questions are optional
+
+
+def test_questions_are_read_from_the_front_matter(tmp_path):
+    text = GOOD.format(id="a", title="A", related="").replace(
+        "related: []\n", 'related: []\nquestions:\n  - "How much will it cost?"\n  - " Is it worth it? "\n')
+    _write(tmp_path, "a.md", text)
+    assert load_glossary(tmp_path)["a"].questions == ("How much will it cost?", "Is it worth it?")
 
 
 @pytest.mark.parametrize(
@@ -81,6 +111,8 @@ def test_valid_pair_loads(tmp_path):
         (GOOD.format(id="Not A Slug", title="A", related=""), "is not a lowercase-hyphen slug"),
         (GOOD.format(id="a", title="A", related="").replace("aliases: [one, two]", "aliases: [one, two"), "front matter cannot be read"),
         (GOOD.format(id="a", title="A", related="").replace("## Watch out for", "## Random heading"), "unexpected section"),
+        (GOOD.format(id="a", title="A", related="").replace("related: []", "related: []\nquestions: how much?"),
+         "field 'questions' must be a list of strings"),
     ],
 )
 def test_broken_file_is_named_with_its_problem(tmp_path, text, problem):

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from filelock import FileLock
 
-from chains.glossary import SECTIONS, load_glossary
+from chains.glossary import chunks, load_glossary
 from chains.index import IndexLocked, build_index, index_is_current, open_collection
 from chains.settings import PROJECT_ROOT, Settings
 
@@ -54,14 +54,20 @@ def settings(tmp_path, small_glossary):
     return Settings(data_dir=tmp_path / "data", knowledge_dir=small_glossary)
 
 
+def chunk_count(settings, concept: str | None = None) -> int:
+    """How many chunks (sections, names, questions) the glossary in settings has, for one concept or all."""
+    return sum(1 for c in chunks(load_glossary(settings.knowledge_dir)) if concept in (None, c.concept))
+
+
 def test_second_run_embeds_nothing(settings):
     concepts = load_glossary(settings.knowledge_dir)
     embedder = HashingEmbedder()
+    total = chunk_count(settings)
     first = build_index(settings, concepts, embedder, "key")
-    assert first.added == 3 * len(SECTIONS) and embedder.embedded == 3 * len(SECTIONS)
+    assert first.added == total and embedder.embedded == total
     second = build_index(settings, concepts, embedder, "key")
-    assert second.embedded == 0 and second.unchanged == 3 * len(SECTIONS)
-    assert embedder.embedded == 3 * len(SECTIONS)
+    assert second.embedded == 0 and second.unchanged == total
+    assert embedder.embedded == total
     assert index_is_current(settings, concepts, "key")
 
 
@@ -76,12 +82,26 @@ def test_changed_section_is_re_embedded_alone(settings):
     assert (stats.updated, stats.added, stats.removed) == (1, 0, 0)
 
 
+def test_changed_question_is_re_embedded_alone_and_kinds_are_stored(settings):
+    embedder = HashingEmbedder()
+    build_index(settings, load_glossary(settings.knowledge_dir), embedder, "key")
+    path = settings.knowledge_dir / "rag.md"
+    text = path.read_text()
+    first_question = next(line for line in text.splitlines() if line.startswith("  - "))
+    path.write_text(text.replace(first_question, '  - "Can it read our price list before replying?"'))
+    stats = build_index(settings, load_glossary(settings.knowledge_dir), embedder, "key")
+    assert (stats.updated, stats.added, stats.removed) == (1, 0, 0)
+    kinds = {m["kind"] for m in open_collection(settings).get(include=["metadatas"])["metadatas"]}
+    assert kinds == {"section", "name", "question"}
+
+
 def test_removed_concept_leaves_the_index(settings):
     embedder = HashingEmbedder()
     build_index(settings, load_glossary(settings.knowledge_dir), embedder, "key")
+    tokens_chunks = chunk_count(settings, "tokens")
     (settings.knowledge_dir / "tokens.md").unlink()
     stats = build_index(settings, load_glossary(settings.knowledge_dir), embedder, "key")
-    assert stats.removed == len(SECTIONS)
+    assert stats.removed == tokens_chunks
     concepts_left = {m["concept"] for m in open_collection(settings).get(include=["metadatas"])["metadatas"]}
     assert concepts_left == {"lora", "rag"}
 
@@ -90,7 +110,7 @@ def test_a_new_model_re_embeds_everything(settings):
     concepts = load_glossary(settings.knowledge_dir)
     build_index(settings, concepts, HashingEmbedder(), "model-a")
     stats = build_index(settings, concepts, HashingEmbedder(), "model-b")
-    assert stats.updated == 3 * len(SECTIONS)
+    assert stats.updated == chunk_count(settings)
 
 
 def test_second_writer_gets_a_clear_error(settings):
@@ -119,5 +139,5 @@ def test_build_killed_part_way_is_repaired_on_next_start(settings):
     concepts = load_glossary(settings.knowledge_dir)
     assert not index_is_current(settings, concepts, "key")
     stats = build_index(settings, concepts, HashingEmbedder(), "key")
-    assert stats.repaired and stats.added == 3 * len(SECTIONS)
+    assert stats.repaired and stats.added == chunk_count(settings)
     assert index_is_current(settings, concepts, "key")

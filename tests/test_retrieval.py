@@ -1,50 +1,67 @@
-"""Retrieval quality over our own lay-question set, and honest 'not found' answers."""
+"""Retrieval quality on the held-out half of the lay questions, honest 'not found' answers, and query repair."""
 
 from __future__ import annotations
 
-import yaml
 import pytest
 
+from chains import scorecard
 from chains.explain import Explainer
 from chains.knowledge_base import KnowledgeBase
-from chains.retrieval import hit_rates, tokenize
-from chains.settings import PROJECT_ROOT, Settings
+from chains.retrieval import tokenize
+from chains.settings import Settings
 
-QUESTIONS = yaml.safe_load((PROJECT_ROOT / "tests" / "data" / "questions.yaml").read_text())
-OFFTOPIC = yaml.safe_load((PROJECT_ROOT / "tests" / "data" / "offtopic.yaml").read_text())
+POOL = scorecard.question_pool()
+HALVES = scorecard.split(POOL)
+OFFTOPIC = scorecard.offtopic_questions()
 
-# Floors held by CI; the benchmark prints the current figures (see README).
-FUSED_HIT1_FLOOR = 0.90
-FUSED_HIT3_FLOOR = 0.97
-
-
-def test_question_set_covers_every_concept_with_lay_phrasings(knowledge_base):
-    per_concept = {}
-    for item in QUESTIONS:
-        per_concept.setdefault(item["id"], []).append(item["q"])
-    assert set(per_concept) == set(knowledge_base.concepts)
-    assert all(len(qs) >= 2 for qs in per_concept.values())
+# Floors held by CI on the held-out half (bench/bench_retrieval.py prints the current figures).
+HELD_OUT_HIT1_FLOOR = 0.88
+HELD_OUT_HIT3_FLOOR = 0.95
+# How far the held-out half may trail the tuning half: a wider gap means the tuning fitted its own questions.
+MAX_GAP = 0.07
 
 
-def test_fused_ranking_holds_the_floor(knowledge_base):
-    rates = hit_rates(knowledge_base.retriever, QUESTIONS, "fused")
-    assert rates["hit@1"] >= FUSED_HIT1_FLOOR, rates["misses"]
-    assert rates["hit@3"] >= FUSED_HIT3_FLOOR, rates["misses"]
+def ranked(kb, mode="fused"):
+    return lambda question: [h.concept for h in kb.retriever.search(question, k=10, mode=mode)]
 
 
-def test_fused_beats_either_ranking_alone(knowledge_base):
-    fused = hit_rates(knowledge_base.retriever, QUESTIONS, "fused")["hit@1"]
-    dense = hit_rates(knowledge_base.retriever, QUESTIONS, "dense")["hit@1"]
-    lexical = hit_rates(knowledge_base.retriever, QUESTIONS, "lexical")["hit@1"]
-    assert fused >= max(dense, lexical)
+def test_pool_covers_every_concept_in_both_halves(knowledge_base):
+    for half in HALVES.values():
+        assert {item["id"] for item in half} == set(knowledge_base.concepts)
+    assert len(POOL) >= 350 and abs(len(HALVES["tune"]) - len(HALVES["held_out"])) < len(POOL) // 5
 
 
-@pytest.mark.parametrize("question", [
-    "will it forget how to write normally?",
-    "could the training make it worse at everything else?",
+def test_split_is_fixed_by_the_question_text():
+    question = POOL[0]["q"]
+    assert scorecard.half_of(question) == scorecard.half_of(f"  {question} ")
+    assert {scorecard.half_of(item["q"]) for item in POOL} == {"tune", "held_out"}
+
+
+def test_held_out_half_holds_the_floor(knowledge_base):
+    held = scorecard.score(ranked(knowledge_base), HALVES["held_out"])
+    tune = scorecard.score(ranked(knowledge_base), HALVES["tune"])
+    assert held["hit_at_1"] >= HELD_OUT_HIT1_FLOOR, held
+    assert held["hit_at_3"] >= HELD_OUT_HIT3_FLOOR, held
+    assert tune["hit_at_1"] - held["hit_at_1"] <= MAX_GAP, (tune, held)
+
+
+def test_fused_beats_either_ranking_alone_on_held_out_questions(knowledge_base):
+    figures = {mode: scorecard.score(ranked(knowledge_base, mode), HALVES["held_out"])["mrr"]
+               for mode in ("fused", "dense", "lexical")}
+    assert figures["fused"] > max(figures["dense"], figures["lexical"]), figures
+
+
+@pytest.mark.parametrize(("question", "concept"), [
+    ("will it forget how to write normally?", "catastrophic-forgetting"),
+    ("could the training make it worse at everything else?", "catastrophic-forgetting"),
+    ("do they use PEFT or train every weight?", "lora"),
+    ("wat does inferance meen", "inference"),
+    ("how much 2 keep it runing each month", "hosting-cost"),
+    ("can it categorize tickets by topic?", "classification"),
+    ("is grounding the same as training it on our files?", "rag"),
 ])
-def test_forgetting_in_lay_words(knowledge_base, question):
-    assert knowledge_base.retriever.search(question, k=1)[0].concept == "catastrophic-forgetting"
+def test_lay_words_typos_and_jargon_find_the_concept(knowledge_base, question, concept):
+    assert knowledge_base.retriever.search(question, k=1)[0].concept == concept
 
 
 def test_one_result_per_concept(knowledge_base):
@@ -52,18 +69,52 @@ def test_one_result_per_concept(knowledge_base):
     assert len({h.concept for h in hits}) == len(hits) == 5
 
 
-def test_off_topic_questions_are_not_answered_from_the_glossary(knowledge_base):
+def test_every_off_topic_question_gets_not_found_with_nearest_topics(knowledge_base):
     explainer = Explainer(knowledge_base)
-    answered = [q for q in OFFTOPIC if explainer.explain(q).found]
-    assert len(answered) <= len(OFFTOPIC) // 10, answered
+    answers = {q: explainer.explain(q) for q in OFFTOPIC}
+    assert len(OFFTOPIC) >= 40
+    assert [q for q, a in answers.items() if a.found] == []
+    assert all(a.sources == [] and "nearest topics" in a.text for a in answers.values())
+
+
+def test_answer_lists_up_to_three_sources_best_first(knowledge_base):
+    explainer = Explainer(knowledge_base)
+    answer = explainer.explain("how much does it cost each month to keep a customised model running?")
+    hits = knowledge_base.retriever.search(answer.question, k=5)
+    ids = [s.id for s in answer.sources]
+    assert answer.found and 1 <= len(ids) <= 3
+    assert ids == [h.concept for h in hits[: len(ids)]]  # the concept answered, then the next nearest
+    assert all(s.score >= explainer.threshold(hits) for s in answer.sources)
+    assert ids[0] == "hosting-cost"
 
 
 def test_lexical_search_works_before_the_model_loads():
     kb = KnowledgeBase(Settings(llm="off"))
-    assert not kb.dense_ready
+    assert not kb.dense_ready and kb.loaded_embedder() is None
     hits = kb.retriever.search("what is low-rank adaptation?", k=3)
     assert hits[0].concept == "lora"
 
 
+def test_loaded_embedder_is_there_once_dense_search_is(knowledge_base):
+    assert knowledge_base.loaded_embedder() is knowledge_base.retriever.embedder is not None
+
+
 def test_tokenize_keeps_hyphenated_terms_and_parts():
     assert tokenize("What's fine-tuning?") == ["fine-tuning", "fine", "tuning"]
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("wat r paramaters", "what are parameters"),
+    ("can we customize the behavior", "can we customise the behaviour"),
+    ("how much per msg", "how much per message"),
+    ("is it realy needed", "is it really needed"),
+])
+def test_questions_are_put_into_the_glossary_words(knowledge_base, typed, meant):
+    assert knowledge_base.retriever.vocabulary.normalise(typed) == meant
+
+
+def test_vendor_jargon_is_glossed_and_ordinary_words_are_left_alone(knowledge_base):
+    normalise = knowledge_base.retriever.vocabulary.normalise
+    assert "lora" in normalise("Do you use PEFT?").split()
+    assert "system prompt" in normalise("is it just a custom GPT?")
+    assert normalise("how do I bleed a radiator?") == "how do i bleed a radiator"

@@ -1,0 +1,91 @@
+"""Retrieval figures on both halves of the question pool, for each ranking mode, and the off-topic result.
+
+    .venv/bin/python bench/bench_retrieval.py [--json]
+
+Prints hit@1, hit@3 and MRR for the tuning and held-out halves (chains.scorecard) under dense, lexical and fused
+ranking, then how many off-topic questions were answered rather than met with "not found" (all should be
+not found), and the warm latency of a concept answer. Only totals are printed: no question of the held-out half
+is ever shown. Needs the index (`pitchcheck index`).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from chains import scorecard  # noqa: E402
+
+MODES = ("dense", "lexical", "fused")
+
+
+def measure() -> dict:
+    from chains.explain import Explainer
+    from chains.knowledge_base import KnowledgeBase
+    from chains.settings import Settings
+
+    kb = KnowledgeBase(Settings(llm="off"))
+    if not kb.load_dense():
+        raise SystemExit(f"dense search unavailable: {kb.load_error}")
+    halves = scorecard.split(scorecard.question_pool())
+    figures: dict = {"halves": {}, "weights": vars(kb.retriever.weights)}
+    for half, questions in halves.items():
+        figures["halves"][half] = {
+            mode: scorecard.score(lambda q, m=mode: [h.concept for h in kb.retriever.search(q, k=10, mode=m)],
+                                  questions)
+            for mode in MODES
+        }
+    explainer = Explainer(kb)
+    offtopic = scorecard.offtopic_questions()
+    answered = sum(explainer.explain(q).found for q in offtopic)
+    # Every answered question of both halves, as `pitchcheck ask` would answer it: found, and listing its concept.
+    pool = halves["tune"] + halves["held_out"]
+    ask = {}
+    for half, questions in halves.items():
+        answers = [(item["id"], explainer.explain(item["q"])) for item in questions]
+        ask[half] = {"n": len(answers),
+                     "hit_at_1": sum(a.found and a.sources[0].id == cid for cid, a in answers) / len(answers),
+                     "hit_at_3": sum(cid in [s.id for s in a.sources] for cid, a in answers) / len(answers),
+                     "not_found": sum(not a.found for _, a in answers)}
+    figures["ask_sources"] = ask
+    figures["offtopic"] = {"n": len(offtopic), "answered": answered}
+    timings = []
+    for item in pool[:60]:
+        start = time.perf_counter()
+        explainer.explain(item["q"])
+        timings.append((time.perf_counter() - start) * 1000)
+    figures["warm_answer_ms"] = {"p50": round(statistics.median(timings), 1),
+                                 "p95": round(sorted(timings)[int(0.95 * (len(timings) - 1))], 1)}
+    return figures
+
+
+def render(figures: dict) -> str:
+    lines = ["| half | mode | n | hit@1 | hit@3 | MRR |", "|---|---|---|---|---|---|"]
+    for half, modes in figures["halves"].items():
+        for mode, f in modes.items():
+            lines.append(f"| {half} | {mode} | {f['n']} | {f['hit_at_1']:.3f} | {f['hit_at_3']:.3f} | {f['mrr']:.3f} |")
+    lines.append("")
+    lines.append("As `pitchcheck ask` lists sources (the concept answered, then up to two more above the threshold):")
+    for half, f in figures["ask_sources"].items():
+        lines.append(f"- {half}: hit@1 {f['hit_at_1']:.3f}, hit@3 {f['hit_at_3']:.3f}, "
+                     f"{f['not_found']} of {f['n']} answered 'not found'")
+    off = figures["offtopic"]
+    lines.append(f"- off-topic: {off['answered']} of {off['n']} answered from the glossary (should be 0)")
+    lines.append(f"- warm concept answer: p50 {figures['warm_answer_ms']['p50']} ms, "
+                 f"p95 {figures['warm_answer_ms']['p95']} ms")
+    lines.append(f"- fusion weights: {figures['weights']}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    figures = measure()
+    print(json.dumps(figures, indent=2) if "--json" in argv else render(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,143 @@
+"""The words of a question put into the glossary's own: typos mended, American spellings made British, chat
+shorthand spelled out and vendor jargon glossed with the plain terms the entries use.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+log = logging.getLogger(__name__)
+
+# Shorthand typed in a hurry, spelled out.
+SHORTHAND = {
+    "u": "you", "r": "are", "ur": "your", "n": "and", "2": "to", "4": "for", "b4": "before", "wat": "what",
+    "wot": "what", "abt": "about", "msg": "message", "msgs": "messages", "pls": "please", "plz": "please",
+    "bc": "because", "cos": "because", "cuz": "because", "thru": "through", "w/": "with", "govt": "government",
+    "info": "information", "prep": "preparation", "convo": "conversation", "convos": "conversations", "mgmt": "management",
+    "biz": "business", "co": "company", "yr": "year", "yrs": "years", "mo": "month", "k": "thousand",
+}
+
+# Vendor jargon, glossed with the words the glossary itself uses for the same idea.
+JARGON = {
+    "peft": "parameter-efficient fine-tuning lora",
+    "adapter": "lora add-on", "adapters": "lora add-on",
+    "qlora": "lora", "sft": "supervised fine-tuning", "finetune": "fine-tune", "finetuned": "fine-tuned",
+    "finetuning": "fine-tuning", "rlhf": "fine-tuning", "grounding": "rag documents", "grounded": "rag documents",
+    "gpts": "custom instructions system prompt", "gpt": "model",
+    "llm": "model", "llms": "models", "genai": "ai", "slm": "small model",
+    "hallucinate": "hallucination making things up", "hallucinates": "hallucination making things up",
+    "hallucinating": "hallucination making things up", "confabulation": "hallucination making things up",
+    "confabulate": "hallucination making things up", "cutoff": "out of date", "cut-off": "out of date",
+    "pii": "personal data", "dpa": "data processing agreement", "dpia": "data protection impact assessment",
+    "ip": "intellectual property ownership", "sla": "contract", "eol": "end of life", "sunset": "retired",
+    "deprecated": "retired deprecation", "deprecation": "retired deprecation", "quantised": "compact",
+    "quantized": "compact", "latency": "response time", "throughput": "capacity", "evals": "evaluation",
+    "benchmark": "evaluation", "benchmarks": "evaluation", "kpi": "measure", "roi": "worth the cost",
+    "json": "structured output", "schema": "structured output", "api": "usage", "vectors": "embeddings",
+    "vectorstore": "vector database", "chunking": "documents", "opex": "running costs", "capex": "one-off cost",
+}
+_PHRASES = {
+    "custom gpt": "custom instructions system prompt", "custom gpts": "custom instructions system prompt",
+    "fine tune": "fine-tune", "fine tuned": "fine-tuned", "fine tuning": "fine-tuning",
+    "knowledge cutoff": "out of date", "training cutoff": "out of date", "domain adapted": "fine-tuned",
+    "domain-adapted": "fine-tuned", "in context learning": "in-context learning",
+}
+
+# American endings and their British forms, tried only when the British form is a glossary word.
+_SPELLINGS = (
+    ("izations", "isations"), ("ization", "isation"), ("izing", "ising"), ("ized", "ised"), ("izes", "ises"),
+    ("ize", "ise"), ("yzed", "ysed"), ("yze", "yse"), ("eled", "elled"), ("eling", "elling"), ("ors", "ours"),
+    ("or", "our"), ("ters", "tres"), ("ter", "tre"), ("ense", "ence"), ("og", "ogue"),
+)
+_WORD = re.compile(r"[a-z0-9]+(?:[-'/][a-z0-9]+)*/?")
+_PHRASE = re.compile(r"\b(" + "|".join(re.escape(p) for p in sorted(_PHRASES, key=len, reverse=True)) + r")\b")
+# English words this common are taken as meant, never "corrected" into a glossary word.
+_COMMON = 20_000
+
+
+@lru_cache(maxsize=1)
+def _english() -> dict[str, int]:
+    """English word -> frequency, from the list shipped in symspellpy; empty (logged) if it is missing."""
+    try:
+        import symspellpy
+
+        path = Path(symspellpy.__file__).parent / "frequency_dictionary_en_82_765.txt"
+        with path.open(encoding="utf-8") as handle:
+            return {w: int(c) for w, c in (line.split() for line in handle)}
+    except (ImportError, OSError, ValueError) as exc:
+        log.warning("no English word list for spelling repair: %s", exc)
+        return {}
+
+
+@lru_cache(maxsize=1)
+def stemmer():
+    """The Snowball English stemmer (PyStemmer)."""
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+class Vocabulary:
+    """Normalises questions towards the words of one glossary."""
+
+    def __init__(self, texts: Iterable[str]):
+        counts: dict[str, int] = {}
+        for text in texts:
+            for word in _WORD.findall(text.lower()):
+                for part in {word, *word.split("-")}:
+                    if part.isalpha() and len(part) > 2:
+                        counts[part] = counts.get(part, 0) + 1
+        self.words = counts
+        self.stems = {stemmer().stemWord(w) for w in counts}
+        self._speller = None
+
+    def _spell(self):
+        if self._speller is None:
+            from symspellpy import SymSpell
+
+            speller = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+            for word, count in self.words.items():
+                speller.create_dictionary_entry(word, count)
+            self._speller = speller
+        return self._speller
+
+    def british(self, word: str) -> str:
+        for us, uk in _SPELLINGS:
+            if word.endswith(us):
+                uk_word = word[: -len(us)] + uk
+                if uk_word in self.words or stemmer().stemWord(uk_word) in self.stems:
+                    return uk_word
+        return word
+
+    def repair(self, word: str) -> str:
+        """A glossary word for a misspelt one; the word itself when it is known, short or nothing is close."""
+        if word in self.words or not word.isalpha() or len(word) < 4:
+            return word
+        british = self.british(word)
+        if british != word:
+            return british
+        english = _english()
+        if english.get(word, 0) >= _COMMON:
+            return word
+        from symspellpy import Verbosity
+
+        distance = 1 if len(word) <= 5 else 2
+        found = self._spell().lookup(word, Verbosity.CLOSEST, max_edit_distance=distance)
+        # Among equally close glossary words: a dropped letter is the commonest slip, then the more common word.
+        return max(found, key=lambda s: (len(s.term) > len(word), english.get(s.term, 0), s.count)).term if found else word
+
+    def normalise(self, question: str) -> str:
+        """The question in the glossary's words: lower case, shorthand spelled out, typos mended, jargon glossed."""
+        text = _PHRASE.sub(lambda m: f"{m.group(1)} {_PHRASES[m.group(1)]}", question.lower())
+        out: list[str] = []
+        for word in _WORD.findall(text):
+            word = SHORTHAND.get(word, word).rstrip("/")
+            fixed = "-".join(self.repair(part) for part in word.split("-")) if "-" in word else self.repair(word)
+            out.append(fixed)
+            if fixed in JARGON:
+                out.append(JARGON[fixed])
+        return " ".join(out)
