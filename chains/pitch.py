@@ -199,7 +199,7 @@ def _cue_hits(sentence: str, low: str) -> dict[str, tuple[float, int]]:
         if kind == "prompting" and weight == 3 and _RETRIEVED.search(low) and "prompt" not in low:
             continue
         for m in pattern.finditer(low):
-            clause = re.split(r"[.;:!?()]|,\s|\bbut\b|\bwhile\b|\bwhereas\b", low[:m.start()])[-1]
+            clause = re.split(r"[.;:!?()]|,\s|\bbut\b|\bwhile\b|\bwhereas\b", low[max(0, m.start() - 120):m.start()])[-1]
             if _DISMISSED.search(clause):
                 dismissed.add(kind)
                 continue

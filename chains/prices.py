@@ -133,7 +133,7 @@ def figures(sentence: str) -> list[Figure]:
     return found
 
 
-def _classify(fig: Figure) -> tuple[str, str | None] | None:
+def _classify(fig: Figure, third_party: bool) -> tuple[str, str | None] | None:
     """("quote" | "fee", period) for a figure that is the vendor's own price, else None."""
     if fig.low is None or fig.low < 0:
         return None
@@ -144,7 +144,7 @@ def _classify(fig: Figure) -> tuple[str, str | None] | None:
         return None
     if _PER_UNIT.match(after) or _NOT_OURS_BEFORE.search(before[-60:]) or re.match(r"^\s*(?:off|discount)\b", after):
         return None
-    if _THIRD_PARTY.search(fig.sentence.lower()) and not _VENDOR_FEE.search(before):
+    if third_party and not _VENDOR_FEE.search(before):
         return None
     m = _PERIOD_AFTER.match(after)
     period = _UNIT[m["unit"] or m["adv"]] if m else None
@@ -176,8 +176,9 @@ def read_prices(text: str) -> tuple[Price | None, Price | None]:
     default = marked.most_common(1)[0][0] if marked else "GBP"
     quotes: list[Figure] = []
     fees: list[tuple[Figure, str]] = []
-    for fig, _ in found:
-        kind = _classify(fig)
+    third_party = {s: bool(_THIRD_PARTY.search(s.lower())) for s in sentences}  # once a sentence, not once a figure
+    for fig, sentence in found:
+        kind = _classify(fig, third_party[sentence])
         if kind is None:
             continue
         if kind[0] == "fee":

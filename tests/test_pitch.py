@@ -373,3 +373,17 @@ def test_vague_claims_are_whole_deduplicated_sentences():
     text = "- Learns your brand voice\n- Learns your brand voice\nIt learns your brand voice, and it never makes mistakes."
     assert [c["text"] for c in read_pitch(text)["vague_claims"]] == [
         "Learns your brand voice", "It learns your brand voice, and it never makes mistakes."]
+
+
+@pytest.mark.parametrize("text", [
+    "fine tune on your " * 3400,
+    "$12k-$165k per month " * 3000,
+    "Learns your brand voice and never makes mistakes " * 1200,
+    "between £8k and £12k " * 3000,
+])
+def test_a_long_run_on_sentence_is_read_in_bounded_time(text):
+    import time
+
+    started = time.perf_counter()
+    read_pitch(text)
+    assert time.perf_counter() - started < 3.0  # each was once quadratic: tens of seconds
