@@ -166,6 +166,9 @@ _CUE_PATTERNS = tuple((kind, weight, re.compile(p)) for kind, weight, p in _CUES
 _RETRIEVED = re.compile(r"\bpassages\b|\bchunks?\b|\bpieces\b|\bmatching\b|\bretriev|\bsearch")
 _DISMISSED = re.compile(r"(?:\b(?:not|no|don'?t|doesn'?t|won'?t|isn'?t|aren'?t|never|without|nor|instead of|rather than|unlike|"
                         r"beyond|no need (?:for|to)|forget|than|neither|avoid|stop|tired of|no more)\b)(?:\s+[\w'-]+){0,7}\s*$")
+# "Fine-tuned to your business needs": the technique's name used as a figure of speech.
+_FIGURATIVE = re.compile(r"\w*\s+(?:[\w-]+\s+){0,2}?(?:to|for|around)\s+(?:your|the|every|each)\s+(?:[\w'-]+\s+)?(?:needs|business|brand|"
+                         r"goals|industry|sector|company|workflows?|processes|requirements|use cases?|team|organi[sz]ation)\b")
 # A sentence that sets a technique beside the offer, not in it ("RAG is a different tool"; "that is a separate project").
 _ASIDE = re.compile(r"\ba different (?:tool|thing|approach|product|service)\b|\b(?:a )?separate project\b|\banother project\b|"
                     r"\binstead\W*$|\bif you need\b|\brefer you to\b")
@@ -199,6 +202,8 @@ def _cue_hits(sentence: str, low: str) -> dict[str, tuple[float, int]]:
         if kind == "prompting" and weight == 3 and _RETRIEVED.search(low) and "prompt" not in low:
             continue
         for m in pattern.finditer(low):
+            if weight < 2 and _FIGURATIVE.match(low, m.end()):
+                continue  # "fine-tuned to your needs" is a figure of speech, not a method
             clause = re.split(r"[.;:!?()]|,\s|\bbut\b|\bwhile\b|\bwhereas\b", low[max(0, m.start() - 120):m.start()])[-1]
             if _DISMISSED.search(clause):
                 dismissed.add(kind)

@@ -65,7 +65,10 @@ _KINDS: tuple[tuple[str, str], ...] = (
      r"\bmind[\s-]?blown\b|\bbetter than anything\b|\bnext level\b|\b(?:shaped|built|made|tailored) (?:around|for) you\b|"
      r"\b(?:highest|top|premium|unbeatable|superior|exceptional|outstanding|unrivalled|unparalleled) (?:quality|accuracy|results|performance)\b|"
      r"\bbest possible\b|\b100\s*%|\bmagic(?:al)?\b|\bscales? with (?:you|your)\b|"
-     r"\bmost (?:advanced|powerful|intelligent|reliable|sophisticated)\b|\bthe best ai\b|\byou can (?:trust|rely on|count on)\b|\bconsistently (?:excellent|great|perfect|brilliant)\b",
+     r"\bmost (?:advanced|powerful|intelligent|reliable|sophisticated)\b|\bthe best ai\b|\bgame[\s-]?chang|\bsupercharg|"
+     r"\btransform(?:s|ing)? your (?:business|team|support|customer)|\bunlock(?:s|ing)? (?:the )?(?:full |true )?(?:power|potential|value)\b|"
+     r"\bdelight\w*\b|\bcustomers (?:will )?love\b|\beffortless\w*\b|\bnever (?:gets? tired|tires|miss(?:es)? a)\b|\blike hiring\b|"
+     r"\bresults in (?:days|minutes|hours)\b|\byou can (?:trust|rely on|count on)\b|\bconsistently (?:excellent|great|perfect|brilliant)\b",
      "What does that mean in figures we can check, and what happens if it falls short?"),
     (r"\bno (?:need (?:for|to) )?(?:data )?(?:prep|preparation|cleaning|labell?ing)\b|\bany amount of data\b|\bas[\s-]is\b|"
      r"\bwhatever (?:data )?you have\b|\bonly (?:needs?|requires?) (?:a few|a handful|\d{1,2})\b",

@@ -90,6 +90,8 @@ def test_claims_are_deduplicated_and_never_cut_mid_sentence():
     ("We write a system prompt for you.", "prompting"),
     ("No fine-tuning needed: we write the prompts.", "prompting"),
     ("We fine-tune the model and add a knowledge base.", "mixed"),
+    ("Our AI is fine-tuned to your business needs.", "unclear"),
+    ("Solutions fine-tuned for your industry.", "unclear"),
     ("LoRA plus a system prompt.", "mixed"),
 ])
 def test_mechanism(text, mechanism):
