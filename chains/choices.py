@@ -55,7 +55,7 @@ def _simple(t: str) -> str:
 def _exact(spec: Field, t: str) -> str | None:
     simple, values = _simple(t), spec.choice_values()
     for c in spec.choices:
-        if simple in (_simple(c.value), _simple(c.label.lower())):
+        if simple in (_simple(c.value), _simple(c.label.lower())):  # a choice's value is what its button sends
             return c.value
     number = re.fullmatch(r"(?:option |number |no |choice |#)?(\d{1,2})", simple)
     if number and 1 <= int(number[1]) <= len(values):
@@ -73,7 +73,9 @@ def cue_hits(spec: Field, t: str) -> list[str]:
     for c in spec.choices:
         for cue in c.cues:
             for m in re.finditer(cue, t):
-                value = c.negated if negated(t, m.start()) else c.value
+                # A cue that holds its own negation ("they couldn't say") is not turned round again by a "no" before it.
+                own = _OWN_NEGATION.search(m[0])
+                value = c.negated if (not own and negated(t, m.start())) else c.value
                 if value:
                     spans.append((m.start(), m.end(), value))
     kept = [(a, b, v) for a, b, v in spans
@@ -89,8 +91,12 @@ def cue_hits(spec: Field, t: str) -> list[str]:
     return out
 
 
+_OWN_NEGATION = re.compile(r"\b(?:not|no|never|without|nothing|none)\b|n'?t\b")
 _UNSURE_WHETHER = re.compile(r"\b(?:not (?:really |quite )?sure|unsure|no idea|no clue|don'?t know|dunno|not certain|can'?t say) "
                              r"(?:if|whether|about whether)\b")
+_UNSURE_TOO = re.compile(r"\bnot (?:really |quite )?sure\b|\bno idea\b|\bdunno\b|\bno clue\b")
+_CLOSING = re.compile(r"\b(?:so|overall|in short|basically|all in all),? (?:(?P<yes>yes|yeah|good enough|it'?s fine)|no|nope|nah|not really|"
+                      r"not good enough)\s*[.!]*$")
 _NEGATED_CUE = re.compile(r"\b(?:don'?t|do not|dont|can'?t|cannot) (?:think|see|expect|imagine|believe|reckon)\b|\bdoubt\b")
 
 
@@ -116,6 +122,11 @@ def read_choice(spec: Field, text: str, embed: Embed | None = None) -> ChoiceRea
         return ChoiceReading("unsure", via="cue")  # "not sure if we're allowed": the doubt governs what follows
     hits = _combine_techniques(spec, cue_hits(spec, t))
     said = polarity(t)
+    if said == "no" and _UNSURE_TOO.search(t):
+        said = "unsure"  # "nah, not really sure"
+    closing = _CLOSING.search(t)
+    if closing and spec.name == "prompt_rag" and re.search(r"\btr(?:ied|y)\b|\btested\b", t):
+        return ChoiceReading("acceptable" if closing["yes"] else "not_acceptable", via="cue")  # "tried it ..., so no"
     if hits and said == "no" and _NEGATED_CUE.search(t):
         said = None  # "I don't think it will change": the negation already turned the cue round
     if said is None and not hits:
@@ -145,7 +156,7 @@ def _polar_alternatives(spec: Field, said: str) -> tuple[str, ...]:
     if spec.name.startswith("vendor_"):
         return ("no", "not_asked")
     if spec.name == "prompt_rag":
-        return {"yes": ("acceptable", "not_acceptable"), "unsure": ("not_tried", "not_acceptable")}.get(said, ("not_tried",))
+        return {"yes": ("acceptable", "not_acceptable"), "no": ("not_tried", "not_acceptable")}.get(said, ("not_tried", "not_acceptable"))
     return tuple(v for v in spec.choice_values())[:3]
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import json
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, NamedTuple
 
@@ -31,6 +34,22 @@ SHAPES: tuple[tuple[str, str], ...] = (
 )
 CHAT_SHAPE = "chat messages"
 EXTENSIONS = (".csv", ".jsonl", ".xlsx")
+_JSONL_NAMES = (".jsonl", ".ndjson", ".json")
+_CSV_NAMES = (".csv", ".tsv", ".txt")
+_OLD_FORMATS = (".xls", ".ods", ".numbers")
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Bounds checked before and while a file is read, so a small hostile file cannot take a worker's time or memory."""
+
+    max_rows: int = 200_000
+    max_columns: int = 200
+    max_unpacked_bytes: int = 200 * 1024 * 1024  # an .xlsx file's parts, uncompressed, as its archive declares them
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> ReadLimits:
+        return cls(settings.audit_max_rows, settings.audit_max_columns, settings.audit_max_unpacked_mb * 1024 * 1024)
 ACCEPTED = ", ".join("+".join(pair) for pair in SHAPES) + ', or chat JSONL lines with "messages"'
 
 _CHUNK = 1 << 18  # bytes decoded at a time when checking the encoding
@@ -50,6 +69,36 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
+def file_format(head: bytes, claimed: str) -> str:
+    """".csv", ".jsonl" or ".xlsx", from a file's first bytes and the extension of the name it came with.
+
+    Content first: a browser may have named an upload after its MIME type (none for .jsonl in Chromium,
+    application/vnd.ms-excel for CSV on Windows). A workbook is a ZIP archive; a text file is read as JSON Lines
+    when its name says so or its first line is a JSON object, otherwise as CSV.
+    """
+    kind = next((k for magic, k in _MAGIC if head.startswith(magic)), None)
+    texts = _CSV_NAMES + _JSONL_NAMES
+    if claimed in _OLD_FORMATS and kind is not None:
+        raise AuditError(f"Unsupported file type '{claimed}' (save it as .xlsx or .csv): use .csv, .jsonl or .xlsx.")
+    if head.startswith(b"PK\x03\x04") and claimed not in texts:
+        return ".xlsx"
+    if claimed == ".xlsx":
+        raise AuditError("Not an Excel workbook" + (f": it looks like {kind}." if kind else "."))
+    has_bom = any(head.startswith(bom) for bom, _ in _BOMS)
+    if kind is not None and not has_bom:
+        renamed = f" renamed {claimed}" if claimed else ""
+        raise AuditError(f"Not a text file: it looks like {kind}{renamed}.")
+    if b"\x00" in head and not has_bom:
+        raise AuditError("Not a text file: it holds binary data (NUL bytes).")
+    if claimed in _JSONL_NAMES:
+        return ".jsonl"
+    if claimed in _CSV_NAMES:
+        return ".csv"
+    encoding = next((e for bom, e in _BOMS if head.startswith(bom)), "utf-8-sig")
+    first = next((line for line in head.decode(encoding, errors="ignore").splitlines() if line.strip()), "")
+    return ".jsonl" if first.lstrip().startswith("{") else ".csv"
+
+
 def shape_of(names: list[str]) -> tuple[str, int, int] | None:
     """The first accepted column pair among names, with the positions of its two columns, or None."""
     folded = [str(n).strip().casefold() if n is not None else "" for n in names]
@@ -60,7 +109,11 @@ def shape_of(names: list[str]) -> tuple[str, int, int] | None:
 
 
 def unknown_shape(found: list[Any], what: str = "columns") -> AuditError:
-    shown = ", ".join(repr(str(n).strip()) for n in found if n is not None and str(n).strip()) or "none"
+    """The error for names that match no shape, naming at most ten of them (each cut at 40 characters)."""
+    names = [str(n).strip() for n in found if n is not None and str(n).strip()]
+    shown = ", ".join(repr(n if len(n) <= 40 else n[:39] + "…") for n in names[:10]) or "none"
+    if len(names) > 10:
+        shown += f" and {len(names) - 10:,} more"
     return AuditError(f"Unrecognised {what} ({shown}): expected one of {ACCEPTED}.")
 
 
@@ -87,41 +140,33 @@ class ExampleReader:
     Completely blank rows are skipped but keep their number, so row numbers match the file.
     """
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, name: str | None = None, limits: ReadLimits | None = None):
+        """path: the file to read; name: the owner's own name for it (an upload's saved path may end in whatever
+        the browser's MIME type suggested), whose extension is weighed with the file's content."""
         self.path = Path(path)
+        self.limits = limits or ReadLimits()
         self.shape: str | None = None
         self.blank_rows = 0
         self.broken_lines: list[int] = []  # JSONL lines that are not JSON objects (first 50 kept)
         self.broken_count = 0
         self.notes: list[str] = []
         self.encoding: str | None = None
+        self._raw: Any = None  # the binary handle under a text file, for how far reading has got
+        self._rows_declared = 0
         if not self.path.is_file():
             raise AuditError("No such file.")
-        self.suffix = self.path.suffix.lower()
-        if self.suffix not in EXTENSIONS:
-            hint = " (save it as .xlsx or .csv)" if self.suffix in (".xls", ".ods", ".numbers") else ""
-            raise AuditError(f"Unsupported file type '{self.suffix or 'none'}'{hint}: use .csv, .jsonl or .xlsx.")
-        if self.path.stat().st_size == 0:
+        self.size = self.path.stat().st_size
+        if self.size == 0:
             raise AuditError("The file is empty.")
         with open(self.path, "rb") as fh:
             self._head = fh.read(8192)
-        self._check_content()
+        self.suffix = file_format(self._head, Path(name or self.path.name).suffix.lower())
 
-    # -- content checks -------------------------------------------------------------------
-    def _check_content(self) -> None:
-        head = self._head
-        if self.suffix == ".xlsx":
-            if head.startswith(b"PK\x03\x04"):
-                return
-            kind = next((k for magic, k in _MAGIC if head.startswith(magic)), None)
-            raise AuditError("Not an Excel workbook" + (f": it looks like {kind}." if kind else "."))
-        if any(head.startswith(bom) for bom, _ in _BOMS):
-            return
-        for magic, kind in _MAGIC:
-            if head.startswith(magic):
-                raise AuditError(f"Not a text file: it looks like {kind} renamed {self.suffix}.")
-        if b"\x00" in head:
-            raise AuditError("Not a text file: it holds binary data (NUL bytes).")
+    def fraction_read(self) -> float | None:
+        """How far through the file reading has got (0..1), or None when that is not known."""
+        if self._raw is not None and not self._raw.closed:
+            return min(1.0, self._raw.tell() / self.size)
+        return None
 
     def _detect_encoding(self) -> str:
         """UTF-8, then UTF-8 with a BOM, then Windows-1252 (cp1252); each tried over the whole file in chunks."""
@@ -146,7 +191,8 @@ class ExampleReader:
         controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n")
         if sample and controls > max(2, len(sample) // 100):
             raise AuditError("The file looks garbled: it is full of control characters, not text.")
-        return open(self.path, encoding=self.encoding, newline="" if self.suffix == ".csv" else None)
+        self._raw = open(self.path, "rb")
+        return io.TextIOWrapper(self._raw, encoding=self.encoding, newline="" if self.suffix == ".csv" else None)
 
     # -- reading -------------------------------------------------------------------------
     def __iter__(self) -> Iterator[Example]:
@@ -156,6 +202,10 @@ class ExampleReader:
             yield from self._jsonl()
         else:
             yield from self._xlsx()
+
+    def _too_many_rows(self) -> AuditError:
+        return AuditError(f"The file has more than {self.limits.max_rows:,} rows, the most the audit reads: "
+                          "audit a sample of it, or split it.")
 
     def _table(self, rows: Iterator[Any]) -> Iterator[Example]:
         """Header row, then data rows; shared by CSV and Excel."""
@@ -167,12 +217,19 @@ class ExampleReader:
                 if all(cell_text(c).strip() == "" for c in cells):
                     continue
                 header = list(cells)
+                while header and cell_text(header[-1]).strip() == "":
+                    header.pop()
+                if len(header) > self.limits.max_columns:
+                    raise AuditError(f"The header has more than {self.limits.max_columns:,} columns: "
+                                     "keep the input and output columns and try again.")
                 found = shape_of(header)
                 if found is None:
                     raise unknown_shape(header)
                 self.shape, i_col, o_col = found
                 continue
             number += 1
+            if number > self.limits.max_rows:
+                raise self._too_many_rows()
             n = len(cells)
             inp = cell_text(cells[i_col]) if i_col < n else ""
             out = cell_text(cells[o_col]) if o_col < n else ""
@@ -204,12 +261,28 @@ class ExampleReader:
             except csv.Error as exc:
                 raise AuditError(f"Line {reader.line_num} is not valid CSV ({exc}).") from None
 
-    def _xlsx(self) -> Iterator[Example]:
-        import zipfile
+    def _check_archive(self) -> None:
+        """Refuse a workbook whose parts unpack to more than the limit, by the sizes its archive declares.
 
+        zipfile never returns more than a part's declared size, so these sizes bound what openpyxl can unpack
+        (the shared-strings table, which it holds in memory whole, among them).
+        """
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                parts = archive.infolist()
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise AuditError(f"Not a readable Excel workbook ({type(exc).__name__}).") from None
+        unpacked = sum(part.file_size for part in parts)
+        limit = self.limits.max_unpacked_bytes
+        if len(parts) > 10_000 or unpacked > limit:
+            raise AuditError(f"The workbook unpacks to {unpacked / 2**20:,.0f} MB, more than the {limit / 2**20:,.0f} MB "
+                             "the audit opens: save the sheet as CSV, or split it.")
+
+    def _xlsx(self) -> Iterator[Example]:
         from openpyxl import load_workbook
         from openpyxl.utils.exceptions import InvalidFileException
 
+        self._check_archive()
         try:
             # data_only=False: a formula comes back as its text ("=A1+1"), never computed or run.
             book = load_workbook(self.path, read_only=True, data_only=False)
@@ -220,7 +293,11 @@ class ExampleReader:
             others = [ws.title for ws in book.worksheets if ws.title != sheet.title]
             if others:
                 self.notes.append(f"Only the sheet '{sheet.title}' was read; the workbook also has " + ", ".join(f"'{t}'" for t in others) + ".")
-            yield from self._table(sheet.iter_rows(values_only=True))
+            # The declared size is only a hint for progress: openpyxl would pad every row to it (a 6 KB file can
+            # declare 1,048,576 x 16,384 cells), so the rows are read as stored, at most one column past the limit.
+            self._rows_declared = sheet.max_row or 0
+            sheet.reset_dimensions()
+            yield from self._table(sheet.iter_rows(max_col=self.limits.max_columns + 1, values_only=True))
         finally:
             book.close()
 
@@ -229,11 +306,13 @@ class ExampleReader:
         parsed = 0
         with self._open_text() as fh:
             for number, line in enumerate(fh, start=1):
+                if number > self.limits.max_rows:
+                    raise self._too_many_rows()
                 if not line.strip():
                     continue
                 try:
                     obj = json.loads(line)
-                except ValueError:
+                except (ValueError, RecursionError):
                     obj = None
                 if not isinstance(obj, dict):
                     if parsed == 0 and self.broken_count >= 1000:

@@ -64,7 +64,8 @@ def _yes_no_unsure(yes: Choice, no: Choice, unsure: Choice) -> tuple[Choice, ...
 _CHANGING = (r"\bchang", r"\bevolv", r"\bshift", r"\bin flux\b", r"\bmoving target", r"\bstill (?:working|figuring|learning|deciding)",
              r"\bworking (?:it |that )?out\b", r"\bfiguring (?:it )?out\b", r"\bexperiment", r"\bvar(?:y|ies)\b", r"\bpivot",
              r"\bredesign", r"\brestructur", r"\boverhaul", r"\bunstable\b", r"\bupdat", r"\brevis", r"\bdifferent (?:every|each)\b",
-             r"\bin progress\b", r"\brework", r"\bnew (?:process|system|way)\b", r"\bup in the air\b", r"\btweak", r"\bmov(?:e|ing) around\b")
+             r"\bin progress\b", r"\brework", r"\bnew (?:process|system|way)\b", r"\bup in the air\b", r"\btweak", r"\bmov(?:e|ing) around\b", r"\bmerg", r"\btaken over\b", r"\bacquisition\b",
+             r"\bnew (?:owner|manager|boss|software|regulations?)\b")
 _STEADY = (r"\bsame\b", r"\bstable\b", r"\bsettled\b", r"\bconsistent\b", r"\bfixed\b", r"\bestablished\b", r"\bunchanged\b",
            r"\bsteady\b", r"\bpredictable\b", r"\bstandardi[sz]ed\b", r"\bset in stone\b", r"\bfor (?:years|ages|decades)\b",
            r"\balways been\b", r"\bstatic\b", r"\bstay(?:s)? (?:put|the same|as (?:it|is))\b", r"\bwon'?t change\b(?!.*\bbut\b)",
@@ -79,17 +80,23 @@ _VENDOR_NO = (
     r"\bbrush(?:ed)? (?:it |me |us )?off\b", r"\bchanged the subject\b", r"\bskirted\b",
     r"\b(?:couldn'?t|could not|can'?t|cannot|wouldn'?t|would not|won'?t|didn'?t|did not)"
     r" (?:really |actually )?(?:say|tell|answer|give|explain|commit|confirm|specify|put a number)", r"\brefused\b",
-    r"\bno (?:clear |real |straight |proper )?(?:answer|number|figure|plan|idea)\b", r"\bthey (?:don'?t|didn'?t|did not|do not) know\b",
+    r"\bno (?:clear |real |straight |proper )?(?:answer|number|figure|plan)\b", r"\bthey (?:couldn'?t|could not|can'?t|didn'?t|did not|wouldn'?t)\b",
+    r"\bnot (?:really )?a (?:number|figure|answer)\b", r"\bisn'?t (?:really )?(?:a|an) (?:number|answer|plan)\b",
+    r"\b(?:it'?ll|it'?d|it would|it will|would) ['\"]?be (?:fine|ok|okay|alright)\b", r"\bwouldn'?t be a problem\b", r"\bnever (?:said|explained) (?:why|how)\b",
+    r"\bno detail", r"\bnever happened\b", r"\bwent (?:quiet|silent)\b", r"\bghosted\b", r"\bradio silence\b",
+    r"\bhadn'?t (?:an?|any) (?:answer|clue|idea)\b", r"\bwithout (?:ever )?giving\b", r"\bjust adapts\b", r"\bhandle it\b",
+    r"\bflywheel", r"\b['\"]loads['\"]", r"\bwho knows\b", r"\bkeeps? learning\b", r"\blearns? (?:by|on) (?:itself|its own)\b", r"\bvery reassuring\b", r"\bsure,? sure\b", r"\bthey (?:don'?t|didn'?t|did not|do not) know\b",
     r"\bthey (?:had|have) no (?:idea|clue)\b", r"\bthey (?:weren'?t|were not|aren'?t|are not) sure\b", r"\bunclear\b",
     r"\bnon-?committal\b", r"\bit depends\b", r"\bwe'?ll see\b", r"\btbc\b", r"\bget back to (?:us|me)\b", r"\bcome back to (?:us|me)\b",
     r"\bsaid (?:it )?depends\b", r"\bnot really\b", r"\bblank\b", r"\bshrug", r"\bphase (?:two|2)\b", r"\blater (?:on|stage)\b",
     r"\bdown the (?:line|road)\b", r"\bcross that bridge\b", r"\b(?:know|tell (?:us|me)|say|decide|see|confirm|work (?:it|that) out)\w* "
-    r"(?:after|once|when) (?:the )?(?:pilot|trial|discovery|kick-?off|we (?:start|sign)|they(?:'ve| have) seen)\b", r"\bjust said\b",
-    r"\bplenty\b", r"\bas (?:much|many) as (?:possible|we can|we'?ve got)\b", r"\bthe more the better\b", r"\bno (?:specific|exact)\b")
+    r"(?:after|once|when) (?:the )?['\"]?(?:pilot|trial|discovery|kick-?off|we (?:start|sign)|they(?:'ve| have) seen)", r"\bjust said\b",
+    r"\bas (?:much|many) as (?:possible|we can|we'?ve got)\b", r"\bthe more the better\b", r"\bno (?:specific|exact)\b")
 _VENDOR_WEAK_YES = (r"\bthey(?: (?:said|told|explained|answered|gave|quoted|showed|promised|confirmed|would|will|reckon)|'d|'ll)\b",)
 _VENDOR_YES = (
-    r"\bsaid (?:about |around )?\d",
-    r"(?<!\d)\d{1,15}\s*(?:k\s*)?(?:clean |labell?ed )?(?:examples|samples|records|pairs)\b", r"\bgave (?:us |me )?(?:a|the|an)\b",
+    r"\bsaid (?:about |around )?\d", r"^(?:about |around |roughly |maybe |approx\w* )?\d[\d,]*\s*(?:k\s*)?(?:clean |labell?ed )?(?:examples|samples|records|pairs)\b",
+    r"\b(?:they|said|need|needs|want|wants|asked for|minimum|at least)\b[^.,;]{0,30}?\d[\d,]*\s*(?:k\s*)?(?:clean |labell?ed )?"
+    r"(?:examples|samples|records|pairs)\b", r"\bgave (?:us |me )?(?:a|the|an)\b", r"\bthey did (?:say|tell|explain|answer)\b",
     r"\btold (?:us|me)\b", r"\bexplained\b", r"\bclear(?:ly)? answer", r"\banswered\b", r"\bspecific\b", r"\bdetailed\b",
     r"\bin writing\b", r"\bclear plan\b", r"\bwalked (?:us|me) through\b", r"\bstraight answer\b")
 
@@ -105,8 +112,9 @@ def _vendor_answer(yes_echo: str, no_echo: str, no_cues: tuple[str, ...] = ()) -
     )
 
 
-# A bare "no" could mean "they couldn't say" or "I haven't asked"; a bare "dunno" likewise: both are asked back.
-_VENDOR_POLAR: dict[Polarity, str | None] = {"yes": "yes", "no": None, "unsure": None}
+# A plain no answers the question as asked ("could they tell you?": no, they could not); "dunno" could mean
+# "they didn't know" or "I haven't asked", so it is asked back.
+_VENDOR_POLAR: dict[Polarity, str | None] = {"yes": "yes", "no": "no", "unsure": None}
 _YES_NO: dict[Polarity, str | None] = {"yes": "yes", "no": "no", "unsure": "unsure"}
 
 FIELDS: tuple[Field, ...] = (
@@ -126,7 +134,8 @@ FIELDS: tuple[Field, ...] = (
                 r"\btrain\w* (?:\w+ ){0,4}on (?:\w+ ){0,2}label+ed\b", r"\btrain\w* (?:a|the|our|your|its) own (?:model|version)\b",
                 r"\b(?:adjust|update|chang|tweak)\w* (?:the |its )?(?:model'?s )?(?:weights|parameters)\b", r"\bcustom(?:-trained)? model\b",
                 r"\btrain(?:ing)? (?:the|a|its|our) (?:own )?(?:ai|model)\b", r"\bmodel (?:itself|trained)\b", r"\bbaked in(?:to)?\b",
-                r"\bbuilt into the model\b", r"\blearns? (?:it )?from (?:our|your) (?:old|past|previous)\b"),
+                r"\bbuilt into the model\b", r"\blearns? (?:it )?from (?:our|your) (?:old|past|previous)\b",
+                r"\bteach\w* (?:it|the model|the ai) (?:on|with|from|using) (?:our|your)\b"),
                 says=("they will retrain the model on our data", "train their own version on our examples", "tune the model itself")),
             Choice("rag", "RAG: look things up in our documents", "RAG, the model looking things up in your documents", (
                 r"\brag\b", r"\bretriev", r"\bsearch(?:es|ing)? (?:through )?(?:our|your|the|its)? ?(?:own )?(?:documents|docs|files|knowledge|records|data)\b",
@@ -137,7 +146,9 @@ FIELDS: tuple[Field, ...] = (
                 r"\bindex\w* (?:our|your|the) (?:documents|docs|files|website|site)\b", r"\bgrounded in\b", r"\bcrawl", r"\bscrap(?:e|es|ing)\b",
                 r"\bupload (?:our|your) (?:documents|docs|files|pdfs)\b", r"\bpoint (?:it|the bot) at\b", r"\bfeed (?:it|the bot) (?:our|your) (?:docs|documents|website)\b",
                 r"\bplug\w* (?:in )?(?:our|your|the) (?:docs|documents|files|data|knowledge)\b", r"\bplugg?\w* (?:our|your) \w+ in\b",
-                r"\bsearch(?:es|ing)? (?:our|your|the) \w+\b"),
+                r"\bsearch(?:es|ing)? (?:our|your|the) \w+\b", r"\breads? (?:our|your|the) (?:\w+ )?(?:documents|docs|files|policies|manuals|handbook)\b",
+                r"\b(?:docs|documents|files|policies|manuals) to (?:read|search|look)", r"\bwhen it answers\b",
+                r"\bhook\w* (?:it )?(?:up )?(?:in)?to (?:our|your) (?:\w+ )?(?:documents|docs|files|sharepoint|drive|wiki|intranet|knowledge|website|crm|database)\b"),
                 says=("it searches our documents when it answers", "they connect it to our files", "it reads our website to answer")),
             Choice("prompting", "Write better prompts", "writing better prompts", (
                 r"\bprompt(?:s|ing|ed)?\b", r"\bsystem instructions\b", r"\bbetter instructions\b", r"\bprompt engineer",
@@ -150,7 +161,8 @@ FIELDS: tuple[Field, ...] = (
             Choice("unclear", "They didn't say clearly", "they didn't say clearly what they will do", (
                 r"\bdidn'?t (?:say|explain|specify|mention)\b", r"\bnot clear\b", r"\bunclear\b", r"\bvague\b", r"\bno idea\b",
                 r"\bnever (?:said|explained|specified)\b", r"\bwouldn'?t say\b", r"\bsecret sauce\b", r"\bproprietary\b", r"\bbuzzwords\b",
-                r"\bcustomi[sz]", r"\bpersonali[sz]", r"\btailor", r"\bteach (?:it|the model)\b", r"\bmagic\b"),
+                r"\bcustomi[sz]", r"\bpersonali[sz]", r"\btailor", r"\bteach (?:it|the model)\b(?! (?:on|with|from|using))", r"\bmagic\b",
+                r"\bbespoke (?:ai|solution)\b", r"\bjust says\b", r"\bnothing else\b", r"\bsaid ['\"]?ai['\"]? a lot\b", r"\bbuzz ?words?\b"),
                 says=("they didn't really say", "it was all buzzwords", "they were vague about what they'd do")),
         ),
         concept="model-customisation", short="what the vendor will do",
@@ -173,7 +185,8 @@ FIELDS: tuple[Field, ...] = (
             Choice("classification", "Sort or label things into set categories", "sorting or labelling things into set categories", (
                 r"\bsort(?:s|ing|ed)?\b(?! of)", r"\bcategor", r"\bclassif", r"\btag(?:s|ging|ged)?\b", r"\blabel(?:s|ling|ing)?\b",
                 r"\brout(?:e|es|ed|ing)\b", r"\btriag", r"\bprioriti", r"\bspam\b", r"\bsentiment\b", r"\bassign\w* (?:to|tickets)\b",
-                r"\bflag(?:s|ging)? (?:up )?(?:urgent|which|the)\b", r"\bwhich (?:team|department|bucket|pile)\b", r"\bbucket"),
+                r"\bflag(?:s|ging)? (?:up )?(?:urgent|which|the)\b", r"\bwhich (?:team|department|bucket|pile)\b", r"\bbucket",
+                r"\bdecides? (?:if|whether|which)\b", r"\bpositive,? (?:or )?negative\b", r"\bmark\w* (?:each|them|it) as\b"),
                 says=("sorting incoming emails into the right pile", "decide which team a ticket goes to", "tag each invoice by type")),
             Choice("extraction", "Pull fields out into a structure (e.g. JSON)", "pulling fields out into a structure", (
                 r"\bextract", r"\bpull\w* (?:\w+ ){0,3}(?:out|from|into)\b", r"\bjson\b", r"\bstructured data\b", r"\bdata entry\b", r"\bparse",
@@ -181,7 +194,7 @@ FIELDS: tuple[Field, ...] = (
                 r"\bread(?:ing)? (?:the )?(?:invoices|receipts|forms|pdfs)\b", r"\btyp(?:e|ing) (?:up|in)\b"),
                 says=("grab the totals and dates off invoices", "copy details from forms into our system", "read receipts into a spreadsheet")),
             Choice("fixed_format", "Produce documents in a fixed format (quotes, standard letters)", "documents in a fixed format", (
-                r"\bstandard (?:format|letters?|templates?|documents?|quotes?|responses?|replies)\b", r"\bfixed (?:format|layout|template)\b",
+                r"\bstandard (?:\w+ ){0,2}(?:format|letters?|templates?|documents?|quotes?|responses?|replies|emails?)\b", r"\bsame (?:letter|email|reply|document|quote)\b", r"\bfixed (?:format|layout|template)\b",
                 r"\bsame (?:format|layout|structure)\b", r"\btemplates?\b", r"\bboilerplate\b", r"\bform letters?\b",
                 r"\bquotes? in (?:our|a|the) (?:\w+ )?(?:format|layout|template)\b", r"\b(?:generat|produc|writ|draft)\w* quotes\b",
                 r"\bquote generation\b", r"\bcertificates?\b", r"\bconfirmation (?:letters|emails)\b", r"\bschedules?\b"),
@@ -213,7 +226,7 @@ FIELDS: tuple[Field, ...] = (
         "How many clean, labelled examples could you hand over today: an input paired with the output you'd be proud of?",
         "A number, for example \"maybe forty\" or \"about 2,000\". You can also upload them for an audit.",
         concept="training-data", short="clean examples", example="\"maybe forty\", \"about 2,000\" or \"none yet\"",
-        names=r"\b(?:examples?|samples?|labell?ed|clean|good ones|training (?:data|examples|set))\b",
+        names=r"\b(?:examples?|samples?|labell?ed|clean|usable|good ones|training (?:data|examples|set))\b",
     ),
     Field(
         "task_stable", "choice",
@@ -290,7 +303,7 @@ FIELDS: tuple[Field, ...] = (
             Choice("not_tried", "Not tried yet", "prompts plus RAG have not been tried yet", (
                 r"\b(?:not|never|haven'?t|have not|hasn'?t|has not|didn'?t|did not|no one|nobody|not yet)\b(?:\s+\w+){0,3}?\s+"
                 r"(?:tried|try|tested|test|attempted|looked at|done|used|got round)\b", r"\bnot yet\b", r"\bhaven'?t\s*$", r"\buntried\b",
-                r"\bnever\b", r"^no\b", r"\bwhat'?s (?:that|rag)\b", r"\bstraight to\b", r"\bskipped (?:that|it)\b",
+                r"\bnever\b", r"\bwhat'?s (?:that|rag)\b", r"\bstraight to\b", r"\bskipped (?:that|it)\b",
                 r"\b(?:don'?t|do not|no idea|not sure|unsure) (?:\w+ )?(?:what|how) (?:rag|that|it) (?:is|means|works)\b"),
                 says=("no, we went straight to the vendor", "haven't got round to it", "no idea what RAG even is")),
         ),
@@ -299,7 +312,7 @@ FIELDS: tuple[Field, ...] = (
                   ("acceptable", "not_acceptable")),),
         example="\"tried, good enough\", \"tried, but it kept making mistakes\" or \"not tried yet\"",
         names=r"\btr(?:ied|y|ying)\b|\bchat ?gpt\b|\bprompts?\b|\brag\b",
-        polar={"yes": None, "no": "not_tried", "unsure": None},
+        polar={"yes": None, "no": None, "unsure": None},
     ),
     Field(
         "fresh_knowledge", "choice",
@@ -331,7 +344,8 @@ FIELDS: tuple[Field, ...] = (
                 r"\bhir(?:e|es|ed|ing)\b", r"\brecruit", r"\bcandidates?\b", r"\bcvs?\b", r"\blend", r"\bloans?\b", r"\bcredit\b", r"\bmortgage",
                 r"\binsur", r"\bhealth", r"\bmedical\b", r"\bpatients?\b", r"\bclinical\b", r"\btenan", r"\bdisciplin", r"\bpromotions?\b",
                 r"\bfiring\b", r"\bdismiss", r"\bdecisions? about\b", r"\bindividuals\b", r"\bapplicants?\b", r"\beligib", r"\bwelfare\b",
-                r"\bbenefits? claims?\b", r"\bgrading\b", r"\bexams?\b", r"\bimmigration\b", r"\bshortlist", r"\bscreen(?:s|ing)? (?:people|applicants|cvs)\b"),
+                r"\bbenefits? claims?\b", r"\bgrading\b", r"\bexams?\b", r"\bimmigration\b", r"\bshortlist", r"\bscreen(?:s|ing)? (?:people|applicants|cvs)\b",
+                r"\bhr\b", r"\bhuman resources\b", r"\bappraisals?\b", r"\bperformance reviews?\b"),
                 "no", says=("it helps us shortlist applicants", "it scores loan applications", "it would suggest treatments")),
             Choice("no", "No", "no decisions about individuals", (
                 r"\binternal\b", r"\badmin\b", r"\bback[- ]office\b", r"\bpaperwork\b", r"\binvoices?\b", r"\btickets?\b", r"\bproducts?\b",
@@ -352,7 +366,8 @@ FIELDS: tuple[Field, ...] = (
         "This is the first data-audit question.",
         _vendor_answer("the vendor said how many examples they need", "the vendor could not say how many examples they need"),
         concept="data-audit", short="vendor said how many examples", example="\"yes, they said 500\", \"they dodged it\" or \"I haven't asked\"",
-        names=r"\bhow many (?:examples|samples)\b|\bnumber (?:of|for) (?:the )?examples\b|\bexamples they need\b", polar=_VENDOR_POLAR,
+        names=r"\bhow many (?:examples|samples)\b|\bnumber (?:of|for) (?:the )?examples\b|\bexamples they need\b|\bi did ask\b|"
+              r"\bthey said [\d,]+", polar=_VENDOR_POLAR,
     ),
     Field(
         "vendor_shortfall", "choice",

@@ -153,17 +153,18 @@ def _scale_words(t: str) -> str:
 _SCALE = {"k": 1000, "m": 10**6, "bn": 10**9}
 _NUM = re.compile(
     r"(?<![\w.,≈~])(?<![a-z]-)(?P<neg>-)?(?P<vague>≈)?"
-    r"(?P<num>\d{1,3}(?:,\d{3}){1,4}(?:\.\d{1,6})?(?![\d,])|\d{1,3}(?: \d{3}){1,4}(?![\d.,])|\d{1,15}(?:\.\d{1,6})?(?!\d))"
+    r"(?P<num>\d{1,3}(?:,\d{3}){1,4}(?:\.\d{1,6})?(?!\d|,\d)|\d{1,3}(?:\.\d{3})+(?=\s?(?:€|eur))|\d{1,3}(?: \d{3}){1,4}(?![\d.,])|"
+    r"\d{1,15}(?:\.\d{1,6})?(?!\d))"
     r"(?:~(?P<vlow>\d+)~(?P<vhigh>\d+))?"
     r"(?:\s?(?P<scale>k|m|bn)\b|ish\b|(?![a-z\d]))")
 # Spans of time and percentages are not quantities: "40 examples from the last 2 years" means 40.
-_NOT_QUANTITY = re.compile(r"\s?(?:days?|weeks?|months?|years?|yrs?|hours?|hrs?|minutes?|mins?|seconds?|%|percent|per ?cent|"
-                           r"st|nd|rd|th|am|pm|x)\b")
+_NOT_QUANTITY = re.compile(r"\s?(?:(?:days?|weeks?|months?|years?|yrs?|hours?|hrs?|minutes?|mins?|seconds?|percent|per ?cent|"
+                           r"st|nd|rd|th|am|pm|x)\b|%| in \d)")
 _DISMISSED = re.compile(r"(?:\bnot|\brather than|\binstead of|n't)\s+(?:about |around |even )?[£$€]?\s*$")
 _RANGE_GAP = re.compile(r"\s*(?:-|to|or|up to|and up to|/)\s*[£$€]?\s*")
 _ODD = re.compile(r"\s?-?\s?odd\b|\s?something\b|\+(?!\s*(?:vat|[£$€\d]))")
 _CURRENCY_BEFORE = re.compile(r"(£|gbp|\$|usd|us\$|€|eur)\s*$")
-_CURRENCY_AFTER = re.compile(r"\s*(?:k|m)?\s*(pounds?|quid|gbp|sterling|dollars?|bucks|usd|euros?|eur)\b")
+_CURRENCY_AFTER = re.compile(r"\s*(?:k|m)?\s*(?:(pounds?|quid|gbp|sterling|dollars?|bucks|usd|euros?|eur)\b|(€|£|\$))")
 _CURRENCY = {"£": "GBP", "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "quid": "GBP", "sterling": "GBP",
              "$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD", "bucks": "USD",
              "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR"}
@@ -183,12 +184,18 @@ _PER_MONTH = {"day": (30, 1), "working day": (52 * 5, 12), "week": (52, 12), "fo
 
 
 def _parse(num: str) -> Decimal | None:
-    """One matched figure as a Decimal; the dot is the decimal point and commas group thousands."""
+    """One matched figure as a Decimal; the dot is the decimal point and commas group thousands ("9.500 €", with its
+    three digits after a dot before a euro sign, is nine and a half thousand)."""
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", num) and num.count(".") >= 1 and len(num.split(".")[-1]) == 3 and "," not in num:
+        num = num.replace(".", ",") if _EURO_DOTS else num
     try:
         amount = Price.fromstring(num, decimal_separator=".").amount
     except (InvalidOperation, ValueError, ArithmeticError):
         return None
     return amount if amount is not None and amount.is_finite() else None
+
+
+_EURO_DOTS = True  # only reached for figures the pattern above saw just before a euro sign
 
 
 def amounts(text: str) -> list[Amount]:
@@ -203,20 +210,23 @@ def _amounts(normalised: str) -> tuple[Amount, ...]:
     last_end, last_scaled, last_scale = -1, False, 1
     for m in _NUM.finditer(t):
         raw = _parse(m["num"].replace(" ", ""))
-        if raw is None or _NOT_QUANTITY.match(t, m.end()) or _DISMISSED.search(t, max(0, m.start() - 30), m.start()):
+        if (raw is None or _NOT_QUANTITY.match(t, m.end()) or _DISMISSED.search(t, max(0, m.start() - 30), m.start())
+                or re.search(r"\d (?:in|out of) $", t[max(0, m.start() - 12):m.start()])):
             continue
         scale = _SCALE.get(m["scale"] or "", 1)
         raw = raw * scale * (-1 if m["neg"] else 1)
         if abs(raw) > MAX_VALUE:
             continue
-        currency = _CURRENCY_BEFORE.search(t, max(0, m.start() - 6), m.start()) or _CURRENCY_AFTER.match(t, m.end())
+        before_sign = _CURRENCY_BEFORE.search(t, max(0, m.start() - 6), m.start())
+        after_word = _CURRENCY_AFTER.match(t, m.end())
+        currency = before_sign[1] if before_sign else (after_word[1] or after_word[2] if after_word else None)
         low = high = None
         if m["vlow"]:
             low, high = Decimal(m["vlow"]), Decimal(m["vhigh"])
         elif _ODD.match(t, m.end()) and raw >= 10:  # "40-odd" is 40 to 49, "300-odd" 300 to 399
             step = Decimal(10) ** (len(str(int(raw))) - 1)
             low, high = raw, raw + step - 1
-        amount = Amount(raw, raw, m.start(), m.end(), _CURRENCY[currency[1]] if currency else None,
+        amount = Amount(raw, raw, m.start(), m.end(), _CURRENCY[currency] if currency else None,
                         _period_after(t, m.end()), bool(m["vague"]), t[m.end():m.end() + 40],
                         t[max(0, m.start() - 60):m.start()], low, high)
         if found and last_end == found[-1].end and _is_range(t, found[-1], amount):
@@ -297,9 +307,22 @@ _BAD_PART = ("junk", "rubbish", "unusable", "bad", "messy", "duplicate", "duplic
              "broken")
 
 
-def usable_share(text: str, after: int) -> Decimal | None:
-    """The share of a figure that is usable, from "only about half are usable" or "10% are junk" after it."""
-    m = _PART.search(_words_to_digits(normalise(text))[after:])
+_ONE_IN = re.compile(r"\b(\d{1,2}) (?:in|out of) (\d{1,3})\b")
+_PART_BEFORE = re.compile(r"\b(?P<frac>half|athird|aquarter|twothirds|threequarters)(?: of)? (?:our|the|them|those|these|my) $")
+
+
+def usable_share(text: str, after: int, start: int | None = None) -> Decimal | None:
+    """The share of a figure that is usable: "only about half are usable", "10% are junk", "1 in 10 is tidy" after
+    it, or "half our 600 jobs" before it."""
+    t = _words_to_digits(normalise(text))
+    if start is not None:
+        before = _PART_BEFORE.search(t[max(0, start - 30):start])
+        if before:
+            return _FRACTIONS[before["frac"]]
+    one_in = _ONE_IN.search(t[after:])
+    if one_in and int(one_in[2]) > 0 and int(one_in[1]) <= int(one_in[2]):
+        return Decimal(one_in[1]) / Decimal(one_in[2])
+    m = _PART.search(t[after:])
     if not m:
         return None
     share = Decimal(m["pct"]) / 100 if m["pct"] else _FRACTIONS.get(m["frac"])

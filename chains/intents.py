@@ -58,7 +58,8 @@ def looks_like_question(text: str) -> bool:
     t = normalise(text)
     if not t or read_intent(t) is not None:
         return False
-    if _QUESTION_START.match(t) or re.search(r"\bwhat (?:does|do) .{1,40} mean\b|\bmeaning\b", t) or _CONFUSED.search(t):
+    if _QUESTION_START.match(t) or re.search(r"\bwhat (?:does|do) .{1,40} mean\b|\bmeaning\b|\bwhat .{1,40} (?:actually )?means\b|"
+                                             r"\bexplain (?:what|how|why|the|to me)\b", t) or _CONFUSED.search(t):
         return True
     return t.endswith("?") and bool(re.search(TERMS + r"|\bwhat\b|\bhow\b|\bwhy\b|\bmean\b", t))
 
@@ -68,7 +69,7 @@ def confused_about(text: str) -> bool:
     return bool(_CONFUSED.search(normalise(text)))
 
 
-_OFFER = re.compile(r"\b(?:vendor|agency|supplier|consultan\w*|company|firm|someone|somebody|they|they'?re|they'?ve|he|she|"
+_OFFER = re.compile(r"\b(?:vendor|agency|supplier|consultan\w*|company|firm|they'?re|they'?ve|"
                     r"quoted?|quoting|offer\w*|charg\w*|pay|paying|worth it|pitch\w*|proposal|contract|sign|£|\$|€|grand|\d)\b|[£$€]")
 _OUR = re.compile(r"\b(?:we|our|us|my|i'?m|i'?ve|me)\b")
 
@@ -81,11 +82,15 @@ def is_offer(text: str) -> bool:
 
 # A correction says so: "no sorry", "wait", "I meant", "make that", "more like", "scratch that", "actually".
 _CORRECTION = re.compile(
-    r"^(?:no+[,.!]*\s+)?(?:sorry|soz|oops|whoops|wait|hang on|hold on|my bad|my mistake|correction|actually|scratch that|"
+    r"^(?:no+[,.!]*\s+)?(?:sorry|soz|oops|whoops|wait|hang on|hold on|my bad|my mistake|correction|actually|scratch that|scrap that|"
+    r"ignore that|forget that|disregard that|go(?:ing)? back|"
     r"make that|change that|i meant|i mean|er+m*|um+|no no|ah)\b|\b(?:i meant|i mean|actually|more like|make (?:that|it)|"
     r"scratch that|correction|should (?:have )?(?:been|be|say|said)|typo|not \S+ but|misread|mistyped|got that wrong|"
-    r"change (?:my|the|that) (?:answer|last)|instead\b|rather than|earlier|i said|when i said|before i answer)\b")
-_STRONG = re.compile(r"\b(?:i meant|more like|make (?:that|it)|should (?:have )?(?:been|be|say|said)|typo|mistyped|"
+    r"change (?:my|the|that) (?:answer|last)|instead\b|rather than|earlier|i said|when i said|before i answer|meant|"
+    r"the last (?:one|question|answer)|previous (?:one|question|answer)|go(?:ing)? back|scrap that|change that)\b")
+_STRONG = re.compile(r"\b(?:i meant|meant|more like|make (?:that|it)|should (?:have )?(?:been|be|say|said)|typo|mistyped|"
+                     r"the last (?:one|question|answer)|previous (?:one|question|answer)|go(?:ing)? back|scrap that|scratch that|"
+                     r"change that|i said|earlier|"
                      r"not \S+ but|correction|scratch that|change (?:my|the|that) (?:answer|last)|got that wrong|"
                      r"(?:sorry|oops|wait)[,.!]? (?:i meant|it'?s|its|it is|that'?s|we have|we'?ve|we get|we do|more|about|nearer|closer|"
                      r"actually|make|\d))\b")
@@ -101,9 +106,17 @@ def is_strong_correction(text: str) -> bool:
     return bool(_STRONG.search(normalise(text)))
 
 
+_NEW_ANSWER = re.compile(r"\b(?:but|it'?s|its|it is) (?:really|actually)\b|\bi meant\b|\bshould (?:be|have been)\b|\bmake (?:that|it)\b|"
+                         r"\bmore like\b|\bit'?s actually\b")
+
+
 def strip_correction(text: str) -> str:
-    """The answer inside a correction: "no sorry, it's more like fifty" -> "fifty"."""
+    """The answer inside a correction: "no sorry, it's more like fifty" -> "fifty"; "I said sorting but really it's
+    pulling details out" -> "pulling details out"."""
     t = normalise(text)
+    marks = list(_NEW_ANSWER.finditer(t))
+    if marks and marks[-1].end() < len(t) - 2:
+        t = t[marks[-1].end():]
     t = re.sub(r"^(?:no+[,.!]*\s+)?(?:(?:sorry|soz|oops|whoops|wait|hang on|hold on|my bad|my mistake|correction|actually|"
                r"scratch that|i meant|i mean|er+m*|um+|no no|ah)[,.!:]*\s*)+", "", t)
     t = re.sub(r"\b(?:it'?s|its|it is|that'?s|that is|make (?:that|it)|more like|should (?:have )?(?:been|be|say|said)|"

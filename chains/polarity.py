@@ -20,12 +20,15 @@ _LEXICON: dict[Polarity, tuple[str, ...]] = {
            "not that i (?:know|am aware|'?m aware) of", "not as far as i know", "not to my knowledge", "no chance", "not likely",
            "i (?:don'?t|do not|dont) (?:think|believe|reckon) (?:it|they|we|that|so) (?:does|do|will|would|is|are|has|have)",
            "i (?:don'?t|do not|dont) (?:think|believe|reckon)", "i wouldn'?t (?:think|say) so", "not especially", "nothing like that",
-           "none of that", "not in the slightest", "no no", "nope nope", "no sir", "i hope not", "not as such", "nay", "noo+"),
+           "none of that", "not in the slightest", "no no", "nope nope", "no sir", "i hope not", "not as such", "nay", "noo+",
+           "(?:i'?d|i would) say no", "yeah nah", "yeah right", "oh sure,? because", "as if", "nowt like that",
+           "sure,? because .*", "yeah,? because .*"),
     "yes": ("yes", "yeah", "yep", "yup", "yea", "ya", "yes sir", "aye", "sure", "definitely", "absolutely", "certainly", "of course", "correct",
             "true", "i think so", "i believe so", "i'?d say so", "i would say so", "i reckon so", "probably", "likely", "most likely",
             "pretty much", "mostly", "indeed", "affirmative", "for sure", "y", "i guess so", "guess so", "think so", "it does",
             "it will", "they do", "we do", "it would", "sure does", "totally", "very much so", "yes indeed", "yess+", "ok yes", "i suppose so",
-            "that'?s right", "right", "deffo", "defo", "100%", "sort of yes", "more or less"),
+            "that'?s right", "right", "deffo", "defo", "100%", "sort of yes", "more or less", "nah yeah", "(?:i'?d|i would) say yes",
+            "that'?s a yes", "it'?s a yes"),
 }
 # Words too short or too common to trust when they turn up mid-sentence.
 _TOO_SHORT_ANYWHERE = {"n", "y", "ya", "no", "sure", "true", "false", "correct", "negative", "hardly", "never", "depends", "right",

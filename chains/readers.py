@@ -68,8 +68,9 @@ _DONT_KNOW = re.compile(r"\b(?:don'?t know|do not know|dont know|dunno|no idea|n
                         r"haven'?t (?:a clue|counted)|never counted|(?:didn'?t|did not|haven'?t) (?:give|say|mention)|tbc|to be confirmed|"
                         r"no price|not discussed|waiting (?:for|on)|haven'?t (?:got|had|received|been given) (?:a|the|any) (?:number|figure|price|quote|cost)|"
                         r"(?:wouldn'?t|won'?t|didn'?t|did not|couldn'?t) (?:give|tell|say)(?: us| me)? (?:a|any|the) (?:price|figure|number|quote|cost)|"
-                        r"no (?:idea|clue) (?:of|about) (?:the )?(?:price|cost|number))\b")
-_NONE_USABLE = re.compile(r"\bnone (?:of (?:them|those|it|these) )?(?:is |are )?(?:labell?ed|clean|usable|tagged|marked|any good)\b|"
+                        r"no (?:idea|clue) (?:of|about) (?:the )?(?:price|cost|number)|haven'?t (?:the )?(?:foggiest|faintest|slightest)|not a scooby|"
+                        r"can'?t remember|no notion)\b")
+_NONE_USABLE = re.compile(r"\b(?:none|nowt|nothing)\b(?: \w+){0,3}? (?:labell?ed|clean|usable|tagged|marked|sorted|any good)\b|"
                           r"\bnothing (?:is )?(?:labell?ed|clean|usable)\b|\bnot (?:a single|one) (?:is |of them )?(?:labell?ed|clean)\b")
 _MALFORMED = re.compile(r"\d,\d{1,2}(?!\d)|\d,\d{4,}|\d\.\d{3}\.\d")
 _HEDGED = re.compile(r"(?:\babout|\baround|\broughly|\bapprox\w*|\bmaybe|\bperhaps|\bcirca|\bnearly|\balmost|\bgive or take|~|\bsay|"
@@ -198,14 +199,14 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
     if spec.kind == "volume":
         low, high = best.monthly_range()
         value, threshold = best.value, ctx.min_volume
-        share = usable_share(t, best.end)
+        share = usable_share(t, best.end, best.start)
         if share is not None:
             low, high, value = low * share, high * share, value * share
     else:
         low = best.low if best.low is not None else best.raw
         high = best.high if best.high is not None else best.raw
         value, threshold = best.raw, ctx.min_examples
-        share = usable_share(t, best.end)
+        share = usable_share(t, best.end, best.start)
         if share is not None:
             low, high, value = low * share, high * share, value * share
     low, high, value = low * factor, high * factor, value * factor
@@ -269,6 +270,11 @@ def _read_money(spec: Field, t: str, ctx: Context) -> Reading:
     if price.period == "month":
         return Reading("unreadable", hint=f"That sounds like a running cost ({format_money(one_off.raw, price.currency)} a "
                                           f"{one_off.period}). What is the one-off price? For example \"£18,000\" or \"$25k\".")
+    if price.amount < 100 and one_off.currency is None and not _currency_named(t) and not re.search(r"\d\s*(?:k|m|bn)\b", t):
+        small = round_half_up(one_off.raw)
+        return Reading("clarify", hint=f"Just {small:,}, or {small:,} thousand?",
+                       options=({"value": f"£{small:,}", "label": f"£{small:,}"},
+                                {"value": f"£{small * 1000:,}", "label": f"£{small * 1000:,}"}, SOMETHING_ELSE))
     facts = {"quote": price.amount, "currency": price.currency, "quote_high": price.high}
     shown = format_money(price.amount, price.currency)
     if price.high is not None:

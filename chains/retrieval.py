@@ -32,9 +32,9 @@ _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 class Weights:
     """How the evidence is fused; chosen by cross-validation on the tuning half (bench/tune_retrieval.py)."""
 
-    section: float = 0.5  # best cosine over the concept's prose sections
+    section: float = 1.0  # best cosine over the concept's prose sections
     name: float = 0.25  # best cosine over its title and aliases
-    question: float = 1.0  # best cosine over the questions it answers
+    question: float = 2.0  # best cosine over the questions it answers
     lexical: float = 0.25  # BM25 over the normalised question, divided by the best BM25 score for it
 
 
@@ -78,6 +78,7 @@ class Evidence:
     name: float = 0.0  # the mean of the two best names' cosines
     question: float = 0.0  # the mean of the two best questions' cosines
     best_section: str = "what"
+    background: float = 0.0  # the question's likeness to everyday off-topic questions (the same for every concept)
 
     def combined(self, w: Weights) -> float:
         total = w.section + w.name + w.question
@@ -142,6 +143,7 @@ class Retriever:
         # chunk id -> (concept, kind, section), so a query asks Chroma for distances alone: fetching every
         # chunk's metadata took ~30 ms a question, the distances ~2 ms.
         self._chunks = {c.id: (c.concept, c.kind, c.section) for c in chunks(concepts)}
+        self._background = None  # vectors of chains.background.QUESTIONS, embedded on first dense search
 
     @property
     def dense_ready(self) -> bool:
@@ -150,6 +152,14 @@ class Retriever:
     def attach_dense(self, embedder, collection) -> None:
         """Switch on dense search (the web app calls this when the model has loaded in the background)."""
         self.embedder, self.collection = embedder, collection
+        self._background = None
+
+    def _background_likeness(self, vector) -> float:
+        if self._background is None:
+            from .background import QUESTIONS
+
+            self._background = self.embedder.embed(list(QUESTIONS))
+        return _top_mean([float(c) for c in self._background @ vector])
 
     def dense_evidence(self, question: str) -> dict[str, Evidence]:
         """concept -> Evidence over every chunk: the glossary is small enough to score whole."""
@@ -167,9 +177,11 @@ class Retriever:
             cosines.setdefault((cid, kind), []).append(cos)
             if kind == SECTION and cos > ev.section:
                 ev.section, ev.best_section = cos, section
+        background = self._background_likeness(vector)
         for cid, ev in found.items():
             ev.name = _top_mean(cosines.get((cid, NAME), []))
             ev.question = _top_mean(cosines.get((cid, QUESTION), []))
+            ev.background = background
         return found
 
     def evidence(self, question: str, mode: Mode = "fused") -> tuple[dict[str, Evidence], dict[str, float]]:
@@ -223,15 +235,16 @@ def relevance(ev: Evidence | None, lex: float | None, used_dense: bool) -> float
     """A 0..1 relevance for the threshold and for display.
 
     With dense search: the mean of the names' and questions' cosines and the squashed BM25 score, with a quarter
-    weight on the best section. Calibrated on the tuning half, where the weights of these terms separated on-topic
-    from off-topic questions best; the gap is narrow (off-topic at most 0.346, on-topic from 0.347), and the
-    threshold of 0.35 errs towards saying "not found".
+    weight on the best section, less half the question's likeness to everyday questions (chains.background).
+    Calibrated on the tuning half: there every off-topic question scored at most 0.203 and every on-topic one at
+    least 0.249 (without the background term the two met at 0.345), hence the threshold of 0.225.
     """
     lexical = (lex / (lex + 3.0)) if lex else 0.0
     if used_dense:
         if ev is None:
             return round(lexical / 3.25, 4)
-        return round((0.25 * max(ev.section, 0.0) + max(ev.name, 0.0) + max(ev.question, 0.0) + lexical) / 3.25, 4)
+        glossary = (0.25 * max(ev.section, 0.0) + max(ev.name, 0.0) + max(ev.question, 0.0) + lexical) / 3.25
+        return round(max(glossary - 0.5 * max(ev.background, 0.0), 0.0), 4)
     return round(lexical, 4)
 
 

@@ -8,6 +8,7 @@ never stored, so it cannot go stale.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, TypedDict
 
@@ -270,8 +271,6 @@ class Session:
     # --- pieces of a turn ----------------------------------------------------------------------------------
     def _opening(self, text: str) -> Turn:
         """The first message: the offer itself (even asked as a question), a concept question, or a greeting."""
-        import re
-
         if re.match(_GREETING, text.strip().lower()):
             return self._turn([Reply("notice", "Hello! Tell me about the offer when you're ready.")], reask=True)
         if looks_like_question(text) and not is_offer(text):
@@ -393,8 +392,6 @@ class Session:
     def _correction(self, text: str) -> tuple[str, Reading] | None:
         """A change to an earlier answer. It says so ("no sorry", "I meant") or names that answer with a figure
         ("the quote is £14,250"), and it reads as an answer to that question."""
-        import re
-
         after_verdict = self.awaiting is None
         if self.awaiting == "pitch" or looks_like_question(text):
             return None
@@ -402,9 +399,11 @@ class Session:
         t = text.lower()
         named = [f.name for f in FIELDS if f.names and f.name != self.awaiting and f.name in self.asked
                  and _search(f.names, text)]
+        if re.search(r"\bthey\b|\bvendor\b", t):  # "they said 1,000": the vendor's answer, not the owner's count
+            named.sort(key=lambda n: not n.startswith("vendor_"))
         if not cue and not after_verdict:
             # Unprompted, only a price that names itself ("the quote is £14,250") is taken as a change.
-            named = [n for n in named if FIELD_BY_NAME[n].kind == "money"]
+            named = [n for n in named if FIELD_BY_NAME[n].kind == "money" and re.search(r"\bquot(?:e|ed|ing)\b", t)]
             offhand = re.search(r"\bfor (?:example|instance)\b|\be\.?g\b|\bsuch as\b", t)
             if not named or offhand or not re.search(r"\d|[£$€]", _digits(t)):
                 return None
@@ -412,16 +411,28 @@ class Session:
         targets = named[:2] or (recent if cue and not after_verdict else [])
         inner = strip_correction(text)
         for name in targets:  # the most recent answer that the correction reads as
-
             reading = read_answer(name, inner, self.context())
+            if reading.status != "ok" and name == "quote":
+                reading = self._currency_only(inner)
             if reading.status != "ok":
                 continue
             if self.awaiting and (not cue or (not named and not is_strong_correction(text))):
                 current = read_answer(self.awaiting, text, self.context())
-                if current.status in ("ok", "clarify"):
+                if current.status == "ok" or (current.status == "clarify" and not named):
                     return None  # it answers the question on screen as well: take it as that answer
             return name, reading
         return None
+
+    def _currency_only(self, text: str) -> Reading:
+        """"that quote was dollars not pounds": the same amount in another currency."""
+        from .readers import _currency_named
+
+        amount = self.facts.get("quote")
+        first = re.split(r"\bnot\b|\brather than\b|\binstead of\b", text.lower())[0]
+        currency = _currency_named(first)
+        if amount is None or currency is None:
+            return Reading("unreadable")
+        return Reading("ok", amount, facts={"quote": amount, "currency": currency})
 
     def _correct(self, name: str, reading: Reading) -> Turn:
         before = self.facts[name]
@@ -579,8 +590,6 @@ def _digits(t: str) -> str:
 
 
 def _search(pattern: str, text: str) -> bool:
-    import re
-
     return bool(re.search(pattern, text.lower()))
 
 

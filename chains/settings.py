@@ -38,7 +38,7 @@ class Settings(BaseSettings):
 
     # Embeddings and retrieval
     embedding_backend: Literal["onnx", "sentence-transformers"] = Field("onnx", description="How text is embedded: ONNX Runtime (fast, no torch) or sentence-transformers (the reference).")
-    answer_threshold: float = Field(0.35, description="Below this relevance (0..1) an answer says it does not know and offers the nearest concepts.")
+    answer_threshold: float = Field(0.225, description="Below this relevance (0..1) an answer says it does not know and offers the nearest concepts.")
     lexical_threshold: float = Field(0.4, description="The same threshold while only lexical search is ready (BM25 alone separates less well).")
     dense_weight: float = Field(2.0, description="Weight of the dense cosine against the normalised BM25 score in the fused ranking.")
     chroma_host: str | None = Field(None, validation_alias=AliasChoices("CHROMA_HOST", "PITCHCHECK_CHROMA_HOST"), description="Use a Chroma server at this host instead of the embedded store.")
@@ -66,7 +66,12 @@ class Settings(BaseSettings):
 
     # Audit
     near_duplicate_cosine: float = Field(0.95, description="Inputs at or above this cosine similarity are near-duplicates.")
-    near_duplicate_max_inputs: int = Field(20000, description="Above this many distinct inputs the audit skips the near-duplicate search and says so (0: no limit).")
+    audit_max_rows: int = Field(200_000, description="Files with more data rows are refused with a line saying so.")
+    audit_max_columns: int = Field(200, description="A header with more columns is refused before any row is read.")
+    audit_max_unpacked_mb: int = Field(200, description="An .xlsx workbook whose parts unpack to more (as its archive declares them) is refused before it is opened.")
+    audit_time_limit_s: float = Field(240.0, description="An audit running longer is stopped (its worker process is killed); the near-duplicate search gives up first.")
+    audit_memory_mb: int = Field(2000, description="An audit whose worker process holds more memory than this is stopped.")
+    audit_workers: int = Field(1, description="Audits running at once in one server process; more wait their turn.")
     max_upload_mb: int = Field(20, description="Largest upload accepted in the web app, in MB.")
     max_proposal_mb: int = Field(10, gt=0, description="Largest vendor proposal file (PDF, DOCX, HTML or TXT) read, in MB.")
 

@@ -339,7 +339,6 @@ PHRASINGS = [
     ("prompt_rag", "we haven't tried that", "not_tried"),
     ("prompt_rag", "no, never tried", "not_tried"),
     ("prompt_rag", "not yet", "not_tried"),
-    ("prompt_rag", "no", "not_tried"),
     ("prompt_rag", "nobody has tried it", "not_tried"),
     ("prompt_rag", "tried it, it was fine", "acceptable"),
     ("prompt_rag", "tried it, good enough", "acceptable"),
@@ -390,7 +389,7 @@ def test_ambiguous_choice_answers_are_asked_again(field, text, needle):
 
 @pytest.mark.parametrize("field, text, options", [
     ("personal_data", "no", {"none", "not_lawful"}), ("personal_data", "nah", {"none", "not_lawful"}),
-    ("vendor_examples", "nope", {"no", "not_asked"}), ("vendor_retraining", "dunno", {"no", "not_asked"}),
+    ("vendor_retraining", "dunno", {"no", "not_asked"}), ("prompt_rag", "no", {"not_tried", "not_acceptable"}),
     ("prompt_rag", "don't know", {"not_tried", "not_acceptable"}),
 ])
 def test_a_bare_no_or_dunno_to_a_two_sided_question_offers_both_readings(field, text, options):
