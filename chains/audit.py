@@ -328,7 +328,7 @@ def _near_duplicates(tally: _Tally, clean: _Clean, settings: Settings, embedder:
     texts = [tally.input_text[int(k)] for k in input_ids]
     owned = embedder is None
     try:
-        models = SearchModels(full=embedder) if not owned else SearchModels.load(settings) if len(texts) >= 2 else None
+        models = SearchModels(full=embedder) if not owned else SearchModels.load(settings, len(texts)) if len(texts) >= 2 else None
         found = similar_inputs(texts, settings.near_duplicate_cosine, models, progress=progress,
                                deadline=deadline)[0] if models is not None else None
     except OutOfTime:

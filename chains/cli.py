@@ -99,10 +99,11 @@ def cmd_assess(args, out: TextIO) -> int:
             if not isinstance(raw, dict):
                 raise ValueError("expected a JSON object of facts")
             verdict = assess(normalise_facts(raw), settings)
-        except ValueError as exc:
-            print(f"pitchcheck: line {number}: {exc}", file=sys.stderr)
+        except _BAD_FACTS as exc:
+            problem = f"line {number}: {_problem(exc)}"
+            print(f"pitchcheck: {problem}", file=sys.stderr)
             if args.json:
-                _emit({"error": f"line {number}: {exc}"}, out)
+                _emit({"error": problem}, out)
             status = 1
             continue
         if args.json:
@@ -206,40 +207,90 @@ def cmd_report(args, out: TextIO) -> int:
     from .verdict import assess
 
     settings = get_settings()
+    with _open_input(args.facts) as fh:
+        text = fh.read()
     try:
-        raw = json.loads(_open_input(args.facts).read())
+        raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CLIError(f"{args.facts}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except _BAD_FACTS as exc:
+        raise CLIError(f"{args.facts}: {_problem(exc)}") from None
     if not isinstance(raw, dict):
         raise CLIError(f"{args.facts}: expected a JSON object of facts")
     if "facts" in raw and isinstance(raw["facts"], dict):  # a verdict object or a saved session works too
         raw = raw["facts"]
     try:
         verdict = assess(normalise_facts(raw), settings)
-    except ValueError as exc:
-        raise CLIError(f"{args.facts}: {exc}") from None
-    glossary = glossary_summaries(cached_glossary(settings.knowledge_dir.resolve()))
-    if args.format == "pdf":
-        Path(args.output).write_bytes(to_pdf(verdict, glossary))
+        glossary = glossary_summaries(cached_glossary(settings.knowledge_dir.resolve()))
+        document = to_pdf(verdict, glossary) if args.format == "pdf" else to_markdown(verdict, glossary)
+    except _BAD_FACTS as exc:
+        raise CLIError(f"{args.facts}: {_problem(exc)}") from None
+    if isinstance(document, bytes):
+        Path(args.output).write_bytes(document)
     else:
-        Path(args.output).write_text(to_markdown(verdict, glossary), encoding="utf-8")
+        Path(args.output).write_text(document, encoding="utf-8")
     out.write(f"Wrote {args.output}\n")
     return 0
 
 
 def cmd_audit(args, out: TextIO) -> int:
-    from .audit import AuditError, audit_file, format_text
+    from .audit_text import format_text
+    from .audit_worker import AuditError, run_audit_sync
     from .settings import get_settings
 
+    bar = _ProgressBar(sys.stderr, Path(args.file).name) if args.progress or sys.stderr.isatty() else None
     try:
-        result = audit_file(Path(args.file), get_settings(), embedder=False if args.no_near_duplicates else None)
+        result = run_audit_sync(Path(args.file), get_settings(), near_duplicates=not args.no_near_duplicates,
+                                progress=bar)
     except AuditError as exc:
         raise CLIError(f"{args.file}: {exc}") from None
+    finally:
+        if bar is not None:
+            bar.close()
     if args.json:
         _emit(result, out)
     else:
         out.write(format_text(result) + "\n")
     return 0
+
+
+class _ProgressBar:
+    """A one-line progress bar on stderr, redrawn in place."""
+
+    def __init__(self, stream: TextIO, label: str, width: int = 24):
+        self.stream, self.label, self.width = stream, label[:30], width
+        self.drawn = 0
+
+    def __call__(self, message: str, fraction: float) -> None:
+        done = round(self.width * max(0.0, min(1.0, fraction)))
+        line = f"{self.label}: {message[:32]:<32} [{'#' * done}{'.' * (self.width - done)}] {fraction:4.0%}"
+        self.stream.write("\r" + line.ljust(self.drawn))
+        self.stream.flush()
+        self.drawn = len(line)
+
+    def close(self) -> None:
+        if self.drawn:
+            self.stream.write("\r" + " " * self.drawn + "\r")
+            self.stream.flush()
+
+
+#: What a bad line of facts can raise: a wrong value, a number too big for a float, JSON nested too deep.
+_BAD_FACTS = (ValueError, TypeError, OverflowError, RecursionError)
+
+
+def _problem(exc: BaseException) -> str:
+    """What is wrong with a line of facts, in one short line."""
+    if isinstance(exc, OverflowError):
+        return "a number in it is too large"
+    if isinstance(exc, RecursionError):
+        return "it is nested too deeply to read"
+    return _one_line(str(exc) or type(exc).__name__)
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    """text on one line, cut to at most limit characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 # --- entry -------------------------------------------------------------------------------------------------
@@ -285,6 +336,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="one JSON object")
     p.add_argument("--no-near-duplicates", action="store_true", help="skip the embedding-based near-duplicate search")
+    p.add_argument("--progress", action="store_true", help="show a progress bar on stderr even when it is not a terminal")
     p.set_defaults(func=cmd_audit)
     return parser
 
@@ -296,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args, sys.stdout)
     except CLIError as exc:
-        print(f"pitchcheck: {exc}", file=sys.stderr)
+        print(f"pitchcheck: {_one_line(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -304,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as exc:  # the one place an unexpected error becomes a line of text, with details in the log
         log.debug("unexpected error", exc_info=True)
-        print(f"pitchcheck: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        print(f"pitchcheck: {exc.__class__.__name__}: {_one_line(str(exc))}", file=sys.stderr)
         return 2
 
 

@@ -7,6 +7,7 @@ import importlib.util
 import json
 import math
 import re
+import time
 import tracemalloc
 import zlib
 from pathlib import Path
@@ -16,10 +17,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st
 
 from chains.audit import (
-    AUDIT_DEFINITIONS, PII_KINDS, AuditError, _all_pairs, audit_file, audit_rows, escape_formula, format_text,
+    AUDIT_DEFINITIONS, PII_KINDS, AuditError, audit_file, audit_rows, escape_formula,
     personal_data, similar_pairs,
 )
+from chains.audit_text import format_text
 from chains.examples import ExampleReader
+from chains.near_duplicates import _all_pairs
 from chains.settings import Settings
 
 SHAPES = [("input", "output"), ("prompt", "completion"), ("question", "answer"), ("text", "label")]
@@ -211,9 +214,9 @@ def test_unknown_columns_name_the_accepted_shapes(tmp_path):
 
 
 @pytest.mark.parametrize("name, content, expected", [
-    ("data.txt", b"input,output\na,b\n", "Unsupported file type '.txt'"),
     ("data.xls", b"\xd0\xcf\x11\xe0rest", "save it as .xlsx or .csv"),
-    ("data", b"input,output\na,b\n", "Unsupported file type 'none'"),
+    ("data.csv", b"%PDF-1.7 rest", "Not a text file: it looks like a PDF document renamed .csv"),
+    ("data", b"\x7fELF\x02\x01", "Not a text file: it looks like a program."),
     ("data.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(100), "Not an Excel workbook: it looks like a PNG image"),
     ("data.xlsx", b"input,output\na,b\n", "Not an Excel workbook."),
     ("data.jsonl", b"\n\n", "every line is blank"),
@@ -489,16 +492,19 @@ def test_many_rows_with_one_input_list_the_first_twenty_pairs():
     assert embedder.calls == []  # one distinct input: nothing to compare, so nothing embedded
 
 
-@pytest.mark.parametrize("limit, checked", [(12, True), (11, False), (0, True)])
-def test_near_duplicate_search_has_a_size_limit_that_says_so(limit, checked):
+def test_every_input_is_compared_however_many_there_are():
     embedder = HashingEmbedder()
-    result = audit_rows(_distinct_rows(12), Settings(near_duplicate_max_inputs=limit), embedder=embedder)
-    assert (result["near_duplicates"] is not None) is checked
-    assert bool(embedder.calls) is checked
-    skipped = [i for i in result["issues"] if i.startswith("Near-duplicates were not checked")]
-    assert bool(skipped) is not checked
-    if skipped:
-        assert "12 distinct inputs" in skipped[0] and "PITCHCHECK_NEAR_DUPLICATE_MAX_INPUTS" in skipped[0]
+    rows = _distinct_rows(2500) + [("apple0 banana0 cherry0 damson0 elder0 fig0 again", "answer")]
+    result = audit_rows(rows, embedder=embedder)
+    assert sum(embedder.calls) == 2501 and result["near_duplicates"]["count"] >= 1
+    assert not [i for i in result["issues"] if i.startswith("Near-duplicates were not checked")]
+
+
+def test_a_search_past_its_deadline_is_a_finding(tmp_path):
+    path = write(tmp_path / "x.csv", ("input", "output"), _distinct_rows(20), "csv")
+    result = audit_file(path, embedder=HashingEmbedder(), deadline=time.perf_counter() - 1)
+    assert result["near_duplicates"] is None and result["clean"] == 20
+    assert any("would take longer than the audit may run" in issue for issue in result["issues"])
 
 
 def test_embedder_false_skips_near_duplicates():
@@ -552,7 +558,7 @@ def test_lsh_search_agrees_with_comparing_every_pair():
 
 
 def test_crowded_buckets_fall_back_to_every_pair(monkeypatch):
-    import chains.audit as audit
+    import chains.near_duplicates as audit
 
     rng = np.random.default_rng(3)
     centres = rng.standard_normal((3, 384)).astype(np.float32)
