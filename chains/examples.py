@@ -214,7 +214,7 @@ class ExampleReader:
         seen = 0
         for cells in rows:
             if header is None:
-                if all(cell_text(c).strip() == "" for c in cells):
+                if _blank(cells):
                     continue
                 header = list(cells)
                 while header and cell_text(header[-1]).strip() == "":
@@ -233,7 +233,7 @@ class ExampleReader:
             n = len(cells)
             inp = cell_text(cells[i_col]) if i_col < n else ""
             out = cell_text(cells[o_col]) if o_col < n else ""
-            if not (inp.strip() and out.strip()) and all(cell_text(c).strip() == "" for c in cells):
+            if not (inp.strip() and out.strip()) and _blank(cells):
                 self.blank_rows += 1
                 continue
             seen += 1
@@ -283,10 +283,13 @@ class ExampleReader:
         from openpyxl.utils.exceptions import InvalidFileException
 
         self._check_archive()
+        # A file object, not the path: openpyxl goes by a path's extension, and an upload's may be wrong.
+        handle = open(self.path, "rb")
         try:
             # data_only=False: a formula comes back as its text ("=A1+1"), never computed or run.
-            book = load_workbook(self.path, read_only=True, data_only=False)
+            book = load_workbook(handle, read_only=True, data_only=False)
         except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+            handle.close()
             raise AuditError(f"Not a readable Excel workbook ({type(exc).__name__}).") from None
         try:
             sheet = book.active or book.worksheets[0]
@@ -300,6 +303,7 @@ class ExampleReader:
             yield from self._table(sheet.iter_rows(max_col=self.limits.max_columns + 1, values_only=True))
         finally:
             book.close()
+            handle.close()
 
     def _jsonl(self) -> Iterator[Example]:
         keys: tuple[str, str] | None = None
@@ -339,6 +343,12 @@ class ExampleReader:
             if self.broken_lines:
                 raise AuditError(f"Line {self.broken_lines[0]} is not valid JSON, and no line could be read as a JSON object.")
             raise AuditError("The file is empty: every line is blank.")
+
+
+def _blank(cells: Any) -> bool:
+    """True when every cell is empty; counting None and "" first keeps padded spreadsheet rows cheap."""
+    cells = tuple(cells)
+    return cells.count(None) + cells.count("") == len(cells) or all(cell_text(c).strip() == "" for c in cells)
 
 
 def _get(obj: dict, key: str) -> Any:
