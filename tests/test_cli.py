@@ -122,3 +122,48 @@ def test_audit_of_a_missing_or_broken_file_exits_non_zero(tmp_path):
     empty.write_text("")
     proc = pitchcheck("audit", str(empty), tmp_path=tmp_path)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr and proc.stderr.strip()
+
+
+# --- bad numbers and hostile files ------------------------------------------------------------------------------
+def test_assess_reports_each_bad_number_in_a_short_line_and_carries_on(tmp_path):
+    lines = ['{"quote": 1e308}', '{"monthly_volume": 1' + "0" * 5000 + "}", "[" * 50_000 + "]" * 50_000,
+             '{"monthly_fee": -1e308}', json.dumps(GUIDE_FACTS)]
+    proc = pitchcheck("assess", "-", "--json", stdin="\n".join(lines) + "\n", tmp_path=tmp_path)
+    assert proc.returncode == 1
+    errors = proc.stderr.splitlines()
+    assert [e.split(":")[1].strip() for e in errors] == ["line 1", "line 2", "line 3", "line 4"]
+    assert all(len(e) < 400 for e in errors) and "Traceback" not in proc.stderr and "OverflowError" not in proc.stderr
+    written = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [("error" in w) for w in written] == [True, True, True, True, False]
+    assert written[-1]["verdict"] == "decline"
+
+
+@pytest.mark.parametrize("facts", ['{"monthly_volume": 1e308}', '{"quote": "1' + "0" * 100_000 + '"}',
+                                   "[" * 50_000 + "]" * 50_000])
+def test_report_of_a_bad_number_is_one_short_line(tmp_path, facts):
+    path = tmp_path / "facts.json"
+    path.write_text(facts)
+    proc = pitchcheck("report", str(path), "-o", str(tmp_path / "r.md"), tmp_path=tmp_path)
+    assert proc.returncode == 1 and not (tmp_path / "r.md").exists()
+    assert proc.stderr.count("\n") == 1 and len(proc.stderr) < 400 and "Traceback" not in proc.stderr
+
+
+def test_audit_of_a_million_column_header_is_one_short_line(tmp_path):
+    wide = tmp_path / "wide.csv"
+    wide.write_text(",".join(f"column{i}" for i in range(1_000_000)) + "\na,b\n")
+    proc = pitchcheck("audit", str(wide), tmp_path=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stderr.count("\n") == 1 and len(proc.stderr) < 400 and "more than 200 columns" in proc.stderr
+
+
+def test_audit_progress_bar_only_when_asked_or_on_a_terminal(tmp_path):
+    csv = tmp_path / "examples.csv"
+    csv.write_text("input,output\n" + "".join(f"Ticket {i} about a refund,billing\n" for i in range(60_000)))
+    quiet = pitchcheck("audit", str(csv), "--no-near-duplicates", tmp_path=tmp_path)
+    assert quiet.returncode == 0 and quiet.stderr == ""
+    shown = pitchcheck("audit", str(csv), "--no-near-duplicates", "--progress", tmp_path=tmp_path)
+    assert shown.returncode == 0 and shown.stdout == quiet.stdout
+    frames = shown.stderr.splitlines()  # each redraw starts with a carriage return, read here as a new line
+    assert any("examples.csv: Starting the audit" in f for f in frames)
+    assert any("Reading rows" in f and "%" in f for f in frames)
+    assert frames[-1].strip() == ""  # the bar is wiped when it is done
