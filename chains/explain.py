@@ -38,11 +38,17 @@ class Answer:
     found: bool  # False when nothing in the glossary scored above the threshold
     llm: bool = False  # True when an LLM phrased the text
     related: list[str] = field(default_factory=list)
+    nearest: list[Source] = field(default_factory=list)  # for "not found": the topics the text offers instead
 
     def as_json(self) -> dict[str, Any]:
         """The shape `pitchcheck ask --json` prints: sources best first, none when nothing was found."""
-        return {"question": self.question, "answer": self.text, "found": self.found,
-                "sources": [{"id": s.id, "title": s.title, "score": round(s.score, 4)} for s in self.sources]}
+        def listed(sources: list[Source]) -> list[dict[str, Any]]:
+            return [{"id": s.id, "title": s.title, "score": round(s.score, 4)} for s in sources]
+
+        shape = {"question": self.question, "answer": self.text, "found": self.found, "sources": listed(self.sources)}
+        if not self.found:
+            shape["nearest"] = listed(self.nearest)
+        return shape
 
 
 def _offline_text(concept: Concept, hit: Hit, concepts: dict[str, Concept]) -> tuple[str, list[str]]:
@@ -85,7 +91,8 @@ class Explainer:
     def offline(self, question: str, hits: list[Hit]) -> Answer:
         """An answer composed from the top concept's sections, or an honest 'not found'."""
         if not hits or hits[0].score < self.threshold(hits):
-            return Answer(question, _not_found_text(hits), [], found=False)
+            nearest = [Source(h.concept, h.title, h.score) for h in hits[:MAX_SOURCES]]
+            return Answer(question, _not_found_text(hits), [], found=False, nearest=nearest)
         top = hits[0]
         concept = self.kb.concepts[top.concept]
         text, sections = _offline_text(concept, top, self.kb.concepts)

@@ -38,7 +38,7 @@ class Settings(BaseSettings):
 
     # Embeddings and retrieval
     embedding_backend: Literal["onnx", "sentence-transformers"] = Field("onnx", description="How text is embedded: ONNX Runtime (fast, no torch) or sentence-transformers (the reference).")
-    answer_threshold: float = Field(0.225, description="Below this relevance (0..1) an answer says it does not know and offers the nearest concepts.")
+    answer_threshold: float = Field(0.24, description="Below this relevance (0..1) an answer says it does not know and offers the nearest concepts.")
     lexical_threshold: float = Field(0.4, description="The same threshold while only lexical search is ready (BM25 alone separates less well).")
     dense_weight: float = Field(2.0, description="Weight of the dense cosine against the normalised BM25 score in the fused ranking.")
     chroma_host: str | None = Field(None, validation_alias=AliasChoices("CHROMA_HOST", "PITCHCHECK_CHROMA_HOST"), description="Use a Chroma server at this host instead of the embedded store.")

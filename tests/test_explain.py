@@ -68,6 +68,8 @@ def test_nothing_relevant_says_so_and_offers_the_nearest(knowledge_base):
     answer = Explainer(knowledge_base).explain("how do I bleed a radiator?")
     assert not answer.found
     assert answer.sources == [] and answer.as_json()["found"] is False
+    nearest = [s["title"] for s in answer.as_json()["nearest"]]
+    assert len(nearest) == 3 and all(title in answer.text for title in nearest)
     assert "rather not guess" in answer.text or "don't have anything" in answer.text
 
 

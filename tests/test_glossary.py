@@ -41,7 +41,7 @@ def test_every_entry_lists_questions_an_owner_would_ask():
     concepts = load_glossary(PROJECT_ROOT / "knowledge")
     for concept in concepts.values():
         assert len(concept.questions) >= 6, concept.id
-        assert all(q.endswith("?") for q in concept.questions), concept.id
+        assert all(q.endswith("?") for q in concept.questions), concept.id  # asked as an owner would
     # A question answers one entry: the same words under two entries would pull both ways.
     seen = [q.lower() for c in concepts.values() for q in c.questions]
     assert len(seen) == len(set(seen))

@@ -15,10 +15,10 @@ HALVES = scorecard.split(POOL)
 OFFTOPIC = scorecard.offtopic_questions()
 
 # Floors held by CI on the held-out half (bench/bench_retrieval.py prints the current figures).
-HELD_OUT_HIT1_FLOOR = 0.88
-HELD_OUT_HIT3_FLOOR = 0.95
+HELD_OUT_HIT1_FLOOR = 0.89
+HELD_OUT_HIT3_FLOOR = 0.97
 # How far the held-out half may trail the tuning half: a wider gap means the tuning fitted its own questions.
-MAX_GAP = 0.07
+MAX_GAP = 0.04
 
 
 def ranked(kb, mode="fused"):

@@ -1,0 +1,53 @@
+"""Everyday questions with nothing to do with the glossary, as a yardstick for "not found".
+
+A question that reads as much like these as like any glossary entry is off-topic, however many words it shares
+with the glossary ("AI", "business", "how do I"): its relevance is lowered by its likeness to them
+(chains.retrieval.relevance). They are written here, apart from the off-topic test questions in tests/data.
+"""
+
+QUESTIONS = (
+    "How do I fix a dripping tap?",
+    "What should I cook for dinner tonight?",
+    "Where is the nearest post office?",
+    "How do I renew my passport?",
+    "What is the best phone to buy this year?",
+    "How do I lose weight quickly?",
+    "Which football team has won the most titles?",
+    "How do I clean an oven?",
+    "What time is sunset today?",
+    "How do I write a cover letter?",
+    "How do I open a business bank account?",
+    "How do I set up a website for my business?",
+    "What is the best laptop for a student?",
+    "How do I speed up my slow computer?",
+    "How do I grow tomatoes in pots?",
+    "What is a good film to watch tonight?",
+    "How do I book a driving test?",
+    "How much should I charge for my services?",
+    "How do I get a mortgage as a self-employed person?",
+    "What are the opening hours of the bank?",
+    "How do I learn to play the guitar?",
+    "What is the population of London?",
+    "How do I make a doctor's appointment online?",
+    "What are the symptoms of flu?",
+    "How do I get cheaper car insurance?",
+    "Which credit card has the best cashback?",
+    "How do I apply for a library card?",
+    "What is the best way to learn Spanish?",
+    "How do I stop my cat scratching the sofa?",
+    "What paint colour suits a small bedroom?",
+    "How do I change a light bulb safely?",
+    "How do I unblock a kitchen sink?",
+    "Which supermarket has the cheapest groceries?",
+    "How do I return a parcel to an online shop?",
+    "What is the best budget for a wedding?",
+    "How do I write a will?",
+    "What should go in a staff handbook?",
+    "How do I choose a good accountant?",
+    "Who painted the Mona Lisa?",
+    "How far is the Moon from the Earth?",
+    "What shoes are best for running a marathon?",
+    "How do I apply for a visa to visit Canada?",
+    "Which AI assistant is the most fun to chat with?",
+    "Can a chatbot recommend a good restaurant?",
+)
