@@ -20,7 +20,7 @@ from typing import Any, Awaitable, Callable  # noqa: E402
 import chainlit as cl  # noqa: E402
 
 from chains.settings import get_settings  # noqa: E402
-from web import auth, hosting, knowledge, persistence, render, routes  # noqa: E402
+from web import auth, hosting, knowledge, persistence, render, routes, uploads  # noqa: E402
 from web.chat import SORRY, STATE_KEY, Conversation  # noqa: E402
 
 log = logging.getLogger("pitchcheck.app")
@@ -36,6 +36,8 @@ except (auth.AuthConfigError, persistence.SchemaError) as exc:
     raise SystemExit(f"Pitchcheck cannot start: {exc}") from None
 hosting.apply_allowed_origins(settings.allowed_origins)
 hosting.serve_page_offline()
+uploads.allow_audit_uploads(settings.max_upload_mb)  # the paperclip in the message box
+uploads.keep_empty_files()
 hosting.harden(settings)
 routes.register(login_required=bool(USERS), max_action_bytes=settings.max_action_bytes)
 
@@ -98,6 +100,7 @@ async def guarded(what: str, work: Callable[[Conversation], Awaitable[Any]]) -> 
         await _friendly(what)
         return
     try:
+        await cl.context.emitter.task_start()  # the page shows it is working (Chainlit does so for messages only)
         await work(convo)
     except asyncio.CancelledError:
         raise
@@ -105,6 +108,7 @@ async def guarded(what: str, work: Callable[[Conversation], Awaitable[Any]]) -> 
         await _friendly(what)
     finally:
         convo.inflight.leave()
+        await cl.context.emitter.task_end()
 
 
 def in_background(what: str, work: Callable[[Conversation], Awaitable[Any]]) -> None:
@@ -130,26 +134,15 @@ async def on_chat_resume(thread: dict):
         metadata = thread.get("metadata") or {}
         state = (metadata.get(STATE_KEY) if isinstance(metadata, dict) else None) or cl.user_session.get(STATE_KEY)
         convo = Conversation(settings, compact=_is_copilot(), state=state).attach()
+        note, restored = persistence.resume_note(state)
+        await convo.resume(thread, note, restored)  # shown with the saved thread, never stored in it
     except Exception:
         await _friendly("chat resume")
-        return
-
-    async def welcome_back() -> None:
-        # Chainlit replaces the screen with the saved thread right after this handler returns; speak after it.
-        await asyncio.sleep(0.8)
-        try:
-            note, restored = persistence.resume_note(state)
-            await cl.Message(content=note).send()
-            await (convo.reask() if restored else convo.start())
-        except Exception:
-            log.exception("welcome back failed")
-
-    asyncio.create_task(welcome_back())
 
 
 @cl.on_message
 async def on_message(message: cl.Message):
-    await guarded("message", lambda convo: convo.handle_text(message.content or ""))
+    await guarded("message", lambda convo: convo.handle_message(message.content or "", message.elements))
 
 
 @cl.action_callback(render.ANSWER_ACTION)
@@ -159,7 +152,7 @@ async def on_answer(action: cl.Action):
 
 @cl.action_callback(render.AUDIT_ACTION)
 async def on_audit(action: cl.Action):
-    in_background("audit", lambda convo: convo.audit())
+    await guarded("audit", lambda convo: convo.explain_upload())
 
 
 @cl.action_callback(render.EXAMPLE_ACTION)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import stat
 import sys
 from pathlib import Path
@@ -19,7 +20,8 @@ PITCH = "They'll fine-tune the model on our support tickets for £18,000."
 ANSWERS = {  # field -> what the owner types
     "pitch": PITCH,
     "mechanism": "fine_tuning",
-    "quote_gbp": "£18,000",
+    "quote": "£18,000",
+    "quote_gbp": "£18,000",  # the price field's earlier name
     "task": "classification",
     "monthly_volume": "about 5,000 a month",
     "clean_examples": "about 2,000",
@@ -190,9 +192,43 @@ def test_examples_question_offers_an_audit_upload(app):
                 break
             await say(app, ANSWERS[field])
         assert conversation().session.awaiting == "clean_examples"
-        assert actions(ctx, "audit")[-1]["label"] == "Upload examples for an audit"
+        from web.render import AUDIT_ACTION
+
+        labels = [a["label"] for a in actions(ctx) if a["forId"] == messages(ctx)[-1]["id"]]
+        assert labels == ["Don't know", "Upload examples for an audit"]
+        assert actions(ctx, AUDIT_ACTION)[-1]["label"] == "Upload examples for an audit"
 
     drive(work)
+
+
+def test_number_questions_offer_dont_know_which_leaves_them_open(app):
+    import chainlit as cl
+
+    async def work(ctx):
+        await app.on_chat_start()
+        await say(app, "A vendor wants to retrain an AI model on our data.")  # no price in it
+        for _ in range(6):
+            awaiting = conversation().session.awaiting
+            buttons = [a for a in actions(ctx, "answer") if a["forId"] == messages(ctx)[-1]["id"]]
+            labels = [a["label"] for a in buttons]
+            if awaiting in ("clean_examples", "monthly_volume") or "price" in awaiting or "quote" in awaiting:
+                assert labels == ["Don't know"], (awaiting, labels)
+                await app.on_answer(cl.Action(name="answer", payload=buttons[0]["payload"], label="Don't know"))
+                assert conversation().session.facts[awaiting] is None and awaiting in conversation().session.asked
+                assert conversation().session.awaiting != awaiting
+                assert [m["output"] for m in messages(ctx) if m["type"] == "user_message"][-1] == "Don't know"
+            else:
+                assert "Don't know" not in labels
+                await say(app, ANSWERS[awaiting])
+
+    drive(work)
+
+
+def test_the_shortcut_buttons_are_named_as_chat_titles(app):
+    ctx = drive(lambda ctx: app.on_chat_start())
+    # Chainlit names a chat after the first button clicked in it: the names must read as titles.
+    names = [a["name"] for a in actions(ctx)]
+    assert names and all(re.fullmatch(r"[A-Z£][\w£,'. -]+ [\w£,'. -]+", n) for n in names), names
 
 
 # --- the verdict -----------------------------------------------------------------------------------------
@@ -211,10 +247,13 @@ def test_verdict_card_chart_and_report_downloads(app):
     chart = next(e for e in sent if e["type"] == "plotly")
     assert chart["name"] == "The economics"
     files = {e["name"]: e for e in sent if e["type"] == "file"}
-    assert set(files) == {"pitchcheck-report.pdf", "pitchcheck-report.md"}
+    assert set(files) == {"pitchcheck.pdf", "pitchcheck.md"}  # short enough to show whole on a tile
     contents = {c.kwargs["name"]: c.kwargs["content"] for c in ctx.session.persist_file.call_args_list}
-    assert contents["pitchcheck-report.pdf"].startswith(b"%PDF")
-    assert b"Pitchcheck report" in contents["pitchcheck-report.md"]
+    assert contents["pitchcheck.pdf"].startswith(b"%PDF")
+    assert b"Pitchcheck report" in contents["pitchcheck.md"]
+    assert json.loads(contents["The economics"])["config"]["displayModeBar"] is False  # no toolbar over the title
+    assert any(re.search(r"The quote \(£18,000\) is about [\d,.]+ (million )?times what the training run costs", t)
+               for t in texts(ctx))
     assert any(t.startswith("**Verdict: Worth pursuing") for t in texts(ctx))
 
 
@@ -269,19 +308,15 @@ def test_the_example_asks_before_replacing_answers(app):
 
 
 # --- explanations --------------------------------------------------------------------------------------------
-def test_a_concept_question_is_answered_with_named_sources(app):
-    ctx = drive(lambda ctx: _ask(app, "what is LoRA?"))
-    answer = next(t for t in texts(ctx) if "**Sources:**" in t)
+@pytest.mark.parametrize("client_type", ["webapp", "copilot"])
+def test_a_concept_question_names_its_sources_in_the_answer_with_no_panel(app, client_type):
+    ctx = drive(lambda ctx: _ask(app, "what is LoRA?"), client_type=client_type)
+    answer = next(t for t in texts(ctx) if "**Sources**" in t)
     assert "LoRA" in answer
-    sources = [e for e in elements(ctx) if e["type"] == "text"]
-    assert sources and sources[0]["display"] == "side"
-    assert sources[0]["name"] in answer  # the title in the text is the link to the side panel
-
-
-def test_in_the_widget_sources_are_inline(app):
-    ctx = drive(lambda ctx: _ask(app, "what is LoRA?"), client_type="copilot")
-    sources = [e for e in elements(ctx) if e["type"] == "text"]
-    assert sources and all(e["display"] == "inline" for e in sources)
+    sources = answer.split("**Sources**", 1)[1]
+    assert re.search(r"- LoRA \(low-rank adaptation\): the fine-tuning guide", sources)  # title, then its provenance
+    # No elements: Chainlit opens a side panel by itself for each one, which showed the answer twice.
+    assert [e for e in elements(ctx) if e["type"] == "text"] == []
 
 
 async def _ask(app, question):
@@ -423,34 +458,56 @@ def test_no_thread_is_written_before_the_owner_says_anything(app, monkeypatch):
     assert not [c for c in layer.update_thread.call_args_list if c.kwargs.get("metadata")]
 
 
-def test_resume_restores_the_facts_and_asks_the_current_question_again(app, monkeypatch):
-    from web import chat
+def _resumed(app, state, steps):
+    """on_chat_resume on a thread holding `steps`; returns (context, the thread as Chainlit then shows it)."""
+    thread = {"id": "t", "metadata": {"pitchcheck": state}, "steps": [dict(s) for s in steps]}
 
+    async def work(ctx):
+        await app.on_chat_resume(thread)
+
+    return drive(work), thread
+
+
+def _after_the_pitch(app) -> tuple[dict, list[dict]]:
+    """(the saved state, the messages sent) of a chat that has had the pitch."""
     async def first(ctx):
         await app.on_chat_start()
         await say(app, PITCH)
         first.state = conversation().session.to_dict()
 
-    drive(first)
-    monkeypatch.setattr(asyncio, "sleep", _no_sleep)
-
-    async def second(ctx):
-        await app.on_chat_resume({"id": ctx.session.thread_id, "metadata": {"pitchcheck": first.state}})
-        await drain_tasks()
-        assert conversation().session.facts["pitch"] == PITCH
-        assert conversation().session.awaiting == first.state["awaiting"]
-
-    ctx = drive(second)
-    assert texts(ctx)[0].startswith("Welcome back")
-    assert "What job should the model do?" in texts(ctx)[-1]
-    assert {a["payload"]["field"] for a in actions(ctx, "answer")} == {"task"}
+    ctx = drive(first)
+    return first.state, messages(ctx)
 
 
-_real_sleep = asyncio.sleep
+def test_resume_shows_the_note_and_the_question_with_the_thread_and_stores_neither(app):
+    state, saved = _after_the_pitch(app)
+    question = saved[-1]
+    assert question["output"].startswith("What job should the model do?")
+    for _ in range(3):  # each reload starts from the same stored thread
+        ctx2, thread = _resumed(app, state, saved)
+        shown = [s["output"] for s in thread["steps"]]
+        assert sum(o.startswith("Welcome back") for o in shown) == 1
+        assert sum(o.startswith("What job should the model do?") for o in shown) == 1
+        assert shown[-1] == question["output"] and shown[-2].startswith("Welcome back")  # the note, then the question
+        assert messages(ctx2) == []  # nothing new sent, so nothing new stored
+        assert {a["forId"] for a in actions(ctx2, "answer")} == {question["id"]}  # its buttons are back
 
 
-async def _no_sleep(delay, *args, **kwargs):
-    await _real_sleep(0)
+def test_resume_when_the_question_is_not_last_shows_it_once_below_the_note(app):
+    state, saved = _after_the_pitch(app)
+    saved = saved + [{"id": "u1", "type": "user_message", "output": "hello?", "parentId": None}]
+    ctx2, thread = _resumed(app, state, saved)
+    shown = [s["output"] for s in thread["steps"]]
+    assert shown[-2].startswith("Welcome back") and shown[-1].startswith("What job should the model do?")
+    assert messages(ctx2) == []
+    assert {a["forId"] for a in actions(ctx2, "answer")} == {thread["steps"][-1]["id"]}
+
+
+def test_resume_with_nothing_saved_starts_afresh_on_screen(app):
+    ctx, thread = _resumed(app, None, [])
+    shown = [s["output"] for s in thread["steps"]]
+    assert shown[0].startswith("Welcome back") and "Paste what the vendor said" in shown[-1]
+    assert messages(ctx) == []
 
 
 def test_schema_is_created_once_and_the_data_layer_round_trips(tmp_path):
@@ -574,15 +631,31 @@ def test_card_props_and_the_economics_chart():
     from chains.verdict import assess
     from web.render import card_props, economics_figure
 
-    facts = {"quote_gbp": 18000, "monthly_volume": 12, "clean_examples": 40, "task": "open_writing"}
+    facts = {"quote": 18000, "monthly_volume": 12, "clean_examples": 40, "task": "open_writing"}
     verdict = assess(facts, Settings())
     props = card_props(verdict)
     assert props["verdict"] == "decline" and props["label"] == "Decline the offer"
     assert {"label": "Quote (one-off)", "value": "£18,000"} in props["figures"]
     json.dumps(props)  # plain JSON for the browser
     fig = economics_figure(verdict)
-    assert fig.layout.yaxis.type == "log"  # £125 a report against less than a penny of compute
+    # An ordinary scale: the quote is a bar, the compute cost a sliver, and the ratio is written out.
+    assert fig.layout.xaxis.type in (None, "linear") and fig.layout.yaxis.type in (None, "category", "linear")
+    assert list(fig.data[0].x) == [verdict["economics"]["compute_cost_gbp"], 18000]
+    ratio = 18000 / verdict["economics"]["compute_cost_gbp"]
+    assert ratio > 1e6 and re.search(r"The quote is about [\d.]+ million times", fig.layout.title.text)
+    assert "too thin to see" in fig.data[0].text[0]
     assert economics_figure(assess({}, Settings())) is None
+
+
+def test_times_phrases_round_as_people_say_them():
+    from web.render import times_phrase
+
+    assert times_phrase(2_571_428.6) == "about 2.6 million times"
+    assert times_phrase(3_000_000) == "about 3 million times"
+    assert times_phrase(51_234) == "about 51,000 times"
+    assert times_phrase(432) == "about 430 times"
+    assert times_phrase(42.4) == "about 42 times"
+    assert times_phrase(2.5) == "2.5 times"
 
 
 def test_audit_charts_from_labels_and_lengths():
@@ -622,28 +695,28 @@ def test_in_flight_guard():
 
 
 # --- the data audit --------------------------------------------------------------------------------------
-def _upload(monkeypatch, path: Path | None):
-    import chainlit as cl
-    from chainlit.types import AskFileResponse
-
-    async def send(self):
-        send.asked = self
-        if path is None:
-            return None
-        return [AskFileResponse(id="f1", name=path.name, path=str(path), size=path.stat().st_size, type="text/csv")]
-
-    monkeypatch.setattr(cl.AskFileMessage, "send", send)
-    return send
-
-
-def test_the_audit_asks_for_a_file_shows_findings_and_charts_and_sets_the_count(app, monkeypatch, tmp_path):
+def _attach(app, path: Path, text: str = ""):
+    """A message from the message box with a file attached, as Chainlit hands it to on_message."""
     import chainlit as cl
 
+    stored = path.parent / f"stored-{os.urandom(4).hex()}.bin"  # Chainlit's own name for an upload
+    stored.write_bytes(path.read_bytes())
+    message = cl.Message(content=text, type="user_message")
+    message.elements = [cl.File(name=path.name, path=str(stored), mime="application/octet-stream")]
+    return app.on_message(message)
+
+
+def _tickets(tmp_path: Path) -> Path:
     csv = tmp_path / "tickets.csv"
-    rows = ["input,output"] + [f"Ticket {i}: my invoice {i} is wrong,billing" for i in range(30)] \
-        + [f"Ticket {i}: the app crashes on screen {i},bug" for i in range(30, 50)] + ["Ticket 1: my invoice 1 is wrong,billing", ","]
+    rows = (["input,output"] + [f"Ticket {i}: my invoice {i} is wrong,billing" for i in range(30)]
+            + [f"Ticket {i}: the app crashes on screen {i},bug" for i in range(30, 50)]
+            + ["Ticket 1: my invoice 1 is wrong,billing", ","])
     csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    asked = _upload(monkeypatch, csv)
+    return csv
+
+
+def test_an_attached_file_is_audited_shows_findings_and_charts_and_answers_the_examples(app, tmp_path):
+    csv = _tickets(tmp_path)
 
     async def work(ctx):
         await app.on_chat_start()
@@ -651,14 +724,11 @@ def test_the_audit_asks_for_a_file_shows_findings_and_charts_and_sets_the_count(
             if conversation().session.awaiting == "clean_examples":
                 break
             await say(app, ANSWERS[conversation().session.awaiting])
-        await app.on_audit(cl.Action(name="audit", payload={}))
-        await drain_tasks()
+        await _attach(app, csv)
         assert conversation().session.facts["clean_examples"] == 50
-        assert conversation().session.awaiting != "clean_examples"
+        assert conversation().session.awaiting not in (None, "clean_examples")
 
     ctx = drive(work)
-    spec = asked.asked
-    assert spec.max_size_mb == app.settings.max_upload_mb and ".jsonl" in str(spec.accept) and ".xlsx" in str(spec.accept)
     report = next(m["output"] for _, m in emitted(ctx, "update_message") if "Data audit of tickets.csv" in m["output"])
     assert "| **Clean examples** | **50** |" in report and "Duplicates | 1" in report
     charts = [e["name"] for e in elements(ctx) if e["type"] == "plotly"]
@@ -666,35 +736,66 @@ def test_the_audit_asks_for_a_file_shows_findings_and_charts_and_sets_the_count(
     assert any("The audit found 50 clean examples" in t for t in texts(ctx))
 
 
-def test_an_unreadable_upload_gets_a_one_line_reason(app, monkeypatch, tmp_path):
-    import chainlit as cl
+def test_the_upload_route_takes_the_audit_formats_and_names_stay_the_owners(app):
+    from chainlit.config import config
 
-    bad = tmp_path / "notes.csv"
-    bad.write_text("just,some\nrandom,columns\n", encoding="utf-8")
-    _upload(monkeypatch, bad)
+    from web.uploads import AUDIT_ACCEPT, display_name
+
+    spec = config.features.spontaneous_file_upload
+    assert spec.enabled and spec.max_files == 1 and spec.max_size_mb == app.settings.max_upload_mb
+    assert spec.accept == AUDIT_ACCEPT
+    assert {ext for exts in AUDIT_ACCEPT.values() for ext in exts} == {".csv", ".jsonl", ".xlsx"}
+    assert display_name("../../etc/my examples.jsonl") == "my examples.jsonl"
+    assert display_name("C:\\Users\\me\\[x](http:evil)*.csv") == "x(http:evil).csv"
+    assert display_name("") == "upload"
+
+
+def test_an_empty_upload_reaches_the_audit(app, tmp_path, monkeypatch):
+    import chainlit.config as chainlit_config
+    from chainlit.session import WebsocketSession
+
+    monkeypatch.setattr(chainlit_config, "FILES_DIRECTORY", tmp_path)
+    session = WebsocketSession.__new__(WebsocketSession)
+    session.id, session.files = "s1", {}
+    stored = asyncio.run(session.persist_file(name="empty.csv", mime="text/csv", content=b""))
+    assert session.files[stored["id"]]["size"] == 0  # Chainlit alone raises for empty content
+    assert Path(session.files[stored["id"]]["path"]).read_bytes() == b""
+
+
+@pytest.mark.parametrize("name, content, reason", [
+    ("empty.csv", b"", "empty"),
+    ("binary.csv", bytes(range(256)) * 8, "binary"),
+    ("notes.csv", b"just,some\nrandom,columns\n", "columns"),
+])
+def test_a_bad_upload_gets_one_line_and_the_question_stays_open(app, tmp_path, name, content, reason):
+    bad = tmp_path / name
+    bad.write_bytes(content)
 
     async def work(ctx):
         await app.on_chat_start()
-        await app.on_audit(cl.Action(name="audit", payload={}))
-        await drain_tasks()
+        await _attach(app, bad)
 
     ctx = drive(work)
-    updated = [m["output"] for _, m in emitted(ctx, "update_message")]
-    assert any(u.startswith("I couldn't audit that file:") for u in updated)
-    assert not any("Traceback" in u for u in updated)
-    assert "Paste what the vendor said" in texts(ctx)[-1]  # and we carry on where we were
+    updates = [m for _, m in emitted(ctx, "update_message")]
+    assert len({m["id"] for m in updates}) == 1  # progress, then the reason, in one message
+    line = updates[-1]["output"]
+    assert line.startswith(f"I couldn't audit **{name}**:") and reason in line.lower() and "\n" not in line
+    assert "Traceback" not in line
+    assert "Paste what the vendor said" in texts(ctx)[-2]  # no second copy of the question: it is still open
+    assert texts(ctx)[-1].startswith("Auditing")  # the one line replaced the progress message
+    assert not emitted(ctx, "remove_action")
 
 
-def test_no_upload_leaves_the_answers_alone(app, monkeypatch):
+def test_the_audit_shortcut_says_how_to_attach_and_waits_for_nothing(app):
     import chainlit as cl
 
-    _upload(monkeypatch, None)
+    from web.render import AUDIT_ACTION
 
     async def work(ctx):
         await app.on_chat_start()
-        await app.on_audit(cl.Action(name="audit", payload={}))
-        await drain_tasks()
-        assert conversation().session.facts["clean_examples"] is None
+        await app.on_audit(cl.Action(name=AUDIT_ACTION, payload={}))
+        await say(app, PITCH)  # the message box is free at once
+        assert conversation().session.facts["pitch"] == PITCH
 
     ctx = drive(work)
-    assert any("No file came through" in t for t in texts(ctx))
+    assert any("paperclip" in t and "20 MB" in t for t in texts(ctx))

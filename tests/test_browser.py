@@ -1,184 +1,227 @@
-"""End to end in headless Chromium against `chainlit run app.py`: the interview, the widget, a reload."""
+"""End to end in headless Chromium against `chainlit run app.py`: every path an owner takes in the web app.
+
+The widget's paths are in test_widget.py. Screenshots go to a temporary folder; `make screenshots` refreshes the
+README's pictures.
+"""
 
 from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
 import pytest
 
-from web_fixtures import ROOT, app_server, browser, page  # noqa: F401 - fixtures
+from chat_driver import ASSISTANT, BUTTONS, CARD, ERROR_TOAST, PITCH, USER, Chat
+from web_fixtures import app_server, browser, page, upload_files  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 
-SHOTS = ROOT / "docs" / "screenshots"
-ASSISTANT = '[data-step-type="assistant_message"]'
-USER = '[data-step-type="user_message"]'
-
-# (words in the question, how to answer, the answer): buttons are clicked, figures are typed.
-INTERVIEW = [
-    ("Paste what the vendor said", "type", "They'll fine-tune the model on our support tickets for £18,000."),
-    ("What will the vendor actually do", "click", "Fine-tune (retrain) the model"),
-    ("How much have they quoted", "type", "£18,000"),
-    ("What job should the model do", "click", "Sort or label things into set categories"),
-    ("handle a month", "type", "about 5,000 a month"),
-    ("clean, labelled examples", "type", "about 2,000"),
-    ("same in three months", "click", "Yes"),
-    ("personal information", "click", "No personal data"),
-    ("prompts plus RAG", "click", "Tried: not good enough"),
-    ("facts that change", "click", "No"),
-    ("decisions about individuals", "click", "No"),
-    ("how many clean examples they need", "click", "Yes, they answered clearly"),
-    ("if you don't have enough", "click", "Yes, they answered clearly"),
-    ("retrained when your processes change", "click", "Yes, they answered clearly"),
-]
+PHONE = {"width": 390, "height": 844}
 
 
-def open_chat(page, url: str) -> None:
+def open_chat(page, url: str) -> Chat:
     page.goto(url)
     page.wait_for_selector("#chat-input")
     page.get_by_text("Paste what the vendor said").first.wait_for()
+    return Chat(page)
 
 
-def last_assistant_text(page) -> str:
-    return page.locator(ASSISTANT).last.inner_text()
+def side_panel_open(page) -> bool:
+    return page.locator("#side-view-content").count() > 0
 
 
-def send(page, text: str) -> None:
-    page.fill("#chat-input", text)
-    page.keyboard.press("Enter")
+def thread_names(page) -> list[str]:
+    history = page.locator("#thread-history")
+    if not history.count():
+        page.locator("#sidebar-trigger-button").first.click()
+        history.wait_for()
+    page.wait_for_timeout(500)
+    return [a.inner_text().strip() for a in history.locator("a").all()]
 
 
-def answer_current(page) -> tuple[str, str, object]:
-    """Answer whichever question is on screen; returns (how, answer, the question's message)."""
-    question_step = page.locator(ASSISTANT).nth(page.locator(ASSISTANT).count() - 1)  # stable: messages stay
-    question = question_step.inner_text()
-    for words, how, answer in INTERVIEW:
-        if words.lower() in question.lower():
-            before = page.locator(USER).count()
-            if how == "click":
-                question_step.get_by_role("button", name=answer, exact=True).click()
-            else:
-                send(page, answer)
-            page.wait_for_function(f"document.querySelectorAll('{USER}').length > {before}")
-            return how, answer, question_step
-    raise AssertionError(f"no scripted answer for: {question!r}")
-
-
-def is_question(text: str) -> bool:
-    return any(words.lower() in text.lower() for words, _, _ in INTERVIEW)
-
-
-def wait_for_question(page, more_than: int, timeout: float = 30) -> None:
-    """Until a new assistant message that is a scripted question (or the verdict card) is last on screen."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if page.locator("[data-testid=verdict-card]").count():
-            return
-        if page.locator(ASSISTANT).count() > more_than and is_question(last_assistant_text(page)):
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"no next question; last message: {last_assistant_text(page)!r}")
-
-
-def test_interview_by_buttons_and_typing_ends_in_a_verdict_with_a_pdf(page, app_server):
-    open_chat(page, app_server)
-    clicked = typed = 0
-    for _ in range(len(INTERVIEW) + 4):
-        if page.locator("[data-testid=verdict-card]").count():
-            break
-        shown = page.locator(ASSISTANT).count()
-        how, answer, question_step = answer_current(page)
-        # The chosen answer shows as the owner's own message, and the question's buttons go away.
-        assert page.locator(USER).last.inner_text().strip() == answer
-        if how == "click":
-            clicked += 1
-            deadline = time.monotonic() + 10
-            gone = question_step.get_by_role("button", name=answer, exact=True)
-            while gone.count() and time.monotonic() < deadline:
-                time.sleep(0.1)
-            assert gone.count() == 0
-        else:
-            typed += 1
-        wait_for_question(page, shown)
-    card = page.locator("[data-testid=verdict-card]")
-    card.wait_for()
-    assert clicked >= 5 and typed >= 3
+# --- interviews ------------------------------------------------------------------------------------------
+def test_a_typed_interview_ends_in_a_verdict_with_reports_and_why(page, app_server, tmp_path):
+    chat = open_chat(page, app_server)
+    done = chat.interview("typing")
+    assert {how for how, _ in done} == {"type"} and len(done) >= 8
+    card = page.locator(CARD)
     assert card.get_attribute("data-verdict") == "fine_tune"
-    assert "5,000 a month" in card.inner_text() and "2,000" in card.inner_text()
-    assert "Questions to put to the vendor".lower() in card.inner_text().lower()
-    # The economics chart is a Plotly element beside the card.
-    page.locator(".js-plotly-plot").first.wait_for()
+    assert "5,000" in card.inner_text() and "2,000" in card.inner_text()  # the owner's own numbers
+    assert "questions to put to the vendor" in card.inner_text().lower()
+    # The chart shows the gap as a plain ratio, and the message says it in words.
+    chart = page.locator(".js-plotly-plot").first
+    chart.wait_for()
+    assert re.search(r"The quote is about [\d.,]+ (million )?times\s*the compute cost", chart.inner_text())
+    assert page.locator(".modebar").count() == 0  # no chart toolbar over the title
+    assert re.search(r"The quote \(£18,000\) is about [\d.,]+ (million )?times", page.locator(ASSISTANT).filter(
+        has=page.locator(CARD)).inner_text())
+    # Two download tiles, each name whole (Chainlit cuts long names short).
+    tiles = page.locator("a.inline-file")
+    assert sorted(t.get_attribute("download") for t in tiles.all()) == ["pitchcheck.md", "pitchcheck.pdf"]
+    for tile in tiles.all():
+        name = tile.locator("span.truncate")
+        assert name.evaluate("el => el.scrollWidth <= el.clientWidth"), name.inner_text()
+    with page.expect_download() as download:
+        tiles.filter(has_text="pitchcheck.pdf").click()
+    assert open(download.value.path(), "rb").read(5) == b"%PDF-"
+    card.screenshot(path=str(tmp_path / "verdict-typed.png"))
 
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.set_viewport_size({"width": 1280, "height": 1700})
-    card.evaluate("el => el.scrollIntoView({block: 'start'})")
-    card.screenshot(path=str(SHOTS / "verdict-card-fine-tune.png"))
-
-    with page.expect_download() as download_info:
-        page.get_by_text("pitchcheck-report.pdf").first.click()
-    pdf = Path(download_info.value.path()).read_bytes()
-    assert pdf.startswith(b"%PDF")
-
-    # "Why?" still works after the verdict.
-    before = page.locator(ASSISTANT).count()
-    send(page, "why?")
-    page.wait_for_function(f"document.querySelectorAll('{ASSISTANT}').length > {before}")
-    page.get_by_text("the first level that holds decides").first.wait_for()
+    reply = chat.type("why?")
+    assert "the first level that holds decides" in reply
+    assert not side_panel_open(page)
 
 
-def test_the_18000_example_declines_in_red(page, app_server):
-    page.set_viewport_size({"width": 1280, "height": 1700})  # tall enough for the whole card in one picture
-    open_chat(page, app_server)
+def test_a_buttons_only_interview_needs_no_typing_after_the_pitch(page, app_server):
+    chat = open_chat(page, app_server)
+    chat.type("A vendor wants to retrain an AI model for us.")  # the one free-text question
+    done = chat.interview("buttons")
+    assert done and {how for how, _ in done} == {"click"}
+    assert "Don't know" in [label for _, label in done]  # the price, volume and examples questions
+    # Each click shows as the owner's message and takes the question's buttons away.
+    owner = [u.inner_text().strip() for u in page.locator(USER).all()]
+    assert [label for _, label in done] == owner[1:]
+    for step in page.locator(ASSISTANT).all()[:-1]:
+        assert step.locator(BUTTONS).filter(has_text=re.compile("^(Yes|No|Don't know)$")).count() == 0
+    assert page.locator(CARD).get_attribute("data-verdict") in ("clarify", "decline", "prompt_rag_first", "fine_tune")
+
+
+def test_a_question_mid_interview_is_answered_once_and_the_interview_carries_on(page, app_server):
+    chat = open_chat(page, app_server)
+    chat.type(PITCH)
+    question = chat.last_text()
+    reply_count = chat.assistant_count()
+    chat.type("what is LoRA?")
+    answers = chat.texts()[reply_count:]
+    explanation = next(t for t in answers if "Sources" in t)
+    assert re.search(r"LoRA|low-rank", explanation)
+    assert re.search(r"Sources\s+LoRA \(low-rank adaptation\): the fine-tuning guide", explanation)
+    assert not side_panel_open(page)  # the explanation shows once, inline
+    # The question comes back with its buttons, and answering it moves on.
+    assert chat.last_text().startswith(question.splitlines()[0]) and chat.last_buttons()
+    chat.answer("buttons")
+    assert "a month" in chat.last_text()
+
+
+# --- uploads -----------------------------------------------------------------------------------------------
+def test_uploads_from_the_audit_shortcut_bad_files_get_one_line_and_a_good_file_fills_in_the_examples(
+        page, app_server, upload_files):
+    chat = open_chat(page, app_server)
+    reply = chat.click_anywhere("Audit my training examples")
+    assert "paperclip" in reply
+    for name, reason in (("empty.csv", "empty"), ("binary.csv", "binary"), ("notes.csv", "columns")):
+        before = chat.assistant_count()
+        reply = chat.attach(upload_files[name])
+        assert chat.assistant_count() == before + 1, chat.texts()[before:]  # one line, nothing else
+        assert reply.startswith(f"I couldn't audit {name}:") and reason in reply.lower()
+        assert "Traceback" not in reply
+        assert page.locator(ERROR_TOAST).count() == 0
+        assert page.locator("#chat-input").is_editable()  # the message box stays usable
+    chat.attach(upload_files["tickets.csv"])
+    assert any("The audit found 50 clean examples" in t for t in chat.texts())
+    assert "Data audit of tickets.csv" in "\n".join(chat.texts())
+    assert "Paste what the vendor said" in chat.last_text()  # and the interview carries on where it was
+    chat.type(PITCH)
+    assert "a month" in chat.last_text()
+    chat.type("about 5,000 a month")
+    assert "clean, labelled examples" not in chat.last_text()  # already answered by the audit
+    assert "Audit of training examples" in thread_names(page)
+
+
+def test_uploads_at_the_examples_question_answer_it(page, app_server, upload_files):
+    chat = open_chat(page, app_server)
+    chat.type(PITCH)
+    chat.answer("buttons")  # the task
+    chat.type("about 5,000 a month")
+    assert "clean, labelled examples" in chat.last_text()
+    reply = chat.click("Upload examples for an audit")
+    assert "paperclip" in reply
+    reply = chat.attach(upload_files["empty.csv"])
+    assert reply.startswith("I couldn't audit empty.csv:")
+    reply = chat.attach(upload_files["tickets.jsonl"])
+    assert any("The audit found 120 clean examples" in t for t in chat.texts())
+    assert "three months" in reply and chat.last_buttons()  # the next question, with its buttons
+    assert page.locator("#chat-input").is_editable()
+
+
+# --- the worked example --------------------------------------------------------------------------------
+def test_the_18000_example_declines_in_red_and_names_its_chat(page, app_server):
+    chat = open_chat(page, app_server)
     page.get_by_role("button", name="Try the £18,000 example").first.click()
-    card = page.locator("[data-testid=verdict-card]")
+    card = page.locator(CARD)
     card.wait_for(timeout=60000)
     assert card.get_attribute("data-verdict") == "decline"
     assert "£18,000" in card.inner_text()
-    page.locator(".js-plotly-plot").first.wait_for()
-    time.sleep(1)  # let the chart settle before the picture
-    card.evaluate("el => el.scrollIntoView({block: 'start'})")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    card.screenshot(path=str(SHOTS / "verdict-card.png"))
+    assert not side_panel_open(page)
+    names = thread_names(page)
+    assert "The £18,000 example" in names
+    assert not {"example", "audit", "explain_lora"} & set(names)
+    assert chat.last_buttons() == []
 
 
-def test_widget_answers_what_is_lora_with_sources(page, app_server):
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(app_server + "/public/widget-demo.html")
-    page.locator("#chainlit-copilot-button").click()
-    page.wait_for_selector("#chat-input")
-    page.get_by_text("Hi, I'm Pitchcheck").first.wait_for()
-    send(page, "what is LoRA?")
-    answer = page.locator(ASSISTANT).filter(has_text="Sources:").last
-    answer.wait_for()
-    text = answer.inner_text()
-    assert re.search(r"LoRA|low-rank", text, re.IGNORECASE)
-    assert "Sources:" in text
-    answer.get_by_text("Sources:", exact=True).scroll_into_view_if_needed()
-    time.sleep(0.5)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "widget.png"))
-
-
-def test_reload_keeps_history_and_answers(page, app_server):
-    open_chat(page, app_server)
-    send(page, "They'll fine-tune the model on our support tickets for £18,000.")
-    page.get_by_role("button", name="Sort or label things into set categories").last.wait_for()
-    page.get_by_role("button", name="Sort or label things into set categories").last.click()
-    page.get_by_text("About how many of these does the business handle a month?").last.wait_for()
-    page.wait_for_url(re.compile(r"/thread/"))
-    time.sleep(1.5)  # the state is saved as each turn ends
-
+# --- reloads ---------------------------------------------------------------------------------------------
+def reload(page) -> list[str]:
+    """Reload the page; returns the assistant's messages once the saved chat and the welcome back are on show."""
     page.reload()
     page.wait_for_selector("#chat-input")
     page.get_by_text("Welcome back").first.wait_for()
-    # What was typed and clicked is still on screen ...
-    assert page.get_by_text("They'll fine-tune the model on our support tickets for £18,000.").count() >= 1
-    assert page.locator(USER).filter(has_text="Sort or label things into set categories").count() >= 1
-    # ... and the interview carries on from the same question with the same facts.
-    page.get_by_text("About how many of these does the business handle a month?").last.wait_for()
-    before = page.locator(ASSISTANT).count()
-    send(page, "why?")
-    page.wait_for_function(f"document.querySelectorAll('{ASSISTANT}').length > {before}")
-    page.get_by_text("on what you've told me so far").last.wait_for()
+    time.sleep(1)
+    texts = Chat(page).texts()
+    assert sum("Welcome back" in t for t in texts) == 1
+    assert not side_panel_open(page)
+    return texts
+
+
+def test_reloads_mid_interview_keep_one_copy_of_everything(page, app_server):
+    chat = open_chat(page, app_server)
+    chat.type(PITCH)
+    question = chat.last_text().splitlines()[0]
+    page.wait_for_url(re.compile(r"/thread/"))
+    time.sleep(1)
+    for _ in range(3):
+        texts = reload(page)
+        assert sum(t.startswith(question) for t in texts) == 1
+        assert page.locator(USER).filter(has_text=PITCH).count() == 1
+    # The buttons are back on the one copy of the question, and they work.
+    assert chat.last_text().startswith(question) and chat.last_buttons()
+    chat.answer("buttons")
+    assert "a month" in chat.last_text()
+
+
+def test_reloads_after_the_verdict_keep_the_card_and_one_welcome(page, app_server):
+    open_chat(page, app_server)
+    page.get_by_role("button", name="Try the £18,000 example").first.click()
+    page.locator(CARD).wait_for(timeout=60000)
+    time.sleep(1)
+    for _ in range(2):
+        reload(page)
+        assert page.locator(CARD).count() == 1 and page.locator(CARD).get_attribute("data-verdict") == "decline"
+
+
+# --- a phone ---------------------------------------------------------------------------------------------
+def test_on_a_phone_nothing_scrolls_sideways_and_buttons_look_tappable(browser, app_server, tmp_path):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="en-GB")
+    try:
+        page = context.new_page()
+        chat = open_chat(page, app_server)
+        chat.type(PITCH)
+        button = page.locator(ASSISTANT).last.locator(BUTTONS).first
+        box = button.bounding_box()
+        border = button.evaluate("el => getComputedStyle(el).borderTopWidth")
+        assert box["height"] >= 36 and border != "0px"  # outlined and a finger's height
+        assert box["x"] + box["width"] <= PHONE["width"]
+        assert chat.sideways() == []
+        page.get_by_role("button", name="Try the £18,000 example").first.click()
+        chat.click_anywhere("Run the example (replaces my answers)")
+        page.locator(CARD).wait_for(timeout=60000)
+        page.locator(".js-plotly-plot").first.wait_for()
+        time.sleep(1)
+        assert chat.sideways() == []  # neither the page nor the chat's own scrolling pane
+        for tile in page.locator("a.inline-file").all():
+            tile_box = tile.bounding_box()
+            assert tile_box["x"] >= 0 and tile_box["x"] + tile_box["width"] <= PHONE["width"]
+        title = page.locator(".js-plotly-plot .gtitle").first.bounding_box()
+        assert title["x"] + title["width"] <= PHONE["width"]  # the chart's title fits, with no toolbar on it
+        assert page.locator(".modebar").count() == 0
+        page.locator(CARD).screenshot(path=str(tmp_path / "verdict-phone.png"))
+    finally:
+        context.close()

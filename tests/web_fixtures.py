@@ -200,3 +200,27 @@ def page(browser):
 
 def python() -> str:
     return sys.executable
+
+
+@pytest.fixture(scope="session")
+def upload_files(tmp_path_factory) -> dict[str, Path]:
+    """Files an owner might attach: two good ones and three the audit cannot read (empty, binary, wrong columns)."""
+    import json
+
+    folder = tmp_path_factory.mktemp("uploads")
+    rows = (["input,output"] + [f"Ticket {i}: my invoice {i} is wrong,billing" for i in range(30)]
+            + [f"Ticket {i}: the app crashes on screen {i},bug" for i in range(30, 50)])
+    files = {
+        "tickets.csv": "\n".join(rows) + "\n",
+        "tickets.jsonl": "\n".join(json.dumps({"input": f"Ticket {i}: a question about invoice {i}",
+                                               "output": "billing"}) for i in range(120)) + "\n",
+        "empty.csv": "",
+        "notes.csv": "just,some\nrandom,columns\n",
+    }
+    out = {}
+    for name, text in files.items():
+        out[name] = folder / name
+        out[name].write_text(text, encoding="utf-8")
+    out["binary.csv"] = folder / "binary.csv"
+    out["binary.csv"].write_bytes(bytes(range(256)) * 20)
+    return out

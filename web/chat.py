@@ -231,7 +231,9 @@ class Conversation:
         last = steps[messages[-1]] if messages else None
         if (awaiting and last is not None and last.get("type") == "assistant_message"
                 and str(last.get("output") or "").startswith(awaiting["question"])):
-            steps.insert(messages[-1], self._unsaved_step(note))
+            shown = self._unsaved_step(note)
+            shown["parentId"] = last.get("parentId")  # the page nests a reply under the run that sent it
+            steps.insert(messages[-1], shown)
             actions = render.choice_actions(awaiting)
             if actions:  # the buttons go back on the question already on screen
                 question = cl.Message(id=last["id"], content=last.get("output") or "", actions=actions)
@@ -399,7 +401,7 @@ class Conversation:
 
     async def audit_upload(self, upload) -> None:
         """Audit an attached file; a good one fills in the examples answer, a bad one gets one line."""
-        from chains.audit import AuditError, audit_file
+        from chains.audit_worker import AuditError, run_audit
 
         name = uploads.display_name(getattr(upload, "name", None))
         size = os.path.getsize(upload.path) if os.path.exists(upload.path) else 0
@@ -407,14 +409,19 @@ class Conversation:
             await cl.Message(content=(f"**{name}** is over the {self.settings.max_upload_mb} MB limit: send a smaller "
                                       "file, or a sample of the examples.")).send()
             return
-        # Near-duplicates need the embedding model: use the one already loaded, never load a second copy.
-        kb = knowledge.knowledge_base(self.settings)
-        embedder = (kb.loaded_embedder() if kb is not None else None) or False
         progress = cl.Message(content=f"Auditing **{name}**...")
         await progress.send()
+        shown = [""]
+
+        async def tell(step: str, fraction: float) -> None:  # the worker reports a few times a second
+            line = f"Auditing **{name}**: {render.safe_line(step, 'working')} ({fraction:.0%})"
+            if line != shown[0]:
+                shown[0] = progress.content = line
+                await progress.update()
+
         try:
-            with uploads.under_own_name(upload.path, name) as path:
-                result = await asyncio.to_thread(audit_file, path, self.settings, embedder)
+            # A worker process with time and memory limits; the name tells it the file's type.
+            result = await run_audit(upload.path, self.settings, name=name, progress=tell)
         except AuditError as exc:
             reason = render.safe_line(str(exc), "it isn't in a format I can read.")
             progress.content = (f"I couldn't audit **{name}**: {reason} Attach a CSV, JSONL or Excel file with one "

@@ -77,30 +77,11 @@ def glossary_summaries(settings: Settings) -> dict[str, tuple[str, str]] | None:
     return summaries(kb.concepts)
 
 
-def concept_markdown(settings: Settings, concept_id: str) -> str | None:
-    """The glossary entry as Markdown, for a source shown beside an answer."""
+def concept_provenance(settings: Settings, concept_id: str) -> str | None:
+    """Where a glossary entry's facts come from (its `Sources:` line), to name under an answer built from it."""
     kb = knowledge_base(settings)
     concept = kb.concepts.get(concept_id) if kb else None
-    if concept is None:
-        return None
-    from chains.glossary import SECTION_TITLES
-
-    parts = [f"### {concept.title}"]
-    for key, heading in SECTION_TITLES.items():
-        if concept.sections.get(key):
-            parts.append(f"**{heading}**\n\n{concept.sections[key]}")
-    if concept.sources:
-        parts.append(f"_Sources: {concept.sources}_")
-    return "\n\n".join(parts)
-
-
-def concept_citation(settings: Settings, concept_id: str) -> str | None:
-    """One line for a compact source: the concept's title and where its entry comes from."""
-    kb = knowledge_base(settings)
-    concept = kb.concepts.get(concept_id) if kb else None
-    if concept is None:
-        return None
-    return concept.summary + (f"\n\n_Sources: {concept.sources}_" if concept.sources else "")
+    return (concept.sources or None) if concept is not None else None
 
 
 def offline_explain(settings: Settings):

@@ -10,14 +10,17 @@ import chainlit as cl
 from chains.verdict import VERDICT_LABELS, format_count, format_gbp, format_share
 
 VERDICT_CARD = "VerdictCard"  # public/elements/VerdictCard.jsx
-REPORT_PDF = "pitchcheck-report.pdf"
-REPORT_MD = "pitchcheck-report.md"
+# Short names, so both download tiles show in full: Chainlit cuts a tile's name at about 16 characters.
+REPORT_PDF = "pitchcheck.pdf"
+REPORT_MD = "pitchcheck.md"
 
+# Chainlit names a chat in the history after the owner's first interaction; when that is a button, after the
+# action's name. So the shortcut buttons' names are the titles a chat started from them should carry.
 ANSWER_ACTION = "answer"
-AUDIT_ACTION = "audit"
-EXAMPLE_ACTION = "example"
-EXPLAIN_ACTION = "explain_lora"
-PITCH_ACTION = "check_pitch"
+AUDIT_ACTION = "Audit of training examples"
+EXAMPLE_ACTION = "The £18,000 example"
+EXPLAIN_ACTION = "LoRA in plain English"
+PITCH_ACTION = "Check a vendor's pitch"
 CONFIRM_EXAMPLE_ACTION = "example_confirm"
 
 # The four shortcuts: starters on an empty chat, and buttons on the welcome message.
@@ -30,6 +33,9 @@ SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
 )
 STARTER_MESSAGES = {message: name for name, _, message, _ in SHORTCUTS}
 EXPLAIN_LORA_QUESTION = SHORTCUTS[2][2]
+DONT_KNOW = "Don't know"
+SKIP = "skip"  # what the "Don't know" button sends: the interview's own word for leaving a question open
+NUMBER_KINDS = ("money", "count", "volume")
 
 
 # --- buttons --------------------------------------------------------------------------------------------
@@ -38,14 +44,31 @@ def shortcut_actions(skip: Iterable[str] = (PITCH_ACTION,)) -> list[cl.Action]:
             for name, label, _, icon in SHORTCUTS if name not in set(skip)]
 
 
+def question_kind(awaiting: dict[str, Any]) -> str:
+    """The awaited field's kind (text, choice, money, count, volume), from the awaiting object where it says."""
+    if awaiting.get("kind"):
+        return str(awaiting["kind"])
+    from chains.facts import FIELD_BY_NAME
+
+    spec = FIELD_BY_NAME.get(awaiting.get("field"))
+    if spec is not None:
+        return spec.kind
+    return "choice" if awaiting.get("choices") else "text"
+
+
 def choice_actions(awaiting: dict[str, Any] | None) -> list[cl.Action]:
-    """One button per choice (payload = the choice's value), plus the audit upload at the examples question."""
+    """One button per choice (payload = the choice's value); a number question gets "Don't know", and the
+    examples question a pointer to the audit upload."""
     if not awaiting:
         return []
+    field = awaiting["field"]
     actions = [cl.Action(name=ANSWER_ACTION, label=c["label"],
-                         payload={"field": awaiting["field"], "value": c["value"], "label": c["label"]})
+                         payload={"field": field, "value": c["value"], "label": c["label"]})
                for c in awaiting.get("choices") or []]
-    if awaiting.get("field") == "clean_examples":
+    if not actions and question_kind(awaiting) in NUMBER_KINDS:
+        actions.append(cl.Action(name=ANSWER_ACTION, label=DONT_KNOW,
+                                 payload={"field": field, "value": SKIP, "label": DONT_KNOW}))
+    if field == "clean_examples":
         actions.append(cl.Action(name=AUDIT_ACTION, payload={}, label="Upload examples for an audit", icon="upload"))
     return actions
 
@@ -58,31 +81,21 @@ def question_text(reply_text: str, awaiting: dict[str, Any] | None) -> str:
 
 
 # --- sources ------------------------------------------------------------------------------------------------
-def sources_line(titles: list[str]) -> str:
-    return ("\n\n**Sources:** " + " · ".join(titles)) if titles else ""
+def sources_markdown(sources: list[dict[str, Any]], provenance_for=None) -> str:
+    """The glossary entries an answer came from, named under it with where each entry's facts come from.
 
-
-def source_elements(sources: list[dict[str, Any]], markdown_for, citation_for=None,
-                    inline: bool = False) -> tuple[list[cl.Text], list[str]]:
-    """Elements named with each concept's title, and the titles in order.
-
-    In the web app they are side panels holding the glossary entry (the link is the title in the message).
-    In the Copilot widget side panels break the widget (Chainlit 2.12 opens them as a dialog and the chat
-    fails to render), so there they are short inline citations instead.
+    No elements: Chainlit 2.12 opens a side panel by itself for every side element (and again after a reload),
+    which showed each explanation twice; an inline element would repeat the entry the answer already gives.
     """
-    elements, titles = [], []
+    lines, seen = [], set()
     for s in sources:
         title = str(s.get("title") or s.get("id"))
-        if title in titles:
+        if title in seen:
             continue
-        if inline:
-            content = (citation_for(s.get("id")) if citation_for else None) or title
-            elements.append(cl.Text(name=title, content=content, display="inline"))
-        else:
-            content = markdown_for(s.get("id")) or f"### {title}"
-            elements.append(cl.Text(name=title, content=content, display="side"))
-        titles.append(title)
-    return elements, titles
+        seen.add(title)
+        where = (provenance_for(s.get("id")) if provenance_for else None) or ""
+        lines.append(f"- {title}" + (f": {where}" if where else ""))
+    return ("\n\n**Sources**\n" + "\n".join(lines)) if lines else ""
 
 
 # --- the verdict ----------------------------------------------------------------------------------------
@@ -122,35 +135,84 @@ def verdict_summary(verdict: dict[str, Any]) -> str:
     return f"**Verdict: {label}.** {verdict.get('headline', '')}"
 
 
-def economics_figure(verdict: dict[str, Any]):
-    """Bar chart in pounds: the quote per item against what the training run costs in compute (log scale)."""
+def times_phrase(ratio: float) -> str:
+    """2,571,428.6 -> "about 2.6 million times"; rounded the way a person would say it."""
+    if ratio >= 1e6:
+        return f"about {ratio / 1e6:,.1f}".replace(".0", "") + " million times"
+    if ratio >= 1e4:
+        return f"about {round(ratio, -3):,.0f} times"
+    if ratio >= 100:
+        return f"about {round(ratio, -1):,.0f} times"
+    if ratio >= 10:
+        return f"about {ratio:,.0f} times"
+    return f"{ratio:,.1f} times".replace(".0 ", " ")
+
+
+def quote_to_compute(verdict: dict[str, Any]) -> tuple[float, float] | None:
+    """(quote, compute cost of the training run) in pounds, when both are known and above zero."""
     econ = verdict.get("economics") or {}
-    noun = "item"
-    bars = [
-        (f"Quote per {noun}<br>(first year)", econ.get("quote_per_item_gbp"), "#b45309"),
-        ("Compute cost of<br>the training run", econ.get("compute_cost_gbp"), "#0f766e"),
-    ]
-    if econ.get("quote_gbp"):
-        bars.insert(0, ("Whole quote", econ.get("quote_gbp"), "#7c2d12"))
-    bars = [(label, float(v), colour) for label, v, colour in bars if isinstance(v, (int, float)) and v > 0]
-    if not bars:
+    quote, compute = econ.get("quote_gbp"), econ.get("compute_cost_gbp")
+    if not all(isinstance(v, (int, float)) and v > 0 for v in (quote, compute)):
+        return None
+    return float(quote), float(compute)
+
+
+def ratio_sentence(verdict: dict[str, Any]) -> str:
+    """The gap between the quote and its compute cost, written out (empty when either is unknown)."""
+    pair = quote_to_compute(verdict)
+    if pair is None:
+        return ""
+    quote, compute = pair
+    if quote >= compute:
+        return (f"The quote ({format_gbp(quote)}) is {times_phrase(quote / compute)} what the training run costs "
+                f"in compute ({format_gbp(compute, pence=True)}).")
+    return (f"The training run's compute ({format_gbp(compute, pence=True)}) costs {times_phrase(compute / quote)} "
+            f"the quote ({format_gbp(quote)}).")
+
+
+def economics_figure(verdict: dict[str, Any]):
+    """The quote as a bar on an ordinary scale, with the compute cost of the training run beside it (usually a
+    sliver too thin to see), and the ratio written in the title. None without both figures."""
+    pair = quote_to_compute(verdict)
+    if pair is None:
         return None
     import plotly.graph_objects as go
 
-    values = [v for _, v, _ in bars]
-    log_scale = max(values) / min(values) > 50
+    quote, compute = pair
+    labels = ["Training<br>compute", "The quote"]  # bottom to top
+    values = [compute, quote]
+    thin = compute < quote / 100
+    texts = [format_gbp(compute, pence=True) + ("  (too thin to see)" if thin else ""), format_gbp(quote)]
+    bigger = max(quote, compute)
+    # Two short lines: a phone's chart is about 300 pixels wide and Plotly does not wrap titles.
+    headline = (f"The quote is {times_phrase(quote / compute)}<br>the compute cost of training" if quote >= compute
+                else f"Training's compute costs<br>{times_phrase(compute / quote)} the quote")
     fig = go.Figure(go.Bar(
-        x=[label for label, _, _ in bars], y=values, marker_color=[c for _, _, c in bars],
-        text=[format_gbp(v, pence=True) for v in values], textposition="outside", cliponaxis=False,
-        hovertemplate="%{x}: %{text}<extra></extra>",
+        y=labels, x=values, orientation="h", marker_color=["#0f766e", "#b45309"], width=0.55,
+        text=texts, textposition="outside", cliponaxis=False, hoverinfo="skip",
     ))
     fig.update_layout(
-        title={"text": "The economics, in pounds" + (" (log scale)" if log_scale else ""), "x": 0},
-        yaxis={"type": "log" if log_scale else "linear", "title": "£", "tickprefix": "£"},
-        margin={"l": 50, "r": 20, "t": 50, "b": 40}, height=340, showlegend=False,
+        title={"text": headline, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        xaxis={"range": [0, bigger * 1.45], "tickprefix": "£", "separatethousands": True, "fixedrange": True,
+               "showgrid": True, "nticks": 4, "rangemode": "tozero"},
+        yaxis={"fixedrange": True, "automargin": True},
+        margin={"l": 10, "r": 10, "t": 64, "b": 30}, height=250, showlegend=False,
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
     )
     return fig
+
+
+# No toolbar: owners read these charts, they do not zoom or export them, and on a phone it covers the title.
+CHART_CONFIG = {"displayModeBar": False, "responsive": True}
+
+
+def chart(name: str, figure) -> cl.Plotly:
+    """A Plotly element shown inline; Chainlit's page reads the figure's `config` from the element's JSON."""
+    import json
+
+    element = cl.Plotly(name=name, figure=figure, display="inline", size="medium")
+    element.content = json.dumps({**json.loads(element.content), "config": CHART_CONFIG})
+    return element
 
 
 # --- the audit ---------------------------------------------------------------------------------------------

@@ -1,0 +1,111 @@
+"""The Copilot widget on its demo host page, in headless Chromium: fast typing, uploads and scrolling."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from chat_driver import ASSISTANT, CARD, ERROR_TOAST, Chat
+from web_fixtures import app_server, browser, upload_files  # noqa: F401 - fixtures
+
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
+
+# Whether an element (the last one matching) shows in the widget's scrolling pane, at least in part.
+IN_VIEW = """([selector]) => {
+  const host = document.querySelector('#chainlit-copilot');
+  const root = host && host.shadowRoot;
+  const all = root ? root.querySelectorAll(selector) : [];
+  const target = all[all.length - 1];
+  if (!target) return false;
+  let pane = target.parentElement;
+  while (pane && !(pane.scrollHeight > pane.clientHeight + 1 && ['auto', 'scroll'].includes(getComputedStyle(pane).overflowY)))
+    pane = pane.parentElement;
+  if (!pane) return true;  // nothing scrolls: everything is in view
+  const box = target.getBoundingClientRect(), view = pane.getBoundingClientRect();
+  return box.bottom > view.top + 20 && box.top < view.bottom - 20;  // at least partly on show
+}"""
+
+
+def comes_into_view(page, selector: str, timeout: float = 3.0) -> bool:
+    """The pane scrolls smoothly: give it a moment."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if page.evaluate(IN_VIEW, [selector]):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+class Watched:
+    """A page on the demo host with its errors collected: page errors, console errors and error toasts."""
+
+    def __init__(self, browser, url: str):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+        self.context.route(lambda u: not u.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:")),
+                           lambda route: route.abort())
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(30000)
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
+        self.page.on("console", lambda msg: self.errors.append(f"console: {msg.text}") if msg.type == "error" else None)
+        self.page.goto(url + "/public/widget-demo.html")
+        self.page.locator("#chainlit-copilot-button").click()
+        self.page.wait_for_selector("#chat-input")
+        self.page.get_by_text("Hi, I'm Pitchcheck").first.wait_for()
+        self.chat = Chat(self.page)
+
+    def react_errors(self) -> list[str]:
+        return [e for e in self.errors if "Minified React error" in e or e.startswith("page error")]
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def widget(browser, app_server):
+    opened: list[Watched] = []
+
+    def open_widget() -> Watched:
+        opened.append(Watched(browser, app_server))
+        return opened[-1]
+
+    yield open_widget
+    for w in opened:
+        w.close()
+
+
+def test_the_widget_typed_at_full_speed_three_times_never_crashes_and_scrolls_to_each_reply(widget):
+    for run in range(3):
+        w = widget()
+        answered = 0
+        while not w.page.locator(CARD).count():
+            assert answered < 25, f"run {run}: no verdict; last message {w.chat.last_text()!r}"
+            w.chat.answer("typing", fast=True)  # the next answer goes in as soon as the box takes it
+            answered += 1
+            if run == 0 and not w.page.locator(CARD).count():  # each new question scrolls into view
+                assert comes_into_view(w.page, ASSISTANT), f"question {answered} is out of view"
+        assert answered >= 8
+        assert comes_into_view(w.page, CARD), f"run {run}: the verdict did not scroll into view"
+        assert w.react_errors() == [], f"run {run}: {w.react_errors()}"
+        assert w.page.locator(ERROR_TOAST).count() == 0
+        assert not [e for e in w.errors if "401" in e or "Unauthorized" in e], w.errors  # signed in before it asks
+        if run == 0:
+            reply = w.chat.type("what is LoRA?")
+            assert re.search(r"LoRA|low-rank", reply) and "Sources" in reply
+            assert comes_into_view(w.page, ASSISTANT)
+        w.close()
+
+
+def test_the_widget_takes_an_upload_and_fills_in_the_examples(widget, upload_files, tmp_path):
+    w = widget()
+    reply = w.chat.click_anywhere("Audit my training examples")
+    assert "paperclip" in reply
+    reply = w.chat.attach(upload_files["notes.csv"])
+    assert reply.startswith("I couldn't audit notes.csv:")
+    assert w.page.locator("#chat-input").is_editable()
+    w.chat.attach(upload_files["tickets.csv"])
+    assert any("The audit found 50 clean examples" in t for t in w.chat.texts())
+    assert w.react_errors() == [] and w.page.locator(ERROR_TOAST).count() == 0
+    w.page.screenshot(path=str(tmp_path / "widget-upload.png"))
