@@ -63,6 +63,20 @@ class KillableServer:
             self.proc.wait(timeout=30)
 
 
+def _note_in(name: str, data) -> str | None:
+    """The resume line, whether sent as a message or shown inside the resumed thread's steps."""
+    found = [data] if name == "new_message" else (data or {}).get("steps", []) if name == "resume_thread" else []
+    for step in reversed(found):  # the newest: an older thread may hold earlier resume lines
+        text = str((step or {}).get("output") or "") if isinstance(step, dict) else ""
+        if text.startswith("Welcome back"):
+            return text
+    return None
+
+
+def _resume_line(name: str, data) -> bool:
+    return _note_in(name, data) is not None
+
+
 async def _answer(guest: Guest, questions: dict[str, str], answers: dict[str, str], field: str) -> str | None:
     """Give one answer; returns the next question's field, or None at the verdict."""
     await guest.send(answers[field])
@@ -103,8 +117,11 @@ async def crash_loops(loops: int, data_dir: Path, log=print) -> dict:
             state = thread_state(data_dir, thread_id) or {}
             asked = list(state.get("asked") or [])
             await guest.connect(thread_id=thread_id)
-            note = await guest.message("Welcome back", "the resume line")
-            match = _RESTORED.search(str(note["output"]))
+            await guest.until(_resume_line, "the resume line")
+            await asyncio.sleep(2)  # a resume line sent as a message comes after the thread is shown
+            guest.drain()
+            note = next(t for n, d in reversed(guest.seen) if (t := _note_in(n, d)))
+            match = _RESTORED.search(note)
             said = int(match.group(1)) if match else 0
             missing = [f for f in given if f not in asked]
             ok = not missing and said == len(asked)
@@ -116,7 +133,9 @@ async def crash_loops(loops: int, data_dir: Path, log=print) -> dict:
                 guest = Guest(server.url, token=guest.token, timeout=90)
                 thread_id = None
             else:
-                current = await guest.question(questions)  # the resumed chat asks the awaited question again
+                current = state.get("awaiting")  # the resumed chat awaits what the saved state awaits
+                if current not in answers:
+                    raise AssertionError(f"the saved state awaits {current!r} after {given}")
     finally:
         await guest.close()
         server.kill()

@@ -86,11 +86,24 @@ class Guest:
                                socketio_path=SOCKETIO_PATH, wait_timeout=self.timeout)
         await self.sio.emit("connection_successful")
 
+    @classmethod
+    async def at_first_question(cls, url: str, timeout: float = 60.0) -> "Guest":
+        """A new guest with the chat open, the first question (the pitch) on screen."""
+        guest = cls(url, timeout=timeout)
+        await guest.connect()
+        await guest.message("Paste what the vendor said", "the pitch question")
+        return guest
+
     def _put(self, name: str, data: Any) -> None:
         if name == "first_interaction" and isinstance(data, dict) and data.get("thread_id"):
             self.thread_id = data["thread_id"]
         self.seen.append((name, data))
         self.events.put_nowait((name, data))
+
+    def drain(self) -> None:
+        """Forget the events not yet read (they stay in `seen`)."""
+        while not self.events.empty():
+            self.events.get_nowait()
 
     async def close(self) -> None:
         if self.sio is not None and self.sio.connected:

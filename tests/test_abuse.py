@@ -2,20 +2,16 @@
 
 Each probe is what a hostile page or guest did in the abuse review (docs/RELIABILITY.md lists them with their
 figures): another origin asking for the widget token, floods and oversized messages and clicks, another guest's
-feedback and message ids, edits while editing is off, a logged-out cookie, the API listing, the headers, two
-instances sharing a data folder, a 10,000-message burst and kill -9 after an answer.
+feedback and message ids, edits while editing is off, a logged-out cookie, the API listing, the headers, and
+untrusted Markdown in a browser. Probes needing servers of their own are in test_abuse_faults.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import math
-import os
 import re
-import shutil
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -24,25 +20,17 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT / "bench") not in sys.path:
     sys.path.insert(0, str(ROOT / "bench"))
 
-from common import chainlit_server, rss_mb  # noqa: E402
-from guest import Guest, interview_answers, steps, stored_bytes  # noqa: E402
+from common import chainlit_server, prepare_data_dir  # noqa: E402
+from guest import Guest, steps, stored_bytes  # noqa: E402
 from web_fixtures import browser  # noqa: E402,F401 - fixture
 
 PITCH = "They'll fine-tune the model on our reports for £18,000."
 LIMIT = 20  # PITCHCHECK_RATE_LIMIT_PER_MINUTE's default
 
 
-def _data_dir(shared_data_dir: Path, target: Path) -> Path:
-    for part in ("onnx", "chroma"):  # the session's export and index: no re-export, no rebuild
-        if (shared_data_dir / part).is_dir():
-            shutil.copytree(shared_data_dir / part, target / part, dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns("*.lock", ".*.lock"))
-    return target
-
-
 @pytest.fixture(scope="module")
 def server(shared_data_dir, tmp_path_factory):
-    data_dir = _data_dir(shared_data_dir, tmp_path_factory.mktemp("abuse-app"))
+    data_dir = prepare_data_dir(tmp_path_factory.mktemp("abuse-app"), shared_data_dir)
     with chainlit_server("app.py", data_dir, timeout=240) as srv:
         srv.extra["data_dir"] = data_dir
         yield srv
@@ -52,28 +40,12 @@ def run(coro):
     return asyncio.run(asyncio.wait_for(coro, 240))
 
 
-async def _started(url: str) -> Guest:
-    guest = Guest(url)
-    await guest.connect()
-    await guest.message("Paste what the vendor said", "the pitch question")
-    return guest
-
-
 async def _pitched(url: str) -> tuple[Guest, str, dict]:
     """A guest who has sent the pitch: (guest, the pitch message's id, the next question's message)."""
-    guest = await _started(url)
+    guest = await Guest.at_first_question(url)
     message_id = await guest.send(PITCH)
     question = await guest.message("?", "the question after the pitch")
     return guest, message_id, question
-
-
-def _until(check, seconds: float = 10.0):
-    deadline = time.monotonic() + seconds
-    while True:
-        found = check()
-        if found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.2)
 
 
 # --- origins -----------------------------------------------------------------------------------------------
@@ -118,7 +90,7 @@ def test_over_long_messages_are_refused_before_anything_is_stored(server):
     data_dir = server.extra["data_dir"]
 
     async def probe():
-        guest = await _started(server.url)
+        guest = await Guest.at_first_question(server.url)
         before = stored_bytes(data_dir)
         for _ in range(5):
             await guest.send("x" * 900_000)
@@ -141,7 +113,7 @@ def test_a_fast_sender_is_stored_only_up_to_the_rate_limit_and_warned_once(serve
     data_dir = server.extra["data_dir"]
 
     async def probe():
-        guest = await _started(server.url)
+        guest = await Guest.at_first_question(server.url)
         for i in range(60):
             await guest.send(f"hello {i}")
         await guest.message("faster than I can take them", "the slow-down notice")
@@ -225,7 +197,7 @@ def test_a_message_sent_with_another_threads_message_id_does_not_move_it(server)
 
     async def probe():
         victim, message_id, _ = await _pitched(server.url)
-        attacker = await _started(server.url)
+        attacker = await Guest.at_first_question(server.url)
         await attacker.send("They'll retrain the model for £5,000.", message_id=message_id)
         await attacker.message("?", "the attacker's next question")
         await asyncio.sleep(1)
@@ -309,112 +281,6 @@ def test_what_the_owner_types_is_shown_as_text(server):
     guest.sign_in()
     settings = guest.http("GET", "/project/settings?language=en-GB").json()
     assert settings["features"]["user_message_markdown"] is False
-
-
-# --- instances, bursts and crashes ---------------------------------------------------------------------------
-def _upload_folder(data_dir: Path, pid: int) -> Path:
-    """Where an instance keeps uploads: its own folder under the data directory, else Chainlit's shared `.files`."""
-    own = sorted((data_dir / "uploads").glob(f"*-{pid}"))
-    return own[0] if own else ROOT / ".files"
-
-
-@pytest.mark.server
-@pytest.mark.slow
-def test_stopping_one_instance_leaves_the_others_uploads(shared_data_dir, tmp_path):
-    data_dir = _data_dir(shared_data_dir, tmp_path / "shared")
-    with chainlit_server("app.py", data_dir, timeout=240, log_name="a.log") as first:
-        with chainlit_server("app.py", data_dir, timeout=240, log_name="b.log") as second:
-            folder = _upload_folder(data_dir, second.pid)
-            upload = folder / "session-of-b" / "examples.csv"  # as Chainlit lays out an owner's upload
-            upload.parent.mkdir(parents=True, exist_ok=True)
-            upload.write_text("input,output\nhello,world\n", encoding="utf-8")
-            first.proc.terminate()  # a normal stop of the other instance
-            first.proc.wait(timeout=30)
-            assert upload.is_file(), f"stopping one instance deleted another's uploads ({folder})"
-            assert Guest(second.url).http("GET", "/health").status_code == 200
-
-
-@pytest.mark.server
-@pytest.mark.slow
-def test_a_ten_thousand_message_burst_stores_only_what_the_limit_allows(shared_data_dir, tmp_path):
-    data_dir = _data_dir(shared_data_dir, tmp_path / "burst")
-    questions, answers = interview_answers()
-
-    async def probe(srv):
-        other = await _started(srv.url)
-        field = "pitch"
-        for _ in range(2):  # warm up: the other owner gets going before the burst
-            await other.send(answers[field])
-            field = await other.question(questions)
-        await asyncio.sleep(5)
-        before = rss_mb(srv.pid)
-        flood = await _started(srv.url)
-        peak = [before or 0.0]
-        sampler = asyncio.create_task(_sample_peak(srv.pid, peak))
-        started = time.monotonic()
-        sender = asyncio.create_task(_flood(flood, 10_000))
-        latencies = []
-        while not sender.done() or len(latencies) < 3:
-            sent = time.monotonic()
-            await other.send(answers[field])
-            field = await other.question(questions, timeout=30)
-            latencies.append(time.monotonic() - sent)
-            if len(latencies) >= 6:
-                break
-        await sender
-        burst_s = time.monotonic() - started
-        await asyncio.sleep(5)
-        sampler.cancel()
-        after = min(filter(None, [await _settled_rss(srv.pid) for _ in range(3)]))
-        await flood.close()
-        await other.close()
-        return flood, other, before, (peak[0], after), burst_s, latencies
-
-    with chainlit_server("app.py", data_dir, timeout=240) as srv:
-        flood, other, before, (peak, after), burst_s, latencies = run(probe(srv))
-        log = srv.log_tail(2_000_000)
-    stored = [s for s in steps(data_dir, flood.thread_id) if s["type"] == "user_message"]
-    allowed = LIMIT * (math.floor(burst_s / 60) + 1)
-    print(json.dumps({"stored": len(stored), "allowed": allowed, "burst_s": round(burst_s, 1),
-                      "rss_before": before, "rss_peak": peak, "rss_after": after, "other_latency_s": [round(x, 2) for x in latencies]}))
-    assert len(stored) <= allowed
-    assert max(latencies) < 30
-    sent_by_other = [s for s in steps(data_dir, other.thread_id) if s["type"] == "user_message"]
-    assert len(sent_by_other) == 2 + len(latencies)  # no history row lost for the other owner
-    assert "QueuePool limit" not in log and "database is locked" not in log
-    assert after - before <= 50, f"RSS {before} MB before the burst, {after} MB after"
-
-
-async def _flood(guest: Guest, count: int) -> None:
-    for i in range(count):
-        await guest.send("x")
-        if i % 500 == 0:
-            await asyncio.sleep(0)
-
-
-async def _sample_peak(pid: int, peak: list[float]) -> None:
-    while True:
-        peak[0] = max(peak[0], rss_mb(pid) or 0.0)
-        await asyncio.sleep(0.1)
-
-
-async def _settled_rss(pid: int) -> float | None:
-    await asyncio.sleep(2)
-    return rss_mb(pid)
-
-
-@pytest.mark.server
-@pytest.mark.slow
-def test_kill_9_after_an_answer_then_resume_keeps_every_answer(shared_data_dir, tmp_path):
-    from crash_resume import crash_loops
-
-    loops = int(os.environ.get("PITCHCHECK_CRASH_LOOPS", "4"))  # bench/crash_resume.py --loops 20 for the record
-    report = run_long(crash_loops(loops, _data_dir(shared_data_dir, tmp_path / "crash")))
-    assert report["ok"] == loops, report["results"]
-
-
-def run_long(coro):
-    return asyncio.run(asyncio.wait_for(coro, 900))
 
 
 # --- in a real browser --------------------------------------------------------------------------------------------
