@@ -2,7 +2,7 @@
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test setup index bench audit-deps
+.PHONY: run test setup index bench audit-deps screenshots
 
 setup:
 	@bash scripts/setup.sh
@@ -21,3 +21,7 @@ bench: index
 
 audit-deps: setup
 	@.venv/bin/python scripts/audit_deps.py
+
+# The README's pictures in docs/screenshots/ (the tests never write there).
+screenshots: index
+	.venv/bin/python scripts/screenshots.py
