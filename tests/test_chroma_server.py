@@ -24,7 +24,7 @@ import httpx
 import pytest
 
 from chains.embeddings import OnnxEmbedder, get_embedder
-from chains.glossary import SECTIONS, chunks, load_glossary
+from chains.glossary import chunks, load_glossary
 from chains.index import StoreError, build_index, index_is_current, open_collection
 from chains.knowledge_base import KnowledgeBase, embedder_key, refresh_index
 from chains.settings import PROJECT_ROOT, Settings
@@ -255,8 +255,8 @@ def test_removed_concept_leaves_the_server_collection(server_settings, tmp_path)
     assert removed not in fewer and len(fewer) == len(full) - 1
     assert not index_is_current(settings, fewer, embedder_key(settings))
     stats = refresh_index(settings, fewer, counting)
-    # Only the removed concept's sections go; editing others' `related` lists re-embeds nothing.
-    assert (stats.removed, stats.embedded) == (len(SECTIONS), 0)
+    # Only the removed concept's chunks go; editing others' `related` lists re-embeds nothing.
+    assert (stats.removed, stats.embedded) == (sum(c.concept == removed for c in chunks(full)), 0)
     assert counting.embedded == embedded_first
 
     metadatas = _server_collection(settings).get(include=["metadatas"])["metadatas"]
@@ -277,7 +277,7 @@ def test_index_survives_a_server_restart(chroma_executable, shared_data_dir, tmp
         counting = CountingEmbedder(_real_embedder(settings))
         refresh_index(settings, concepts, counting)
         embedded = counting.embedded
-        assert embedded == 5 * len(SECTIONS)
+        assert embedded == len(chunks(concepts))
     finally:
         server.stop()
     assert not server.alive()
