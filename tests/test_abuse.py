@@ -381,3 +381,46 @@ def test_audit_findings_quoting_the_files_cells_show_no_images_or_outside_links(
     shown = audit_markdown(audit_file(path, get_settings(), False))
     assert "tracker.example" not in shown and "evil.example" not in shown
     assert "![" not in shown and "<img" not in shown and "](" not in shown
+
+
+# --- the pieces, without a server ------------------------------------------------------------------------------
+def test_the_gate_admits_the_limit_warns_once_a_minute_and_refuses_long_messages():
+    from web.limits import MessageGate
+
+    now = [1000.0]
+    gate = MessageGate(max_chars=4000, per_minute=LIMIT, clock=lambda: now[0])
+    assert all(gate.admit("guest-a", "hi")[0] for _ in range(LIMIT))
+    first, second = gate.admit("guest-a", "hi"), gate.admit("guest-a", "hi")
+    assert first[0] is False and "faster than I can take" in first[1]
+    assert second == (False, None)  # one notice a minute, however many are refused
+    assert gate.admit("guest-b", "hi")[0]  # another guest has an allowance of its own
+    now[0] += 60.5
+    assert gate.admit("guest-a", "hi") == (True, None)
+    accepted, notice = gate.admit("guest-a", "x" * 4001)
+    assert not accepted and "4,001 characters" in notice
+
+
+def test_a_client_message_is_reduced_to_an_owners_message():
+    from web.limits import tidy_message
+
+    tidy = tidy_message({"message": {"id": "not-a-uuid", "type": "assistant_message", "output": "hi",
+                                     "metadata": {"x": "y" * 5000}, "isError": True, "threadId": "t"}})
+    message = tidy["message"]
+    assert message["type"] == "user_message" and message["output"] == "hi" and message["metadata"] == {}
+    assert "isError" not in message and message["id"] != "not-a-uuid"
+    assert tidy_message({"message": {"output": 5}}) is None and tidy_message("text") is None
+
+
+def test_a_logged_out_token_is_refused_by_every_instance_sharing_the_data_directory(tmp_path):
+    import time as clock
+
+    from web.auth import RevokedTokens
+
+    first, second = RevokedTokens(tmp_path / "out.json"), RevokedTokens(tmp_path / "out.json")
+    assert not second.is_revoked("token-a")
+    first.revoke("token-a", clock.time() + 60)
+    first.revoke("token-old", clock.time() - 1)  # already expired: forgotten at the next write
+    first.revoke("token-b", clock.time() + 60)
+    assert second.is_revoked("token-a") and second.is_revoked("token-b")
+    assert not second.is_revoked("token-c") and not second.is_revoked("token-old")
+    assert "token-a" not in (tmp_path / "out.json").read_text()  # digests only

@@ -187,6 +187,13 @@ async def notify(text: str) -> None:
 _gate: MessageGate | None = None
 
 
+def gate_key(session: Any) -> str:
+    """Whose allowance a message or click draws on: the signed-in user's (every tab of theirs), else the session's."""
+    user = getattr(session, "user", None)
+    identifier = getattr(user, "identifier", None)
+    return f"user:{identifier}" if identifier else f"session:{session.id}"
+
+
 def message_gate() -> MessageGate | None:
     """The installed gate (the /project/action route shares its per-session rate)."""
     return _gate
@@ -217,7 +224,7 @@ def install_message_gate(max_chars: int, per_minute: int) -> MessageGate:
         if tidy is None:
             log.info("dropped a malformed message from session %s", session.id)
             return
-        accepted, notice = gate.admit(session.id, tidy["message"]["output"])
+        accepted, notice = gate.admit(gate_key(session), tidy["message"]["output"])
         if accepted:
             await original(sid, tidy)
             return
@@ -232,7 +239,7 @@ def install_message_gate(max_chars: int, per_minute: int) -> MessageGate:
         if config.features.edit_message and original_edit is not None:
             tidy = tidy_message(payload)
             session = WebsocketSession.get(sid)
-            if tidy is not None and session is not None and gate.admit(session.id, tidy["message"]["output"])[0]:
+            if tidy is not None and session is not None and gate.admit(gate_key(session), tidy["message"]["output"])[0]:
                 await original_edit(sid, tidy)
             return
         log.info("ignored an edit_message event: editing is off in config.toml")

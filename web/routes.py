@@ -134,7 +134,7 @@ def action_endpoint(max_bytes: int):
         from chainlit.context import init_ws_context
         from chainlit.session import WebsocketSession
 
-        from .limits import message_gate, notify
+        from .limits import gate_key, message_gate, notify
 
         checked, refusal = checked_action(await request.body(), max_bytes)
         if refusal is not None:
@@ -146,7 +146,7 @@ def action_endpoint(max_bytes: int):
             return _refuse(401, "That chat belongs to someone else.")
         gate = message_gate()
         if gate is not None:
-            accepted, notice = gate.admit(session.id)
+            accepted, notice = gate.admit(gate_key(session))
             if not accepted:
                 if notice:
                     init_ws_context(session)
