@@ -126,3 +126,28 @@ def test_kill_9_after_an_answer_then_resume_keeps_every_answer(shared_data_dir, 
     loops = int(os.environ.get("PITCHCHECK_CRASH_LOOPS", "4"))  # bench/crash_resume.py --loops 20 for the record
     report = run(crash_loops(loops, prepare_data_dir(tmp_path / "crash", shared_data_dir)), 900)
     assert report["ok"] == loops, report["results"]
+
+
+@pytest.mark.server
+def test_a_named_origin_may_embed_the_widget_and_others_still_may_not(shared_data_dir, tmp_path):
+    site = "http://127.0.0.1:8765"  # the embedding page's origin; nothing needs to listen there
+    data_dir = prepare_data_dir(tmp_path / "named", shared_data_dir)
+    with chainlit_server("app.py", data_dir, {"PITCHCHECK_ALLOWED_ORIGINS": site}, timeout=240) as srv:
+        guest = Guest(srv.url)
+        guest.sign_in()
+        named = guest.http("GET", "/pitchcheck/widget-token", headers={"Origin": site})
+        assert named.status_code == 200 and named.json()["accessToken"]
+        assert named.headers["access-control-allow-origin"] == site
+        assert named.headers["access-control-allow-credentials"] == "true"
+        other = guest.http("GET", "/pitchcheck/widget-token", headers={"Origin": "http://127.0.0.1:8766"})
+        assert other.status_code == 403 and "access-control-allow-origin" not in other.headers
+        csp = guest.http("GET", "/").headers["content-security-policy"]
+        assert f"frame-ancestors 'self' {site}" in csp
+
+        async def socket_from_the_site():
+            widget = Guest(srv.url, token=named.json()["accessToken"])
+            await widget.connect(origin=site)
+            await widget.message("", "the widget's first message")
+            await widget.close()
+
+        run(socket_from_the_site())
