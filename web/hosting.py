@@ -129,7 +129,6 @@ def allow_inline_scripts(html: str) -> None:
 
 
 def content_security_policy() -> str:
-    frame = " ".join(["'self'", *(o for o in _allowed if o != "*")]) if "*" not in _allowed else "*"
     return "; ".join([
         "default-src 'self'",
         "script-src 'self' 'unsafe-eval' " + " ".join(sorted(_script_hashes)),
@@ -142,7 +141,7 @@ def content_security_policy() -> str:
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
-        f"frame-ancestors {frame}",
+        "frame-ancestors 'self'",  # the widget mounts in the host page itself, never in a frame
     ])
 
 
