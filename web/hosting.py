@@ -194,11 +194,6 @@ def hide_api_docs() -> None:
     app.docs_url = app.redoc_url = app.openapi_url = None
 
 
-def render_user_messages_as_text() -> None:
-    """What the owner types or pastes is shown as typed: a pasted Markdown image or link is not fetched or live."""
-    config.features.user_message_markdown = False
-
-
 # --- upload folders -------------------------------------------------------------------------------------------
 def use_instance_upload_folder(data_dir: Path) -> Path:
     """Uploads go to a folder of this instance's own under the data directory.
@@ -242,7 +237,6 @@ def harden(settings) -> None:
     add_security_headers(Path(config.root) / "public")
     if not settings.api_docs:
         hide_api_docs()
-    render_user_messages_as_text()
     use_instance_upload_folder(settings.data_dir)
     limits.install_message_gate(settings.max_message_chars, settings.rate_limit_per_minute)
     auth.end_tokens_on_logout(settings)
