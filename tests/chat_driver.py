@@ -97,7 +97,7 @@ class Chat:
     def texts(self) -> list[str]:
         return self.page.locator(ASSISTANT).all_inner_texts()
 
-    def settle(self, more_than: int, timeout: float = 45, quiet: float = 0.6) -> str:
+    def settle(self, more_than: int, timeout: float = 45, quiet: float = 0.3) -> str:
         """Until more than `more_than` assistant messages show, the app is not busy and nothing has changed for
         `quiet` seconds (an audit's "Auditing..." line is not the end); returns the last message's text."""
         deadline = time.monotonic() + timeout
@@ -119,7 +119,7 @@ class Chat:
         return self.page.locator("#stop-button").count() > 0
 
     # --- acting ----------------------------------------------------------------------------------------
-    def type(self, text: str, quiet: float = 0.6) -> str:
+    def type(self, text: str, quiet: float = 0.3) -> str:
         before = self.assistant_count()
         self.page.fill("#chat-input", text)  # waits while the message box is disabled
         self.page.keyboard.press("Enter")
@@ -160,7 +160,7 @@ class Chat:
         typed = next((text for words, text in TYPED if words.lower() in question.lower()), None)
         if typed is None:
             raise AssertionError(f"no typed answer for: {question!r}")
-        self.type(typed, quiet=0.0 if fast else 0.6)
+        self.type(typed, quiet=0.0 if fast else 0.3)
         return "type", typed
 
     def interview(self, by: str, turns: int = 25, fast: bool = False) -> list[tuple[str, str]]:

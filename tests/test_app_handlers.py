@@ -204,6 +204,11 @@ def test_examples_question_offers_an_audit_upload(app):
 def test_number_questions_offer_dont_know_which_leaves_them_open(app):
     import chainlit as cl
 
+    from chains.session import awaiting_object
+    from web.render import NUMBER_KINDS, question_kind
+
+    asked = []
+
     async def work(ctx):
         await app.on_chat_start()
         await say(app, "A vendor wants to retrain an AI model on our data.")  # no price in it
@@ -211,7 +216,8 @@ def test_number_questions_offer_dont_know_which_leaves_them_open(app):
             awaiting = conversation().session.awaiting
             buttons = [a for a in actions(ctx, "answer") if a["forId"] == messages(ctx)[-1]["id"]]
             labels = [a["label"] for a in buttons]
-            if awaiting in ("clean_examples", "monthly_volume") or "price" in awaiting or "quote" in awaiting:
+            if question_kind(awaiting_object(awaiting)) in NUMBER_KINDS:  # the price, volume and examples
+                asked.append(awaiting)
                 assert labels == ["Don't know"], (awaiting, labels)
                 await app.on_answer(cl.Action(name="answer", payload=buttons[0]["payload"], label="Don't know"))
                 assert conversation().session.facts[awaiting] is None and awaiting in conversation().session.asked
@@ -220,6 +226,7 @@ def test_number_questions_offer_dont_know_which_leaves_them_open(app):
             else:
                 assert "Don't know" not in labels
                 await say(app, ANSWERS[awaiting])
+        assert len(asked) == 3, asked
 
     drive(work)
 

@@ -163,8 +163,9 @@ def running_app(data_dir: Path, extra_env: dict[str, str] | None = None) -> Iter
         log.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def app_server(tmp_path_factory) -> Iterator[str]:
+    """One app for every browser test module: each test opens its own browser context (its own guest)."""
     require_chromium()
     with running_app(tmp_path_factory.mktemp("web-app")) as url:
         yield url
