@@ -54,6 +54,7 @@ class Watched:
         self.page.locator("#chainlit-copilot-button").click()
         self.page.wait_for_selector("#chat-input")
         self.page.get_by_text("Hi, I'm Pitchcheck").first.wait_for()
+        self.page.get_by_text("Paste what the vendor said").first.wait_for()  # the first question
         self.chat = Chat(self.page)
 
     def react_errors(self) -> list[str]:
