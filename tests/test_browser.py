@@ -103,11 +103,7 @@ def test_a_question_mid_interview_is_answered_once_and_the_interview_carries_on(
 
 
 # --- uploads -----------------------------------------------------------------------------------------------
-def test_uploads_from_the_audit_shortcut_bad_files_get_one_line_and_a_good_file_fills_in_the_examples(
-        page, app_server, upload_files):
-    chat = open_chat(page, app_server)
-    reply = chat.click_anywhere("Audit my training examples")
-    assert "paperclip" in reply
+def bad_files_get_one_line_each(page, chat: Chat, upload_files) -> None:
     for name, reason in (("empty.csv", "empty"), ("binary.csv", "binary"), ("notes.csv", "columns")):
         before = chat.assistant_count()
         reply = chat.attach(upload_files[name])
@@ -116,6 +112,14 @@ def test_uploads_from_the_audit_shortcut_bad_files_get_one_line_and_a_good_file_
         assert "Traceback" not in reply
         assert page.locator(ERROR_TOAST).count() == 0
         assert page.locator("#chat-input").is_editable()  # the message box stays usable
+
+
+def test_uploads_from_the_audit_shortcut_bad_files_get_one_line_and_a_good_file_fills_in_the_examples(
+        page, app_server, upload_files):
+    chat = open_chat(page, app_server)
+    reply = chat.click_anywhere("Audit my training examples")
+    assert "paperclip" in reply
+    bad_files_get_one_line_each(page, chat, upload_files)
     chat.attach(upload_files["tickets.csv"])
     assert any("The audit found 50 clean examples" in t for t in chat.texts())
     assert "Data audit of tickets.csv" in "\n".join(chat.texts())
@@ -135,8 +139,7 @@ def test_uploads_at_the_examples_question_answer_it(page, app_server, upload_fil
     assert "clean, labelled examples" in chat.last_text()
     reply = chat.click("Upload examples for an audit")
     assert "paperclip" in reply
-    reply = chat.attach(upload_files["empty.csv"])
-    assert reply.startswith("I couldn't audit empty.csv:")
+    bad_files_get_one_line_each(page, chat, upload_files)
     reply = chat.attach(upload_files["tickets.jsonl"])
     assert any("The audit found 120 clean examples" in t for t in chat.texts())
     assert "three months" in reply and chat.last_buttons()  # the next question, with its buttons
