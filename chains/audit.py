@@ -17,7 +17,9 @@ from typing import Any, Callable, Iterable, TypedDict
 import numpy as np
 
 from chains.examples import AuditError, Example, ExampleReader, ReadLimits, cell_text
-from chains.near_duplicates import NearDuplicates, OutOfTime, SearchModels, row_pairs, similar_inputs, similar_pairs
+from chains.near_duplicates import (
+    NearDuplicates, OutOfTime, SearchModels, SearchStats, row_pairs, similar_inputs, similar_pairs,
+)
 from chains.personal_data import PII_KINDS, PII_NAMES, kind_bit, personal_data, personal_data_mask
 from chains.settings import Settings, get_settings
 
@@ -252,10 +254,14 @@ def _audit(examples: Iterable[Example], settings: Settings, embedder: Any, name:
     read_done = time.perf_counter()
     near = None
     if want_vectors:
-        near, note = _near_duplicates(tally, clean, settings, embedder, deadline,
-                                      lambda label, f: progress(label, reading_share + (1 - reading_share) * f)
-                                      if progress is not None else None)
+        near, note, stats = _near_duplicates(tally, clean, settings, embedder, deadline,
+                                             lambda label, f: progress(label, reading_share + (1 - reading_share) * f)
+                                             if progress is not None else None)
         issues += [note] if note else []
+        if timings is not None and stats is not None:
+            timings.update({f"{stage}_s": seconds for stage, seconds in stats.seconds.items()},
+                           inputs=stats.inputs, static_inputs=stats.static, quick_inputs=stats.quick,
+                           full_inputs=stats.full)
     tally.input_text.clear()
     issues += _near_findings(near, settings)
     labels = _labels(tally, clean)
@@ -322,26 +328,26 @@ def _repeat_findings(tally: _Tally, clean: _Clean) -> list[str]:
 
 
 def _near_duplicates(tally: _Tally, clean: _Clean, settings: Settings, embedder: Any, deadline: float | None,
-                     progress: Progress | None) -> tuple[NearDuplicates | None, str | None]:
-    """(the pairs, or None with a note saying why they were not checked)."""
+                     progress: Progress | None) -> tuple[NearDuplicates | None, str | None, SearchStats | None]:
+    """(the pairs, or None with a note saying why they were not checked; what the search embedded)."""
     input_ids, uid = np.unique(clean.inputs, return_inverse=True)
     texts = [tally.input_text[int(k)] for k in input_ids]
     owned = embedder is None
     try:
         models = SearchModels(full=embedder) if not owned else SearchModels.load(settings, len(texts)) if len(texts) >= 2 else None
-        found = similar_inputs(texts, settings.near_duplicate_cosine, models, progress=progress,
-                               deadline=deadline)[0] if models is not None else None
+        found, stats = similar_inputs(texts, settings.near_duplicate_cosine, models, progress=progress,
+                                      deadline=deadline) if models is not None else (None, None)
     except OutOfTime:
         return None, (f"Near-duplicates were not checked: comparing {len(texts):,} distinct inputs would take longer "
-                      "than the audit may run (PITCHCHECK_AUDIT_TIME_LIMIT_S).")
+                      "than the audit may run (PITCHCHECK_AUDIT_TIME_LIMIT_S)."), None
     except Exception as exc:  # noqa: BLE001 - only the model we loaded ourselves; a caller's embedder raises
         if not owned:
             raise
         log.warning("Near-duplicate search skipped: %s", exc, exc_info=True)
-        return None, f"Near-duplicates were not checked: no embedding model ({exc})."
+        return None, f"Near-duplicates were not checked: no embedding model ({exc}).", None
     empty = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float32))
     count, shown = row_pairs(uid, clean.clean_rows, found if found is not None else empty)
-    return NearDuplicates(count=count, pairs=shown), None
+    return NearDuplicates(count=count, pairs=shown), None, stats
 
 
 def _near_findings(near: NearDuplicates | None, settings: Settings) -> list[str]:

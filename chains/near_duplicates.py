@@ -33,8 +33,8 @@ EMBED_CHUNK = 2048  # texts per embed() call: bounds the embedder's working memo
 EXACT_UP_TO = 2000
 SAMPLE = 2000
 RIDGE = 0.003
-STATIC_COSINE = 0.92
-QUICK_FLOOR, QUICK_SURE = 0.935, 0.95
+STATIC_COSINE = 0.90
+QUICK_FLOOR, QUICK_SURE = 0.935, 0.945
 
 Pairs = tuple[np.ndarray, np.ndarray, np.ndarray]  # (i, j, cosine) with i < j
 
@@ -136,13 +136,17 @@ def _bucket_tables(vectors: np.ndarray, seed: int):
     return keys, tables
 
 
-def _bucket_pairs(vectors: np.ndarray, keys: np.ndarray | None, t: int, order, starts, sizes, threshold: float):
+def _bucket_pairs(vectors: np.ndarray, keys: np.ndarray | None, t: int, order, starts, sizes, threshold: float,
+                  done: np.ndarray | None = None):
     """The pairs at or above threshold within table t's buckets, less those a lower table already shared
-    (unless keys is None: then a pair comes once per table it shares)."""
+    (unless keys is None: then a pair comes once per table it shares). Buckets whose members are all done
+    are skipped."""
     dim = vectors.shape[1]
     for size in np.unique(sizes):
         size = int(size)
         members = order[starts[sizes == size][:, None] + np.arange(size)]  # (buckets, size) vector indices
+        if done is not None:
+            members = members[~done[members].all(axis=1)]
         upper_i, upper_j = np.triu_indices(size, 1)
         step = max(1, (1 << 23) // (size * dim))  # about 32 MB of gathered vectors at a time
         for lo in range(0, len(members), step):
@@ -199,7 +203,8 @@ def paired(vectors: np.ndarray, threshold: float) -> np.ndarray:
     keys, tables = _bucket_tables(vectors, 0)
     found = np.zeros(len(vectors), dtype=bool)
     for t, (order, starts, sizes) in enumerate(tables):
-        for i, j, _ in _bucket_pairs(vectors, None, t, order, starts, sizes, threshold):
+        # A bucket of inputs already known to have a neighbour can only tell what is known: skip it.
+        for i, j, _ in _bucket_pairs(vectors, None, t, order, starts, sizes, threshold, done=found):
             found[i] = found[j] = True
     return np.flatnonzero(found)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import math
 import re
@@ -23,7 +22,7 @@ from chains.audit import (
 from chains.audit_text import format_text
 from chains.examples import ExampleReader
 from chains.near_duplicates import _all_pairs
-from chains.settings import Settings
+from chains.settings import PROJECT_ROOT, Settings
 
 SHAPES = [("input", "output"), ("prompt", "completion"), ("question", "answer"), ("text", "label")]
 RESULT_KEYS = {"file", "shape", "rows", "empty", "duplicates", "clean", "pii_rows", "pii", "labels", "near_duplicates",
@@ -571,7 +570,6 @@ def test_crowded_buckets_fall_back_to_every_pair(monkeypatch):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(importlib.util.find_spec("chains.embeddings") is None, reason="chains.embeddings is not written yet")
 def test_real_embedder_finds_paraphrases(shared_data_dir):
     settings = Settings(data_dir=shared_data_dir, llm="off")
     rows = [("How do I reset my password?", "Use the link on the sign-in page."),
@@ -582,6 +580,28 @@ def test_real_embedder_finds_paraphrases(shared_data_dir):
             ("Can I pay by bank transfer?", "Yes.")]
     near = audit_rows(rows, settings)["near_duplicates"]
     assert [p[:2] for p in near["pairs"]] == [[1, 2]]
+
+
+@pytest.mark.slow
+def test_large_sets_are_narrowed_down_and_keep_the_full_models_answer(shared_data_dir):
+    from chains.near_duplicates import EXACT_UP_TO, SearchModels, embed, similar_inputs
+
+    import sys
+
+    sys.path.insert(0, str(PROJECT_ROOT / "bench"))
+    from tickets import generate_rows  # the benchmark's generated support messages
+
+    settings = Settings(data_dir=shared_data_dir, llm="off")
+    texts = list(dict.fromkeys(inp.strip() for inp, _ in generate_rows(4000, seed=3)))
+    assert len(texts) > EXACT_UP_TO
+    models = SearchModels.load(settings, len(texts))
+    (i, j, c), stats = similar_inputs(texts, 0.95, models)
+    truth = _all_pairs(embed(models.full, texts), 0.95)
+    found, exact = set(zip(i.tolist(), j.tolist())), set(zip(truth[0].tolist(), truth[1].tolist()))
+    assert len(exact) >= 100
+    assert len(found & exact) >= 0.95 * len(exact)  # recall
+    assert len(found & exact) >= 0.95 * len(found)  # precision
+    assert stats.full < len(texts) / 4 and stats.quick < len(texts) / 2  # most inputs never met the full model
 
 
 # --- memory, report, definitions ---------------------------------------------------------------------------------
