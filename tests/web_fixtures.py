@@ -91,6 +91,106 @@ async def drain_tasks() -> None:
         await asyncio.wait(pending, timeout=10)
 
 
+# --- the answers an owner types, and app.py's handlers in a context ------------------------------------
+PITCH = "They'll fine-tune the model on our support tickets for £18,000."
+ANSWERS = {  # field -> what the owner types
+    "pitch": PITCH,
+    "mechanism": "fine_tuning",
+    "quote": "£18,000",
+    "quote_gbp": "£18,000",  # the price field's earlier name
+    "task": "classification",
+    "monthly_volume": "about 5,000 a month",
+    "clean_examples": "about 2,000",
+    "task_stable": "yes",
+    "personal_data": "none",
+    "prompt_rag": "not_acceptable",
+    "fresh_knowledge": "no",
+    "regulated": "no",
+    "vendor_examples": "yes",
+    "vendor_shortfall": "yes",
+    "vendor_retraining": "yes",
+}
+
+
+# --- app.py's handlers, imported once per test module with its own data directory -----------------------------------------------------
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    names = ("PITCHCHECK_DATA_DIR", "PITCHCHECK_LLM", "PITCHCHECK_USERS", "PITCHCHECK_RATE_LIMIT_PER_MINUTE",
+             "CHAINLIT_AUTH_SECRET")
+    saved = {k: os.environ.get(k) for k in names}
+    os.environ.update({"PITCHCHECK_DATA_DIR": str(tmp_path_factory.mktemp("handlers")), "PITCHCHECK_LLM": "off",
+                       "PITCHCHECK_RATE_LIMIT_PER_MINUTE": "1000"})
+    os.environ.pop("PITCHCHECK_USERS", None)
+    os.environ.pop("CHAINLIT_AUTH_SECRET", None)
+    from chains.settings import get_settings
+
+    get_settings.cache_clear()
+    sys.modules.pop("app", None)
+    import app as module
+
+    yield module
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+    get_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def quiet(monkeypatch, request):
+    """No data layer, no background model loading, no pauses in the scripted example."""
+    import chainlit.data as cl_data
+
+    monkeypatch.setattr(cl_data, "_data_layer", None)
+    monkeypatch.setattr(cl_data, "_data_layer_initialized", True)
+    if "app" in request.fixturenames:
+        from web import chat, knowledge
+
+        monkeypatch.setattr(knowledge, "start_dense_loading", lambda settings: None)
+        monkeypatch.setattr(chat, "EXAMPLE_PAUSE", 0)
+
+
+def drive(work, **ctx_kwargs):
+    """Run `await work(ctx)` inside a fresh Chainlit context; returns the context for inspection."""
+    async def main():
+        async with chainlit_context(**ctx_kwargs) as ctx:
+            await work(ctx)
+            await drain_tasks()
+            return ctx
+
+    return asyncio.run(main())
+
+
+def conversation():
+    from web.chat import Conversation
+
+    return Conversation.current()
+
+
+async def say(app, text: str) -> None:
+    import chainlit as cl
+
+    await app.on_message(cl.Message(content=text, type="user_message"))
+
+
+async def answer_everything(app) -> None:
+    for _ in range(30):
+        field = conversation().session.awaiting
+        if field is None:
+            return
+        await say(app, ANSWERS[field])
+    raise AssertionError("the interview did not finish")
+
+
+def actions(ctx, name: str | None = None) -> list[dict]:
+    return [a for _, a in emitted(ctx, "action") if name is None or a["name"] == name]
+
+
+def elements(ctx) -> list[dict]:
+    return [e for _, e in emitted(ctx, "element")]
+
+
 # --- browser tests ----------------------------------------------------------------------------------------
 def chromium_path() -> str | None:
     for candidate in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):

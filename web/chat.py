@@ -31,27 +31,6 @@ SORRY = ("Sorry, something went wrong on my side. Your answers so far are safe; 
 BUSY = "I'm still working on your last message. One moment, then send that again."
 MOVED_ON = "That question has moved on, so I've left that button alone. Here's where we are:"
 
-# The guide's consulting firm: an £18,000 quote, twelve reports a month, about forty good examples.
-EXAMPLE_PITCH = ("The vendor quoted £18,000 to fine-tune the model on our data, so that it understands our "
-                 "methodology, picks up our tone and learns the way we write client reports.")
-EXAMPLE_ANSWERS: dict[str, str] = {  # choices by value; a choice the field no longer offers ends the script
-    "pitch": EXAMPLE_PITCH,
-    "mechanism": "fine_tuning",
-    "task": "open_writing",
-    "task_stable": "yes",
-    "personal_data": "unsure",
-    "prompt_rag": "not_tried",
-    "fresh_knowledge": "no",
-    "regulated": "no",
-    "vendor_examples": "not_asked",
-    "vendor_shortfall": "not_asked",
-    "vendor_retraining": "not_asked",
-}
-EXAMPLE_NUMBERS: dict[str, str] = {  # number questions by kind, whatever the field is called
-    "money": "£18,000",
-    "volume": "about twelve a month",
-    "count": "maybe forty",
-}
 EXAMPLE_PAUSE = 0.6  # seconds between scripted answers, so the owner can watch them go in
 IN_FLIGHT_WAIT = 5.0  # seconds a message waits for the one before it before being turned away
 
@@ -356,27 +335,38 @@ class Conversation:
             await self.confirm.send()
             return
         await self.close_question()
-        if self.session.asked:
-            self.session.handle("restart")
-        await cl.Message(content=(
-            "Here's the case from the guide: a consulting firm was quoted **£18,000** to fine-tune a model on its "
-            "client reports. They write about **12 reports a month** and have **about 40** reports good enough to "
-            "teach with. I'll answer for them; watch the verdict build up.")).send()
-        for _ in range(len(EXAMPLE_ANSWERS) + len(EXAMPLE_NUMBERS) + 5):
-            step = example_answer(self._awaiting())
+        from chains.example import INTRO, ScriptGap, play
+
+        await cl.Message(content=INTRO).send()
+        script = play(self.session)  # restarts the session, then answers each question as the firm would
+        while True:
+            await asyncio.sleep(EXAMPLE_PAUSE)
+            try:
+                step = await asyncio.to_thread(next, script, None)
+            except ScriptGap:
+                log.exception("the worked example stopped short")
+                await cl.Message(content="The example stops here; carry on with your own answers.").send()
+                await self.reask()
+                break
             if step is None:
                 break
-            shown, answer = step
-            await asyncio.sleep(EXAMPLE_PAUSE)
-            await self.echo(shown, author="Example")
-            turn = await asyncio.to_thread(self.session.handle, answer)
-            await self.render_quietly(turn, show_question=example_answer(turn.awaiting) is None)
+            field, answer, turn = step
+            await self.echo(self._label(field, answer), author="Example")
+            await self.render_quietly(turn, show_question=turn.awaiting is None)
         await self.save()
 
     def _awaiting(self) -> dict[str, Any] | None:
         from chains.session import awaiting_object
 
         return awaiting_object(self.session.awaiting) if self.session.awaiting else None
+
+    @staticmethod
+    def _label(field: str, answer: str) -> str:
+        """What a button for this answer reads (the answer itself when the question has no buttons)."""
+        from chains.session import awaiting_object
+
+        labels = {c["value"]: c["label"] for c in awaiting_object(field).get("choices") or []}
+        return labels.get(answer, answer)
 
     async def render_quietly(self, turn, show_question: bool) -> None:
         """A scripted step: echoes and the verdict show; the next question only when the script stops."""
@@ -436,15 +426,3 @@ class Conversation:
         await self.close_question()
         turn = self.session.apply_audit(result)
         await self.render(turn)
-
-
-def example_answer(awaiting: dict[str, Any] | None) -> tuple[str, str] | None:
-    """(what the example shows, what it answers) for the awaited question, or None where the script stops."""
-    if not awaiting:
-        return None
-    choices = {c["value"]: c["label"] for c in awaiting.get("choices") or []}
-    if choices:
-        value = EXAMPLE_ANSWERS.get(awaiting["field"])
-        return (choices[value], value) if value in choices else None
-    answer = EXAMPLE_NUMBERS.get(render.question_kind(awaiting)) or EXAMPLE_ANSWERS.get(awaiting["field"])
-    return (answer, answer) if answer else None

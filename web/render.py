@@ -7,6 +7,7 @@ from typing import Any, Iterable
 
 import chainlit as cl
 
+from chains.money import SYMBOLS, format_money
 from chains.verdict import VERDICT_LABELS, format_count, format_gbp, format_share
 
 VERDICT_CARD = "VerdictCard"  # public/elements/VerdictCard.jsx
@@ -99,15 +100,29 @@ def sources_markdown(sources: list[dict[str, Any]], provenance_for=None) -> str:
 
 
 # --- the verdict ----------------------------------------------------------------------------------------
+def money_of(econ: dict[str, Any], key: str) -> float | None:
+    """A sum in the quote's own currency (`quote`, `compute_cost`...); economics saved before currencies
+    existed carry only the pounds (`quote_gbp`...)."""
+    value = econ.get(key)
+    if value is None and (econ.get("currency") or "GBP") == "GBP":
+        value = econ.get(key + "_gbp")
+    return value
+
+
 def economics_rows(econ: dict[str, Any]) -> list[dict[str, str]]:
+    currency = econ.get("currency") or "GBP"
+
+    def money(pence: bool = False):
+        return lambda v: format_money(v, currency, pence=pence)
+
     rows = [
-        ("Quote (one-off)", econ.get("quote_gbp"), lambda v: format_gbp(v)),
-        ("Monthly fee", econ.get("monthly_fee_gbp"), lambda v: format_gbp(v)),
+        ("Quote (one-off)", money_of(econ, "quote"), money()),
+        ("Monthly fee", money_of(econ, "monthly_fee"), money()),
         ("How many a month", econ.get("monthly_volume"), format_count),
-        ("Quote per item, first year", econ.get("quote_per_item_gbp"), lambda v: format_gbp(v, pence=True)),
+        ("Quote per item, first year", money_of(econ, "quote_per_item"), money(pence=True)),
         ("Clean examples", econ.get("clean_examples"), format_count),
         ("Training tokens", econ.get("training_tokens"), format_count),
-        ("Compute cost of training", econ.get("compute_cost_gbp"), lambda v: format_gbp(v, pence=True)),
+        ("Compute cost of training", money_of(econ, "compute_cost"), money(pence=True)),
         ("Compute share of quote", econ.get("compute_share_of_quote"), format_share),
     ]
     return [{"label": label, "value": fmt(value)} for label, value, fmt in rows if value is not None]
@@ -148,13 +163,13 @@ def times_phrase(ratio: float) -> str:
     return f"{ratio:,.1f} times".replace(".0 ", " ")
 
 
-def quote_to_compute(verdict: dict[str, Any]) -> tuple[float, float] | None:
-    """(quote, compute cost of the training run) in pounds, when both are known and above zero."""
+def quote_to_compute(verdict: dict[str, Any]) -> tuple[float, float, str] | None:
+    """(quote, compute cost of the training run, their currency), when both are known and above zero."""
     econ = verdict.get("economics") or {}
-    quote, compute = econ.get("quote_gbp"), econ.get("compute_cost_gbp")
-    if not all(isinstance(v, (int, float)) and v > 0 for v in (quote, compute)):
+    quote, compute = money_of(econ, "quote"), money_of(econ, "compute_cost")
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in (quote, compute)):
         return None
-    return float(quote), float(compute)
+    return float(quote), float(compute), econ.get("currency") or "GBP"
 
 
 def ratio_sentence(verdict: dict[str, Any]) -> str:
@@ -162,12 +177,12 @@ def ratio_sentence(verdict: dict[str, Any]) -> str:
     pair = quote_to_compute(verdict)
     if pair is None:
         return ""
-    quote, compute = pair
+    quote, compute, currency = pair
+    quoted, computed = format_money(quote, currency), format_money(compute, currency, pence=True)
     if quote >= compute:
-        return (f"The quote ({format_gbp(quote)}) is {times_phrase(quote / compute)} what the training run costs "
-                f"in compute ({format_gbp(compute, pence=True)}).")
-    return (f"The training run's compute ({format_gbp(compute, pence=True)}) costs {times_phrase(compute / quote)} "
-            f"the quote ({format_gbp(quote)}).")
+        return (f"The quote ({quoted}) is {times_phrase(quote / compute)} what the training run costs "
+                f"in compute ({computed}).")
+    return f"The training run's compute ({computed}) costs {times_phrase(compute / quote)} the quote ({quoted})."
 
 
 def economics_figure(verdict: dict[str, Any]):
@@ -178,11 +193,12 @@ def economics_figure(verdict: dict[str, Any]):
         return None
     import plotly.graph_objects as go
 
-    quote, compute = pair
+    quote, compute, currency = pair
     labels = ["Training<br>compute", "The quote"]  # bottom to top
     values = [compute, quote]
     thin = compute < quote / 100
-    texts = [format_gbp(compute, pence=True) + ("  (too thin to see)" if thin else ""), format_gbp(quote)]
+    texts = [format_money(compute, currency, pence=True) + ("  (too thin to see)" if thin else ""),
+             format_money(quote, currency)]
     bigger = max(quote, compute)
     # Two short lines: a phone's chart is about 300 pixels wide and Plotly does not wrap titles.
     headline = (f"The quote is {times_phrase(quote / compute)}<br>the compute cost of training" if quote >= compute
@@ -193,8 +209,8 @@ def economics_figure(verdict: dict[str, Any]):
     ))
     fig.update_layout(
         title={"text": headline, "x": 0, "xanchor": "left", "font": {"size": 15}},
-        xaxis={"range": [0, bigger * 1.45], "tickprefix": "£", "separatethousands": True, "fixedrange": True,
-               "showgrid": True, "nticks": 4, "rangemode": "tozero"},
+        xaxis={"range": [0, bigger * 1.45], "tickprefix": SYMBOLS.get(currency, "£"), "separatethousands": True,
+               "fixedrange": True, "showgrid": True, "nticks": 4, "rangemode": "tozero"},
         yaxis={"fixedrange": True, "automargin": True},
         margin={"l": 10, "r": 10, "t": 64, "b": 30}, height=250, showlegend=False,
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",

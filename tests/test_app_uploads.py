@@ -1,0 +1,161 @@
+"""Training examples attached to a message and audited, and the verdict's figures and chart as the owner sees them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from web_fixtures import (ANSWERS, PITCH, actions, answer_everything, app, chainlit_context, conversation,  # noqa: F401
+                          drain_tasks, drive, elements, emitted, messages, quiet, say, texts)
+
+
+def test_card_props_and_the_economics_chart():
+    from chains.settings import Settings
+    from chains.verdict import assess
+    from web.render import card_props, economics_figure
+
+    facts = {"quote": 18000, "monthly_volume": 12, "clean_examples": 40, "task": "open_writing"}
+    verdict = assess(facts, Settings())
+    props = card_props(verdict)
+    assert props["verdict"] == "decline" and props["label"] == "Decline the offer"
+    assert {"label": "Quote (one-off)", "value": "£18,000"} in props["figures"]
+    json.dumps(props)  # plain JSON for the browser
+    fig = economics_figure(verdict)
+    # An ordinary scale: the quote is a bar, the compute cost a sliver, and the ratio is written out.
+    assert fig.layout.xaxis.type in (None, "linear") and fig.layout.yaxis.type in (None, "category", "linear")
+    assert list(fig.data[0].x) == [verdict["economics"]["compute_cost_gbp"], 18000]
+    ratio = 18000 / verdict["economics"]["compute_cost_gbp"]
+    assert ratio > 1e6 and re.search(r"The quote is about [\d.]+ million times", fig.layout.title.text)
+    assert "too thin to see" in fig.data[0].text[0]
+    assert economics_figure(assess({}, Settings())) is None
+
+
+def test_times_phrases_round_as_people_say_them():
+    from web.render import times_phrase
+
+    assert times_phrase(2_571_428.6) == "about 2.6 million times"
+    assert times_phrase(3_000_000) == "about 3 million times"
+    assert times_phrase(51_234) == "about 51,000 times"
+    assert times_phrase(432) == "about 430 times"
+    assert times_phrase(42.4) == "about 42 times"
+    assert times_phrase(2.5) == "2.5 times"
+
+
+def test_audit_charts_from_labels_and_lengths():
+    from web.render import audit_figures
+
+    names = [n for n, _ in audit_figures({"labels": {"billing": 30, "bug": 10}, "lengths": [120, 300, 80]})]
+    assert names == ["Label balance", "Example lengths"]
+    assert audit_figures({"labels": None}) == []
+
+
+# --- the data audit --------------------------------------------------------------------------------------
+def _attach(app, path: Path, text: str = ""):
+    """A message from the message box with a file attached, as Chainlit hands it to on_message."""
+    import chainlit as cl
+
+    stored = path.parent / f"stored-{os.urandom(4).hex()}.bin"  # Chainlit's own name for an upload
+    stored.write_bytes(path.read_bytes())
+    message = cl.Message(content=text, type="user_message")
+    message.elements = [cl.File(name=path.name, path=str(stored), mime="application/octet-stream")]
+    return app.on_message(message)
+
+
+def _tickets(tmp_path: Path) -> Path:
+    csv = tmp_path / "tickets.csv"
+    rows = (["input,output"] + [f"Ticket {i}: my invoice {i} is wrong,billing" for i in range(30)]
+            + [f"Ticket {i}: the app crashes on screen {i},bug" for i in range(30, 50)]
+            + ["Ticket 1: my invoice 1 is wrong,billing", ","])
+    csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return csv
+
+
+def test_an_attached_file_is_audited_shows_findings_and_charts_and_answers_the_examples(app, tmp_path):
+    csv = _tickets(tmp_path)
+
+    async def work(ctx):
+        await app.on_chat_start()
+        for _ in range(10):
+            if conversation().session.awaiting == "clean_examples":
+                break
+            await say(app, ANSWERS[conversation().session.awaiting])
+        await _attach(app, csv)
+        assert conversation().session.facts["clean_examples"] == 50
+        assert conversation().session.awaiting not in (None, "clean_examples")
+
+    ctx = drive(work)
+    report = next(m["output"] for _, m in emitted(ctx, "update_message") if "Data audit of tickets.csv" in m["output"])
+    assert "| **Clean examples** | **50** |" in report and "Duplicates | 1" in report
+    charts = [e["name"] for e in elements(ctx) if e["type"] == "plotly"]
+    assert charts == ["Label balance", "Example lengths"]
+    assert any("The audit found 50 clean examples" in t for t in texts(ctx))
+
+
+def test_the_upload_route_takes_the_audit_formats_and_names_stay_the_owners(app):
+    from chainlit.config import config
+
+    from web.uploads import AUDIT_ACCEPT, display_name
+
+    spec = config.features.spontaneous_file_upload
+    assert spec.enabled and spec.max_files == 1 and spec.max_size_mb == app.settings.max_upload_mb
+    assert spec.accept == AUDIT_ACCEPT
+    assert {ext for exts in AUDIT_ACCEPT.values() for ext in exts} == {".csv", ".jsonl", ".xlsx"}
+    assert display_name("../../etc/my examples.jsonl") == "my examples.jsonl"
+    assert display_name("C:\\Users\\me\\[x](http:evil)*.csv") == "x(http:evil).csv"
+    assert display_name("") == "upload"
+
+
+def test_an_empty_upload_reaches_the_audit(app, tmp_path, monkeypatch):
+    import chainlit.config as chainlit_config
+    from chainlit.session import WebsocketSession
+
+    monkeypatch.setattr(chainlit_config, "FILES_DIRECTORY", tmp_path)
+    session = WebsocketSession.__new__(WebsocketSession)
+    session.id, session.files = "s1", {}
+    stored = asyncio.run(session.persist_file(name="empty.csv", mime="text/csv", content=b""))
+    assert session.files[stored["id"]]["size"] == 0  # Chainlit alone raises for empty content
+    assert Path(session.files[stored["id"]]["path"]).read_bytes() == b""
+
+
+@pytest.mark.parametrize("name, content, reason", [
+    ("empty.csv", b"", "empty"),
+    ("binary.csv", bytes(range(256)) * 8, "binary"),
+    ("notes.csv", b"just,some\nrandom,columns\n", "columns"),
+])
+def test_a_bad_upload_gets_one_line_and_the_question_stays_open(app, tmp_path, name, content, reason):
+    bad = tmp_path / name
+    bad.write_bytes(content)
+
+    async def work(ctx):
+        await app.on_chat_start()
+        await _attach(app, bad)
+
+    ctx = drive(work)
+    updates = [m for _, m in emitted(ctx, "update_message")]
+    assert len({m["id"] for m in updates}) == 1  # progress, then the reason, in one message
+    line = updates[-1]["output"]
+    assert line.startswith(f"I couldn't audit **{name}**:") and reason in line.lower() and "\n" not in line
+    assert "Traceback" not in line
+    assert "Paste what the vendor said" in texts(ctx)[-2]  # no second copy of the question: it is still open
+    assert texts(ctx)[-1].startswith("Auditing")  # the one line replaced the progress message
+    assert not emitted(ctx, "remove_action")
+
+
+def test_the_audit_shortcut_says_how_to_attach_and_waits_for_nothing(app):
+    import chainlit as cl
+
+    from web.render import AUDIT_ACTION
+
+    async def work(ctx):
+        await app.on_chat_start()
+        await app.on_audit(cl.Action(name=AUDIT_ACTION, payload={}))
+        await say(app, PITCH)  # the message box is free at once
+        assert conversation().session.facts["pitch"] == PITCH
+
+    ctx = drive(work)
+    assert any("paperclip" in t and "20 MB" in t for t in texts(ctx))
