@@ -354,3 +354,30 @@ def test_unknown_backend_is_refused(exported):
     settings = exported.model_copy(update={"embedding_backend": "word2vec"})
     with pytest.raises(ValueError):
         E.get_embedder(settings)
+
+
+# ------------------------------------------------------------------ the audit's quick models
+
+
+def test_audit_models_are_made_once_without_torch_and_agree_with_the_full_model(exported, onnx_embedder):
+    result = _run_python(
+        f"""
+        import json, sys
+        import numpy as np
+        from chains.settings import Settings
+        from chains.model_export import export_audit_models
+        from chains.embeddings import OnnxEmbedder
+        folder = export_audit_models(Settings(data_dir={str(exported.data_dir)!r}))
+        table = np.load(folder / "tokens.npy")
+        quick = OnnxEmbedder(folder / "int8").embed({SENTENCES!r})
+        print(json.dumps({{"torch": "torch" in sys.modules, "table": list(table.shape), "quick": quick.tolist()}}))
+        """
+    )
+    assert result["torch"] is False
+    vocabulary = onnx_embedder.tokenizer.get_vocab_size()
+    assert result["table"] == [vocabulary, DIM]
+    cosines = np.sum(np.asarray(result["quick"], dtype=np.float32) * onnx_embedder.embed(SENTENCES), axis=1)
+    assert cosines.min() > 0.95, cosines  # int8 weights: close to, not equal to, the float32 model
+    folder = M.audit_models_dir(exported)
+    before = (folder / "tokens.npy").stat().st_mtime_ns
+    assert M.export_audit_models(exported) == folder and (folder / "tokens.npy").stat().st_mtime_ns == before
