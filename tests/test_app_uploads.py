@@ -96,6 +96,30 @@ def test_an_attached_file_is_audited_shows_findings_and_charts_and_answers_the_e
     assert any("The audit found 50 clean examples" in t for t in texts(ctx))
 
 
+@pytest.mark.parametrize("suffix", [".jsonl", ".xlsx"])
+def test_jsonl_and_excel_files_answer_the_examples_too(app, tmp_path, suffix):
+    rows = [(f"Ticket {i}: a question about invoice {i}", "billing") for i in range(120)]
+    path = tmp_path / f"examples{suffix}"
+    if suffix == ".jsonl":
+        path.write_text("\n".join(json.dumps({"input": i, "output": o}) for i, o in rows) + "\n", encoding="utf-8")
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        book.active.append(["input", "output"])
+        for row in rows:
+            book.active.append(row)
+        book.save(path)
+
+    async def work(ctx):
+        await app.on_chat_start()
+        await _attach(app, path)  # sent as octet-stream and stored as .bin: the owner's name tells the type
+        assert conversation().session.facts["clean_examples"] == 120
+
+    ctx = drive(work)
+    assert any(f"Data audit of examples{suffix}" in m["output"] for _, m in emitted(ctx, "update_message"))
+
+
 def test_the_upload_route_takes_the_audit_formats_and_names_stay_the_owners(app):
     from chainlit.config import config
 
