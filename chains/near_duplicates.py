@@ -115,16 +115,16 @@ def _joined(i_parts, j_parts, c_parts) -> Pairs:
             np.concatenate(c_parts).astype(np.float32))
 
 
-def _bucket_tables(vectors: np.ndarray, seed: int):
+def _bucket_tables(vectors: np.ndarray, seed: int, bits: int = _LSH_BITS):
     """LSH keys (tables x n) and, per table, the order, starts and sizes of its buckets of two or more."""
     n, dim = vectors.shape
-    planes = np.random.default_rng(seed).standard_normal((dim, _LSH_TABLES * _LSH_BITS)).astype(np.float32)
-    weights = (1 << np.arange(_LSH_BITS)).astype(np.float32)  # sums of these are exact in float32
+    planes = np.random.default_rng(seed).standard_normal((dim, _LSH_TABLES * bits)).astype(np.float32)
+    weights = (1 << np.arange(bits)).astype(np.float32)  # sums of these are exact in float32
     mean = vectors.mean(axis=0)
     keys = np.empty((_LSH_TABLES, n), dtype=np.int32)
     for lo in range(0, n, 8192):
-        bits = ((vectors[lo:lo + 8192] - mean) @ planes > 0).astype(np.float32)
-        keys[:, lo:lo + 8192] = (bits.reshape(-1, _LSH_TABLES, _LSH_BITS) @ weights).T
+        signs = ((vectors[lo:lo + 8192] - mean) @ planes > 0).astype(np.float32)
+        keys[:, lo:lo + 8192] = (signs.reshape(-1, _LSH_TABLES, bits) @ weights).T
     tables = []
     for t in range(_LSH_TABLES):
         order = np.argsort(keys[t], kind="stable").astype(np.int32)  # stable: i < j within a bucket
@@ -200,7 +200,9 @@ def paired(vectors: np.ndarray, threshold: float) -> np.ndarray:
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     if len(vectors) <= _BRUTE_FORCE_MAX:
         return _texts_in(similar_pairs(vectors, threshold))
-    keys, tables = _bucket_tables(vectors, 0)
+    # 16 bits, not 20: a pair at a cosine of 0.90 shares a bucket in at least one of the 80 tables with a
+    # probability of 0.999 (0.975 with 20 bits); measured on 94,713 static vectors, 2% more inputs kept.
+    keys, tables = _bucket_tables(vectors, 0, bits=16)
     found = np.zeros(len(vectors), dtype=bool)
     for t, (order, starts, sizes) in enumerate(tables):
         # A bucket of inputs already known to have a neighbour can only tell what is known: skip it.

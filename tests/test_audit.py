@@ -528,9 +528,9 @@ def test_a_callers_broken_embedder_raises():
         audit_rows(_distinct_rows(5), embedder=Broken())
 
 
-def _planted(n: int, pairs: int, seed: int = 1) -> np.ndarray:
+def _planted(n: int, pairs: int, seed: int = 1, low: float = 0.93) -> np.ndarray:
     """n random unit vectors in 384 dimensions sharing a common direction (as sentence embeddings do), with
-    `pairs` of them copied with noise so that their cosines spread over 0.93-0.999."""
+    `pairs` of them copied with noise so that their cosines spread over low-0.999."""
     rng = np.random.default_rng(seed)
     vectors = rng.standard_normal((n, 384)).astype(np.float32) + 0.8 * rng.standard_normal(384).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
@@ -539,7 +539,7 @@ def _planted(n: int, pairs: int, seed: int = 1) -> np.ndarray:
         noise = rng.standard_normal(384).astype(np.float32)
         noise -= (noise @ vectors[a]) * vectors[a]
         noise /= np.linalg.norm(noise)
-        cos = rng.uniform(0.93, 0.999)
+        cos = rng.uniform(low, 0.999)
         vectors[b] = cos * vectors[a] + math.sqrt(1 - cos * cos) * noise
     return vectors
 
@@ -554,6 +554,17 @@ def test_lsh_search_agrees_with_comparing_every_pair():
     assert found_set <= truth_set  # nothing under the threshold
     assert len(truth_set) >= 200 and len(found_set) >= 0.99 * len(truth_set)
     assert np.all(found[0] < found[1]) and np.all(found[2] >= 0.95)
+
+
+def test_the_static_filter_keeps_the_inputs_of_nearly_every_pair():
+    from chains.near_duplicates import paired
+
+    vectors = _planted(12_000, 400, low=0.90)
+    truth = _all_pairs(vectors, 0.90)
+    expected = set(truth[0].tolist()) | set(truth[1].tolist())
+    kept = set(paired(vectors, 0.90).tolist())
+    assert kept <= set(range(12_000)) and len(expected) >= 700
+    assert len(kept & expected) >= 0.99 * len(expected) and len(kept - expected) == 0
 
 
 def test_crowded_buckets_fall_back_to_every_pair(monkeypatch):
