@@ -112,7 +112,7 @@ async def guarded(what: str, work: Callable[[Conversation], Awaitable[Any]]) -> 
 
 
 def in_background(what: str, work: Callable[[Conversation], Awaitable[Any]]) -> None:
-    """Long actions (an upload, the scripted example) run as a task so the button's request returns at once."""
+    """Long actions (the scripted example) run as a task so the button's request returns at once."""
     asyncio.create_task(guarded(what, work))
 
 
@@ -137,7 +137,9 @@ async def on_chat_resume(thread: dict):
         note, restored = persistence.resume_note(state)
         await convo.resume(thread, note, restored)  # shown with the saved thread, never stored in it
     except Exception:
-        await _friendly("chat resume")
+        log.exception("chat resume failed")
+        # A message sent now would be wiped when Chainlit shows the thread: the apology goes in with it.
+        thread.setdefault("steps", []).append(Conversation.unsaved_step(SORRY))
 
 
 @cl.on_message

@@ -92,6 +92,18 @@ def test_resume_with_nothing_saved_starts_afresh_on_screen(app):
     assert messages(ctx) == []
 
 
+def test_a_failed_resume_apologises_on_screen(app, monkeypatch):
+    from web import chat
+
+    async def boom(self, thread, note, restored):
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(chat.Conversation, "resume", boom)
+    ctx, thread = _resumed(app, None, [])
+    assert [s["output"] for s in thread["steps"]] == [chat.SORRY]
+    assert messages(ctx) == []  # a sent message would be wiped by the thread Chainlit then shows
+
+
 def test_schema_is_created_once_and_the_data_layer_round_trips(tmp_path):
     from chainlit.user import User
 

@@ -194,7 +194,7 @@ class Conversation:
         """
         steps = thread.setdefault("steps", [])
         if not restored:
-            steps.append(self._unsaved_step(note))
+            steps.append(self.unsaved_step(note))
             turn = self.session.start()
             await self.save()
             for reply in turn.replies:
@@ -203,14 +203,14 @@ class Conversation:
                 elif reply.kind == "question":
                     await self._show_question(steps, turn.awaiting, reply.text)
                 else:
-                    steps.append(self._unsaved_step(reply.text))
+                    steps.append(self.unsaved_step(reply.text))
             return
         awaiting = self._awaiting()
         messages = [i for i, step in enumerate(steps) if str(step.get("type", "")).endswith("_message")]
         last = steps[messages[-1]] if messages else None
         if (awaiting and last is not None and last.get("type") == "assistant_message"
                 and str(last.get("output") or "").startswith(awaiting["question"])):
-            shown = self._unsaved_step(note)
+            shown = self.unsaved_step(note)
             shown["parentId"] = last.get("parentId")  # the page nests a reply under the run that sent it
             steps.insert(messages[-1], shown)
             actions = render.choice_actions(awaiting)
@@ -220,12 +220,13 @@ class Conversation:
                     await action.send(for_id=question.id)
                 self.open_question = question
             return
-        steps.append(self._unsaved_step(note))
+        steps.append(self.unsaved_step(note))
         if awaiting:
             await self._show_question(steps, awaiting, awaiting["question"])
 
     @staticmethod
-    def _unsaved_step(text: str, message: cl.Message | None = None) -> dict[str, Any]:
+    def unsaved_step(text: str, message: cl.Message | None = None) -> dict[str, Any]:
+        """A message as a step of the thread Chainlit is about to show, without sending or storing it."""
         from chainlit.utils import utc_now
 
         message = message or cl.Message(content=text)
@@ -234,7 +235,7 @@ class Conversation:
 
     async def _show_unsaved(self, steps: list[dict[str, Any]], text: str, actions: list[cl.Action]) -> cl.Message:
         message = cl.Message(content=text, actions=actions)
-        steps.append(self._unsaved_step(text, message))
+        steps.append(self.unsaved_step(text, message))
         for action in actions:
             await action.send(for_id=message.id)
         return message
