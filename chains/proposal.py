@@ -24,20 +24,24 @@ class ProposalError(Exception):
     """A proposal that cannot be read, with a one-line message for the owner."""
 
 
-def read_proposal(path: str | Path, settings: Settings | None = None) -> str:
-    """The text of a proposal file; raises ProposalError with a one-line reason when it cannot be read."""
+def read_proposal(path: str | Path, settings: Settings | None = None, name: str | None = None) -> str:
+    """The text of a proposal file; raises ProposalError with a one-line reason when it cannot be read.
+
+    `name` is the owner's name for the file when it is stored under another (an upload): its extension says the type.
+    """
     s = settings or get_settings()
     p = Path(path)
-    suffix = p.suffix.lower()
+    suffix = Path(name).suffix.lower() if name else p.suffix.lower()
+    shown = name or p.name
     if suffix not in SUFFIXES:
-        raise ProposalError(f"{p.name}: Pitchcheck reads proposals as PDF, DOCX, HTML or TXT, not {suffix or 'a file with no extension'}.")
+        raise ProposalError(f"{shown}: Pitchcheck reads proposals as PDF, DOCX, HTML or TXT, not {suffix or 'a file with no extension'}.")
     if not p.is_file():
-        raise ProposalError(f"{p.name}: no such file.")
+        raise ProposalError(f"{shown}: no such file.")
     size = p.stat().st_size
     if size == 0:
-        raise ProposalError(f"{p.name} is empty.")
+        raise ProposalError(f"{shown} is empty.")
     if size > s.max_proposal_mb * 1024 * 1024:
-        raise ProposalError(f"{p.name} is {size / 1024 / 1024:.1f} MB; the limit for a proposal is {s.max_proposal_mb} MB.")
+        raise ProposalError(f"{shown} is {size / 1024 / 1024:.1f} MB; the limit for a proposal is {s.max_proposal_mb} MB.")
     reader = {".pdf": _pdf, ".docx": _docx, ".html": _html, ".htm": _html, ".txt": _txt, ".md": _txt}[suffix]
     try:
         text = reader(p)
@@ -46,11 +50,11 @@ def read_proposal(path: str | Path, settings: Settings | None = None) -> str:
     except Exception as exc:  # a damaged file makes each library fail its own way; the owner needs one line
         log.debug("could not read %s", p, exc_info=True)
         kind = {".pdf": "PDF", ".docx": "Word document", ".txt": "text file", ".md": "text file"}.get(suffix, "web page")
-        raise ProposalError(f"{p.name} could not be read as a {kind} ({exc.__class__.__name__}). Is it damaged, or saved "
+        raise ProposalError(f"{shown} could not be read as a {kind} ({exc.__class__.__name__}). Is it damaged, or saved "
                             "in another format under this name?") from None
     text = _tidy(text)
     if not text:
-        raise ProposalError(f"{p.name} has no text in it to read.")
+        raise ProposalError(f"{shown} has no text in it to read.")
     return text[:MAX_CHARS]
 
 

@@ -269,6 +269,16 @@ class Session:
         return self._record(self.awaiting, reading)
 
     # --- pieces of a turn ----------------------------------------------------------------------------------
+    def take_document(self, text: str) -> Turn:
+        """A vendor's proposal read from a file, as the pitch: it may be longer than a typed message."""
+        if self.awaiting != "pitch":
+            return self._turn([Reply("notice", "A proposal is read as the pitch at the first question.")], reask=True)
+        cleaned = clean_input(text if isinstance(text, str) else "")
+        if not cleaned:
+            return self._turn([Reply("notice", "That file had no text I could read.")], reask=True)
+        self.transcript.append(("owner", cleaned[:2000]))
+        return self._take_pitch(cleaned)
+
     def _opening(self, text: str) -> Turn:
         """The first message: the offer itself (even asked as a question), a concept question, or a greeting."""
         if re.match(_GREETING, text.strip().lower()):

@@ -335,3 +335,41 @@ def test_an_error_becomes_a_friendly_line(app, monkeypatch):
 
     ctx = drive(work)
     assert not any("exploded" in t or "Traceback" in t for t in texts(ctx))
+
+
+def test_an_unsure_answer_is_asked_back_with_its_readings_as_buttons(app):
+    import chainlit as cl
+
+    async def work(ctx):
+        await app.on_chat_start()
+        for _ in range(10):
+            if conversation().session.awaiting == "clean_examples":
+                break
+            await say(app, ANSWERS[conversation().session.awaiting])
+        await say(app, "between 80 and 120")
+        assert conversation().session.facts["clean_examples"] is None
+        offered = [a for a in actions(ctx, "answer") if a["payload"]["field"] == "clean_examples"]
+        assert [a["label"] for a in offered[-3:]] == ["About 80", "About 120", "Something else"]
+        pick = offered[-2]
+        await app.on_answer(cl.Action(name="answer", payload=pick["payload"], label=pick["label"]))
+        assert conversation().session.facts["clean_examples"] == 120
+        assert conversation().session.awaiting not in (None, "clean_examples")
+
+    drive(work)
+
+
+@pytest.mark.parametrize("quote, shown", [("$25,000", "$25,000"), ("€20,000", "€20,000")])
+def test_a_dollar_or_euro_interview_reaches_a_verdict_in_that_currency(app, quote, shown):
+    async def work(ctx):
+        await app.on_chat_start()
+        await say(app, "They want to fine-tune a model on our support tickets.")
+        for _ in range(30):
+            field = conversation().session.awaiting
+            if field is None:
+                break
+            await say(app, quote if field == "quote" else ANSWERS[field])
+        verdict = conversation().session.verdict
+        assert verdict is not None and conversation().session.facts["currency"] == quote[0].replace("$", "USD").replace("€", "EUR")
+        assert shown in verdict["economics"]["summary"] and "£" not in verdict["economics"]["summary"].split("compute")[0]
+
+    drive(work)

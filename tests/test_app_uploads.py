@@ -123,12 +123,14 @@ def test_jsonl_and_excel_files_answer_the_examples_too(app, tmp_path, suffix):
 def test_the_upload_route_takes_the_audit_formats_and_names_stay_the_owners(app):
     from chainlit.config import config
 
-    from web.uploads import AUDIT_ACCEPT, display_name
+    from web.uploads import AUDIT_ACCEPT, display_name, is_proposal
 
     spec = config.features.spontaneous_file_upload
     assert spec.enabled and spec.max_files == 1 and spec.max_size_mb == app.settings.max_upload_mb
-    assert spec.accept == AUDIT_ACCEPT
+    taken = {ext for exts in spec.accept.values() for ext in exts}
+    assert taken == {".csv", ".jsonl", ".xlsx", ".pdf", ".docx", ".html", ".htm", ".txt", ".md"}
     assert {ext for exts in AUDIT_ACCEPT.values() for ext in exts} == {".csv", ".jsonl", ".xlsx"}
+    assert is_proposal("Offer.PDF") and is_proposal("offer.docx") and not is_proposal("examples.csv")
     assert display_name("../../etc/my examples.jsonl") == "my examples.jsonl"
     assert display_name("C:\\Users\\me\\[x](http:evil)*.csv") == "x(http:evil).csv"
     assert display_name("") == "upload"
@@ -183,3 +185,55 @@ def test_the_audit_shortcut_says_how_to_attach_and_waits_for_nothing(app):
 
     ctx = drive(work)
     assert any("paperclip" in t and "20 MB" in t for t in texts(ctx))
+
+
+# --- a vendor's proposal attached at the first question --------------------------------------------------------
+PROPOSAL_LINES = ["Proposal: a custom model for Harbour Lettings",
+                  "We will fine-tune a model on your past tenancy emails using LoRA adapters.",
+                  "The one-off fee is $24,000. It will learn your brand voice."]
+
+
+def _proposal(tmp_path: Path, suffix: str) -> Path:
+    path = tmp_path / f"proposal{suffix}"
+    if suffix == ".pdf":
+        from test_proposal import make_pdf
+
+        make_pdf(path, PROPOSAL_LINES)
+    else:
+        import docx
+
+        document = docx.Document()
+        for line in PROPOSAL_LINES:
+            document.add_paragraph(line)
+        document.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".docx"])
+def test_a_proposal_file_at_the_first_question_is_read_as_the_pitch(app, tmp_path, suffix):
+    path = _proposal(tmp_path, suffix)
+
+    async def work(ctx):
+        await app.on_chat_start()
+        await _attach(app, path)
+        facts = conversation().session.facts
+        assert facts["mechanism"] == "fine_tuning" and facts["quote"] == 24000 and facts["currency"] == "USD"
+        assert "Harbour Lettings" in facts["pitch"]
+
+    ctx = drive(work)
+    shown = texts(ctx)
+    assert any(f"I've read **proposal{suffix}**" in t for t in shown)
+    assert any("a quote of $24,000" in t for t in shown)
+
+
+def test_a_broken_proposal_gets_one_line_and_the_question_stays(app, tmp_path):
+    path = tmp_path / "proposal.pdf"
+    path.write_bytes(b"%PDF-1.4 this is not really a pdf")
+
+    async def work(ctx):
+        await app.on_chat_start()
+        await _attach(app, path)
+        assert conversation().session.awaiting == "pitch" and conversation().session.facts["pitch"] is None
+
+    ctx = drive(work)
+    assert any(t.startswith("I couldn't read **proposal.pdf**") for t in texts(ctx))

@@ -37,17 +37,16 @@ IN_FLIGHT_WAIT = 5.0  # seconds a message waits for the one before it before bei
 
 class Conversation:
     def __init__(self, settings: Settings, compact: bool = False, state: dict[str, Any] | None = None):
-        from chains.session import Session
+        from chains.llm import field_reader
+        from chains.session import WELCOME_SHORT, Session, SessionState
 
         self.settings = settings
         self.compact = compact
         self.copilot = compact  # the widget is the one place the short welcome is used
-        explain = knowledge.offline_explain(settings)
-        titles = knowledge.titles(settings)
-        if state:
-            self.session = Session.from_dict(state, settings, explain=explain, compact=compact, titles=titles)
-        else:
-            self.session = Session(settings, explain=explain, compact=compact, titles=titles)
+        self.session = Session(settings, explain=knowledge.offline_explain(settings), titles=knowledge.titles(settings),
+                               embed=knowledge.reading_embed(settings), read_field=field_reader(settings),
+                               welcome=WELCOME_SHORT if compact else None,
+                               state=SessionState.from_dict(state) if state else None)
         self.limiter = RateLimiter(settings.rate_limit_per_minute, 60.0)
         self.inflight = InFlight()
         self.open_question: cl.Message | None = None  # the message whose buttons answer the current question
@@ -122,14 +121,18 @@ class Conversation:
     async def handle_message(self, text: str, elements: list[Any] | None = None) -> None:
         """A message from the message box: its text (if any) as a turn, then an attached file for the audit."""
         files = uploads.attached_files(elements)
-        if (text or "").strip() or not files:
+        proposal = files and uploads.is_proposal(getattr(files[0], "name", None))
+        if ((text or "").strip() or not files) and not (proposal and self.session.awaiting == "pitch"):
             await self.handle_text(text)
-        if files:
+        if files and proposal:
+            await self.proposal_upload(files[0])
+        elif files:
             await self.audit_upload(files[0])
 
     async def handle_text(self, text: str) -> None:
-        if len(text or "") > self.settings.max_message_chars:
-            await cl.Message(content=too_long_text(len(text), self.settings.max_message_chars)).send()
+        too_long = self.settings.message_too_long(text or "")
+        if too_long:
+            await cl.Message(content=too_long).send()
             return
         starter = render.STARTER_MESSAGES.get((text or "").strip())
         if starter == render.PITCH_ACTION:
@@ -164,9 +167,8 @@ class Conversation:
     async def reask(self) -> None:
         if self.session.awaiting is None:
             return
-        from chains.session import awaiting_object
-
-        awaiting = awaiting_object(self.session.awaiting)
+        awaiting = self.session.current_awaiting()
+        assert awaiting is not None
         actions = render.choice_actions(awaiting)
         msg = cl.Message(content=render.question_text(awaiting["question"], awaiting), actions=actions)
         await msg.send()
@@ -357,9 +359,7 @@ class Conversation:
         await self.save()
 
     def _awaiting(self) -> dict[str, Any] | None:
-        from chains.session import awaiting_object
-
-        return awaiting_object(self.session.awaiting) if self.session.awaiting else None
+        return self.session.current_awaiting()  # type: ignore[return-value]
 
     @staticmethod
     def _label(field: str, answer: str) -> str:
@@ -389,6 +389,26 @@ class Conversation:
             "file onto the chat), then press send. **CSV**, **JSONL** or **Excel (.xlsx)**, one example per row "
             f"(an input and the output you'd want), up to {self.settings.max_upload_mb} MB. I'll count the clean "
             "ones, flag duplicates and personal data, and estimate the training cost.")).send()
+
+    async def proposal_upload(self, upload) -> None:
+        """A vendor's proposal (PDF, Word, web page or text) read as the pitch at the first question."""
+        from chains.proposal import ProposalError, read_proposal
+
+        name = uploads.display_name(getattr(upload, "name", None))
+        if self.session.awaiting != "pitch":
+            await cl.Message(content=(f"**{name}** looks like a proposal. I read a proposal as the pitch at the first "
+                                      "question: say \"restart\" and attach it there.")).send()
+            return
+        try:
+            text = await asyncio.to_thread(read_proposal, upload.path, self.settings, name)
+        except ProposalError as exc:
+            reason = render.safe_line(str(exc), "it isn't a file I can read.")
+            await cl.Message(content=f"I couldn't read **{name}**: {reason} You can paste the text instead.").send()
+            return
+        await cl.Message(content=f"I've read **{name}** ({len(text.split()):,} words) as the vendor's pitch.").send()
+        await self.close_question()
+        turn = await asyncio.to_thread(self.session.take_document, text)
+        await self.render(turn)
 
     async def audit_upload(self, upload) -> None:
         """Audit an attached file; a good one fills in the examples answer, a bad one gets one line."""

@@ -96,7 +96,22 @@ def offline_explain(settings: Settings):
     return explain
 
 
-def reset_for_tests() -> None:
-    global _kb, _explainer, _kb_error, _loader
+_reading_embed: Any = None
+
+
+def reading_embed(settings: Settings):
+    """The interview's embedder for reading answers: one per process, so the table's phrasings are embedded once;
+    until the dense model has loaded it raises, and the readers use the table alone."""
+    global _reading_embed
+    from chains.choices import LazyEmbed
+
     with _lock:
-        _kb = _explainer = _kb_error = _loader = None
+        if _reading_embed is None:
+            _reading_embed = LazyEmbed(lambda: _kb.loaded_embedder() if _kb is not None else None)
+        return _reading_embed
+
+
+def reset_for_tests() -> None:
+    global _kb, _explainer, _kb_error, _loader, _reading_embed
+    with _lock:
+        _kb = _explainer = _kb_error = _loader = _reading_embed = None

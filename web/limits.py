@@ -117,8 +117,10 @@ def tidy_message(payload: Any) -> dict[str, Any] | None:
 
 
 def too_long_text(length: int, limit: int) -> str:
-    return (f"That message is longer than I can take ({length:,} characters; the limit is {limit:,}). "
-            "Please send a shorter version, or the part that matters most.")
+    """The engine's own words for a message over the limit (chains.settings.Settings.message_too_long)."""
+    from chains.settings import Settings
+
+    return Settings(max_message_chars=limit).message_too_long("x" * length) or ""
 
 
 def slow_down_text(per_minute: int, wait: float) -> str:

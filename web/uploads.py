@@ -33,8 +33,13 @@ def allow_audit_uploads(max_size_mb: int) -> None:
     """Chainlit's upload route and the browser's file picker take one CSV, JSONL or XLSX file up to the limit."""
     from chainlit.config import SpontaneousFileUploadFeature, config
 
+    accept = {mime: list(exts) for mime, exts in AUDIT_ACCEPT.items()}
+    for mime, exts in PROPOSAL_ACCEPT.items():
+        accept[mime] = accept.get(mime, []) + exts
+    accept["text/plain"] = accept["text/plain"] + [".txt", ".md"]
+    accept["application/octet-stream"] = accept["application/octet-stream"] + [".pdf", ".docx", ".html", ".txt", ".md"]
     config.features.spontaneous_file_upload = SpontaneousFileUploadFeature(
-        enabled=True, accept=AUDIT_ACCEPT, max_files=1, max_size_mb=max(1, int(max_size_mb)))
+        enabled=True, accept=accept, max_files=1, max_size_mb=max(1, int(max_size_mb)))
 
 
 def keep_empty_files() -> None:
@@ -61,6 +66,20 @@ def keep_empty_files() -> None:
 
     persist_file._pitchcheck_keeps_empty = True  # type: ignore[attr-defined]
     WebsocketSession.persist_file = persist_file  # type: ignore[method-assign]
+
+
+PROPOSAL_ACCEPT: dict[str, list[str]] = {
+    "application/pdf": [".pdf"],
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": [".docx"],
+    "text/html": [".html", ".htm"],
+    "text/markdown": [".md"],
+}
+PROPOSAL_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".txt", ".md")
+
+
+def is_proposal(name: str | None) -> bool:
+    """A vendor's proposal (read as the pitch) rather than training examples (audited), by the file's own name."""
+    return str(name or "").lower().endswith(PROPOSAL_SUFFIXES)
 
 
 def attached_files(elements: list[Any] | None) -> list[Any]:
