@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from web_fixtures import (ANSWERS, PITCH, actions, answer_everything, app, chainlit_context, conversation,  # noqa: F401
+from web_fixtures import (ANSWERS, PITCH, actions, answer_everything, answer_until, app, chainlit_context, conversation,  # noqa: F401
                           drain_tasks, drive, elements, emitted, messages, quiet, say, texts)
 
 
@@ -342,10 +342,7 @@ def test_an_unsure_answer_is_asked_back_with_its_readings_as_buttons(app):
 
     async def work(ctx):
         await app.on_chat_start()
-        for _ in range(10):
-            if conversation().session.awaiting == "clean_examples":
-                break
-            await say(app, ANSWERS[conversation().session.awaiting])
+        await answer_until(app, "clean_examples")
         await say(app, "between 80 and 120")
         assert conversation().session.facts["clean_examples"] is None
         offered = [a for a in actions(ctx, "answer") if a["payload"]["field"] == "clean_examples"]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from web_fixtures import (ANSWERS, PITCH, actions, answer_everything, app, chainlit_context, conversation,  # noqa: F401
+from web_fixtures import (ANSWERS, PITCH, actions, answer_everything, answer_until, app, chainlit_context, conversation,  # noqa: F401
                           drain_tasks, drive, elements, emitted, messages, quiet, say, texts)
 
 
@@ -80,10 +80,7 @@ def test_an_attached_file_is_audited_shows_findings_and_charts_and_answers_the_e
 
     async def work(ctx):
         await app.on_chat_start()
-        for _ in range(10):
-            if conversation().session.awaiting == "clean_examples":
-                break
-            await say(app, ANSWERS[conversation().session.awaiting])
+        await answer_until(app, "clean_examples")
         await _attach(app, csv)
         assert conversation().session.facts["clean_examples"] == 50
         assert conversation().session.awaiting not in (None, "clean_examples")

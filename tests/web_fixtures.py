@@ -174,6 +174,15 @@ async def say(app, text: str) -> None:
     await app.on_message(cl.Message(content=text, type="user_message"))
 
 
+async def answer_until(app, field: str) -> None:
+    """Answer with the standard answers until `field` is the question on screen."""
+    for _ in range(30):
+        if conversation().session.awaiting == field:
+            return
+        await say(app, ANSWERS[conversation().session.awaiting])
+    raise AssertionError(f"the interview never asked {field}")
+
+
 async def answer_everything(app) -> None:
     for _ in range(30):
         field = conversation().session.awaiting
