@@ -57,12 +57,13 @@ else:
     @cl.header_auth_callback
     async def guest_login(headers):
         # Anonymous owners get a private guest identity so their history survives a reload (see web/auth.py).
-        return cl.User(identifier=auth.guest_identifier(), display_name="Guest", metadata={"guest": True})
+        return auth.guest_user()
 
 
 @cl.on_app_startup
 async def warm_up():
     knowledge.start_dense_loading(settings)  # background thread; lexical answers until it is ready
+    hosting.preload_in_background()  # the data layer, the chart and the PDF writer, off the first requests
 
 
 @cl.set_starters

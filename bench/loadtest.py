@@ -58,6 +58,13 @@ FAILURE_MARKERS = (
     "That message is longer than I can take",
 )
 
+SOURCES_HEADING = "**Sources**"  # web/render.py's sources_markdown ends a sourced answer with this
+
+
+def sourced(text: Any) -> bool:
+    return SOURCES_HEADING in str(text or "")
+
+
 _NUMBER = re.compile(r"\d[\d,]*\d|\d")
 
 
@@ -361,7 +368,7 @@ async def interview(client: Client, questions: dict[str, str]) -> None:
         raise AssertionError("no verdict after every question was answered")
 
     sent = await client.send(CONCEPT_QUESTION)
-    data, at = await client.until(lambda e, d: _is_message(e, d) and "Sources:" in str(d.get("output") or ""),
+    data, at = await client.until(lambda e, d: _is_message(e, d) and sourced(d.get("output")),
                                   "sourced concept answer")
     r.turns.append(Turn("concept", None, at - sent))
     if re.search(r"LoRA|low-rank", str(data.get("output")), re.IGNORECASE):
@@ -435,7 +442,7 @@ async def ask(url: str, questions: list[str], mode: str = "interview", turn_time
         for q in questions:
             sent = await client.send(q)
             if mode == "interview":
-                data, at = await client.until(lambda e, d: _is_message(e, d) and "Sources:" in str(d.get("output")),
+                data, at = await client.until(lambda e, d: _is_message(e, d) and sourced(d.get("output")),
                                               "a sourced answer")
             else:
                 data, at = await client.until(_is_message, "the echo")

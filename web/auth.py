@@ -63,6 +63,13 @@ def guest_identifier() -> str:
     return GUEST_PREFIX + uuid.uuid4().hex
 
 
+def guest_user():
+    """A new guest: what the header-auth callback returns for a browser that has no auth cookie yet."""
+    import chainlit as cl
+
+    return cl.User(identifier=guest_identifier(), display_name="Guest", metadata={"guest": True})
+
+
 def is_guest(identifier: str | None) -> bool:
     return bool(identifier) and identifier.startswith(GUEST_PREFIX)
 

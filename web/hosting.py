@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import socket
+import threading
 from pathlib import Path
 from typing import Any, Callable, Iterable
 from urllib.parse import urlsplit
@@ -227,6 +228,29 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+# --- what the first requests need, loaded after start-up ----------------------------------------------------------
+# The history data layer (SQLAlchemy's ORM, Chainlit's data layer and aiohttp), the chart library and the PDF writer:
+# imported at app import they delayed the first page; imported by the first sign-in or the first verdict they held the
+# event loop, and every open chat with it.
+FIRST_USE_MODULES = ("web.history_layer", "plotly.graph_objects", "fpdf")
+
+
+def preload_in_background(modules: tuple[str, ...] = FIRST_USE_MODULES) -> threading.Thread:
+    """Import `modules` on a daemon thread; a request that needs one meanwhile waits only for what is left of it."""
+    import importlib
+
+    def work() -> None:
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except Exception:
+                log.warning("could not preload %s", name, exc_info=True)
+
+    thread = threading.Thread(target=work, name="pitchcheck-preload", daemon=True)
+    thread.start()
+    return thread
 
 
 # --- all of the above, at app import ------------------------------------------------------------------------------

@@ -1,0 +1,192 @@
+"""Chainlit's SQLAlchemy data layer as Pitchcheck uses it: JSON decoded, steps kept in their thread, and the answers
+that never change (a user's id, a thread's existence) kept in memory instead of asked again.
+
+Imported on first use (`web.persistence.make_data_layer`) or by a background thread after start-up, never on the
+way to the first page: SQLAlchemy's ORM and Chainlit's data layer (which brings aiohttp) take a quarter of a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import logging
+import uuid
+from collections import OrderedDict
+from typing import Any
+
+from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
+from chainlit.data.utils import queue_until_user_message
+from chainlit.user import PersistedUser, User
+
+from .history_tables import steps
+from .history_writer import SqliteWriter, is_write  # noqa: F401 (SqliteWriter: make_data_layer takes it from here)
+
+log = logging.getLogger(__name__)
+
+
+def _as_json(value: Any, default: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except (TypeError, ValueError):
+            return default
+    return default if value is None else value
+
+
+class HistoryDataLayer(SQLAlchemyDataLayer):
+    """SQLAlchemyDataLayer whose threads come back with JSON columns decoded, whose steps stay in their thread, and
+    which asks the database only what it cannot know.
+
+    SQLite (and asyncpg for JSONB) return JSON columns as strings; the UI expects objects, and a custom
+    element given a string for its props would render nothing on a resumed thread. Chainlit looked a user up
+    on every socket connect, looked a user's identifier up by id on every saved turn and checked that a thread
+    exists before every message; a user's id and identifier never change, and a thread this process has seen
+    exists until it deletes it, so those answers are kept in memory.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._thread_locks: dict[str, asyncio.Lock] = {}
+        self.writer: SqliteWriter | None = None
+        self._users: OrderedDict[str, PersistedUser] = OrderedDict()  # identifier -> user
+        self._identifiers: OrderedDict[str, str] = OrderedDict()  # user id -> identifier
+        self._threads: OrderedDict[str, None] = OrderedDict()  # threads known to exist
+
+    async def execute_sql(self, query: str, parameters: dict):
+        if self.writer is not None and is_write(query):
+            return await self.writer.execute(query, parameters)
+        return await super().execute_sql(query, parameters)
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            await self.writer.close()
+        await super().close()
+
+    # --- users ---------------------------------------------------------------------------------------------
+    def _remember_user(self, user: PersistedUser | None) -> PersistedUser | None:
+        if user is not None:
+            _remember(self._users, user.identifier, user)
+            _remember(self._identifiers, user.id, user.identifier)
+            return dataclasses.replace(user)  # Chainlit sets display_name on the copy it is given
+        return None
+
+    async def get_user(self, identifier: str) -> PersistedUser | None:
+        cached = self._users.get(identifier)
+        if cached is not None:
+            return dataclasses.replace(cached)
+        return self._remember_user(await super().get_user(identifier))
+
+    async def create_user(self, user: User) -> PersistedUser | None:
+        """A new guest (its identifier was minted a moment ago) is one INSERT; anyone else is Chainlit's upsert."""
+        from .auth import is_guest
+
+        if is_guest(user.identifier) and user.identifier not in self._users:
+            row = {"id": str(uuid.uuid4()), "identifier": str(user.identifier),
+                   "createdAt": await self.get_current_timestamp(), "metadata": json.dumps(user.metadata or {})}
+            written = await self.execute_sql(
+                'INSERT INTO users ("id", "identifier", "createdAt", "metadata") '
+                "VALUES (:id, :identifier, :createdAt, :metadata) ON CONFLICT (identifier) DO NOTHING", row)
+            if written == 1:
+                return self._remember_user(PersistedUser(id=row["id"], identifier=row["identifier"],
+                                                         createdAt=row["createdAt"], metadata=dict(user.metadata or {}),
+                                                         display_name=user.display_name))
+        self._users.pop(user.identifier, None)
+        return self._remember_user(await super().create_user(user))
+
+    async def _get_user_identifer_by_id(self, user_id: str) -> str:
+        cached = self._identifiers.get(user_id)
+        if cached is not None:
+            return cached
+        identifier = await super()._get_user_identifer_by_id(user_id)
+        _remember(self._identifiers, user_id, identifier)
+        return identifier
+
+    # --- threads -------------------------------------------------------------------------------------------
+    async def update_thread(self, thread_id: str, name: str | None = None, user_id: str | None = None,
+                            metadata: dict | None = None, tags: list[str] | None = None):
+        """Chainlit's update, one at a time per thread.
+
+        Chainlit reads the thread's metadata, merges and writes it back; two updates of one thread at once (the
+        first message's naming of the thread, a step's insert, the saved interview state) could each write back
+        what they read before the other, and the interview state written a moment earlier was lost.
+        """
+        if thread_id in self._threads and name is None and user_id is None and metadata is None and tags is None:
+            return None  # Chainlit's "make sure the thread exists" before a step: it does
+        lock = self._thread_locks.setdefault(thread_id, asyncio.Lock())
+        try:
+            async with lock:
+                result = await super().update_thread(thread_id, name=name, user_id=user_id, metadata=metadata,
+                                                     tags=tags)
+                _remember(self._threads, thread_id, None)
+                return result
+        finally:
+            if not lock.locked() and not getattr(lock, "_waiters", None):  # nobody holds or awaits it
+                self._thread_locks.pop(thread_id, None)
+
+    async def delete_thread(self, thread_id: str):
+        self._threads.pop(thread_id, None)
+        return await super().delete_thread(thread_id)
+
+    @queue_until_user_message()
+    async def create_step(self, step_dict):
+        """Chainlit's upsert, except that an existing step is only updated from its own thread.
+
+        Chainlit's `ON CONFLICT (id) DO UPDATE` rewrote every column, threadId included, so a message sent with
+        another thread's message id moved that message into the sender's thread.
+        """
+        await self.update_thread(step_dict["threadId"])  # the thread's first step creates it
+        step_dict["showInput"] = (str(step_dict.get("showInput", "")).lower() if "showInput" in step_dict else None)
+        parameters = {key: value for key, value in step_dict.items()
+                      if value is not None and not (isinstance(value, dict) and not value)}
+        parameters["metadata"] = json.dumps(step_dict.get("metadata", {}))
+        parameters["generation"] = json.dumps(step_dict.get("generation", {}))
+        unknown = [k for k in parameters if k not in steps.c]
+        for key in unknown:  # only the table's own columns; the names are interpolated below
+            parameters.pop(key)
+        columns = ", ".join(f'"{key}"' for key in parameters)
+        values = ", ".join(f":{key}" for key in parameters)
+        updates = ", ".join(f'"{key}" = :{key}' for key in parameters if key not in ("id", "threadId"))
+        query = (f'INSERT INTO steps ({columns}) VALUES ({values}) ON CONFLICT (id) DO UPDATE SET {updates} '
+                 'WHERE steps."threadId" = excluded."threadId"')
+        result = await self.execute_sql(query=query, parameters=parameters)
+        if result == 0:
+            log.warning("refused to move step %s into thread %s", step_dict.get("id"), step_dict.get("threadId"))
+
+    async def thread_of(self, table: str, row_id: str) -> str | None:
+        """The thread a step or a feedback belongs to (None when there is no such row)."""
+        if table not in ("steps", "feedbacks"):
+            raise ValueError(table)
+        rows = await self.execute_sql(f'SELECT "threadId" FROM {table} WHERE "id" = :id', {"id": str(row_id)})
+        return str(rows[0]["threadId"]) if isinstance(rows, list) and rows and rows[0].get("threadId") else None
+
+    async def owns_thread(self, identifier: str | None, thread_id: str | None) -> bool:
+        if not identifier or not thread_id:
+            return False
+        try:
+            return await self.get_thread_author(thread_id) == identifier
+        except ValueError:
+            return False
+
+    async def get_all_user_threads(self, user_id: str | None = None, thread_id: str | None = None):
+        found = await super().get_all_user_threads(user_id=user_id, thread_id=thread_id)
+        for thread in found or []:
+            thread["metadata"] = _as_json(thread.get("metadata"), {})
+            thread["tags"] = _as_json(thread.get("tags"), None) if isinstance(thread.get("tags"), str) else thread.get("tags")
+            for step in thread.get("steps", []):
+                step["metadata"] = _as_json(step.get("metadata"), {})
+                if isinstance(step.get("generation"), str):
+                    step["generation"] = _as_json(step["generation"], None) or None
+            for element in thread.get("elements", []):
+                element["props"] = _as_json(element.get("props"), {})
+        return found
+
+
+CACHE_ENTRIES = 20_000  # users, identifiers and threads each; the oldest are forgotten first
+
+
+def _remember(cache: OrderedDict, key: str, value: Any) -> None:
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > CACHE_ENTRIES:
+        cache.popitem(last=False)
