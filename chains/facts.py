@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .phrasings import CHANGING, STEADY, VENDOR_NO, VENDOR_NOT_ASKED, VENDOR_WEAK_YES, VENDOR_YES
+
 Kind = Literal["text", "choice", "count", "money", "volume"]
 Polarity = Literal["yes", "no", "unsure"]
 
@@ -61,53 +63,13 @@ def _yes_no_unsure(yes: Choice, no: Choice, unsure: Choice) -> tuple[Choice, ...
     return (yes, no, unsure)
 
 
-_CHANGING = (r"\bchang", r"\bevolv", r"\bshift", r"\bin flux\b", r"\bmoving target", r"\bstill (?:working|figuring|learning|deciding)",
-             r"\bworking (?:it |that )?out\b", r"\bfiguring (?:it )?out\b", r"\bexperiment", r"\bvar(?:y|ies)\b", r"\bpivot",
-             r"\bredesign", r"\brestructur", r"\boverhaul", r"\bunstable\b", r"\bupdat", r"\brevis", r"\bdifferent (?:every|each)\b",
-             r"\bin progress\b", r"\brework", r"\bnew (?:process|system|way)\b", r"\bup in the air\b", r"\btweak", r"\bmov(?:e|ing) around\b", r"\bmerg", r"\btaken over\b", r"\bacquisition\b",
-             r"\bnew (?:owner|manager|boss|software|regulations?)\b")
-_STEADY = (r"\bsame\b", r"\bstable\b", r"\bsettled\b", r"\bconsistent\b", r"\bfixed\b", r"\bestablished\b", r"\bunchanged\b",
-           r"\bsteady\b", r"\bpredictable\b", r"\bstandardi[sz]ed\b", r"\bset in stone\b", r"\bfor (?:years|ages|decades)\b",
-           r"\balways been\b", r"\bstatic\b", r"\bstay(?:s)? (?:put|the same|as (?:it|is))\b", r"\bwon'?t change\b(?!.*\bbut\b)",
-           r"\bnot (?:going to|gonna) change\b", r"\bdone it this way\b", r"\bbeen doing (?:it|this)\b", r"\broutine\b")
-_VENDOR_NOT_ASKED = (
-    r"\b(?:haven'?t|have not|hasn'?t|didn'?t|did not|never|not yet|yet to|forgot to|going to|gonna|will|'ll|need to|should|must)"
-    r"(?: \w+){0,2} (?:ask|raise|bring (?:it|that) up|check)", r"\bnot (?:been )?asked\b", r"\bno chance to ask\b",
-    r"\bhaven'?t (?:checked|raised it|got that far)\b", r"^not yet\b", r"\bwasn'?t (?:discussed|mentioned)\b", r"\bnever came up\b",
-    r"\bdidn'?t come up\b", r"\bnot discussed\b", r"\bnot (?:something|a thing) (?:i|we) (?:asked|raised)\b")
-_VENDOR_NO = (
-    r"\bdodg", r"\bavoid", r"\bevad", r"\bsidestep", r"\bdeflect", r"\bwaffl", r"\bvague\b", r"\bhand-?wav", r"\bfudg",
-    r"\bbrush(?:ed)? (?:it |me |us )?off\b", r"\bchanged the subject\b", r"\bskirted\b",
-    r"\b(?:couldn'?t|could not|can'?t|cannot|wouldn'?t|would not|won'?t|didn'?t|did not)"
-    r" (?:really |actually )?(?:say|tell|answer|give|explain|commit|confirm|specify|put a number)", r"\brefused\b",
-    r"\bno (?:clear |real |straight |proper )?(?:answer|number|figure|plan)\b", r"\bthey (?:couldn'?t|could not|can'?t|didn'?t|did not|wouldn'?t)\b",
-    r"\bnot (?:really )?a (?:number|figure|answer)\b", r"\bisn'?t (?:really )?(?:a|an) (?:number|answer|plan)\b",
-    r"\b(?:it'?ll|it'?d|it would|it will|would) ['\"]?be (?:fine|ok|okay|alright)\b", r"\bwouldn'?t be a problem\b", r"\bnever (?:said|explained) (?:why|how)\b",
-    r"\bno detail", r"\bnever happened\b", r"\bwent (?:quiet|silent)\b", r"\bghosted\b", r"\bradio silence\b",
-    r"\bhadn'?t (?:an?|any) (?:answer|clue|idea)\b", r"\bwithout (?:ever )?giving\b", r"\bjust adapts\b", r"\bhandle it\b",
-    r"\bflywheel", r"\b['\"]loads['\"]", r"\bwho knows\b", r"\bkeeps? learning\b", r"\blearns? (?:by|on) (?:itself|its own)\b", r"\bvery reassuring\b", r"\bsure,? sure\b", r"\bthey (?:don'?t|didn'?t|did not|do not) know\b",
-    r"\bthey (?:had|have) no (?:idea|clue)\b", r"\bthey (?:weren'?t|were not|aren'?t|are not) sure\b", r"\bunclear\b",
-    r"\bnon-?committal\b", r"\bit depends\b", r"\bwe'?ll see\b", r"\btbc\b", r"\bget back to (?:us|me)\b", r"\bcome back to (?:us|me)\b",
-    r"\bsaid (?:it )?depends\b", r"\bnot really\b", r"\bblank\b", r"\bshrug", r"\bphase (?:two|2)\b", r"\blater (?:on|stage)\b",
-    r"\bdown the (?:line|road)\b", r"\bcross that bridge\b", r"\b(?:know|tell (?:us|me)|say|decide|see|confirm|work (?:it|that) out)\w* "
-    r"(?:after|once|when) (?:the )?['\"]?(?:pilot|trial|discovery|kick-?off|we (?:start|sign)|they(?:'ve| have) seen)", r"\bjust said\b",
-    r"\bas (?:much|many) as (?:possible|we can|we'?ve got)\b", r"\bthe more the better\b", r"\bno (?:specific|exact)\b")
-_VENDOR_WEAK_YES = (r"\bthey(?: (?:said|told|explained|answered|gave|quoted|showed|promised|confirmed|would|will|reckon)|'d|'ll)\b",)
-_VENDOR_YES = (
-    r"\bsaid (?:about |around )?\d", r"^(?:about |around |roughly |maybe |approx\w* )?\d[\d,]*\s*(?:k\s*)?(?:clean |labell?ed )?(?:examples|samples|records|pairs)\b",
-    r"\b(?:they|said|need|needs|want|wants|asked for|minimum|at least)\b[^.,;]{0,30}?\d[\d,]*\s*(?:k\s*)?(?:clean |labell?ed )?"
-    r"(?:examples|samples|records|pairs)\b", r"\bgave (?:us |me )?(?:a|the|an)\b", r"\bthey did (?:say|tell|explain|answer)\b",
-    r"\btold (?:us|me)\b", r"\bexplained\b", r"\bclear(?:ly)? answer", r"\banswered\b", r"\bspecific\b", r"\bdetailed\b",
-    r"\bin writing\b", r"\bclear plan\b", r"\bwalked (?:us|me) through\b", r"\bstraight answer\b")
-
-
 def _vendor_answer(yes_echo: str, no_echo: str, no_cues: tuple[str, ...] = ()) -> tuple[Choice, ...]:
     return (
-        Choice("yes", "Yes, they answered clearly", yes_echo, _VENDOR_YES, says=(
-            "yes they gave a clear answer", "they told us exactly", "they explained it properly"), weak=_VENDOR_WEAK_YES),
-        Choice("no", "No, they could not say", no_echo, _VENDOR_NO + no_cues, says=(
+        Choice("yes", "Yes, they answered clearly", yes_echo, VENDOR_YES, says=(
+            "yes they gave a clear answer", "they told us exactly", "they explained it properly"), weak=VENDOR_WEAK_YES),
+        Choice("no", "No, they could not say", no_echo, VENDOR_NO + no_cues, says=(
             "they couldn't say", "they dodged the question", "no straight answer", "they were vague about it")),
-        Choice("not_asked", "I haven't asked", "you haven't asked them yet", _VENDOR_NOT_ASKED, says=(
+        Choice("not_asked", "I haven't asked", "you haven't asked them yet", VENDOR_NOT_ASKED, says=(
             "I haven't asked", "never came up", "didn't think to ask", "we haven't got that far")),
     )
 
@@ -233,9 +195,9 @@ FIELDS: tuple[Field, ...] = (
         "Will the task look the same in three months' time?",
         "If you are still working out what good looks like, say no.",
         _yes_no_unsure(
-            Choice("yes", "Yes", "the task will stay the same", _STEADY, "no",
+            Choice("yes", "Yes", "the task will stay the same", STEADY, "no",
                    says=("it's been the same for years", "that part won't change", "it should stay put")),
-            Choice("no", "No", "the task is still changing", _CHANGING, "yes",
+            Choice("no", "No", "the task is still changing", CHANGING, "yes",
                    says=("we're still working it out", "it keeps changing", "we're reorganising next quarter")),
             Choice("unsure", "Not sure", "not sure whether the task will change", (r"\bdepends on\b", r"\bmight\b", r"\bcould go either way\b"),
                    says=("hard to say", "it might change", "depends on the new manager")),
@@ -319,12 +281,12 @@ FIELDS: tuple[Field, ...] = (
         "Do the answers depend on facts that change: prices, policies, documents?",
         "If the right answer next month could differ from today's, say yes.",
         _yes_no_unsure(
-            Choice("yes", "Yes", "the answers depend on facts that change", _CHANGING + (
+            Choice("yes", "Yes", "the answers depend on facts that change", CHANGING + (
                 r"\bout of date\b", r"\bcurrent\b", r"\blatest\b", r"\blive\b", r"\bfluctuat", r"\bprices?\b", r"\bpolic(?:y|ies)\b",
                 r"\brates\b", r"\bstock(?: levels?)?\b", r"\bavailability\b", r"\blegislation\b", r"\bregulations\b", r"\bseasonal\b",
                 r"\bevery (?:day|week|month|quarter|year)\b", r"\ball the time\b", r"\bconstantly\b"), "no",
                 says=("prices go up every spring", "our policies get revised a lot", "stock changes daily")),
-            Choice("no", "No", "the facts behind the answers stay put", _STEADY + (
+            Choice("no", "No", "the facts behind the answers stay put", STEADY + (
                 r"\btimeless\b", r"\bevergreen\b", r"\bconstant\b", r"\bpermanent\b", r"\bhistorical\b", r"\bnothing (?:time|date)[- ]sensitive\b"),
                 "yes", says=("it's the same facts every time", "nothing in it goes out of date", "it's all about our method")),
             Choice("unsure", "Not sure", "not sure whether the facts change", (r"\bsome(?:times| of (?:it|them))\b", r"\bnow and (?:then|again)\b"),
@@ -414,13 +376,19 @@ def empty_facts() -> dict[str, Any]:
     return {name: None for name in FIELD_NAMES + EXTRA_FACTS}
 
 
+def _shown(value: Any) -> str:
+    """A bad value as an error message quotes it: cut short, so a 100,000-digit string makes a short line."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _number(name: str, value: Any) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError, OverflowError):
-        raise ValueError(f"{name}: expected a number, got {value!r}") from None
+        raise ValueError(f"{name}: expected a number, got {_shown(value)}") from None
     if not math.isfinite(number) or number < 0 or number > MAX_FIGURE:
-        raise ValueError(f"{name}: expected a number from 0 to {MAX_FIGURE:,.0f}, got {value!r}")
+        raise ValueError(f"{name}: expected a number from 0 to {MAX_FIGURE:,.0f}, got {_shown(value)}")
     return number
 
 
@@ -438,7 +406,7 @@ def normalise_facts(raw: dict[str, Any]) -> dict[str, Any]:
         spec = FIELD_BY_NAME.get(name)
         if name == "currency":
             if str(value).upper() not in CURRENCIES:
-                raise ValueError(f"currency: expected one of {', '.join(CURRENCIES)}, got {value!r}")
+                raise ValueError(f"currency: expected one of {', '.join(CURRENCIES)}, got {_shown(value)}")
             facts[name] = str(value).upper()
         elif name in MONEY_FACTS:
             facts[name] = _number(name, value)
@@ -446,7 +414,7 @@ def normalise_facts(raw: dict[str, Any]) -> dict[str, Any]:
             facts[name] = int(round(_number(name, value)))
         elif spec is not None and spec.kind == "choice":
             if value not in spec.choice_values():
-                raise ValueError(f"{name}: expected one of {', '.join(spec.choice_values())}, got {value!r}")
+                raise ValueError(f"{name}: expected one of {', '.join(spec.choice_values())}, got {_shown(value)}")
             facts[name] = value
         else:
             facts[name] = str(value)

@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, TypedDict
+from typing import Any, Callable
 
 from .choices import Embed, mechanism_of
 from .clean import clean_input
-from .facts import FIELD_BY_NAME, FIELDS, empty_facts
+from .corrections import find_correction
+from .facts import FIELD_BY_NAME, FIELDS
 from .figures import format_money
-from .intents import confused_about, is_correction, is_offer, is_strong_correction, looks_like_question, read_intent, strip_correction
+from .intents import confused_about, is_offer, looks_like_question, read_intent
 from .pitch import read_pitch
 from .readers import SOMETHING_ELSE, Context, Reading, clarify_choices, read_answer
 from .settings import Settings, get_settings
+from .turns import AFTER_VERDICT, WELCOME, WELCOME_SHORT, Awaiting, Choice, Reply, SessionState, Turn, awaiting_object, verdict_text
 from .verdict import assess
+
+__all__ = ["AFTER_VERDICT", "ORDER", "WELCOME", "WELCOME_SHORT", "Awaiting", "Choice", "Reply", "Session", "SessionState",
+           "Turn", "awaiting_object", "verdict_text"]
 
 log = logging.getLogger(__name__)
 
@@ -28,105 +32,7 @@ log = logging.getLogger(__name__)
 ORDER = tuple(f.name for f in FIELDS)
 MAX_MISSES = 2  # after this many answers not read, the question is left open rather than asked a third time
 
-WELCOME = (
-    "Hello, I'm Pitchcheck. A vendor wants to fine-tune an AI model on your data: I'll help you judge whether "
-    "that's worth the money. I'll ask a few short questions, then give you a verdict from published rules, "
-    "with reasons in your own numbers and the questions to put to the vendor. You can ask me what any term "
-    "means at any point, say \"back\" to change your last answer, or \"restart\"."
-)
-WELCOME_SHORT = "Hi, I'm Pitchcheck: I check fine-tuning pitches. A few questions, then a verdict. Ask about any term as we go."
-AFTER_VERDICT = ("You can ask \"why?\", change an answer (for example \"actually we have 200 examples\"), "
-                 "ask what a term means, or say \"restart\".")
 _GREETING = r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|yo|howdy|greetings)\b[\s!.,]*(?:there|pitchcheck)?[\s!.,]*$"
-
-
-class Choice(TypedDict):
-    value: str
-    label: str
-
-
-class Awaiting(TypedDict):
-    """The question on screen: its field, its words and the choices a click can send."""
-
-    field: str
-    question: str
-    choices: list[Choice]
-
-
-@dataclass
-class Reply:
-    kind: str  # welcome | echo | question | explanation | verdict | notice | error
-    text: str
-    sources: list[dict[str, Any]] = field(default_factory=list)
-    question: str | None = None  # for explanations: the question asked, so a front end can stream an LLM version
-
-
-@dataclass
-class Turn:
-    replies: list[Reply]
-    awaiting: Awaiting | None
-    facts: dict[str, Any]
-    verdict: dict[str, Any] | None
-
-    def as_json(self) -> dict[str, Any]:
-        """The lock-step protocol object of `pitchcheck chat --json`."""
-        return {
-            "replies": [{"kind": r.kind, "text": r.text,
-                         "sources": [{"id": s["id"], "title": s["title"]} for s in r.sources]} for r in self.replies],
-            "awaiting": self.awaiting,
-            "facts": self.facts,
-            "verdict": self.verdict,
-        }
-
-
-def awaiting_object(name: str, options: list[dict[str, str]] | None = None, question: str | None = None) -> Awaiting:
-    spec = FIELD_BY_NAME[name]
-    choices = options if options is not None else [{"value": c.value, "label": c.label} for c in spec.choices]
-    return {"field": name, "question": question or spec.question,
-            "choices": [{"value": c["value"], "label": c["label"]} for c in choices]}
-
-
-@dataclass
-class SessionState:
-    """What a session saves and restores."""
-
-    facts: dict[str, Any] = field(default_factory=empty_facts)
-    extra: dict[str, Any] = field(default_factory=dict)  # measured by the audit (tokens_per_example), not asked
-    asked: list[str] = field(default_factory=list)  # fields answered or skipped, in order (for "back")
-    history: list[tuple[str, Any]] = field(default_factory=list)  # (field, value before the change)
-    awaiting: str | None = None
-    finished: bool = False  # the verdict has been shown
-    misses: dict[str, int] = field(default_factory=dict)  # answers not read, per field
-    clarifying: dict[str, Any] | None = None  # {"question", "options"} while a clarifying question is open
-    transcript: list[tuple[str, str]] = field(default_factory=list)  # (who, text): what the owner typed is never lost
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["transcript"] = data["transcript"][-200:]
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "SessionState":
-        state = cls()
-        facts = data.get("facts") or {}
-        legacy = {"quote_gbp": "quote", "monthly_fee_gbp": "monthly_fee"}
-        for key, value in facts.items():
-            key = legacy.get(key, key)
-            if key in state.facts and value is not None:
-                state.facts[key] = value
-        if any(k in facts for k in legacy) and state.facts["quote"] is not None and not state.facts["currency"]:
-            state.facts["currency"] = "GBP"
-        state.extra = dict(data.get("extra") or {})
-        state.asked = [legacy.get(a, a) for a in data.get("asked", []) if legacy.get(a, a) in FIELD_BY_NAME]
-        state.history = [(legacy.get(h[0], h[0]), h[1]) for h in data.get("history", []) if isinstance(h, (list, tuple)) and len(h) == 2]
-        awaiting = legacy.get(data.get("awaiting") or "", data.get("awaiting"))
-        state.awaiting = awaiting if awaiting in FIELD_BY_NAME else None
-        state.finished = bool(data.get("finished") or data.get("verdict"))
-        state.misses = {k: int(v) for k, v in (data.get("misses") or {}).items() if k in FIELD_BY_NAME}
-        clarifying = data.get("clarifying")
-        state.clarifying = clarifying if isinstance(clarifying, dict) and state.awaiting else None
-        state.transcript = [tuple(t) for t in data.get("transcript", []) if isinstance(t, (list, tuple)) and len(t) == 2]
-        return state
 
 
 Explain = Callable[[str], Any]  # question -> explain.Answer
@@ -400,49 +306,7 @@ class Session:
         return self._advance([note])
 
     def _correction(self, text: str) -> tuple[str, Reading] | None:
-        """A change to an earlier answer. It says so ("no sorry", "I meant") or names that answer with a figure
-        ("the quote is £14,250"), and it reads as an answer to that question."""
-        after_verdict = self.awaiting is None
-        if self.awaiting == "pitch" or looks_like_question(text):
-            return None
-        cue = is_correction(text)
-        t = text.lower()
-        named = [f.name for f in FIELDS if f.names and f.name != self.awaiting and f.name in self.asked
-                 and _search(f.names, text)]
-        if re.search(r"\bthey\b|\bvendor\b", t):  # "they said 1,000": the vendor's answer, not the owner's count
-            named.sort(key=lambda n: not n.startswith("vendor_"))
-        if not cue and not after_verdict:
-            # Unprompted, only a price that names itself ("the quote is £14,250") is taken as a change.
-            named = [n for n in named if FIELD_BY_NAME[n].kind == "money" and re.search(r"\bquot(?:e|ed|ing)\b", t)]
-            offhand = re.search(r"\bfor (?:example|instance)\b|\be\.?g\b|\bsuch as\b", t)
-            if not named or offhand or not re.search(r"\d|[£$€]", _digits(t)):
-                return None
-        recent = list(dict.fromkeys(h[0] for h in reversed(self.history) if h[0] not in ("pitch", self.awaiting)))[:3]
-        targets = named[:2] or (recent if cue and not after_verdict else [])
-        inner = strip_correction(text)
-        for name in targets:  # the most recent answer that the correction reads as
-            reading = read_answer(name, inner, self.context())
-            if reading.status != "ok" and name == "quote":
-                reading = self._currency_only(inner)
-            if reading.status != "ok":
-                continue
-            if self.awaiting and (not cue or (not named and not is_strong_correction(text))):
-                current = read_answer(self.awaiting, text, self.context())
-                if current.status == "ok" or (current.status == "clarify" and not named):
-                    return None  # it answers the question on screen as well: take it as that answer
-            return name, reading
-        return None
-
-    def _currency_only(self, text: str) -> Reading:
-        """"that quote was dollars not pounds": the same amount in another currency."""
-        from .readers import _currency_named
-
-        amount = self.facts.get("quote")
-        first = re.split(r"\bnot\b|\brather than\b|\binstead of\b", text.lower())[0]
-        currency = _currency_named(first)
-        if amount is None or currency is None:
-            return Reading("unreadable")
-        return Reading("ok", amount, facts={"quote": amount, "currency": currency})
+        return find_correction(self, text)
 
     def _correct(self, name: str, reading: Reading) -> Turn:
         before = self.facts[name]
@@ -593,16 +457,6 @@ class Session:
         return str(value)
 
 
-def _digits(t: str) -> str:
-    from .figures import _words_to_digits
-
-    return _words_to_digits(t)
-
-
-def _search(pattern: str, text: str) -> bool:
-    return bool(re.search(pattern, text.lower()))
-
-
 def _signature(verdict: dict[str, Any]) -> tuple:
     """What the owner would see change: the verdict, its rule codes, the questions and which figures exist."""
     return (
@@ -625,27 +479,3 @@ def _probe_values(name: str, settings: Settings) -> list[Any]:
 
 def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _item_line(item: Any) -> str:
-    if not isinstance(item, dict):
-        return str(item)
-    if item.get("question"):  # a claim to test, with the question that tests it
-        return f"\"{item['text']}\" Ask: {item['question']}"
-    return str(item["text"])
-
-
-def verdict_text(verdict: dict[str, Any]) -> str:
-    """The verdict as Markdown for a chat or a terminal."""
-    out = [f"## {verdict['headline']}"]
-    for title, key in (("Why", "reasons"), ("Also worth knowing", "also_worth_knowing"), ("Cautions", "cautions"), ("Red flags", "red_flags"),
-                       ("Claims to test", "claims_to_test")):
-        items = verdict.get(key) or []
-        if items:
-            out += ["", f"**{title}**"] + [f"- {_item_line(item)}" for item in items]
-    if verdict["vendor_questions"]:
-        out += ["", "**Questions to put to the vendor**"] + [f"- {q}" for q in verdict["vendor_questions"]]
-    summary = verdict.get("economics", {}).get("summary")
-    if summary:
-        out += ["", "**The economics**", summary]
-    return "\n".join(out)

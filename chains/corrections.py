@@ -1,0 +1,68 @@
+"""Corrections to an earlier answer: "no sorry, more like fifty", "wait, I meant 5,000 a month", "the quote is £14,250".
+
+A correction says so, or names the answer it changes with a figure; either way it must read as an answer to that
+question. A number or the word "example" in passing is no correction.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .facts import FIELD_BY_NAME, FIELDS
+from .figures import _words_to_digits
+from .intents import is_correction, is_strong_correction, looks_like_question, strip_correction
+from .readers import Reading, _currency_named, read_answer
+
+
+def _digits(t: str) -> str:
+    return _words_to_digits(t)
+
+
+def _search(pattern: str, text: str) -> bool:
+    return bool(re.search(pattern, text.lower()))
+
+
+def find_correction(session: Any, text: str) -> tuple[str, Reading] | None:
+    """A change to an earlier answer. It says so ("no sorry", "I meant") or names that answer with a figure
+    ("the quote is £14,250"), and it reads as an answer to that question."""
+    after_verdict = session.awaiting is None
+    if session.awaiting == "pitch" or looks_like_question(text):
+        return None
+    cue = is_correction(text)
+    t = text.lower()
+    named = [f.name for f in FIELDS if f.names and f.name != session.awaiting and f.name in session.asked
+             and _search(f.names, text)]
+    if re.search(r"\bthey\b|\bvendor\b", t):  # "they said 1,000": the vendor's answer, not the owner's count
+        named.sort(key=lambda n: not n.startswith("vendor_"))
+    if not cue and not after_verdict:
+        # Unprompted, only a price that names itself ("the quote is £14,250") is taken as a change.
+        named = [n for n in named if FIELD_BY_NAME[n].kind == "money" and re.search(r"\bquot(?:e|ed|ing)\b", t)]
+        offhand = re.search(r"\bfor (?:example|instance)\b|\be\.?g\b|\bsuch as\b", t)
+        if not named or offhand or not re.search(r"\d|[£$€]", _digits(t)):
+            return None
+    recent = list(dict.fromkeys(h[0] for h in reversed(session.history) if h[0] not in ("pitch", session.awaiting)))[:3]
+    targets = named[:2] or (recent if cue and not after_verdict else [])
+    inner = strip_correction(text)
+    for name in targets:  # the most recent answer that the correction reads as
+        reading = read_answer(name, inner, session.context())
+        if reading.status != "ok" and name == "quote":
+            reading = _currency_only(session, inner)
+        if reading.status != "ok":
+            continue
+        if session.awaiting and (not cue or (not named and not is_strong_correction(text))):
+            current = read_answer(session.awaiting, text, session.context())
+            if current.status == "ok" or (current.status == "clarify" and not named):
+                return None  # it answers the question on screen as well: take it as that answer
+        return name, reading
+    return None
+
+def _currency_only(session: Any, text: str) -> Reading:
+    """"that quote was dollars not pounds": the same amount in another currency."""
+
+    amount = session.facts.get("quote")
+    first = re.split(r"\bnot\b|\brather than\b|\binstead of\b", text.lower())[0]
+    currency = _currency_named(first)
+    if amount is None or currency is None:
+        return Reading("unreadable")
+    return Reading("ok", amount, facts={"quote": amount, "currency": currency})

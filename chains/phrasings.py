@@ -1,0 +1,43 @@
+"""Phrasings shared by several fields of the table in chains/facts.py: a task that changes or stays put, and what
+owners say of a vendor's answer. Each is a regular expression on lower-cased text; adding a phrasing is one line."""
+
+from __future__ import annotations
+
+CHANGING = (r"\bchang", r"\bevolv", r"\bshift", r"\bin flux\b", r"\bmoving target", r"\bstill (?:working|figuring|learning|deciding)",
+             r"\bworking (?:it |that )?out\b", r"\bfiguring (?:it )?out\b", r"\bexperiment", r"\bvar(?:y|ies)\b", r"\bpivot",
+             r"\bredesign", r"\brestructur", r"\boverhaul", r"\bunstable\b", r"\bupdat", r"\brevis", r"\bdifferent (?:every|each)\b",
+             r"\bin progress\b", r"\brework", r"\bnew (?:process|system|way)\b", r"\bup in the air\b", r"\btweak", r"\bmov(?:e|ing) around\b", r"\bmerg", r"\btaken over\b", r"\bacquisition\b",
+             r"\bnew (?:owner|manager|boss|software|regulations?)\b")
+STEADY = (r"\bsame\b", r"\bstable\b", r"\bsettled\b", r"\bconsistent\b", r"\bfixed\b", r"\bestablished\b", r"\bunchanged\b",
+           r"\bsteady\b", r"\bpredictable\b", r"\bstandardi[sz]ed\b", r"\bset in stone\b", r"\bfor (?:years|ages|decades)\b",
+           r"\balways been\b", r"\bstatic\b", r"\bstay(?:s)? (?:put|the same|as (?:it|is))\b", r"\bwon'?t change\b(?!.*\bbut\b)",
+           r"\bnot (?:going to|gonna) change\b", r"\bdone it this way\b", r"\bbeen doing (?:it|this)\b", r"\broutine\b")
+VENDOR_NOT_ASKED = (
+    r"\b(?:haven'?t|have not|hasn'?t|didn'?t|did not|never|not yet|yet to|forgot to|going to|gonna|will|'ll|need to|should|must)"
+    r"(?: \w+){0,2} (?:ask|raise|bring (?:it|that) up|check)", r"\bnot (?:been )?asked\b", r"\bno chance to ask\b",
+    r"\bhaven'?t (?:checked|raised it|got that far)\b", r"^not yet\b", r"\bwasn'?t (?:discussed|mentioned)\b", r"\bnever came up\b",
+    r"\bdidn'?t come up\b", r"\bnot discussed\b", r"\bnot (?:something|a thing) (?:i|we) (?:asked|raised)\b")
+VENDOR_NO = (
+    r"\bdodg", r"\bavoid", r"\bevad", r"\bsidestep", r"\bdeflect", r"\bwaffl", r"\bvague\b", r"\bhand-?wav", r"\bfudg",
+    r"\bbrush(?:ed)? (?:it |me |us )?off\b", r"\bchanged the subject\b", r"\bskirted\b",
+    r"\b(?:couldn'?t|could not|can'?t|cannot|wouldn'?t|would not|won'?t|didn'?t|did not)"
+    r" (?:really |actually )?(?:say|tell|answer|give|explain|commit|confirm|specify|put a number)", r"\brefused\b",
+    r"\bno (?:clear |real |straight |proper )?(?:answer|number|figure|plan)\b", r"\bthey (?:couldn'?t|could not|can'?t|didn'?t|did not|wouldn'?t)\b",
+    r"\bnot (?:really )?a (?:number|figure|answer)\b", r"\bisn'?t (?:really )?(?:a|an) (?:number|answer|plan)\b",
+    r"\b(?:it'?ll|it'?d|it would|it will|would) ['\"]?be (?:fine|ok|okay|alright)\b", r"\bwouldn'?t be a problem\b", r"\bnever (?:said|explained) (?:why|how)\b",
+    r"\bno detail", r"\bnever happened\b", r"\bwent (?:quiet|silent)\b", r"\bghosted\b", r"\bradio silence\b",
+    r"\bhadn'?t (?:an?|any) (?:answer|clue|idea)\b", r"\bwithout (?:ever )?giving\b", r"\bjust adapts\b", r"\bhandle it\b",
+    r"\bflywheel", r"\b['\"]loads['\"]", r"\bwho knows\b", r"\bkeeps? learning\b", r"\blearns? (?:by|on) (?:itself|its own)\b", r"\bvery reassuring\b", r"\bsure,? sure\b", r"\bthey (?:don'?t|didn'?t|did not|do not) know\b",
+    r"\bthey (?:had|have) no (?:idea|clue)\b", r"\bthey (?:weren'?t|were not|aren'?t|are not) sure\b", r"\bunclear\b",
+    r"\bnon-?committal\b", r"\bit depends\b", r"\bwe'?ll see\b", r"\btbc\b", r"\bget back to (?:us|me)\b", r"\bcome back to (?:us|me)\b",
+    r"\bsaid (?:it )?depends\b", r"\bnot really\b", r"\bblank\b", r"\bshrug", r"\bphase (?:two|2)\b", r"\blater (?:on|stage)\b",
+    r"\bdown the (?:line|road)\b", r"\bcross that bridge\b", r"\b(?:know|tell (?:us|me)|say|decide|see|confirm|work (?:it|that) out)\w* "
+    r"(?:after|once|when) (?:the )?['\"]?(?:pilot|trial|discovery|kick-?off|we (?:start|sign)|they(?:'ve| have) seen)", r"\bjust said\b",
+    r"\bas (?:much|many) as (?:possible|we can|we'?ve got)\b", r"\bthe more the better\b", r"\bno (?:specific|exact)\b")
+VENDOR_WEAK_YES = (r"\bthey(?: (?:said|told|explained|answered|gave|quoted|showed|promised|confirmed|would|will|reckon)|'d|'ll)\b",)
+VENDOR_YES = (
+    r"\bsaid (?:about |around )?\d", r"^(?:about |around |roughly |maybe |approx\w* )?\d[\d,]*\s*(?:k\s*)?(?:clean |labell?ed )?(?:examples|samples|records|pairs)\b",
+    r"\b(?:they|said|need|needs|want|wants|asked for|minimum|at least)\b[^.,;]{0,30}?\d[\d,]*\s*(?:k\s*)?(?:clean |labell?ed )?"
+    r"(?:examples|samples|records|pairs)\b", r"\bgave (?:us |me )?(?:a|the|an)\b", r"\bthey did (?:say|tell|explain|answer)\b",
+    r"\btold (?:us|me)\b", r"\bexplained\b", r"\bclear(?:ly)? answer", r"\banswered\b", r"\bspecific\b", r"\bdetailed\b",
+    r"\bin writing\b", r"\bclear plan\b", r"\bwalked (?:us|me) through\b", r"\bstraight answer\b")
