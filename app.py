@@ -185,6 +185,11 @@ async def on_explain_lora(action: cl.Action):
     await guarded("explain", work)
 
 
+@cl.action_callback(render.SEE_ALSO_ACTION)
+async def on_see_also(action: cl.Action):
+    await guarded("see also", lambda convo: convo.see_also(action.payload or {}))
+
+
 @cl.action_callback(render.PITCH_ACTION)
 async def on_check_pitch(action: cl.Action):
     await guarded("pitch", lambda convo: convo.prompt_pitch())

@@ -370,3 +370,22 @@ def test_a_dollar_or_euro_interview_reaches_a_verdict_in_that_currency(app, quot
         assert shown in verdict["economics"]["summary"] and "£" not in verdict["economics"]["summary"].split("compute")[0]
 
     drive(work)
+
+
+def test_see_also_buttons_ask_about_the_nearest_other_concepts(app):
+    import chainlit as cl
+
+    async def work(ctx):
+        await app.on_chat_start()
+        await say(app, PITCH)
+        awaiting = conversation().session.awaiting
+        await say(app, "what does it cost to host a fine-tuned model?")
+        also = actions(ctx, "see_also")
+        assert 1 <= len(also) <= 2 and all(a["label"].startswith("See also: ") for a in also)
+        first = also[0]
+        await app.on_see_also(cl.Action(name="see_also", payload=first["payload"], label=first["label"]))
+        asked = [m["output"] for m in messages(ctx) if m["type"] == "user_message"][-1]
+        assert asked.startswith("What is ") and asked.endswith("?")
+        assert conversation().session.awaiting == awaiting  # the question on screen stays
+
+    drive(work)

@@ -161,6 +161,14 @@ class Conversation:
         turn = await asyncio.to_thread(self.session.handle, str(value))
         await self.render(turn)
 
+    async def see_also(self, payload: dict[str, Any]) -> None:
+        """A "See also" button: the owner asks about that concept, and the question on screen stays."""
+        question = render.see_also_question(payload)
+        if question is None:
+            return
+        await self.echo(question)
+        await self.handle_text(question)
+
     async def echo(self, text: str, author: str = "You") -> None:
         await cl.Message(content=text, type="user_message", author=author).send()
 
@@ -274,12 +282,13 @@ class Conversation:
         return render.sources_markdown(sources, lambda cid: knowledge.concept_provenance(self.settings, cid))
 
     async def send_explanation(self, reply) -> None:
-        named = self.sources(reply.sources)
+        named = self.sources(reply.sources[:1])
+        also = render.see_also_actions(reply.sources)
         explainer = knowledge.explainer(self.settings)
         if not (self.settings.llm_enabled and reply.question and explainer is not None):
-            await cl.Message(content=reply.text + named).send()
+            await cl.Message(content=reply.text + named, actions=also).send()
             return
-        msg = cl.Message(content="")
+        msg = cl.Message(content="", actions=also)
         answer = None
         try:
             async for kind, value in explainer.astream(reply.question):
@@ -290,7 +299,7 @@ class Conversation:
         except Exception:
             log.exception("streaming the explanation failed; showing the glossary answer")
         if answer is not None and answer.sources:
-            named = self.sources([{"id": s.id, "title": s.title} for s in answer.sources])
+            named = self.sources([{"id": s.id, "title": s.title} for s in answer.sources[:1]])
         text = answer.text if answer is not None else reply.text  # a failed stream is replaced, not left half-done
         msg.content = text + named
         await msg.send()

@@ -23,6 +23,7 @@ EXAMPLE_ACTION = "The £18,000 example"
 EXPLAIN_ACTION = "LoRA in plain English"
 PITCH_ACTION = "Check a vendor's pitch"
 CONFIRM_EXAMPLE_ACTION = "example_confirm"
+SEE_ALSO_ACTION = "see_also"
 
 # The four shortcuts: starters on an empty chat, and buttons on the welcome message.
 SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
@@ -97,6 +98,28 @@ def sources_markdown(sources: list[dict[str, Any]], provenance_for=None) -> str:
         where = (provenance_for(s.get("id")) if provenance_for else None) or ""
         lines.append(f"- {title}" + (f": {where}" if where else ""))
     return ("\n\n**Sources**\n" + "\n".join(lines)) if lines else ""
+
+
+def see_also_actions(sources: list[dict[str, Any]]) -> list[cl.Action]:
+    """After the concept answered, the nearest others as buttons that ask about them ("See also")."""
+    out, seen = [], set()
+    for s in sources[1:3]:
+        cid, title = str(s.get("id") or ""), str(s.get("title") or s.get("id") or "")
+        if not cid or title in seen:
+            continue
+        seen.add(title)
+        out.append(cl.Action(name=SEE_ALSO_ACTION, payload={"id": cid[:80], "title": title[:120]},
+                             label=f"See also: {title}"[:140], icon="book-open"))
+    return out
+
+
+def see_also_question(payload: dict[str, Any]) -> str | None:
+    """The question a "See also" button asks: about the concept it names, by its glossary title."""
+    title = str((payload or {}).get("title") or "").strip()
+    if not title:
+        return None
+    short = re.sub(r"\s*\(.*\)\s*$", "", title)  # "Hosting cost (running the model)" -> "Hosting cost"
+    return f"What is {short[:100]}?"
 
 
 # --- the verdict ----------------------------------------------------------------------------------------
