@@ -187,3 +187,20 @@ def test_a_dead_llm_leaves_the_offline_reading(fake_openai):
     turn = _llm_session(fake_openai, mode="error500").handle("the invoice thingy, you know, getting the bits off them")
     assert turn.facts["task"] is None and turn.awaiting["field"] == "task"
     assert turn.replies[0].kind == "notice" and "Sorry" not in turn.replies[0].text
+
+
+# --- both sides of each rule's line, typed as owners type them ---------------------------------------------------
+@pytest.mark.parametrize("field, text, value, rule, holds", [
+    ("clean_examples", "ninety-nine", 99, "too_few_examples", True),
+    ("clean_examples", "a hundred exactly", 100, "too_few_examples", False),
+    ("monthly_volume", "999 a month", 999, "low_volume", True),
+    ("monthly_volume", "1,000 a month", 1000, "low_volume", False),
+    ("monthly_volume", "250 a week", 1083, "low_volume", False),
+    ("monthly_volume", "230 a week", 997, "low_volume", True),
+])
+def test_typed_figures_either_side_of_a_line_decide_the_rule(field, text, value, rule, holds):
+    s = at(field)
+    turn = s.handle(text)
+    assert turn.facts[field] == value
+    codes = {r["code"] for r in s.current_verdict()["reasons"]} | {r["code"] for r in s.current_verdict().get("also_worth_knowing", [])}
+    assert (rule in codes) is holds
