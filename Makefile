@@ -2,7 +2,7 @@
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test setup index bench audit-deps screenshots
+.PHONY: run test setup index bench bench-deps audit-deps screenshots
 
 setup:
 	@bash scripts/setup.sh
@@ -16,8 +16,20 @@ run: index
 test: index
 	@bash scripts/test.sh
 
-bench: index
+# The suite without the browser, the servers and the slow tests: a check in under 90 s while changing code.
+test-fast: index
+	.venv/bin/python -m pytest -q -p no:cacheprovider -m "not browser and not server and not slow"
+
+# The two-instance run needs nginx and PostgreSQL from Debian (installed when missing; root, as on this project's
+# machines). About 15 minutes on 2 cores; rewrites docs/BENCHMARKS.md.
+bench: index bench-deps
 	.venv/bin/python bench/run.py
+
+bench-deps:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light)
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql)
 
 audit-deps: setup
 	@.venv/bin/python scripts/audit_deps.py

@@ -10,22 +10,37 @@ import logging
 import math
 import time
 from array import array
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, TypedDict
+from typing import Any, TypedDict
 
 import numpy as np
 
 from chains.examples import AuditError, Example, ExampleReader, ReadLimits, cell_text
 from chains.near_duplicates import (
-    NearDuplicates, OutOfTime, SearchModels, SearchStats, row_pairs, similar_inputs, similar_pairs,
+    NearDuplicates,
+    OutOfTime,
+    SearchModels,
+    SearchStats,
+    row_pairs,
+    similar_inputs,
+    similar_pairs,
 )
 from chains.personal_data import PII_KINDS, PII_NAMES, kind_bit, personal_data, personal_data_mask
 from chains.settings import Settings, get_settings
 
 __all__ = [
-    "AUDIT_DEFINITIONS", "AuditError", "AuditResult", "PII_KINDS", "Progress", "audit_file", "audit_rows",
-    "escape_formula", "personal_data", "similar_pairs",
+    "AUDIT_DEFINITIONS",
+    "PII_KINDS",
+    "AuditError",
+    "AuditResult",
+    "Progress",
+    "audit_file",
+    "audit_rows",
+    "escape_formula",
+    "personal_data",
+    "similar_pairs",
 ]
 
 log = logging.getLogger(__name__)
@@ -99,7 +114,7 @@ class AuditResult(TypedDict):
 def escape_formula(text: str) -> str:
     """Text safe to write into a CSV or spreadsheet: a leading ' stops =, +, - or @ from running as a formula."""
     stripped = text.lstrip()
-    if stripped[:1] and stripped[0] in FORMULA_START or text[:1] in ("\t", "\r"):
+    if (stripped[:1] and stripped[0] in FORMULA_START) or text[:1] in ("\t", "\r"):
         return "'" + text
     return text
 
@@ -228,7 +243,7 @@ class _Clean:
 
     @property
     def count(self) -> int:
-        return int(len(self.first_of))
+        return len(self.first_of)
 
     @property
     def clean_rows(self) -> np.ndarray:
@@ -340,7 +355,7 @@ def _near_duplicates(tally: _Tally, clean: _Clean, settings: Settings, embedder:
     except OutOfTime:
         return None, (f"Near-duplicates were not checked: comparing {len(texts):,} distinct inputs would take longer "
                       "than the audit may run (PITCHCHECK_AUDIT_TIME_LIMIT_S)."), None
-    except Exception as exc:  # noqa: BLE001 - only the model we loaded ourselves; a caller's embedder raises
+    except Exception as exc:
         if not owned:
             raise
         log.warning("Near-duplicate search skipped: %s", exc, exc_info=True)

@@ -15,9 +15,10 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from chains.examples import AuditError
 from chains.settings import Settings, get_settings
@@ -61,7 +62,7 @@ def _work(path: str, name: str | None, settings: Settings, near_duplicates: bool
         conn.send(("error", str(exc)))
     except MemoryError:
         conn.send(("error", "The file needs more memory than the audit may use: audit a sample of it."))
-    except Exception as exc:  # noqa: BLE001 - the owner gets a line; the server log gets the traceback
+    except Exception as exc:
         log.exception("audit of %s failed", path)
         conn.send(("error", f"The audit failed ({type(exc).__name__}): the file could not be read."))
     finally:

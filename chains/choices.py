@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from chains.facts import FIELD_BY_NAME, Field
 from chains.figures import normalise
@@ -189,7 +190,7 @@ def neighbour_scores(spec: Field, text: str, embed: Embed) -> list[tuple[str, fl
     query = embed([text])[0]
     sims = vectors @ query
     best: dict[str, float] = {}
-    for owner, sim in zip(owners, sims):
+    for owner, sim in zip(owners, sims, strict=True):
         best[owner] = max(best.get(owner, -1.0), float(sim))
     return sorted(best.items(), key=lambda kv: kv[1], reverse=True)
 

@@ -6,10 +6,14 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, TextIO
+from typing import Any, TextIO
 
-log = logging.getLogger("pitchcheck")
+log = logging.getLogger(__name__)
+# The loggers of the project's own packages: `-v` shows their DEBUG records; other libraries stay at WARNING.
+PROJECT_LOGGERS = ("chains", "web")
 
 
 class CLIError(Exception):
@@ -21,13 +25,24 @@ def _emit(obj: Any, out: TextIO) -> None:
     out.flush()
 
 
-def _open_input(name: str) -> TextIO:
+@contextmanager
+def _open_input(name: str) -> Iterator[TextIO]:
+    """The named file opened for reading and closed afterwards, or stdin (left open) for "-"."""
     if name == "-":
-        return sys.stdin
+        yield sys.stdin
+        return
     path = Path(name)
     if not path.is_file():
         raise CLIError(f"{name}: no such file")
-    return path.open(encoding="utf-8", errors="replace")
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        yield fh
+
+
+def configure_logging(verbose: bool) -> None:
+    """One stderr handler on the root logger; under -v the project's loggers pass DEBUG records (tracebacks too)."""
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    for name in PROJECT_LOGGERS:
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.NOTSET)
 
 
 def _knowledge(dense: bool = True):
@@ -91,25 +106,26 @@ def cmd_assess(args, out: TextIO) -> int:
 
     settings = get_settings()
     status = 0
-    for number, line in enumerate(_open_input(args.file), 1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-            if not isinstance(raw, dict):
-                raise ValueError("expected a JSON object of facts")
-            verdict = assess(normalise_facts(raw), settings)
-        except _BAD_FACTS as exc:
-            problem = f"line {number}: {_problem(exc)}"
-            print(f"pitchcheck: {problem}", file=sys.stderr)
+    with _open_input(args.file) as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                raw = json.loads(line)
+                if not isinstance(raw, dict):
+                    raise ValueError("expected a JSON object of facts")
+                verdict = assess(normalise_facts(raw), settings)
+            except _BAD_FACTS as exc:
+                problem = f"line {number}: {_problem(exc)}"
+                print(f"pitchcheck: {problem}", file=sys.stderr)
+                if args.json:
+                    _emit({"error": problem}, out)
+                status = 1
+                continue
             if args.json:
-                _emit({"error": problem}, out)
-            status = 1
-            continue
-        if args.json:
-            _emit(verdict, out)
-        else:
-            out.write(verdict_text(verdict) + "\n\n")
+                _emit(verdict, out)
+            else:
+                out.write(verdict_text(verdict) + "\n\n")
     return status
 
 
@@ -150,9 +166,8 @@ def cmd_pitch(args, out: TextIO) -> int:
 
 
 def cmd_chat(args, out: TextIO) -> int:
-    from .session import Session
-
     from .choices import LazyEmbed
+    from .session import Session
 
     kb, explainer = _knowledge(dense=not args.lexical)
     from .llm import field_reader
@@ -296,7 +311,7 @@ def _one_line(text: str, limit: int = 300) -> str:
 # --- entry -------------------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pitchcheck", description="Is a vendor's fine-tuning pitch worth it?")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr, with the traceback of an unexpected error")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ask", help="explain a concept from the glossary")
@@ -343,8 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(args.verbose)
     try:
         return args.func(args, sys.stdout)
     except CLIError as exc:

@@ -84,7 +84,7 @@ def economics(facts: dict[str, Any], settings: Settings) -> Economics:
 
     items_year = 12 * volume if volume is not None else None
     per_item = quote / items_year if quote is not None and items_year else None
-    training_tokens = int(round(examples * tokens_per_example * epochs)) if examples is not None else None
+    training_tokens = round(examples * tokens_per_example * epochs) if examples is not None else None
     compute_gbp = training_tokens / 1e6 * price_gbp if training_tokens is not None else None
     compute = compute_gbp * rate if compute_gbp is not None else None
     share = compute / quote if compute is not None and quote else None
@@ -106,7 +106,7 @@ def economics(facts: dict[str, Any], settings: Settings) -> Economics:
         parts.append("Without the quote we can't work out what it costs per " + noun + ".")
     if fee:
         parts.append(f"On top of that, the {money(fee)} monthly fee comes to {money(fee * 12)} a year.")
-    if compute is not None:
+    if compute is not None and examples is not None:  # a compute cost is known only from a count of examples
         converted = "" if currency == "GBP" else f", or {money(price, pence=True)} at {rate_phrase(currency, settings)}"
         sentence = (f"The training run itself would cost {about_money(compute, currency)} in compute "
                     f"({plural(examples, 'example')} × {format_count(tokens_per_example)} tokens × "

@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "Embedder",
-    "LangChainEmbeddings",
+    "LangChainEmbeddings",  # noqa: F822 - built on first use by the module's __getattr__ (PEP 562)
     "OnnxEmbedder",
     "SentenceTransformerEmbedder",
     "clear_embedder_cache",
@@ -286,7 +286,10 @@ class SentenceTransformerEmbedder:
         self.model_path = Path(model_path)
         self.model = SentenceTransformer(str(self.model_path), device=device, local_files_only=True)
         dimension = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
-        self.dimension = int(dimension())
+        size = dimension()
+        if size is None:
+            raise RuntimeError(f"{self.model_path} does not say its embedding dimension")
+        self.dimension = int(size)
         logger.info("Loaded sentence-transformers embedder from %s in %.2f s", self.model_path, time.perf_counter() - started)
 
     def __repr__(self) -> str:

@@ -3,7 +3,7 @@ and about forty good examples. The CLI (`pitchcheck example`) and the web app bo
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from .facts import FIELD_NAMES
 from .session import Session, Turn

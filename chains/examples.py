@@ -7,9 +7,10 @@ import csv
 import io
 import json
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 
 class AuditError(ValueError):
@@ -191,7 +192,7 @@ class ExampleReader:
         controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n")
         if sample and controls > max(2, len(sample) // 100):
             raise AuditError("The file looks garbled: it is full of control characters, not text.")
-        self._raw = open(self.path, "rb")
+        self._raw = open(self.path, "rb")  # noqa: SIM115 - the caller's with-block closes it with the wrapper
         return io.TextIOWrapper(self._raw, encoding=self.encoding, newline="" if self.suffix == ".csv" else None)
 
     # -- reading -------------------------------------------------------------------------
@@ -284,26 +285,24 @@ class ExampleReader:
 
         self._check_archive()
         # A file object, not the path: openpyxl goes by a path's extension, and an upload's may be wrong.
-        handle = open(self.path, "rb")
-        try:
-            # data_only=False: a formula comes back as its text ("=A1+1"), never computed or run.
-            book = load_workbook(handle, read_only=True, data_only=False)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-            handle.close()
-            raise AuditError(f"Not a readable Excel workbook ({type(exc).__name__}).") from None
-        try:
-            sheet = book.active or book.worksheets[0]
-            others = [ws.title for ws in book.worksheets if ws.title != sheet.title]
-            if others:
-                self.notes.append(f"Only the sheet '{sheet.title}' was read; the workbook also has " + ", ".join(f"'{t}'" for t in others) + ".")
-            # The declared size is only a hint for progress: openpyxl would pad every row to it (a 6 KB file can
-            # declare 1,048,576 x 16,384 cells), so the rows are read as stored, at most one column past the limit.
-            self._rows_declared = sheet.max_row or 0
-            sheet.reset_dimensions()
-            yield from self._table(sheet.iter_rows(max_col=self.limits.max_columns + 1, values_only=True))
-        finally:
-            book.close()
-            handle.close()
+        with open(self.path, "rb") as handle:
+            try:
+                # data_only=False: a formula comes back as its text ("=A1+1"), never computed or run.
+                book = load_workbook(handle, read_only=True, data_only=False)
+            except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+                raise AuditError(f"Not a readable Excel workbook ({type(exc).__name__}).") from None
+            try:
+                sheet = book.active or book.worksheets[0]
+                others = [ws.title for ws in book.worksheets if ws.title != sheet.title]
+                if others:
+                    self.notes.append(f"Only the sheet '{sheet.title}' was read; the workbook also has " + ", ".join(f"'{t}'" for t in others) + ".")
+                # The declared size is only a hint for progress: openpyxl would pad every row to it (a 6 KB file can
+                # declare 1,048,576 x 16,384 cells), so the rows are read as stored, at most one column past the limit.
+                self._rows_declared = sheet.max_row or 0
+                sheet.reset_dimensions()
+                yield from self._table(sheet.iter_rows(max_col=self.limits.max_columns + 1, values_only=True))
+            finally:
+                book.close()
 
     def _jsonl(self) -> Iterator[Example]:
         keys: tuple[str, str] | None = None
@@ -334,10 +333,12 @@ class ExampleReader:
                         if found is None:
                             raise unknown_shape(list(obj), "keys on the first JSON line")
                         self.shape = found[0]
-                        keys = tuple(found[0].split("+"))  # type: ignore[assignment]
                 if self.shape == CHAT_SHAPE:
                     yield _chat_example(number, _get(obj, "messages"))
                 else:
+                    if keys is None:
+                        first, second = self.shape.split("+")
+                        keys = (first, second)
                     yield Example(number, cell_text(_get(obj, keys[0])), cell_text(_get(obj, keys[1])))
         if parsed == 0:
             if self.broken_lines:

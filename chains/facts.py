@@ -411,7 +411,7 @@ def normalise_facts(raw: dict[str, Any]) -> dict[str, Any]:
         elif name in MONEY_FACTS:
             facts[name] = _number(name, value)
         elif spec is not None and spec.kind in ("count", "volume"):
-            facts[name] = int(round(_number(name, value)))
+            facts[name] = round(_number(name, value))
         elif spec is not None and spec.kind == "choice":
             if value not in spec.choice_values():
                 raise ValueError(f"{name}: expected one of {', '.join(spec.choice_values())}, got {_shown(value)}")

@@ -90,8 +90,7 @@ def _spread_scale(m: re.Match) -> str:
     return f"{m[1]} {m[4]} {m[2]} {m[3]} {m[4]}"
 
 
-_NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
-                 "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million").split()
+_NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "million"]
 
 
 def _fix_number_typos(t: str) -> str:
@@ -356,7 +355,7 @@ def money_of(a: Amount, default_currency: str = "GBP") -> Money:
     if a.period is not None:
         monthly = float(a.value)
         return Money(round(monthly, 2), currency, period="month", vat=vat)
-    if a.is_range:
+    if a.low is not None and a.high is not None and a.low != a.high:  # a.is_range, spelt out for the type checker
         return Money(float(a.low), currency, float(a.low), float(a.high), vat=vat)
     return Money(float(a.raw), currency, vat=vat)
 

@@ -87,9 +87,12 @@ def _parse_file(path: Path) -> Concept:
     cid = str(meta["id"])
     if not _SLUG.match(cid):
         raise GlossaryError(f"{path.name}: id '{cid}' is not a lowercase-hyphen slug")
+    lists: dict[str, list[str]] = {}
     for key in ("aliases", "related", "questions"):
-        if key in meta and (not isinstance(meta[key], list) or not all(isinstance(v, str) for v in meta[key])):
+        value = meta.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise GlossaryError(f"{path.name}: front matter field '{key}' must be a list of strings")
+        lists[key] = value
 
     body = post.content
     sources_match = re.search(r"^Sources:\s*(.+)$", body, re.MULTILINE)
@@ -100,25 +103,25 @@ def _parse_file(path: Path) -> Concept:
     parts = _HEADING.split(body_without_sources)
     # parts = [preamble, heading1, text1, heading2, text2, ...]
     sections: dict[str, str] = {}
-    for heading, text in zip(parts[1::2], parts[2::2]):
-        key = SECTIONS.get(heading)
-        if key is None:
+    for heading, text in zip(parts[1::2], parts[2::2], strict=True):
+        section = SECTIONS.get(heading)
+        if section is None:
             raise GlossaryError(f"{path.name}: unexpected section '## {heading}'")
         if not text.strip():
             raise GlossaryError(f"{path.name}: section '## {heading}' is empty")
-        sections[key] = text.strip()
+        sections[section] = text.strip()
     for heading, key in SECTIONS.items():
         if key not in sections:
             raise GlossaryError(f"{path.name}: section '## {heading}' is missing")
     return Concept(
         id=cid,
         title=str(meta["title"]).strip(),
-        aliases=tuple(a.strip() for a in meta["aliases"]),
-        related=tuple(meta["related"]),
+        aliases=tuple(a.strip() for a in lists["aliases"]),
+        related=tuple(lists["related"]),
         sections=sections,
         sources=sources_match.group(1).strip(),
         path=path,
-        questions=tuple(q.strip() for q in meta.get("questions") or () if q.strip()),
+        questions=tuple(q.strip() for q in lists["questions"] if q.strip()),
     )
 
 

@@ -111,7 +111,7 @@ def _build_locked(settings: Settings, concepts: dict[str, Concept], embedder, em
         existing = collection.get(include=["metadatas"])
 
     marker.write_text("building\n")
-    have = {cid: (meta or {}).get("hash") for cid, meta in zip(existing["ids"], existing["metadatas"])}
+    have = {cid: (meta or {}).get("hash") for cid, meta in zip(existing["ids"], existing["metadatas"], strict=True)}
     wanted = {c.id: c for c in chunks(concepts)}
 
     store = _langchain_store(client, settings, embedder)
@@ -163,7 +163,7 @@ def index_is_current(settings: Settings, concepts: dict[str, Concept], embedder_
         existing = collection.get(include=["metadatas"])
     except Exception:
         return False
-    have = {cid: (meta or {}).get("hash") for cid, meta in zip(existing["ids"], existing["metadatas"])}
+    have = {cid: (meta or {}).get("hash") for cid, meta in zip(existing["ids"], existing["metadatas"], strict=True)}
     wanted = {c.id: _chunk_hash(c, embedder_key) for c in chunks(concepts)}
     return have == wanted
 

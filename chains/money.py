@@ -23,7 +23,7 @@ def currency_of(value: object) -> Currency:
     code = str(value).strip().upper()
     if code not in CURRENCIES:
         raise ValueError(f"currency: expected one of {', '.join(CURRENCIES)}, got {value!r}")
-    return code  # type: ignore[return-value]
+    return code
 
 
 def format_money(amount: float | None, currency: str | None = "GBP", pence: bool = False) -> str:
@@ -64,7 +64,7 @@ def about_money(amount: float, currency: str | None = "GBP") -> str:
 
 def format_count(n: float | None) -> str:
     """A count with thousands separators."""
-    return "not known" if n is None or not math.isfinite(n) else f"{int(round(n)):,}"
+    return "not known" if n is None or not math.isfinite(n) else f"{round(n):,}"
 
 
 def format_share(fraction: float | None) -> str:

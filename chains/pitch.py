@@ -8,7 +8,8 @@ from typing import Any, TypedDict
 from chains.prices import Price, read_prices
 from chains.promises import VagueClaim, vague_claims
 from chains.readers import negated, task_of
-from chains.sentences import lower as _lower, sentences as _sentences
+from chains.sentences import lower as _lower
+from chains.sentences import sentences as _sentences
 
 MAX_PITCH_CHARS = 60_000  # a ten-page proposal; anything longer is cut before any pattern runs
 

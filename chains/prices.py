@@ -187,7 +187,7 @@ def read_prices(text: str) -> tuple[Price | None, Price | None]:
             quotes.append(fig)
     quote = None
     totals = [f for f in quotes if _TOTAL.search(f.before[-40:]) or _TOTAL_AFTER.match(f.after)]
-    ranges = [f for f in quotes if f.high is not None and f.low is not None and f.high > f.low or f.high is None]
+    ranges = [f for f in quotes if (f.high is not None and f.low is not None and f.high > f.low) or f.high is None]
     pick = (totals or ranges or quotes)[:1]
     if pick:
         quote = _price(pick[0], pick[0].currency or default, "one_off")

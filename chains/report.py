@@ -198,7 +198,7 @@ def _footer(verdict: Mapping[str, Any]) -> str:
 def to_markdown(verdict: Mapping[str, Any], glossary: Mapping[str, tuple[str, str]] | None = None) -> str:
     """The report as Markdown, with every piece of text escaped so nothing in it can become a link or HTML."""
     e = escape_markdown
-    label = VERDICT_LABELS.get(verdict.get("verdict"), str(verdict.get("verdict")))
+    label = VERDICT_LABELS.get(str(verdict.get("verdict")), str(verdict.get("verdict")))
     out = [f"# {TITLE}", "", f"**Verdict: {e(label)}**", "", e(verdict.get("headline", "")), ""]
     for heading, blocks in _sections(verdict, glossary):
         out += [f"## {e(heading)}", ""]
@@ -257,7 +257,7 @@ def _render(verdict: Mapping[str, Any], glossary: Mapping[str, tuple[str, str]] 
 
     text(TITLE, "B", 2.0)
     pdf.ln(line * 0.5)
-    text(VERDICT_LABELS.get(verdict.get("verdict"), str(verdict.get("verdict"))), "B", 1.4)
+    text(VERDICT_LABELS.get(str(verdict.get("verdict")), str(verdict.get("verdict"))), "B", 1.4)
     text(verdict.get("headline", ""), "", 1.15)
     for heading, blocks in _sections(verdict, glossary):
         pdf.ln(line * 0.8)

@@ -8,8 +8,9 @@ nobody can choose which questions are held out.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable, Literal, TypedDict
+from typing import Literal, TypedDict
 
 import yaml
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .choices import Embed, mechanism_of
 from .clean import clean_input
@@ -20,8 +21,19 @@ from .intents import confused_about, is_offer, looks_like_question, read_intent
 from .pitch import read_pitch
 from .readers import SOMETHING_ELSE, Context, Reading, clarify_choices, read_answer
 from .settings import Settings, get_settings
-from .turns import AFTER_VERDICT, WELCOME, WELCOME_SHORT, Awaiting, Choice, Reply, SessionState, Turn, awaiting_object, verdict_text
-from .verdict import assess
+from .turns import (
+    AFTER_VERDICT,
+    WELCOME,
+    WELCOME_SHORT,
+    Awaiting,
+    Choice,
+    Reply,
+    SessionState,
+    Turn,
+    awaiting_object,
+    verdict_text,
+)
+from .verdict import Verdict, assess
 
 __all__ = ["AFTER_VERDICT", "ORDER", "WELCOME", "WELCOME_SHORT", "Awaiting", "Choice", "Reply", "Session", "SessionState",
            "Turn", "awaiting_object", "verdict_text"]
@@ -69,7 +81,7 @@ class Session:
         self.state.awaiting = name
 
     @property
-    def verdict(self) -> dict[str, Any] | None:
+    def verdict(self) -> Verdict | None:
         return self.current_verdict() if self.state.finished and self.state.awaiting is None else None
 
     def to_dict(self) -> dict[str, Any]:
@@ -78,10 +90,10 @@ class Session:
     @classmethod
     def from_dict(cls, data: dict[str, Any], settings: Settings | None = None, explain: Explain | None = None,
                   compact: bool = False, titles: dict[str, str] | None = None, embed: Embed | None = None,
-                  welcome: str | None = None) -> "Session":
+                  welcome: str | None = None) -> Session:
         return cls(settings, explain, compact, titles, embed, welcome, SessionState.from_dict(data or {}))
 
-    def current_verdict(self) -> dict[str, Any]:
+    def current_verdict(self) -> Verdict:
         return assess({**self.facts, **self.extra}, self.settings)
 
     def current_awaiting(self) -> Awaiting | None:
@@ -217,7 +229,7 @@ class Session:
         return text
 
     def _take_pitch(self, text: str) -> Turn:
-        reading = dict(read_pitch(text))
+        reading = read_pitch(text)
         if len(text) < 400:  # an owner's own short description: the interview's reading of it is the sharper one
             own = mechanism_of(text)
             if own:
@@ -225,21 +237,22 @@ class Session:
         self.history.append(("pitch", self.facts["pitch"]))
         self.facts["pitch"] = text
         self.mark_asked("pitch")
-        noted = []
-        quote = reading.get("quote")
-        if isinstance(quote, dict) and quote.get("amount") is not None:
-            self.facts["currency"] = quote.get("currency") or "GBP"
-            self.facts["quote_high"] = quote.get("high") if quote.get("high") != quote.get("amount") else None
+        noted: list[str] = []
+        quote = reading["quote"]
+        quote_gbp = reading["quote_gbp"]
+        if quote is not None and quote["amount"] is not None:
+            self.facts["currency"] = quote["currency"] or "GBP"
+            self.facts["quote_high"] = quote["high"] if quote["high"] != quote["amount"] else None
             self._prefill("quote", float(quote["amount"]), noted)
-        elif reading.get("quote_gbp") is not None:
+        elif quote_gbp is not None:
             self.facts["currency"] = "GBP"
-            self._prefill("quote", float(reading["quote_gbp"]), noted)
-        fee = reading.get("monthly_fee")
-        fee_amount = fee.get("amount") if isinstance(fee, dict) else reading.get("monthly_fee_gbp")
+            self._prefill("quote", float(quote_gbp), noted)
+        fee = reading["monthly_fee"]
+        fee_amount = fee["amount"] if fee is not None else reading["monthly_fee_gbp"]
         if fee_amount is not None:
             self.facts["monthly_fee"] = float(fee_amount)
             if not self.facts["currency"]:
-                self.facts["currency"] = (fee.get("currency") if isinstance(fee, dict) else None) or "GBP"
+                self.facts["currency"] = (fee["currency"] if fee is not None else None) or "GBP"
             noted.append(f"a monthly fee of {format_money(fee_amount, self.facts['currency'])}")
         for name in ("mechanism", "task"):
             if reading.get(name):
@@ -369,7 +382,7 @@ class Session:
         self.history.append(("clean_examples", self.facts["clean_examples"]))
         self.facts["clean_examples"] = int(result["clean"])
         if result.get("tokens_per_example"):
-            self.extra["tokens_per_example"] = int(round(result["tokens_per_example"]))
+            self.extra["tokens_per_example"] = round(result["tokens_per_example"])
         self.mark_asked("clean_examples")
         notes = [f"The audit found {result['clean']:,} clean examples out of {result['rows']:,} rows, so I've "
                  f"set clean examples to {result['clean']:,}."]
@@ -420,7 +433,7 @@ class Session:
         replies.append(Reply("notice", AFTER_VERDICT))
         return self._turn(replies)
 
-    def _concept_sources(self, verdict: dict[str, Any]) -> list[dict[str, Any]]:
+    def _concept_sources(self, verdict: Verdict) -> list[dict[str, Any]]:
         ids: list[str] = []
         for item in verdict["reasons"] + verdict["cautions"] + verdict["red_flags"]:
             ids += [c for c in item["concepts"] if c not in ids]
@@ -457,7 +470,7 @@ class Session:
         return str(value)
 
 
-def _signature(verdict: dict[str, Any]) -> tuple:
+def _signature(verdict: Verdict) -> tuple:
     """What the owner would see change: the verdict, its rule codes, the questions and which figures exist."""
     return (
         verdict["verdict"],

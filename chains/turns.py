@@ -6,9 +6,12 @@ These are the plain shapes the engine hands to its front ends (the terminal, the
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .facts import FIELD_BY_NAME, empty_facts
+
+if TYPE_CHECKING:
+    from .verdict import ClaimToTest, Item, Verdict
 
 WELCOME = (
     "Hello, I'm Pitchcheck. A vendor wants to fine-tune an AI model on your data: I'll help you judge whether "
@@ -47,7 +50,7 @@ class Turn:
     replies: list[Reply]
     awaiting: Awaiting | None
     facts: dict[str, Any]
-    verdict: dict[str, Any] | None
+    verdict: Verdict | None
 
     def as_json(self) -> dict[str, Any]:
         """The lock-step protocol object of `pitchcheck chat --json`."""
@@ -87,7 +90,7 @@ class SessionState:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "SessionState":
+    def from_dict(cls, data: dict[str, Any]) -> SessionState:
         state = cls()
         facts = data.get("facts") or {}
         legacy = {"quote_gbp": "quote", "monthly_fee_gbp": "monthly_fee"}
@@ -99,7 +102,7 @@ class SessionState:
             state.facts["currency"] = "GBP"
         state.extra = dict(data.get("extra") or {})
         state.asked = [legacy.get(a, a) for a in data.get("asked", []) if legacy.get(a, a) in FIELD_BY_NAME]
-        state.history = [(legacy.get(h[0], h[0]), h[1]) for h in data.get("history", []) if isinstance(h, (list, tuple)) and len(h) == 2]
+        state.history = [(legacy.get(str(h[0]), str(h[0])), h[1]) for h in data.get("history", []) if isinstance(h, (list, tuple)) and len(h) == 2]
         awaiting = legacy.get(data.get("awaiting") or "", data.get("awaiting"))
         state.awaiting = awaiting if awaiting in FIELD_BY_NAME else None
         state.finished = bool(data.get("finished") or data.get("verdict"))
@@ -119,12 +122,13 @@ def _item_line(item: Any) -> str:
     return str(item["text"])
 
 
-def verdict_text(verdict: dict[str, Any]) -> str:
+def verdict_text(verdict: Verdict) -> str:
     """The verdict as Markdown for a chat or a terminal."""
     out = [f"## {verdict['headline']}"]
-    for title, key in (("Why", "reasons"), ("Also worth knowing", "also_worth_knowing"), ("Cautions", "cautions"), ("Red flags", "red_flags"),
-                       ("Claims to test", "claims_to_test")):
-        items = verdict.get(key) or []
+    sections: tuple[tuple[str, list[Item] | list[ClaimToTest]], ...] = (
+        ("Why", verdict["reasons"]), ("Also worth knowing", verdict["also_worth_knowing"]), ("Cautions", verdict["cautions"]),
+        ("Red flags", verdict["red_flags"]), ("Claims to test", verdict["claims_to_test"]))
+    for title, items in sections:
         if items:
             out += ["", f"**{title}**"] + [f"- {_item_line(item)}" for item in items]
     if verdict["vendor_questions"]:

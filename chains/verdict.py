@@ -5,15 +5,32 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, NotRequired, TypedDict
 
-from chains.economics import ITEM_NOUNS, Economics, economics, number as _number, plural as _plural
+from chains.economics import ITEM_NOUNS, Economics, economics
+from chains.economics import number as _number
+from chains.economics import plural as _plural
 from chains.facts import DECIDING_FIELDS, FIELD_BY_NAME
 from chains.money import format_count, format_gbp, format_money, format_range, format_share
 from chains.pitch import read_pitch
 from chains.settings import Settings, get_settings
 
 # Re-exported: the renderers and the report import these from here.
-__all__ = ["Verdict", "Economics", "Item", "ClaimToTest", "assess", "economics", "format_gbp", "format_money",
-           "format_count", "format_share", "ITEM_NOUNS", "VERDICT_LABELS", "VERDICT_CODES", "RULE_CODES", "RULE_NAMES"]
+__all__ = [
+    "ITEM_NOUNS",
+    "RULE_CODES",
+    "RULE_NAMES",
+    "VERDICT_CODES",
+    "VERDICT_LABELS",
+    "ClaimToTest",
+    "Economics",
+    "Item",
+    "Verdict",
+    "assess",
+    "economics",
+    "format_count",
+    "format_gbp",
+    "format_money",
+    "format_share",
+]
 
 
 class Item(TypedDict):

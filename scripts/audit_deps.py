@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main() -> int:
     # torch's pin names a local CPU build (+cpu) that PyPI's advisory data does not know by that version string.
-    lines = [l for l in (ROOT / "requirements.lock").read_text().splitlines() if not l.startswith("torch==")]
+    lines = [line for line in (ROOT / "requirements.lock").read_text().splitlines() if not line.startswith("torch==")]
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write("\n".join(lines) + "\n")
     proc = subprocess.run(

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import shutil
+import socket
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from chains.settings import PROJECT_ROOT, Settings, get_settings
+
+# The fixtures of these modules (fake OpenAI server, Chainlit context, running app, Chromium) serve every test module.
+pytest_plugins = ["fake_openai", "web_fixtures"]
+
+# CI draws the same examples on every run, so one unlucky draw cannot fail a build; locally the draws stay random.
+hypothesis_settings.register_profile(
+    "ci", derandomize=True, max_examples=100, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+if os.environ.get("CI", "").lower() == "true":
+    hypothesis_settings.load_profile("ci")
 
 _ENV_TO_CLEAR = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CHROMA_HOST", "CHROMA_PORT", "DATABASE_URL")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -29,6 +45,36 @@ def isolated_state(tmp_path, monkeypatch):
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+def _is_loopback(host: Any) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost would need a DNS lookup: refused like any other address
+
+
+@pytest.fixture(autouse=True)
+def network_tripwire(monkeypatch):
+    """Refuse every IP connection outside loopback: the suite runs offline, and a test that reaches out fails loudly."""
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def check(sock: socket.socket, address: Any) -> None:
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
+            raise OSError(f"tests must not reach the network (tried {address[0]})")
+
+    def connect(sock: socket.socket, address: Any) -> None:
+        check(sock, address)
+        return real_connect(sock, address)
+
+    def connect_ex(sock: socket.socket, address: Any) -> int:
+        check(sock, address)
+        return real_connect_ex(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
 
 
 def _share_onnx_export(data_dir: Path) -> None:

@@ -22,7 +22,6 @@ if str(ROOT / "bench") not in sys.path:
 
 from common import chainlit_server, prepare_data_dir  # noqa: E402
 from guest import Guest, steps, stored_bytes  # noqa: E402
-from web_fixtures import browser  # noqa: E402,F401 - fixture
 
 PITCH = "They'll fine-tune the model on our reports for £18,000."
 LIMIT = 20  # PITCHCHECK_RATE_LIMIT_PER_MINUTE's default
@@ -135,7 +134,7 @@ def test_button_clicks_are_bounded_and_an_empty_one_is_not_an_error(server):
     data_dir = server.extra["data_dir"]
 
     async def probe():
-        guest, _, question = await _pitched(server.url)
+        guest, _, _question = await _pitched(server.url)
         sid = guest.session_id
         huge = "L" * 500_000
         for action in ({"name": "answer", "label": huge, "payload": {}},
@@ -205,7 +204,7 @@ def test_a_message_sent_with_another_threads_message_id_does_not_move_it(server)
         await attacker.close()
         return victim, attacker, message_id
 
-    victim, attacker, message_id = run(probe())
+    victim, _attacker, message_id = run(probe())
     row = next(s for s in steps(data_dir) if s["id"] == message_id)
     assert row["threadId"] == victim.thread_id and row["output"] == PITCH
 
@@ -293,7 +292,7 @@ def tracker():
     hits: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the stdlib's name
+        def do_GET(self):
             hits.append(self.path)
             self.send_response(200)
             self.send_header("Content-Type", "image/gif")

@@ -8,9 +8,23 @@ import json
 import re
 
 import pytest
+from web_fixtures import (
+    ANSWERS,
+    PITCH,
+    actions,
+    answer_everything,
+    answer_until,
+    conversation,
+    drain_tasks,
+    drive,
+    elements,
+    emitted,
+    messages,
+    say,
+    texts,
+)
 
-from web_fixtures import (ANSWERS, PITCH, actions, answer_everything, answer_until, app, chainlit_context, conversation,  # noqa: F401
-                          drain_tasks, drive, elements, emitted, messages, quiet, say, texts)
+pytestmark = pytest.mark.usefixtures("quiet", "no_blocking_calls")
 
 
 # --- start ---------------------------------------------------------------------------------------------------
@@ -312,8 +326,9 @@ def test_a_message_waits_briefly_for_the_one_before_it(app):
             await asyncio.sleep(0.2)
             convo.inflight.leave()
 
-        asyncio.create_task(finish_soon())
+        finishing = asyncio.create_task(finish_soon())
         await say(app, PITCH)
+        await finishing
         assert convo.session.facts["pitch"] == PITCH
 
     drive(work)

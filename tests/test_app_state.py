@@ -9,16 +9,25 @@ import stat
 from unittest.mock import AsyncMock
 
 import pytest
+from web_fixtures import (
+    PITCH,
+    actions,
+    conversation,
+    drive,
+    messages,
+    say,
+)
 
-from web_fixtures import (ANSWERS, PITCH, actions, answer_everything, app, chainlit_context, conversation,  # noqa: F401
-                          drain_tasks, drive, elements, emitted, messages, quiet, say, texts)
+pytestmark = pytest.mark.usefixtures("quiet", "no_blocking_calls")
 
 
 # --- persistence -----------------------------------------------------------------------------------------------
 def test_each_turn_saves_the_session_in_the_thread_metadata(app, monkeypatch):
     import chainlit.data as cl_data
 
-    layer = AsyncMock()
+    from web.history_layer import HistoryDataLayer
+
+    layer = AsyncMock(spec=HistoryDataLayer)  # the app's data layer: a misspelt method fails, not passes
     monkeypatch.setattr(cl_data, "_data_layer", layer)
 
     async def work(ctx):
@@ -34,7 +43,9 @@ def test_each_turn_saves_the_session_in_the_thread_metadata(app, monkeypatch):
 def test_no_thread_is_written_before_the_owner_says_anything(app, monkeypatch):
     import chainlit.data as cl_data
 
-    layer = AsyncMock()
+    from web.history_layer import HistoryDataLayer
+
+    layer = AsyncMock(spec=HistoryDataLayer)  # the app's data layer: a misspelt method fails, not passes
     monkeypatch.setattr(cl_data, "_data_layer", layer)
     drive(lambda ctx: app.on_chat_start(), has_first_interaction=False)
     assert not [c for c in layer.update_thread.call_args_list if c.kwargs.get("metadata")]

@@ -9,9 +9,18 @@ import re
 from pathlib import Path
 
 import pytest
+from web_fixtures import (
+    PITCH,
+    answer_until,
+    conversation,
+    drive,
+    elements,
+    emitted,
+    say,
+    texts,
+)
 
-from web_fixtures import (ANSWERS, PITCH, actions, answer_everything, answer_until, app, chainlit_context, conversation,  # noqa: F401
-                          drain_tasks, drive, elements, emitted, messages, quiet, say, texts)
+pytestmark = pytest.mark.usefixtures("quiet", "no_blocking_calls")
 
 
 def test_card_props_and_the_economics_chart():

@@ -13,11 +13,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from chains.audit import (
-    AUDIT_DEFINITIONS, PII_KINDS, AuditError, audit_file, audit_rows, escape_formula,
-    personal_data, similar_pairs,
+    AUDIT_DEFINITIONS,
+    PII_KINDS,
+    AuditError,
+    audit_file,
+    audit_rows,
+    escape_formula,
+    personal_data,
+    similar_pairs,
 )
 from chains.audit_text import format_text
 from chains.examples import ExampleReader
@@ -258,7 +266,7 @@ def test_cp1252_file_is_read(tmp_path):
 def test_utf8_bom_is_read(tmp_path):
     path = write(tmp_path / "bom.csv", ("input", "output"), [("naïve question", "réponse")], "csv", encoding="utf-8-sig")
     assert path.read_bytes().startswith(b"\xef\xbb\xbfinput")
-    assert list(ExampleReader(path))[0][1:3] == ("naïve question", "réponse")
+    assert next(iter(ExampleReader(path)))[1:3] == ("naïve question", "réponse")
     assert audit_file(path, embedder=False)["shape"] == "input+output"
 
 
@@ -306,7 +314,7 @@ def test_blank_rows_are_skipped_but_keep_their_numbers(tmp_path):
 def test_formula_text_is_counted_not_evaluated(tmp_path):
     rows = [("=1+1", "two"), ("+44 something", "@SUM(A1)"), ("-5 degrees", "cold"), ("plain", "text")]
     path = write(tmp_path / "f.xlsx", ("input", "output"), rows, "xlsx")
-    assert [e[1:3] for e in ExampleReader(path)][0] == ("=1+1", "two")  # the formula's text, not 2
+    assert next(e[1:3] for e in ExampleReader(path)) == ("=1+1", "two")  # the formula's text, not 2
     result = audit_file(path, embedder=False)
     assert "4 cells start with =, +, - or @ and could run as formulas in a spreadsheet (rows 1, 2 and 3)" in \
         "\n".join(result["issues"])
@@ -443,9 +451,7 @@ class HashingEmbedder:
         return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
 
 
-VOCAB = ("apple banana cherry damson elder fig grape hazel iris juniper kale lemon mango nectar olive pear quince "
-         "radish sage thyme ugli vanilla walnut yam zucchini anchor bridge castle dune ember forest glacier harbour "
-         "island jungle kettle lantern meadow").split()
+VOCAB = ["apple", "banana", "cherry", "damson", "elder", "fig", "grape", "hazel", "iris", "juniper", "kale", "lemon", "mango", "nectar", "olive", "pear", "quince", "radish", "sage", "thyme", "ugli", "vanilla", "walnut", "yam", "zucchini", "anchor", "bridge", "castle", "dune", "ember", "forest", "glacier", "harbour", "island", "jungle", "kettle", "lantern", "meadow"]
 
 
 def _distinct_rows(n: int) -> list[tuple[str, str]]:
@@ -548,8 +554,8 @@ def test_lsh_search_agrees_with_comparing_every_pair():
     vectors = _planted(12_000, 400)
     truth = _all_pairs(vectors, 0.95)
     found = similar_pairs(vectors, 0.95)
-    truth_set = set(zip(truth[0].tolist(), truth[1].tolist()))
-    found_set = set(zip(found[0].tolist(), found[1].tolist()))
+    truth_set = set(zip(truth[0].tolist(), truth[1].tolist(), strict=True))
+    found_set = set(zip(found[0].tolist(), found[1].tolist(), strict=True))
     assert len(found[0]) == len(found_set)  # no pair reported twice
     assert found_set <= truth_set  # nothing under the threshold
     assert len(truth_set) >= 200 and len(found_set) >= 0.99 * len(truth_set)
@@ -576,7 +582,7 @@ def test_crowded_buckets_fall_back_to_every_pair(monkeypatch):
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     calls = []
     monkeypatch.setattr(audit, "_all_pairs", lambda v, t: calls.append(len(v)) or _all_pairs(v, t))
-    i, j, c = audit.similar_pairs(vectors, 0.99999)
+    i, _j, _c = audit.similar_pairs(vectors, 0.99999)
     assert calls == [6300] and len(i) == 0
 
 
@@ -595,9 +601,9 @@ def test_real_embedder_finds_paraphrases(shared_data_dir):
 
 @pytest.mark.slow
 def test_large_sets_are_narrowed_down_and_keep_the_full_models_answer(shared_data_dir):
-    from chains.near_duplicates import EXACT_UP_TO, SearchModels, embed, similar_inputs
-
     import sys
+
+    from chains.near_duplicates import EXACT_UP_TO, SearchModels, embed, similar_inputs
 
     sys.path.insert(0, str(PROJECT_ROOT / "bench"))
     from tickets import generate_rows  # the benchmark's generated support messages
@@ -606,9 +612,9 @@ def test_large_sets_are_narrowed_down_and_keep_the_full_models_answer(shared_dat
     texts = list(dict.fromkeys(inp.strip() for inp, _ in generate_rows(4000, seed=3)))
     assert len(texts) > EXACT_UP_TO
     models = SearchModels.load(settings, len(texts))
-    (i, j, c), stats = similar_inputs(texts, 0.95, models)
+    (i, j, _c), stats = similar_inputs(texts, 0.95, models)
     truth = _all_pairs(embed(models.full, texts), 0.95)
-    found, exact = set(zip(i.tolist(), j.tolist())), set(zip(truth[0].tolist(), truth[1].tolist()))
+    found, exact = set(zip(i.tolist(), j.tolist(), strict=True)), set(zip(truth[0].tolist(), truth[1].tolist(), strict=True))
     assert len(exact) >= 100
     assert len(found & exact) >= 0.95 * len(exact)  # recall
     assert len(found & exact) >= 0.95 * len(found)  # precision

@@ -213,7 +213,7 @@ def test_an_audit_over_its_memory_limit_is_stopped(tmp_path):
 def test_an_unreadable_file_comes_back_as_one_line(tmp_path):
     path = tmp_path / "x.csv"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(300))
-    with pytest.raises(AuditError, match="^Not a text file: it looks like a PNG image renamed .csv.$"):
+    with pytest.raises(AuditError, match=r"^Not a text file: it looks like a PNG image renamed \.csv\.$"):
         asyncio.run(run_audit(path, Settings(), near_duplicates=False))
 
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 import pytest
-
 from chat_driver import ASSISTANT, BUTTONS, CARD, ERROR_TOAST, PITCH, USER, Chat
-from web_fixtures import app_server, browser, page, upload_files  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 
@@ -63,7 +62,7 @@ def test_a_typed_interview_ends_in_a_verdict_with_reports_and_why(page, app_serv
         assert name.evaluate("el => el.scrollWidth <= el.clientWidth"), name.inner_text()
     with page.expect_download() as download:
         tiles.filter(has_text="pitchcheck.pdf").click()
-    assert open(download.value.path(), "rb").read(5) == b"%PDF-"
+    assert Path(download.value.path()).read_bytes()[:5] == b"%PDF-"
     card.screenshot(path=str(tmp_path / "verdict-typed.png"))
 
     reply = chat.type("why?")

@@ -64,7 +64,7 @@ class ChromaServer:
     def heartbeat_url(self) -> str:
         return f"http://{self.host}:{self.port}/api/v2/heartbeat"
 
-    def start(self) -> "ChromaServer":
+    def start(self) -> ChromaServer:
         """Start (or restart, on the same path and port) and wait for the heartbeat."""
         env = dict(os.environ, ANONYMIZED_TELEMETRY="False", NO_COLOR="1")
         started = time.monotonic()

@@ -7,7 +7,8 @@ import time
 import unicodedata
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from chains.clean import StreamCleaner, clean_input, clean_output, host_allowed
 
@@ -250,7 +251,7 @@ def test_clean_output_never_raises_on_any_text(text: str, hosts: tuple[str, ...]
 @given(markdownish, hosts_strategy, st.data())
 def test_stream_cleaner_matches_whole_text_for_any_chunking(text: str, hosts: tuple[str, ...], data) -> None:
     cuts = sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=12)))
-    chunks = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)])]
+    chunks = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
     cleaner = StreamCleaner(hosts)
     pieces = [cleaner.feed(chunk) for chunk in chunks]
     pieces.append(cleaner.flush())

@@ -157,7 +157,7 @@ def test_embed_rejects_a_bare_string(onnx_embedder):
 
 def test_batch_order_preserved_when_sorting_by_length(onnx_embedder):
     rng = np.random.default_rng(7)
-    words = "model data tickets vendor fine tuning retrieval prompt cost label audit verdict".split()
+    words = ["model", "data", "tickets", "vendor", "fine", "tuning", "retrieval", "prompt", "cost", "label", "audit", "verdict"]
     texts = [" ".join(rng.choice(words, size=int(n))) for n in rng.integers(0, 60, size=57)]
     texts += SENTENCES
     order = rng.permutation(len(texts))

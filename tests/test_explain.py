@@ -10,11 +10,11 @@ import sys
 import time
 
 import pytest
+from fake_openai import FakeOpenAIServer
 
 from chains.explain import Explainer
 from chains.llm import CircuitBreaker
 from chains.settings import PROJECT_ROOT, Settings
-from fake_openai import FakeOpenAIServer, fake_openai, fake_openai_server  # noqa: F401 - fixtures
 
 
 def llm_settings(kb_settings: Settings, server: FakeOpenAIServer, mode: str, timeout: float = 3.0) -> Settings:
@@ -89,7 +89,7 @@ def test_llm_failure_falls_back_to_the_glossary_answer(knowledge_base, fake_open
     fake_openai.slow_delay = 5.0
     settings = llm_settings(knowledge_base.settings, fake_openai, mode, timeout=1.5)
     start = time.monotonic()
-    tokens, final = collect(explainer_for(knowledge_base, settings), "what is LoRA?")
+    _tokens, final = collect(explainer_for(knowledge_base, settings), "what is LoRA?")
     assert time.monotonic() - start < 1.5 + 2.0
     assert not final.llm and final.found
     assert final.sources[0].id == "lora"

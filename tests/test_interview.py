@@ -6,7 +6,6 @@ import pytest
 
 from chains.facts import FIELD_BY_NAME
 from chains.session import ORDER, Session
-from fake_openai import fake_openai, fake_openai_server  # noqa: F401 - fixtures
 
 
 def at(field: str, **before) -> Session:
@@ -164,8 +163,9 @@ def test_a_pure_concept_question_is_answered_and_the_pitch_asked_again():
 
 # --- the LLM layer: offered back, never taken silently, and its failure changes nothing --------------------------
 def _llm_session(server, mode="ok"):
-    from chains.llm import field_reader, reset_breakers
     from test_llm import make_settings
+
+    from chains.llm import field_reader, reset_breakers
 
     reset_breakers()
     settings = make_settings(server, mode)

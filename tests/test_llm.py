@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
+from fake_openai import FakeOpenAIServer
 from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
@@ -18,7 +19,6 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from chains import llm
 from chains.llm import CircuitBreaker, LLMUnavailable
 from chains.settings import Settings
-from fake_openai import FakeOpenAIServer, fake_openai, fake_openai_server  # noqa: F401 - fixtures
 
 SECTIONS = [
     {"id": "lora", "title": "LoRA", "section": "What it is", "text": "LoRA trains a small add-on to a model."},
@@ -29,18 +29,10 @@ QUESTION = "Is LoRA cheaper than full fine-tuning?"
 
 @pytest.fixture(autouse=True)
 def _local_only(monkeypatch: pytest.MonkeyPatch, fake_openai_server: FakeOpenAIServer) -> Iterator[None]:
-    """Point every OpenAI default at the local server, forget breakers, and refuse non-loopback sockets."""
+    """Point every OpenAI default at the local server, and forget breakers (conftest refuses non-loopback sockets)."""
     for name in ("OPENAI_API_KEY", "PITCHCHECK_OPENAI_API_KEY", "PITCHCHECK_OPENAI_BASE_URL", "PITCHCHECK_LLM", "OPENAI_API_BASE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("OPENAI_BASE_URL", fake_openai_server.base_url("ok"))
-    real_connect = socket.socket.connect
-
-    def loopback_only(sock: socket.socket, address: Any) -> Any:
-        if sock.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in ("127.0.0.1", "::1", "localhost"):
-            raise OSError(f"tests must not reach the network (tried {address[0]})")
-        return real_connect(sock, address)
-
-    monkeypatch.setattr(socket.socket, "connect", loopback_only)
     llm.reset_breakers()
     yield
     llm.reset_breakers()
@@ -153,7 +145,7 @@ def test_server_failures_raise_llm_unavailable(fake_openai: FakeOpenAIServer, mo
 
 def test_429_is_not_retried_despite_retry_after(fake_openai: FakeOpenAIServer) -> None:
     fake_openai.retry_after = 0  # the fixture restores it
-    chunks, error = run_stream(make_settings(fake_openai, "error429"), breaker=CircuitBreaker(3, 30))
+    _chunks, error = run_stream(make_settings(fake_openai, "error429"), breaker=CircuitBreaker(3, 30))
     assert isinstance(error, LLMUnavailable) and "429" in str(error)
     assert len(fake_openai.requests) == 1
 
@@ -310,7 +302,7 @@ def test_output_is_cleaned(fake_openai: FakeOpenAIServer) -> None:
 
 def test_answer_made_only_of_unsafe_content_counts_as_empty(fake_openai: FakeOpenAIServer) -> None:
     fake_openai.text = "![x](https://evil.example/x.png) <img src=x>"
-    chunks, error = run_stream(make_settings(fake_openai), breaker=CircuitBreaker(3, 30))
+    _chunks, error = run_stream(make_settings(fake_openai), breaker=CircuitBreaker(3, 30))
     assert isinstance(error, LLMUnavailable) and "empty" in str(error)
 
 

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from chains.proposal import ProposalError, read_proposal
-from chains.settings import PROJECT_ROOT, Settings
+from chains.settings import Settings
 
 PROPOSAL = [
     "Proposal: support ticket model for Ridgeline Home Services",
@@ -136,7 +136,7 @@ def test_missing_and_oversized_files(tmp_path):
         read_proposal(tmp_path / "nope.pdf")
     big = tmp_path / "big.txt"
     big.write_bytes(b"fine-tuning " * 200_000)
-    with pytest.raises(ProposalError, match="2.3 MB; the limit for a proposal is 1 MB"):
+    with pytest.raises(ProposalError, match=r"2\.3 MB; the limit for a proposal is 1 MB"):
         read_proposal(big, Settings(max_proposal_mb=1))
 
 

@@ -24,9 +24,8 @@ FIGURE_FIELDS = [f.name for f in FIELDS if f.kind in ("count", "volume", "money"
 
 # --- a test-only number-to-words helper (0..999,999), British style ---------------------------------------
 
-_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-         "seventeen eighteen nineteen").split()
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
 
 def _below_thousand(n: int, joiner: str, hyphen: str) -> str:
@@ -353,7 +352,7 @@ PHRASINGS = [
     *[(f, text, value) for f in ("vendor_examples", "vendor_shortfall", "vendor_retraining") for text, value in [
         ("yes", "yes"), ("they explained it clearly", "yes"), ("they dodged it", "no"),
         ("they didn't know", "no"), ("they said it depends", "no"), ("they said they'd get back to us", "no"),
-        ("haven't asked", "not_asked"), ("didn't ask", "not_asked"), 
+        ("haven't asked", "not_asked"), ("didn't ask", "not_asked"),
         ("not yet", "not_asked"), ("I'll ask them tomorrow", "not_asked"),
     ]],
     ("vendor_examples", "they said 500 examples", "yes"),
@@ -486,7 +485,7 @@ def test_k_suffix_reads_back(thousands):
 def test_weekly_volume_property(n):
     reading = read_answer("monthly_volume", f"{n:,} a week")
     assert reading.status == "ok" and reading.value == round(n * 52 / 12 + 1e-9)
-    assert f"({n:,} a week)" in reading.echo or n * 52 % 12 == 0 and reading.echo.endswith(".")
+    assert f"({n:,} a week)" in reading.echo or (n * 52 % 12 == 0 and reading.echo.endswith("."))
 
 
 @settings(max_examples=200, deadline=None)

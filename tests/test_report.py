@@ -6,7 +6,9 @@ import io
 import re
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from chains.facts import normalise_facts

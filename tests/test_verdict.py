@@ -6,12 +6,20 @@ import copy
 import json
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from chains.facts import DECIDING_FIELDS, FIELDS, empty_facts, normalise_facts
 from chains.settings import Settings
 from chains.verdict import (
-    AUDIT_QUESTIONS, CONCEPT_IDS, LEVEL_RULES, RULE_CODES, STANDING_QUESTIONS, VERDICT_LABELS, assess,
+    AUDIT_QUESTIONS,
+    CONCEPT_IDS,
+    LEVEL_RULES,
+    RULE_CODES,
+    STANDING_QUESTIONS,
+    VERDICT_LABELS,
+    assess,
 )
 
 DEFAULTS = Settings()

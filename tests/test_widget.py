@@ -6,9 +6,7 @@ import re
 import time
 
 import pytest
-
 from chat_driver import ASSISTANT, CARD, ERROR_TOAST, Chat
-from web_fixtures import app_server, browser, upload_files  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 

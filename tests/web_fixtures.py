@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import shutil
 import signal
@@ -15,8 +16,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from unittest.mock import AsyncMock, Mock
 
 import pytest
@@ -137,7 +139,7 @@ def app(tmp_path_factory):
     get_settings.cache_clear()
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def quiet(monkeypatch, request):
     """No data layer, no background model loading, no pauses in the scripted example."""
     import chainlit.data as cl_data
@@ -149,6 +151,48 @@ def quiet(monkeypatch, request):
 
         monkeypatch.setattr(knowledge, "start_dense_loading", lambda settings: None)
         monkeypatch.setattr(chat, "EXAMPLE_PAUSE", 0)
+
+
+# --- the event loop must never block: asyncio's debug mode times every callback -----------------------------------
+# A handler that does slow work inline (a model load, a big import, a file read) freezes every chat on the server.
+# Measured on the 2-core shared machine (two runs of tests/test_app_*.py at a 0.05 s limit): the slowest callback
+# took 0.33 s (the first handler of a module, importing on first use), the next 0.22 s. One second leaves three times
+# that for a loaded machine; a handler that loads a model or reads a large file inline still takes far longer.
+BLOCKING_LIMIT = float(os.environ.get("PITCHCHECK_TEST_BLOCKING_LIMIT", "1.0"))
+
+
+class _WatchedLoopPolicy(asyncio.DefaultEventLoopPolicy):
+    def new_event_loop(self) -> asyncio.AbstractEventLoop:
+        loop = super().new_event_loop()
+        loop.set_debug(True)
+        loop.slow_callback_duration = BLOCKING_LIMIT
+        return loop
+
+
+class _SlowCallbacks(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if str(record.msg).startswith("Executing"):  # asyncio's "Executing <Handle ...> took 0.612 seconds"
+            self.seen.append(record.getMessage())
+
+
+@pytest.fixture
+def no_blocking_calls():
+    """Fail the test when any event-loop callback it ran blocked the loop for longer than BLOCKING_LIMIT seconds."""
+    policy = asyncio.get_event_loop_policy()
+    asyncio.set_event_loop_policy(_WatchedLoopPolicy())
+    watcher = _SlowCallbacks()
+    logger = logging.getLogger("asyncio")
+    logger.addHandler(watcher)
+    try:
+        yield watcher
+    finally:
+        logger.removeHandler(watcher)
+        asyncio.set_event_loop_policy(policy)
+    assert not watcher.seen, "the event loop was blocked:\n" + "\n".join(watcher.seen)
 
 
 def drive(work, **ctx_kwargs):

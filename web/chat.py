@@ -9,17 +9,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Mapping
 from typing import Any
 
 import chainlit as cl
 from chainlit.context import context
 from chainlit.data import get_data_layer
+from chainlit.step import StepDict
 from chainlit.user import PersistedUser
 
 from chains.settings import Settings
 
 from . import knowledge, render, uploads
-from .limits import InFlight, RateLimiter, notify, slow_down_text, too_long_text
+from .limits import InFlight, RateLimiter, notify, slow_down_text
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +57,10 @@ class Conversation:
 
     # --- the user session ------------------------------------------------------------------------------
     @classmethod
-    def current(cls) -> "Conversation | None":
+    def current(cls) -> Conversation | None:
         return cl.user_session.get(CONVERSATION_KEY)
 
-    def attach(self) -> "Conversation":
+    def attach(self) -> Conversation:
         cl.user_session.set(CONVERSATION_KEY, self)
         cl.user_session.set(STATE_KEY, self.session.to_dict())
         return self
@@ -235,7 +237,7 @@ class Conversation:
             await self._show_question(steps, awaiting, awaiting["question"])
 
     @staticmethod
-    def unsaved_step(text: str, message: cl.Message | None = None) -> dict[str, Any]:
+    def unsaved_step(text: str, message: cl.Message | None = None) -> StepDict:
         """A message as a step of the thread Chainlit is about to show, without sending or storing it."""
         from chainlit.utils import utc_now
 
@@ -243,14 +245,14 @@ class Conversation:
         message.created_at = message.created_at or utc_now()
         return message.to_dict()
 
-    async def _show_unsaved(self, steps: list[dict[str, Any]], text: str, actions: list[cl.Action]) -> cl.Message:
+    async def _show_unsaved(self, steps: list[StepDict], text: str, actions: list[cl.Action]) -> cl.Message:
         message = cl.Message(content=text, actions=actions)
         steps.append(self.unsaved_step(text, message))
         for action in actions:
             await action.send(for_id=message.id)
         return message
 
-    async def _show_question(self, steps: list[dict[str, Any]], awaiting: dict[str, Any], text: str) -> None:
+    async def _show_question(self, steps: list[StepDict], awaiting: Mapping[str, Any] | None, text: str) -> None:
         actions = render.choice_actions(awaiting)
         message = await self._show_unsaved(steps, render.question_text(text, awaiting), actions)
         self.open_question = message if actions else None

@@ -8,6 +8,7 @@ way to the first page: SQLAlchemy's ORM and Chainlit's data layer (which brings 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import dataclasses
 import json
 import logging
@@ -20,7 +21,7 @@ from chainlit.data.utils import queue_until_user_message
 from chainlit.user import PersistedUser, User
 
 from .history_tables import steps
-from .history_writer import SqliteWriter, is_write  # noqa: F401 (SqliteWriter: make_data_layer takes it from here)
+from .history_writer import SqliteWriter, is_write
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +53,20 @@ class HistoryDataLayer(SQLAlchemyDataLayer):
         self._users: OrderedDict[str, PersistedUser] = OrderedDict()  # identifier -> user
         self._identifiers: OrderedDict[str, str] = OrderedDict()  # user id -> identifier
         self._threads: OrderedDict[str, None] = OrderedDict()  # threads known to exist
+        self.counts = {"reads": 0, "writes": 0}
+        atexit.register(self._log_counts)
 
     async def execute_sql(self, query: str, parameters: dict):
-        if self.writer is not None and is_write(query):
+        write = is_write(query)
+        self.counts["writes" if write else "reads"] += 1
+        if self.writer is not None and write:
             return await self.writer.execute(query, parameters)
         return await super().execute_sql(query, parameters)
+
+    def _log_counts(self) -> None:
+        """One line at exit, for bench/measure.py: how many statements this process sent, and in how many commits."""
+        batches = f" in {self.writer.batches} commits" if self.writer is not None else ""
+        log.info("history statements: %d reads, %d writes%s", self.counts["reads"], self.counts["writes"], batches)
 
     async def close(self) -> None:
         if self.writer is not None:
@@ -177,7 +187,7 @@ class HistoryDataLayer(SQLAlchemyDataLayer):
                 step["metadata"] = _as_json(step.get("metadata"), {})
                 if isinstance(step.get("generation"), str):
                     step["generation"] = _as_json(step["generation"], None) or None
-            for element in thread.get("elements", []):
+            for element in thread.get("elements") or []:
                 element["props"] = _as_json(element.get("props"), {})
         return found
 

@@ -68,7 +68,7 @@ class SqliteWriter:
         self.statements = 0
 
     @classmethod
-    def for_url(cls, url: str) -> "SqliteWriter":
+    def for_url(cls, url: str) -> SqliteWriter:
         return cls(url.split("///", 1)[-1])
 
     async def execute(self, query: str, parameters: dict) -> int | None:
@@ -106,8 +106,9 @@ class SqliteWriter:
                     self._queue.put(None)
                     break
                 batch.append(item)
+            results: list[int | None]
             try:
-                results = self._commit(conn, batch)
+                results = list(self._commit(conn, batch))
             except sqlite3.Error:
                 log.warning("a batch of %d history writes failed; writing them one by one", len(batch), exc_info=True)
                 results = [self._commit_one(conn, item) for item in batch]
@@ -137,7 +138,7 @@ class SqliteWriter:
     @staticmethod
     def _resolve(batch: list, results: list) -> None:
         by_loop: dict[asyncio.AbstractEventLoop, list] = {}
-        for (_, _, future), result in zip(batch, results):
+        for (_, _, future), result in zip(batch, results, strict=True):
             by_loop.setdefault(future.get_loop(), []).append((future, result))
         for loop, done in by_loop.items():
             try:

@@ -8,8 +8,9 @@ import logging
 import time
 import uuid
 from collections import deque
-from datetime import datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +183,7 @@ async def notify(text: str) -> None:
     from chainlit.message import Message
 
     step = Message(content=text).to_dict()
-    step["createdAt"] = step.get("createdAt") or datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
+    step["createdAt"] = step.get("createdAt") or datetime.now(UTC).isoformat().replace("+00:00", "Z")
     await context.emitter.send_step(step)
 
 

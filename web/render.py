@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import chainlit as cl
 
@@ -46,19 +47,19 @@ def shortcut_actions(skip: Iterable[str] = (PITCH_ACTION,)) -> list[cl.Action]:
             for name, label, _, icon in SHORTCUTS if name not in set(skip)]
 
 
-def question_kind(awaiting: dict[str, Any]) -> str:
+def question_kind(awaiting: Mapping[str, Any]) -> str:
     """The awaited field's kind (text, choice, money, count, volume), from the awaiting object where it says."""
     if awaiting.get("kind"):
         return str(awaiting["kind"])
     from chains.facts import FIELD_BY_NAME
 
-    spec = FIELD_BY_NAME.get(awaiting.get("field"))
+    spec = FIELD_BY_NAME.get(str(awaiting.get("field")))
     if spec is not None:
         return spec.kind
     return "choice" if awaiting.get("choices") else "text"
 
 
-def choice_actions(awaiting: dict[str, Any] | None) -> list[cl.Action]:
+def choice_actions(awaiting: Mapping[str, Any] | None) -> list[cl.Action]:
     """One button per choice (payload = the choice's value); a number question gets "Don't know", and the
     examples question a pointer to the audit upload."""
     if not awaiting:
@@ -75,7 +76,7 @@ def choice_actions(awaiting: dict[str, Any] | None) -> list[cl.Action]:
     return actions
 
 
-def question_text(reply_text: str, awaiting: dict[str, Any] | None) -> str:
+def question_text(reply_text: str, awaiting: Mapping[str, Any] | None) -> str:
     """With buttons on screen, the numbered list the terminal needs is left out (numbers still work typed)."""
     if awaiting and awaiting.get("choices"):
         return awaiting["question"]
@@ -156,7 +157,7 @@ def card_props(verdict: dict[str, Any]) -> dict[str, Any]:
     econ = verdict.get("economics") or {}
     return {
         "verdict": verdict.get("verdict"),
-        "label": VERDICT_LABELS.get(verdict.get("verdict"), str(verdict.get("verdict"))),
+        "label": VERDICT_LABELS.get(str(verdict.get("verdict")), str(verdict.get("verdict"))),
         "headline": verdict.get("headline", ""),
         "reasons": [r["text"] for r in verdict.get("reasons", [])],
         "cautions": [c["text"] for c in verdict.get("cautions", [])],
@@ -169,7 +170,7 @@ def card_props(verdict: dict[str, Any]) -> dict[str, Any]:
 
 def verdict_summary(verdict: dict[str, Any]) -> str:
     """The message text under the card: short, so the card carries the detail."""
-    label = VERDICT_LABELS.get(verdict.get("verdict"), str(verdict.get("verdict")))
+    label = VERDICT_LABELS.get(str(verdict.get("verdict")), str(verdict.get("verdict")))
     return f"**Verdict: {label}.** {verdict.get('headline', '')}"
 
 
@@ -186,12 +187,17 @@ def times_phrase(ratio: float) -> str:
     return f"{ratio:,.1f} times".replace(".0 ", " ")
 
 
+def _positive(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+
+
 def quote_to_compute(verdict: dict[str, Any]) -> tuple[float, float, str] | None:
     """(quote, compute cost of the training run, their currency), when both are known and above zero."""
     econ = verdict.get("economics") or {}
     quote, compute = money_of(econ, "quote"), money_of(econ, "compute_cost")
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in (quote, compute)):
+    if not (_positive(quote) and _positive(compute)):
         return None
+    assert quote is not None and compute is not None  # _positive holds only for numbers
     return float(quote), float(compute), econ.get("currency") or "GBP"
 
 

@@ -7,9 +7,6 @@ import json
 import logging
 from typing import Any
 
-from fastapi import Request
-from fastapi.responses import JSONResponse, Response
-
 import chainlit.auth as chainlit_auth
 from chainlit.auth import create_jwt, get_token_from_cookies
 from chainlit.data import get_data_layer
@@ -17,6 +14,8 @@ from chainlit.server import UserParam, call_action, delete_feedback, update_feed
 from chainlit.server import logout as chainlit_logout
 from chainlit.types import CallActionRequest, DeleteFeedbackRequest, UpdateFeedbackRequest
 from chainlit.user import User
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
 
 from .auth import guest_identifier, is_guest, revoked_tokens, token_expiry
 from .hosting import WIDGET_TOKEN_ROUTE, add_route_first, origin_allowed
@@ -100,32 +99,32 @@ def _short_strings(value: Any, depth: int = 0) -> bool:
     return value is None or isinstance(value, (bool, int, float))
 
 
-def checked_action(body: bytes, max_bytes: int) -> tuple[dict[str, Any] | None, JSONResponse | None]:
-    """A button click's request made safe for Chainlit's /project/action: (request, None) or (None, refusal)."""
+def checked_action(body: bytes, max_bytes: int) -> dict[str, Any] | JSONResponse:
+    """A button click's request made safe for Chainlit's /project/action: the request, or the refusal to send."""
     if len(body) > max_bytes:
-        return None, _refuse(413, "That button click was too large to accept.")
+        return _refuse(413, "That button click was too large to accept.")
     try:
         data = json.loads(body or b"{}")
     except ValueError:
-        return None, _refuse(400, "That button click could not be read.")
+        return _refuse(400, "That button click could not be read.")
     action = data.get("action") if isinstance(data, dict) else None
     session_id = data.get("sessionId") if isinstance(data, dict) else None
     if not isinstance(action, dict) or not isinstance(session_id, str) or not session_id:
-        return None, _refuse(400, "That button click could not be read.")
+        return _refuse(400, "That button click could not be read.")
     clean: dict[str, Any] = {}
     for key, limit in _ACTION_KEYS.items():
         value = action.get(key)
         if value is None:
             continue
         if not isinstance(value, str) or len(value) > limit:
-            return None, _refuse(400, "That button's label or name is too long.")
+            return _refuse(400, "That button's label or name is too long.")
         clean[key] = value
     payload = action.get("payload")
     payload = {} if payload is None else payload
     if not clean.get("name") or not isinstance(payload, dict) or not _short_strings(payload):
-        return None, _refuse(400, "That button click could not be read.")
+        return _refuse(400, "That button click could not be read.")
     clean["payload"] = payload
-    return {"action": clean, "sessionId": session_id}, None
+    return {"action": clean, "sessionId": session_id}
 
 
 def action_endpoint(max_bytes: int):
@@ -136,9 +135,9 @@ def action_endpoint(max_bytes: int):
 
         from .limits import gate_key, message_gate, notify
 
-        checked, refusal = checked_action(await request.body(), max_bytes)
-        if refusal is not None:
-            return refusal
+        checked = checked_action(await request.body(), max_bytes)
+        if isinstance(checked, JSONResponse):
+            return checked
         session = WebsocketSession.get_by_id(checked["sessionId"])
         if session is None:
             return _refuse(404, "That chat has ended; reload the page to carry on.")
