@@ -62,8 +62,9 @@ else:
 
 @cl.on_app_startup
 async def warm_up():
-    knowledge.start_dense_loading(settings)  # background thread; lexical answers until it is ready
-    hosting.preload_in_background()  # the data layer, the chart and the PDF writer, off the first requests
+    # Background threads (lexical answers until the dense index is ready; the data layer, chart and PDF libraries
+    # imported off the first requests), started once the first page is out so their imports do not slow it.
+    hosting.after_first_page(lambda: knowledge.start_dense_loading(settings), hosting.preload_in_background)
 
 
 @cl.set_starters

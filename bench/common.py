@@ -18,9 +18,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -45,8 +45,13 @@ def summary_ms(values_s: Sequence[float]) -> dict:
     ms = [v * 1000.0 for v in values_s]
     if not ms:
         return {"n": 0, "p50": None, "p95": None, "max": None, "mean": None}
-    return {"n": len(ms), "p50": round(percentile(ms, 50), 2), "p95": round(percentile(ms, 95), 2),
-            "max": round(max(ms), 2), "mean": round(sum(ms) / len(ms), 2)}
+    return {
+        "n": len(ms),
+        "p50": round(percentile(ms, 50), 2),
+        "p95": round(percentile(ms, 95), 2),
+        "max": round(max(ms), 2),
+        "mean": round(sum(ms) / len(ms), 2),
+    }
 
 
 def rss_mb(pid: int, children: bool = True) -> float | None:
@@ -94,9 +99,23 @@ def _version(dist: str) -> str | None:
         return None
 
 
-KEY_PACKAGES = ("chainlit", "python-socketio", "uvicorn", "fastapi", "onnxruntime", "tokenizers", "torch",
-                "sentence-transformers", "chromadb", "bm25s", "langchain-core", "numpy", "sqlalchemy", "fpdf2",
-                "plotly")
+KEY_PACKAGES = (
+    "chainlit",
+    "python-socketio",
+    "uvicorn",
+    "fastapi",
+    "onnxruntime",
+    "tokenizers",
+    "torch",
+    "sentence-transformers",
+    "chromadb",
+    "bm25s",
+    "langchain-core",
+    "numpy",
+    "sqlalchemy",
+    "fpdf2",
+    "plotly",
+)
 
 
 def machine() -> dict:
@@ -107,8 +126,8 @@ def machine() -> dict:
         "cores_logical": os.cpu_count(),
         "cores_physical": psutil.cpu_count(logical=False),
         "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-        "ram_gb": round(psutil.virtual_memory().total / 1024 ** 3, 1),
-        "ram_available_gb": round(psutil.virtual_memory().available / 1024 ** 3, 1),
+        "ram_gb": round(psutil.virtual_memory().total / 1024**3, 1),
+        "ram_available_gb": round(psutil.virtual_memory().available / 1024**3, 1),
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
@@ -133,20 +152,30 @@ def prepare_data_dir(target: Path, source: Path | None = None, with_index: bool 
     for part in parts:
         src = source / part
         if src.is_dir() and any(src.iterdir()):
-            shutil.copytree(src, target / part, dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns("*.lock", ".*.lock"))
+            shutil.copytree(src, target / part, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.lock", ".*.lock"))
     return target
 
 
 def clean_env(data_dir: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     """The environment a benchmark child runs in: offline, LLM off, our data directory, nothing inherited that
     would point it at another store."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("PITCHCHECK_", "CHAINLIT_"))
-           and k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "DATABASE_URL", "CHROMA_HOST", "CHROMA_PORT")}
-    env.update({"PITCHCHECK_DATA_DIR": str(data_dir), "PITCHCHECK_LLM": "off", "PYTHONUNBUFFERED": "1",
-                "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False",
-                "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))})
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PITCHCHECK_", "CHAINLIT_"))
+        and k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "DATABASE_URL", "CHROMA_HOST", "CHROMA_PORT")
+    }
+    env.update(
+        {
+            "PITCHCHECK_DATA_DIR": str(data_dir),
+            "PITCHCHECK_LLM": "off",
+            "PYTHONUNBUFFERED": "1",
+            "HF_HUB_OFFLINE": "1",
+            "TRANSFORMERS_OFFLINE": "1",
+            "ANONYMIZED_TELEMETRY": "False",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        }
+    )
     env.update(extra or {})
     return env
 
@@ -185,8 +214,7 @@ def wait_for_http(url: str, proc: subprocess.Popen, timeout: float, log_path: Pa
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"the server exited with {proc.returncode}:\n"
-                               f"{log_path.read_text(errors='replace')[-3000:]}")
+            raise RuntimeError(f"the server exited with {proc.returncode}:\n{log_path.read_text(errors='replace')[-3000:]}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
@@ -199,8 +227,9 @@ def wait_for_http(url: str, proc: subprocess.Popen, timeout: float, log_path: Pa
 
 
 @contextlib.contextmanager
-def chainlit_server(app: str | Path, data_dir: Path, extra_env: dict[str, str] | None = None,
-                    timeout: float = 180.0, log_name: str = "server.log") -> Iterator[Server]:
+def chainlit_server(
+    app: str | Path, data_dir: Path, extra_env: dict[str, str] | None = None, timeout: float = 180.0, log_name: str = "server.log"
+) -> Iterator[Server]:
     """`chainlit run <app> --headless` on a free 127.0.0.1 port, exactly as tests/test_browser.py starts the app.
 
     Yields once GET / answers 200, with the seconds that took; the server's process group is stopped on exit.
@@ -213,7 +242,11 @@ def chainlit_server(app: str | Path, data_dir: Path, extra_env: dict[str, str] |
     launched = time.perf_counter()
     proc = subprocess.Popen(
         [str(VENV_BIN / "chainlit"), "run", str(app), "--headless", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     server = Server(f"http://127.0.0.1:{port}", port, proc, log_path, launched)
     try:

@@ -8,7 +8,6 @@ way to the first page: SQLAlchemy's ORM and Chainlit's data layer (which brings 
 from __future__ import annotations
 
 import asyncio
-import atexit
 import dataclasses
 import json
 import logging
@@ -54,7 +53,6 @@ class HistoryDataLayer(SQLAlchemyDataLayer):
         self._identifiers: OrderedDict[str, str] = OrderedDict()  # user id -> identifier
         self._threads: OrderedDict[str, None] = OrderedDict()  # threads known to exist
         self.counts = {"reads": 0, "writes": 0}
-        atexit.register(self._log_counts)
 
     async def execute_sql(self, query: str, parameters: dict):
         write = is_write(query)
@@ -64,11 +62,12 @@ class HistoryDataLayer(SQLAlchemyDataLayer):
         return await super().execute_sql(query, parameters)
 
     def _log_counts(self) -> None:
-        """One line at exit, for bench/measure.py: how many statements this process sent, and in how many commits."""
+        """One line as the server stops (Chainlit closes the data layer), for bench/measure.py: how many statements this process sent, and in how many commits."""
         batches = f" in {self.writer.batches} commits" if self.writer is not None else ""
         log.info("history statements: %d reads, %d writes%s", self.counts["reads"], self.counts["writes"], batches)
 
     async def close(self) -> None:
+        self._log_counts()
         if self.writer is not None:
             await self.writer.close()
         await super().close()
@@ -92,15 +91,27 @@ class HistoryDataLayer(SQLAlchemyDataLayer):
         from .auth import is_guest
 
         if is_guest(user.identifier) and user.identifier not in self._users:
-            row = {"id": str(uuid.uuid4()), "identifier": str(user.identifier),
-                   "createdAt": await self.get_current_timestamp(), "metadata": json.dumps(user.metadata or {})}
+            row = {
+                "id": str(uuid.uuid4()),
+                "identifier": str(user.identifier),
+                "createdAt": await self.get_current_timestamp(),
+                "metadata": json.dumps(user.metadata or {}),
+            }
             written = await self.execute_sql(
                 'INSERT INTO users ("id", "identifier", "createdAt", "metadata") '
-                "VALUES (:id, :identifier, :createdAt, :metadata) ON CONFLICT (identifier) DO NOTHING", row)
+                "VALUES (:id, :identifier, :createdAt, :metadata) ON CONFLICT (identifier) DO NOTHING",
+                row,
+            )
             if written == 1:
-                return self._remember_user(PersistedUser(id=row["id"], identifier=row["identifier"],
-                                                         createdAt=row["createdAt"], metadata=dict(user.metadata or {}),
-                                                         display_name=user.display_name))
+                return self._remember_user(
+                    PersistedUser(
+                        id=row["id"],
+                        identifier=row["identifier"],
+                        createdAt=row["createdAt"],
+                        metadata=dict(user.metadata or {}),
+                        display_name=user.display_name,
+                    )
+                )
         self._users.pop(user.identifier, None)
         return self._remember_user(await super().create_user(user))
 
@@ -113,8 +124,14 @@ class HistoryDataLayer(SQLAlchemyDataLayer):
         return identifier
 
     # --- threads -------------------------------------------------------------------------------------------
-    async def update_thread(self, thread_id: str, name: str | None = None, user_id: str | None = None,
-                            metadata: dict | None = None, tags: list[str] | None = None):
+    async def update_thread(
+        self,
+        thread_id: str,
+        name: str | None = None,
+        user_id: str | None = None,
+        metadata: dict | None = None,
+        tags: list[str] | None = None,
+    ):
         """Chainlit's update, one at a time per thread.
 
         Chainlit reads the thread's metadata, merges and writes it back; two updates of one thread at once (the
@@ -126,8 +143,7 @@ class HistoryDataLayer(SQLAlchemyDataLayer):
         lock = self._thread_locks.setdefault(thread_id, asyncio.Lock())
         try:
             async with lock:
-                result = await super().update_thread(thread_id, name=name, user_id=user_id, metadata=metadata,
-                                                     tags=tags)
+                result = await super().update_thread(thread_id, name=name, user_id=user_id, metadata=metadata, tags=tags)
                 _remember(self._threads, thread_id, None)
                 return result
         finally:
@@ -146,9 +162,10 @@ class HistoryDataLayer(SQLAlchemyDataLayer):
         another thread's message id moved that message into the sender's thread.
         """
         await self.update_thread(step_dict["threadId"])  # the thread's first step creates it
-        step_dict["showInput"] = (str(step_dict.get("showInput", "")).lower() if "showInput" in step_dict else None)
-        parameters = {key: value for key, value in step_dict.items()
-                      if value is not None and not (isinstance(value, dict) and not value)}
+        step_dict["showInput"] = str(step_dict.get("showInput", "")).lower() if "showInput" in step_dict else None
+        parameters = {
+            key: value for key, value in step_dict.items() if value is not None and not (isinstance(value, dict) and not value)
+        }
         parameters["metadata"] = json.dumps(step_dict.get("metadata", {}))
         parameters["generation"] = json.dumps(step_dict.get("generation", {}))
         unknown = [k for k in parameters if k not in steps.c]
@@ -157,8 +174,10 @@ class HistoryDataLayer(SQLAlchemyDataLayer):
         columns = ", ".join(f'"{key}"' for key in parameters)
         values = ", ".join(f":{key}" for key in parameters)
         updates = ", ".join(f'"{key}" = :{key}' for key in parameters if key not in ("id", "threadId"))
-        query = (f'INSERT INTO steps ({columns}) VALUES ({values}) ON CONFLICT (id) DO UPDATE SET {updates} '
-                 'WHERE steps."threadId" = excluded."threadId"')
+        query = (
+            f"INSERT INTO steps ({columns}) VALUES ({values}) ON CONFLICT (id) DO UPDATE SET {updates} "
+            'WHERE steps."threadId" = excluded."threadId"'
+        )
         result = await self.execute_sql(query=query, parameters=parameters)
         if result == 0:
             log.warning("refused to move step %s into thread %s", step_dict.get("id"), step_dict.get("threadId"))

@@ -25,7 +25,8 @@ _TAGS = Text().with_variant(postgresql.ARRAY(Text()), "postgresql")
 metadata = MetaData()
 
 users = Table(
-    "users", metadata,
+    "users",
+    metadata,
     Column("id", _UUID, primary_key=True),
     Column("identifier", Text, nullable=False, unique=True),
     Column("metadata", _JSON, nullable=False),
@@ -33,7 +34,8 @@ users = Table(
 )
 
 threads = Table(
-    "threads", metadata,
+    "threads",
+    metadata,
     Column("id", _UUID, primary_key=True),
     Column("createdAt", Text),
     Column("name", Text),
@@ -44,7 +46,8 @@ threads = Table(
 )
 
 steps = Table(
-    "steps", metadata,
+    "steps",
+    metadata,
     Column("id", _UUID, primary_key=True),
     Column("name", Text, nullable=False),
     Column("type", Text, nullable=False),
@@ -71,7 +74,8 @@ steps = Table(
 )
 
 elements = Table(
-    "elements", metadata,
+    "elements",
+    metadata,
     Column("id", _UUID, primary_key=True),
     Column("threadId", _UUID, ForeignKey("threads.id", ondelete="CASCADE")),
     Column("type", Text),
@@ -91,7 +95,8 @@ elements = Table(
 )
 
 feedbacks = Table(
-    "feedbacks", metadata,
+    "feedbacks",
+    metadata,
     Column("id", _UUID, primary_key=True),
     Column("forId", _UUID, nullable=False),
     Column("threadId", _UUID, ForeignKey("threads.id", ondelete="CASCADE"), nullable=False),
@@ -134,5 +139,7 @@ def create_tables(url: str) -> None:
         raise SchemaError(f"timed out preparing the history database at {_redact(url)}")
     if errors:
         exc = errors[0]
-        raise SchemaError(f"cannot prepare the history database at {_redact(url)}: "
-                          f"{exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from exc
+        raise SchemaError(
+            f"cannot prepare the history database at {_redact(url)}: "
+            f"{exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        ) from exc

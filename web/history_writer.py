@@ -85,8 +85,7 @@ class SqliteWriter:
                 self._thread.start()
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=SQLITE_CONNECT_ARGS["timeout"], isolation_level=None,
-                               check_same_thread=False)
+        conn = sqlite3.connect(self.path, timeout=SQLITE_CONNECT_ARGS["timeout"], isolation_level=None, check_same_thread=False)
         for pragma in SQLITE_PRAGMAS:
             conn.execute(pragma)
         return conn

@@ -19,8 +19,9 @@ import re
 import shutil
 import socket
 import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 from chainlit.config import config
@@ -64,6 +65,7 @@ def apply_allowed_origins(origins: list[str]) -> list[str]:
         log.warning("PITCHCHECK_ALLOWED_ORIGINS is '*': any site may embed the widget and read its visitors' chats")
         sio.eio.cors_allowed_origins = []  # Chainlit's default: no origin check on the socket
     else:
+
         def origin_ok(origin: str | None, environ: dict[str, Any] | None = None) -> bool:
             if not origin:  # not a browser (browsers always send Origin on a WebSocket)
                 return True
@@ -106,8 +108,12 @@ def add_route_first(path: str, endpoint: Callable, methods: list[str]) -> None:
     from chainlit.server import app
 
     wanted = {m.upper() for m in methods}
-    if any(getattr(r, "path", None) == path and getattr(r, "methods", None) == wanted
-           and getattr(getattr(r, "endpoint", None), "_pitchcheck", False) for r in app.router.routes):
+    if any(
+        getattr(r, "path", None) == path
+        and getattr(r, "methods", None) == wanted
+        and getattr(getattr(r, "endpoint", None), "_pitchcheck", False)
+        for r in app.router.routes
+    ):
         return
     endpoint._pitchcheck = True  # type: ignore[attr-defined]
     app.add_api_route(path, endpoint, methods=methods, include_in_schema=False)
@@ -130,20 +136,22 @@ def allow_inline_scripts(html: str) -> None:
 
 
 def content_security_policy() -> str:
-    return "; ".join([
-        "default-src 'self'",
-        "script-src 'self' 'unsafe-eval' " + " ".join(sorted(_script_hashes)),
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "media-src 'self' data: blob:",
-        "worker-src 'self' blob:",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'self'",  # the widget mounts in the host page itself, never in a frame
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self' 'unsafe-eval' " + " ".join(sorted(_script_hashes)),
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "media-src 'self' data: blob:",
+            "worker-src 'self' blob:",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'self'",  # the widget mounts in the host page itself, never in a frame
+        ]
+    )
 
 
 SECURITY_HEADERS = {
@@ -153,7 +161,8 @@ SECURITY_HEADERS = {
 
 
 class SecurityHeaders:
-    """ASGI middleware: the security headers on every HTTP response, set by the app itself (no proxy needed)."""
+    """ASGI middleware: the security headers on every HTTP response, set by the app itself (no proxy needed).
+    It also sees the first response go out, which starts the work kept off the first page (`after_first_page`)."""
 
     def __init__(self, app: Callable):
         self.app = app
@@ -163,6 +172,8 @@ class SecurityHeaders:
             return await self.app(scope, receive, send)
 
         async def send_with_headers(message):
+            if message["type"] == "http.response.body" and not message.get("more_body") and _after_first_page:
+                _run_after_first_page()
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers") or [])
                 present = {k.lower() for k, _ in headers}
@@ -230,11 +241,35 @@ def _alive(pid: int) -> bool:
     return True
 
 
+# --- work that waits for the first page -----------------------------------------------------------------------
+_after_first_page: list[Callable[[], Any]] = []
+
+
+def after_first_page(*work: Callable[[], Any], timeout: float = 3.0) -> None:
+    """Run `work` (each quick: it starts its own thread) once the server has sent its first response, or after
+    `timeout` seconds if none is asked for. Threads that import heavy libraries while uvicorn is still starting hold
+    the interpreter the first page needs."""
+    import asyncio
+
+    _after_first_page.extend(work)
+    asyncio.get_running_loop().call_later(timeout, _run_after_first_page)
+
+
+def _run_after_first_page() -> None:
+    while _after_first_page:
+        job = _after_first_page.pop(0)
+        try:
+            job()
+        except Exception:
+            log.exception("start-up work after the first page failed")
+
+
 # --- what the first requests need, loaded after start-up ----------------------------------------------------------
-# The history data layer (SQLAlchemy's ORM, Chainlit's data layer and aiohttp), the chart library and the PDF writer:
-# imported at app import they delayed the first page; imported by the first sign-in or the first verdict they held the
-# event loop, and every open chat with it.
-FIRST_USE_MODULES = ("web.history_layer", "plotly.graph_objects", "fpdf")
+# The history data layer (SQLAlchemy's ORM, Chainlit's data layer and aiohttp), the LLM client the first chat builds,
+# the chart library (plotly loads its Figure class lazily, on first use) and the PDF writer: imported at app import
+# they delayed the first page; imported by the first sign-in, chat or verdict they held the event loop, and every open
+# chat with it. "module:attribute" also loads a lazily imported attribute.
+FIRST_USE_MODULES = ("web.history_layer", "chains.llm", "plotly.graph_objects:Figure", "fpdf:FPDF")
 
 
 def preload_in_background(modules: tuple[str, ...] = FIRST_USE_MODULES) -> threading.Thread:
@@ -242,15 +277,40 @@ def preload_in_background(modules: tuple[str, ...] = FIRST_USE_MODULES) -> threa
     import importlib
 
     def work() -> None:
-        for name in modules:
+        for spec in modules:
+            name, _, attribute = spec.partition(":")
             try:
-                importlib.import_module(name)
+                module = importlib.import_module(name)
+                if attribute:
+                    getattr(module, attribute)
             except Exception:
-                log.warning("could not preload %s", name, exc_info=True)
+                log.warning("could not preload %s", spec, exc_info=True)
 
     thread = threading.Thread(target=work, name="pitchcheck-preload", daemon=True)
     thread.start()
     return thread
+
+
+def plain_action_dicts() -> None:
+    """Chainlit serialises every button it sends or removes with dataclasses_json, which inspects the class's
+    fields and overrides again on each call: a question's five buttons cost more than the rest of its turn. An
+    action's fields are plain JSON values, so its dict is read straight off them (same keys, same values)."""
+    import dataclasses
+
+    from chainlit.action import Action
+
+    if getattr(Action.to_dict, "_pitchcheck", False):
+        return
+    names = tuple(f.name for f in dataclasses.fields(Action))
+
+    def to_dict(self, encode_json: bool = False) -> dict[str, Any]:
+        out = {name: getattr(self, name) for name in names}
+        if isinstance(out.get("payload"), dict):
+            out["payload"] = dict(out["payload"])
+        return out
+
+    to_dict._pitchcheck = True  # type: ignore[attr-defined]
+    Action.to_dict = to_dict  # type: ignore[method-assign]
 
 
 # --- all of the above, at app import ------------------------------------------------------------------------------
@@ -259,6 +319,7 @@ def harden(settings) -> None:
     from . import auth, limits
 
     add_security_headers(Path(config.root) / "public")
+    plain_action_dicts()
     if not settings.api_docs:
         hide_api_docs()
     use_instance_upload_folder(settings.data_dir)

@@ -93,8 +93,14 @@ class LocalStorage(BaseStorageClient):
             raise ValueError("object key escapes the storage directory")
         return path
 
-    async def upload_file(self, object_key: str, data: bytes | str, mime: str = "application/octet-stream",
-                          overwrite: bool = True, content_disposition: str | None = None) -> dict[str, Any]:
+    async def upload_file(
+        self,
+        object_key: str,
+        data: bytes | str,
+        mime: str = "application/octet-stream",
+        overwrite: bool = True,
+        content_disposition: str | None = None,
+    ) -> dict[str, Any]:
         key = _safe_key(object_key)
         path = self.path_for(key)
         if path.exists() and not overwrite:
@@ -155,7 +161,7 @@ def resume_note(state: dict[str, Any] | None) -> tuple[str, bool]:
 
     session = Session.from_dict(state) if isinstance(state, dict) else None
     parts = []
-    for name in (session.asked if session else []):
+    for name in session.asked if session else []:
         value = session.facts.get(name)
         if name == "pitch":
             parts.append("the pitch" if value else "no pitch (skipped)")

@@ -1,0 +1,313 @@
+"""What a run's figures mean: each target with its measured value, met or missed, and for a miss the reading of
+the same run's figures that points at its cause. Every number written here is read from the run's report; the
+prose names causes and levers, never a figure measured some other time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def get(d: Any, *keys, default=None):
+    for k in keys:
+        if not isinstance(d, dict) or k not in d or d[k] is None:
+            return default
+        d = d[k]
+    return d
+
+
+def n(value: Any, digits: int = 0) -> str:
+    """A figure for prose: thousands separators, few decimals; 'n/a' when missing."""
+    if value is None:
+        return "n/a"
+    return f"{value:,.{digits}f}" if isinstance(value, (int, float)) else str(value)
+
+
+def _fmt(value: float, unit: str) -> str:
+    if unit == "share":
+        return f"{value:.3f}"
+    if unit == "x":
+        return f"{value:.2f}x"
+    if unit == "MB":
+        return f"{value:,.0f} MB"
+    if unit == "ms":
+        return f"{value:.1f} ms"
+    if unit == "count":
+        return f"{value:,.0f}"
+    return f"{value:.2f} s"
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 3) if a and b else None
+
+
+def targets(r: dict) -> list[dict]:
+    """[{id, target, value, limit, unit, met, shown, by}] for every target; value None when the figure is missing."""
+    rows: list[dict] = []
+
+    def add(
+        tid: str,
+        text: str,
+        value: float | None,
+        limit: float,
+        unit: str,
+        higher_is_better: bool = False,
+        shown: str | None = None,
+    ) -> None:
+        if value is None:
+            rows.append(
+                {
+                    "id": tid,
+                    "target": text,
+                    "value": None,
+                    "shown": "not measured",
+                    "met": None,
+                    "by": "n/a",
+                    "unit": unit,
+                    "limit": limit,
+                }
+            )
+            return
+        if higher_is_better:
+            met = value >= limit
+        else:
+            met = value <= limit if unit in ("x", "count") else value < limit
+        if unit == "x":
+            by = f"{value:.2f}x against {limit:.2f}x"
+        elif unit == "share":
+            by = f"{(value - limit) * 100:+.1f} points"
+        elif unit == "count":
+            by = f"{value:,.0f} against {limit:,.0f}"
+        else:
+            by = f"{value - limit:+,.1f} {unit} ({value / limit:.0%} of the limit)"
+        rows.append(
+            {
+                "id": tid,
+                "target": text,
+                "value": value,
+                "shown": shown or _fmt(value, unit),
+                "met": met,
+                "by": by,
+                "unit": unit,
+                "limit": limit,
+            }
+        )
+
+    s = r.get("startup") or {}
+    add(
+        "first_page",
+        "First page (HTTP 200 on /) within 1.15x the bare echo app",
+        s.get("first_page_ratio"),
+        1.15,
+        "x",
+        shown=_pair(get(s, "app", "first_page_s"), get(s, "echo", "first_page_s"), "s"),
+    )
+    app_b, anc_b = get(r, "app_load", "load_burst") or {}, get(r, "anchor_load", "load_burst") or {}
+    app_p, anc_p = get(r, "app_load", "load") or {}, get(r, "anchor_load", "load") or {}
+    for tid, text, a, b, limit, better in (
+        (
+            "burst_connect",
+            "50-visitor burst: connect p95 within 1.5x the anchor",
+            get(app_b, "connect_ms", "p95"),
+            get(anc_b, "connect_ms", "p95"),
+            1.5,
+            False,
+        ),
+        (
+            "burst_turn",
+            "50-visitor burst: turn p95 within 1.5x the anchor",
+            get(app_b, "turn_latency_ms", "p95"),
+            get(anc_b, "turn_latency_ms", "p95"),
+            1.5,
+            False,
+        ),
+        (
+            "burst_throughput",
+            "50-visitor burst: throughput at least 0.7x the anchor",
+            app_b.get("throughput_msgs_per_s"),
+            anc_b.get("throughput_msgs_per_s"),
+            0.7,
+            True,
+        ),
+        (
+            "paced_turn",
+            "Paced turn p95 within 2x the anchor",
+            get(app_p, "turn_latency_ms", "p95"),
+            get(anc_p, "turn_latency_ms", "p95"),
+            2.0,
+            False,
+        ),
+    ):
+        unit = "msg/s" if tid == "burst_throughput" else "ms"
+        add(tid, text, _ratio(a, b), limit, "x", higher_is_better=better, shown=_pair(a, b, unit))
+    c = r.get("cluster") or {}
+    two = c.get("two_instances") or {}
+    errors = (
+        None
+        if not two
+        else two.get("errors", 0) + two.get("isolation_violations", 0) + get(c, "one_instance", "errors", default=0)
+    )
+    add("cluster_errors", "Two instances behind nginx: 0 errors", errors, 0, "count")
+    lost = None if not two else get(two, "history", "lost", default=0) + get(c, "one_instance", "history", "lost", default=0)
+    add("cluster_lost", "Two instances behind nginx: 0 lost messages (every message in PostgreSQL)", lost, 0, "count")
+    au = r.get("audit") or {}
+    add(
+        "audit",
+        "Audit of 100,000 rows < 60 s",
+        get(au, "audit", "seconds"),
+        60,
+        "s",
+        shown=None
+        if get(au, "audit", "rows") in (None, 100_000)
+        else f"{get(au, 'audit', 'seconds'):.1f} s for {get(au, 'audit', 'rows'):,} rows",
+    )
+    add(
+        "recall",
+        "Near-duplicate recall against the exact search >= 0.95",
+        get(au, "recall", "recall"),
+        0.95,
+        "share",
+        higher_is_better=True,
+    )
+    cr = r.get("crash_resume") or {}
+    add(
+        "crash",
+        "Crash and resume: every answer back after kill -9 (loops failed)",
+        (cr["loops"] - cr["ok"]) if "ok" in cr else None,
+        0,
+        "count",
+        shown=f"{cr['ok']} of {cr['loops']} loops whole" if "ok" in cr else None,
+    )
+    e = r.get("engine") or {}
+    add("concept_p50", "Warm concept answer p50 < 30 ms", get(e, "concept", "answer_ms", "p50"), 30, "ms")
+    add("concept_p95", "Warm concept answer p95 < 60 ms", get(e, "concept", "answer_ms", "p95"), 60, "ms")
+    peaks = [v for v in (get(r, "app_load", "peak_rss_mb"), get(r, "st_memory", "peak_rss_mb")) if v]
+    add("peak_rss", "Server peak RSS < 800 MB (either backend, under load)", max(peaks) if peaks else None, 800, "MB")
+    add(
+        "onnx_rss",
+        "Server RSS with the ONNX backend after answering questions < 400 MB",
+        get(r, "app_load", "rss_after_questions_mb"),
+        400,
+        "MB",
+    )
+    add("assess", "`pitchcheck assess` on 10,000 lines < 3 s", get(e, "assess", "wall_s"), 3, "s")
+    add("cold_ask", "Cold `pitchcheck ask` (ONNX) < 3 s", get(e, "cold_ask", "onnx", "wall_s"), 3, "s")
+    return rows
+
+
+def _pair(a: float | None, b: float | None, unit: str) -> str | None:
+    if not a or not b:
+        return None
+    digits = 2 if unit == "s" else 1
+    return f"{a:,.{digits}f} {unit} vs {b:,.{digits}f} {unit} = {a / b:.2f}x"
+
+
+def notes(r: dict, rows: list[dict]) -> dict[str, str]:
+    """For each missed target, what this run's own figures say about where the time went."""
+    missed = {row["id"] for row in rows if row["met"] is False}
+    out: dict[str, str] = {}
+    app_b, anc_b = get(r, "app_load", "load_burst") or {}, get(r, "anchor_load", "load_burst") or {}
+    app_p, anc_p = get(r, "app_load", "load") or {}, get(r, "anchor_load", "load") or {}
+    cpu_app, cpu_anchor = app_b.get("server_cpu_ms_per_message"), anc_b.get("server_cpu_ms_per_message")
+    machine = r.get("machine") or {}
+    if missed & {"burst_turn", "burst_throughput", "paced_turn", "burst_connect"}:
+        extras = get(r, "engine", "interview", "web_verdict_extras") or {}
+        parts = [
+            f"In the burst the server spent {n(cpu_app, 1)} ms of CPU per message the visitors sent, against "
+            f"the anchor's {n(cpu_anchor, 1)} ms"
+            + (f" ({cpu_app / cpu_anchor:.1f}x)" if cpu_app and cpu_anchor else "")
+            + ". The anchor answers each message with one message; the app's turn runs the interview "
+            "(`Session.handle`, p50 " + n(get(r, "engine", "interview", "turn_ms", "p50"), 1) + " ms in-process), "
+            "removes the last question's buttons, sends the echo of the answer and the next question with its "
+            "buttons, and saves the interview state into the thread, so it sends and stores more per turn."
+        ]
+        hs_app, hs_anchor = get(r, "app_load", "history_statements"), get(r, "anchor_load", "history_statements")
+        if hs_app and hs_anchor:
+            parts.append(
+                f"History statements per message: the app {hs_app['per_message']}, the anchor "
+                f"{hs_anchor['per_message']}; the writes were committed {hs_app['writes_per_commit']} and "
+                f"{hs_anchor['writes_per_commit']} to a transaction by the single SQLite writer."
+            )
+        parts.append(
+            f"By kind (burst, p50 / p95 ms): question turns {n(get(app_b, 'question_turn_ms', 'p50'))} / "
+            f"{n(get(app_b, 'question_turn_ms', 'p95'))}, verdict turns "
+            f"{n(get(app_b, 'verdict_turn_ms', 'p50'))} / {n(get(app_b, 'verdict_turn_ms', 'p95'))}, the "
+            f"concept answer {n(get(app_b, 'concept_turn_ms', 'p50'))} / "
+            f"{n(get(app_b, 'concept_turn_ms', 'p95'))}; paced, verdict turns "
+            f"{n(get(app_p, 'verdict_turn_ms', 'p50'))} / {n(get(app_p, 'verdict_turn_ms', 'p95'))} against "
+            f"question turns {n(get(app_p, 'question_turn_ms', 'p50'))} / "
+            f"{n(get(app_p, 'question_turn_ms', 'p95'))} (the anchor's paced p95: "
+            f"{n(get(anc_p, 'turn_latency_ms', 'p95'))})."
+        )
+        if extras:
+            parts.append(
+                "What the verdict turn adds, timed in-process by bench_engine.py in this run (first call / "
+                "warm median, ms): "
+                + "; ".join(
+                    f"{k} {v.get('cold_ms')} / {v.get('warm_ms_p50')}"
+                    for k, v in extras.items()
+                    if isinstance(v, dict) and "cold_ms" in v
+                )
+                + "."
+            )
+        parts.append(
+            "The levers left, in order of size: build the PDF report when it is downloaded rather than on "
+            "every verdict (it is built in a worker thread but holds the GIL the event loop needs); send the "
+            "echo and the next question as one message; build the economics chart's JSON directly rather "
+            "than through Plotly's validating Figure. Each is in the web layer's rendering (web/chat.py, "
+            "web/render.py)."
+        )
+        parts.append(
+            f"The machine was shared: load average {machine.get('load_average')} at the start and "
+            f"{r.get('load_average_end')} at the end, on {machine.get('cores_logical')} cores, so every "
+            "server here got less than the cores it could use; the ratios compare servers measured one "
+            "after the other in the same run."
+        )
+        out["load"] = "\n\n".join(parts)
+    if "first_page" in missed:
+        s = r.get("startup") or {}
+        out["first_page"] = (
+            f"The app's first page came {n((get(s, 'app', 'first_page_s') or 0) - (get(s, 'echo', 'first_page_s') or 0), 2)}"
+            " s after the bare echo app's (medians of the interleaved starts; individual runs in the start-up table). "
+            "Both spend most of it importing Chainlit; the app adds its own modules and module-level start-up, and "
+            "starts the dense-index loading and the preloading of the data layer, chart and PDF libraries on "
+            "background threads as the server comes up."
+        )
+    if missed & {"cluster_errors", "cluster_lost"}:
+        c = r.get("cluster") or {}
+        samples = [x for k in ("one_instance", "two_instances") for x in (get(c, k, "error_samples") or [])[:3]]
+        out["cluster"] = (
+            "What the visitors saw: " + ("; ".join(samples) or "no error messages") + ". History "
+            f"counts: one instance {get(c, 'one_instance', 'history')}, two instances "
+            f"{get(c, 'two_instances', 'history')}."
+        )
+    if missed & {"audit", "recall"}:
+        au = r.get("audit") or {}
+        out["audit"] = (
+            f"bench/bench_audit.py: {n(get(au, 'audit', 'seconds'), 1)} s for "
+            f"{n(get(au, 'audit', 'rows'))} rows (read and count {get(au, 'audit', 'read_s')} s, "
+            f"near-duplicates {get(au, 'audit', 'near_duplicates_s')} s); recall "
+            f"{get(au, 'recall', 'recall')} on {n(get(au, 'recall', 'rows'))} rows."
+        )
+    if "crash" in missed:
+        bad = [x for x in (get(r, "crash_resume", "results") or []) if not x.get("ok")]
+        out["crash"] = "Loops that lost an answer: " + "; ".join(str(x) for x in bad[:5])
+    for tid in ("concept_p50", "concept_p95", "peak_rss", "onnx_rss", "assess", "cold_ask"):
+        if tid in missed:
+            out[tid] = (
+                f"Measured by bench_engine.py / the memory run in this run; the machine's load average was "
+                f"{machine.get('load_average')} at the start."
+            )
+    return out
+
+
+GROUPS = {
+    "burst_connect": "load",
+    "burst_turn": "load",
+    "burst_throughput": "load",
+    "paced_turn": "load",
+    "cluster_errors": "cluster",
+    "cluster_lost": "cluster",
+    "audit": "audit",
+    "recall": "audit",
+}
