@@ -84,6 +84,7 @@ def _tickets(tmp_path: Path) -> Path:
     return csv
 
 
+@pytest.mark.slow  # about 6 s: a real audit in its worker process
 def test_an_attached_file_is_audited_shows_findings_and_charts_and_answers_the_examples(app, tmp_path):
     csv = _tickets(tmp_path)
 

@@ -155,6 +155,7 @@ def test_embed_rejects_a_bare_string(onnx_embedder):
         onnx_embedder.embed("not a list")
 
 
+@pytest.mark.slow  # about 8 s: some sixty texts embedded one by one and in four batch sizes
 def test_batch_order_preserved_when_sorting_by_length(onnx_embedder):
     rng = np.random.default_rng(7)
     words = ["model", "data", "tickets", "vendor", "fine", "tuning", "retrieval", "prompt", "cost", "label", "audit", "verdict"]
@@ -359,6 +360,7 @@ def test_unknown_backend_is_refused(exported):
 # ------------------------------------------------------------------ the audit's quick models
 
 
+@pytest.mark.slow  # about 10 s: exports the int8 model and the word-piece table
 def test_audit_models_are_made_once_without_torch_and_agree_with_the_full_model(exported, onnx_embedder):
     result = _run_python(
         f"""
