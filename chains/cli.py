@@ -13,7 +13,8 @@ from typing import Any, TextIO
 
 log = logging.getLogger(__name__)
 # The loggers of the project's own packages: `-v` shows their DEBUG records; other libraries stay at WARNING.
-PROJECT_LOGGERS = ("chains", "web")
+# ("__main__" is this module's own name when it runs as `python -m chains.cli`.)
+PROJECT_LOGGERS = ("chains", "web", "__main__")
 
 
 class CLIError(Exception):

@@ -179,20 +179,27 @@ class _SlowCallbacks(logging.Handler):
             self.seen.append(record.getMessage())
 
 
-@pytest.fixture
-def no_blocking_calls():
-    """Fail the test when any event-loop callback it ran blocked the loop for longer than BLOCKING_LIMIT seconds."""
+@contextlib.contextmanager
+def watched_loops() -> Iterator[list[str]]:
+    """Every event loop made inside runs in debug mode; yields the list of callbacks that blocked one too long."""
     policy = asyncio.get_event_loop_policy()
     asyncio.set_event_loop_policy(_WatchedLoopPolicy())
     watcher = _SlowCallbacks()
     logger = logging.getLogger("asyncio")
     logger.addHandler(watcher)
     try:
-        yield watcher
+        yield watcher.seen
     finally:
         logger.removeHandler(watcher)
         asyncio.set_event_loop_policy(policy)
-    assert not watcher.seen, "the event loop was blocked:\n" + "\n".join(watcher.seen)
+
+
+@pytest.fixture
+def no_blocking_calls():
+    """Fail the test when any event-loop callback it ran blocked the loop for longer than BLOCKING_LIMIT seconds."""
+    with watched_loops() as blocked:
+        yield
+    assert not blocked, "the event loop was blocked:\n" + "\n".join(blocked)
 
 
 def drive(work, **ctx_kwargs):
