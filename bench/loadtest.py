@@ -65,8 +65,9 @@ __all__ = [
 
 
 async def ask(url: str, questions: list[str], mode: str = "interview", turn_timeout: float = 120.0) -> list[dict]:
-    """One session asks each question in turn; returns [{question, sent, arrived, seconds, text}] (perf_counter
-    times). In interview mode an answer is the next message carrying "Sources:", in echo mode the echo."""
+    """One session asks each question in turn; returns [{question, sent, arrived, seconds, text, sourced}]
+    (perf_counter times). In interview mode the answer is the turn's first message naming its sources (or, when the
+    glossary has nothing on it, the turn's first message); in echo mode the echo."""
     url = check_local(url)
     client = Client(url, 0, turn_timeout, None)
     out = []
@@ -78,12 +79,17 @@ async def ask(url: str, questions: list[str], mode: str = "interview", turn_time
             )
         for q in questions:
             sent = await client.send(q)
-            if mode == "interview":
-                data, at = await client.until(lambda e, d: is_message(e, d) and sourced(d.get("output")), "a sourced answer")
-            else:
-                data, at = await client.until(is_message, "the echo")
-            out.append({"question": q, "sent": sent, "arrived": at, "seconds": at - sent, "text": str(data.get("output") or "")})
-            await client.task_end()
+            replies: list[tuple[dict, float]] = []
+
+            def turn_over(event, data, replies=replies):
+                if is_message(event, data):
+                    replies.append((data, time.perf_counter()))
+                return event == "task_end" and bool(replies)
+
+            await client.until(turn_over, "the answer")
+            data, at = next(((d, t) for d, t in replies if sourced(d.get("output"))), replies[0])
+            out.append({"question": q, "sent": sent, "arrived": at, "seconds": at - sent,
+                        "text": str(data.get("output") or ""), "sourced": sourced(data.get("output"))})
         if client.result.errors:
             raise RuntimeError("; ".join(client.result.errors[:3]))
     finally:
