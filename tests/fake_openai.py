@@ -196,7 +196,7 @@ def running_server(**kwargs) -> Iterator[FakeOpenAIServer]:
 
 @pytest.fixture(scope="session")
 def fake_openai_server() -> Iterator[FakeOpenAIServer]:
-    """One fake OpenAI server for the session (import this fixture into a test module or conftest)."""
+    """One fake OpenAI server for the session (tests/conftest.py loads this module as a plugin)."""
     with running_server() as server:
         yield server
 

@@ -1,6 +1,7 @@
 """Fixtures for the web tests: a Chainlit context for handler tests, a running app and a headless Chromium.
 
-Import what a test module needs: `from web_fixtures import app_server, browser, chainlit_context`.
+tests/conftest.py loads this module as a plugin, so its fixtures (app, app_server, browser, page, quiet...) need no
+import; a test module imports only the helpers it calls: `from web_fixtures import drive, say, texts`.
 """
 
 from __future__ import annotations
