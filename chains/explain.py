@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .glossary import SECTION_TITLES, Concept
@@ -16,6 +17,10 @@ log = logging.getLogger(__name__)
 # The sections an offline answer is composed from, in order.
 ANSWER_SECTIONS = ("what", "why", "ask")
 
+
+_DEFINITION = re.compile(r"^(?:so |ok |and |but )?(?:what is|what s|whats|what are|what does|define|explain|meaning of|"
+                         r"what do you mean by|tell me about|(?:i )?(?:don t|dont|do not) (?:know|understand) what|"
+                         r"(?:i m )?not (?:really )?sure what)\b")
 
 # How many sources an answer lists: the concept answered, then the nearest others that pass the threshold.
 MAX_SOURCES = 3
@@ -102,7 +107,27 @@ class Explainer:
         return Answer(question, text, sources, found=True, related=list(concept.related))
 
     def search(self, question: str) -> list[Hit]:
-        return self.kb.retriever.search(question, k=5)
+        hits = self.kb.retriever.search(question, k=5)
+        named = [(self._named(question, h.concept), i) for i, h in enumerate(hits)]
+        longest, at = max(named, default=(0, 0))
+        if longest:
+            # "what is RAG?", "what is full fine-tuning?": a definition asked of an entry by its own name is about that
+            # entry (the longest name wins), however much the words look like an everyday question.
+            hit = hits.pop(at)
+            hits.insert(0, replace(hit, score=max(hit.score, self.threshold([hit, *hits]))))
+        return hits
+
+    def _named(self, question: str, concept_id: str) -> int:
+        """The length of the concept's name (id, title or alias) in a short definitional question; 0 if not named."""
+        q = " ".join(re.sub(r"[^a-z0-9]+", " ", question.lower()).split())
+        if len(q.split()) > 8 or not _DEFINITION.search(q):
+            return 0
+        concept = self.kb.concepts.get(concept_id)
+        if concept is None:
+            return 0
+        terms = [concept_id, re.sub(r"\s*\(.*\)\s*$", "", concept.title), *concept.aliases]
+        names = {" ".join(re.sub(r"[^a-z0-9]+", " ", t.lower()).split()) for t in terms}
+        return max((len(n) for n in names if len(n) >= 3 and re.search(rf"\b{re.escape(n)}\b", q)), default=0)
 
     def _chosen(self, hits: list[Hit]) -> list[Hit]:
         """The concepts an answer lists and an LLM answer may draw on: the best ones above the threshold."""

@@ -134,3 +134,25 @@ def test_cli_ask_reads_questions_from_stdin_and_writes_json_lines(shared_data_di
         assert 1 <= len(line["sources"]) <= 3
         assert all(set(source) == {"id", "title", "score"} for source in line["sources"])
     assert "torch" not in proc.stderr
+
+
+def _own_names(knowledge_base):
+    import re
+
+    for cid, concept in knowledge_base.concepts.items():
+        term = re.sub(r"\s*\(.*\)\s*$", "", concept.title)
+        for question in (f"what is {term}?", f"what does {term.lower()} mean", f"not really sure what {term} is"):
+            yield cid, question
+
+
+def test_every_entry_asked_by_its_own_name_is_answered_from_that_entry(knowledge_base):
+    explainer = Explainer(knowledge_base)
+    wrong = [(q, [s.id for s in a.sources][:1]) for cid, q in _own_names(knowledge_base)
+             for a in [explainer.explain(q)] if not a.found or a.sources[0].id != cid]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("question", ["what is a good pizza place in Naples?", "what is the capital of Australia?",
+                                      "what does a VAT return mean for a sole trader?", "explain how to bleed a radiator"])
+def test_a_definitional_question_about_something_else_is_still_not_found(knowledge_base, question):
+    assert Explainer(knowledge_base).explain(question).found is False
