@@ -128,7 +128,7 @@ def _ok_choice(spec: Field, value: str) -> Reading:
 
 
 def _choice_hint(spec: Field) -> str:
-    return f"I couldn't match that to one of the answers below: pick one, type its number, or say it another way. {spec.hint}"
+    return f"I couldn't match that to one of the answers below: pick one, or say it another way. {spec.hint}"
 
 
 def clarify_choices(spec: Field, likely: tuple[str, ...], question: str | None = None) -> Reading:

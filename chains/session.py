@@ -16,7 +16,7 @@ from .choices import Embed, mechanism_of
 from .clean import clean_input
 from .corrections import find_correction
 from .facts import FIELD_BY_NAME, FIELDS
-from .figures import format_money
+from .figures import amounts, format_money
 from .intents import confused_about, is_offer, looks_like_question, read_intent
 from .pitch import read_pitch
 from .readers import SOMETHING_ELSE, Context, Reading, clarify_choices, read_answer
@@ -177,13 +177,14 @@ class Session:
         if self.awaiting is None:
             return self._turn([Reply("notice", AFTER_VERDICT)])
 
-        reading = Reading("skip") if intent == "skip" else read_answer(self.awaiting, self._option_text(text), self.context())
+        answer = self._carry_period(self._option_text(text))
+        reading = Reading("skip") if intent == "skip" else read_answer(self.awaiting, answer, self.context())
         if reading.status in ("unreadable", "clarify"):
             reading = self._ask_llm(text, reading)
         if reading.status == "unreadable":
             return self._missed(reading.hint or "I couldn't read that answer.")
         if reading.status == "clarify":
-            return self._clarify(reading)
+            return self._clarify(reading, carry=_period_of(answer))
         return self._record(self.awaiting, reading)
 
     # --- pieces of a turn ----------------------------------------------------------------------------------
@@ -220,6 +221,14 @@ class Session:
         likely = (value, *[o["value"] for o in reading.options if o["value"] in spec.choice_values() and o["value"] != value])
         return clarify_choices(spec, likely[:3], f"Did you mean \"{spec.label_of(value)}\"?")
 
+    def _carry_period(self, text: str) -> str:
+        """"40 a day" asked back, then "no sorry, more like fifty": the fifty is a day's worth too."""
+        carry = (self.state.clarifying or {}).get("carry")
+        options = {str(o["value"]) for o in (self.state.clarifying or {}).get("options", [])}
+        if not carry or text.strip() in options or _period_of(text) or not amounts(text):
+            return text
+        return f"{text} a {carry}"
+
     def _option_text(self, text: str) -> str:
         """A number typed at a clarifying question picks that option, not the field's choice of that number."""
         options = (self.state.clarifying or {}).get("options") or []
@@ -247,6 +256,12 @@ class Session:
         elif quote_gbp is not None:
             self.facts["currency"] = "GBP"
             self._prefill("quote", float(quote_gbp), noted)
+        elif len(text) < 400:  # "they want 12 grand": an owner's own words for the price
+            own_price = read_answer("quote", text, self.context())
+            if own_price.status == "ok" and re.search(r"[£$€]|\b(?:grand|quid|k|thousand|pounds?|dollars?|euros?)\b", text.lower()):
+                self.facts["currency"] = own_price.facts.get("currency") or "GBP"
+                self.facts["quote_high"] = own_price.facts.get("quote_high")
+                self._prefill("quote", own_price.value, noted)
         fee = reading["monthly_fee"]
         fee_amount = fee["amount"] if fee is not None else reading["monthly_fee_gbp"]
         if fee_amount is not None:
@@ -258,8 +273,9 @@ class Session:
             if reading.get(name):
                 self._prefill(name, reading[name], noted)
         if noted:
+            example = format_money(15000, self.facts.get("currency")).replace(",000", "k")
             reply = Reply("echo", "From the pitch I noted " + _join(noted) + ". If any of that is wrong, just say so "
-                                  "(for example \"actually the quote was £15k\").")
+                                  f"(for example \"actually the quote was {example}\").")
         else:
             reply = Reply("echo", "Thanks, I've kept the pitch for the report.")
         return self._advance([reply])
@@ -285,12 +301,14 @@ class Session:
         self.mark_asked(name)
         return self._advance([Reply("echo", echo)])
 
-    def _clarify(self, reading: Reading, preface: list[Reply] | None = None) -> Turn:
+    def _clarify(self, reading: Reading, preface: list[Reply] | None = None, carry: str | None = None) -> Turn:
         assert self.awaiting
         self.state.misses[self.awaiting] = self.state.misses.get(self.awaiting, 0) + 1
         if self.state.misses[self.awaiting] > MAX_MISSES + 1:
             return self._leave_open()
         self.state.clarifying = {"question": reading.hint, "options": list(reading.options)}
+        if carry and FIELD_BY_NAME[self.awaiting].kind == "volume":
+            self.state.clarifying["carry"] = carry
         return self._turn(list(preface or []) + [self._question_reply()])
 
     def _missed(self, hint: str) -> Turn:
@@ -314,7 +332,7 @@ class Session:
         self.state.clarifying = None
         self.history.append((name, self.facts[name]))
         self.mark_asked(name)
-        note = Reply("notice", f"I'll leave {FIELD_BY_NAME[name].short} open for now, so we don't go round in circles. "
+        note = Reply("notice", "I'll leave that question open for now, so we don't go round in circles. "
                                "You can come back to it any time, for example by saying \"back\".")
         return self._advance([note])
 
@@ -388,7 +406,8 @@ class Session:
                  f"set clean examples to {result['clean']:,}."]
         if result.get("pii_rows") and self.facts["personal_data"] is None:
             self.facts["personal_data"] = "unsure"
-            notes.append(f"{result['pii_rows']:,} of them hold personal data, so I've marked personal data as "
+            holds = "holds" if result["pii_rows"] == 1 else "hold"
+            notes.append(f"{result['pii_rows']:,} of them {holds} personal data, so I've marked personal data as "
                          "'not sure' for now; I'll ask whether it may lawfully be shared.")
         replies = [Reply("echo", " ".join(notes))]
         if self.awaiting is None and self.state.finished:
@@ -466,7 +485,8 @@ class Session:
         if name == "monthly_volume":
             return f"about {value:,} a month"
         if spec and spec.choices:
-            return f"{spec.short}: {spec.label_of(value).lower()}"
+            label = spec.label_of(value)
+            return f"{spec.short}: {label if label.startswith('I ') else label[:1].lower() + label[1:]}"
         return str(value)
 
 
@@ -492,3 +512,8 @@ def _probe_values(name: str, settings: Settings) -> list[Any]:
 
 def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _period_of(text: str) -> str | None:
+    """The period the owner gave a figure in ("40 a day" -> "day"), if any."""
+    return next((a.period for a in amounts(text) if a.period), None)

@@ -204,7 +204,7 @@ def _prompt_rag_first_rules(f: dict[str, Any], s: Settings, econ: Economics) -> 
         payback = ""
         if quote and econ["quote_per_item"] is not None:
             noun = ITEM_NOUNS.get(f.get("task"), "item")
-            payback = (f" a {format_money(quote, currency)} quote (that is {format_money(econ['quote_per_item'], currency, pence=True)} "
+            payback = (f" the {format_money(quote, currency)} quote (that is {format_money(econ['quote_per_item'], currency, pence=True)} "
                        f"per {noun} over the first year)")
         out.append((_item("low_volume",
                           f"You handle about {format_count(v)} a month; below {format_count(s.min_monthly_volume)} a "

@@ -204,3 +204,12 @@ def test_typed_figures_either_side_of_a_line_decide_the_rule(field, text, value,
     assert turn.facts[field] == value
     codes = {r["code"] for r in s.current_verdict()["reasons"]} | {r["code"] for r in s.current_verdict().get("also_worth_knowing", [])}
     assert (rule in codes) is holds
+
+
+def test_a_correction_to_a_daily_figure_asked_back_stays_daily():
+    s = at("monthly_volume")
+    asked = s.handle("we get like 40 a day")
+    assert asked.facts["monthly_volume"] is None and asked.awaiting["field"] == "monthly_volume"
+    turn = s.handle("no sorry, more like fifty")
+    assert turn.facts["monthly_volume"] == 1500  # fifty a day, not fifty a month
+    assert "50 a day" in turn.replies[0].text

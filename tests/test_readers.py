@@ -243,7 +243,7 @@ def test_choice_hint_points_at_the_listed_answers_without_repeating_them():
     session.await_field("task")
     turn = session.handle("banana")
     notice, question = turn.replies[0].text, turn.replies[1].text
-    assert "pick one, type its number" in notice and FIELD_BY_NAME["task"].choices[0].label not in notice
+    assert "pick one, or say it another way" in notice and FIELD_BY_NAME["task"].choices[0].label not in notice
     for i, choice in enumerate(FIELD_BY_NAME["task"].choices, 1):
         assert f"{i}. {choice.label}" in question
 
