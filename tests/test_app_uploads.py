@@ -174,9 +174,9 @@ def test_a_bad_upload_gets_one_line_and_the_question_stays_open(app, tmp_path, n
     line = updates[-1]["output"]
     assert line.startswith(f"I couldn't audit **{name}**:") and reason in line.lower() and "\n" not in line
     assert "Traceback" not in line
-    assert "Paste what the vendor said" in texts(ctx)[-2]  # no second copy of the question: it is still open
-    assert texts(ctx)[-1].startswith("Auditing")  # the one line replaced the progress message
-    assert not emitted(ctx, "remove_action")
+    # The one line replaced the progress message, and the open question comes back below it, in view.
+    assert texts(ctx)[-2].startswith("Auditing")
+    assert "Paste what the vendor said" in texts(ctx)[-1]
 
 
 def test_the_audit_shortcut_says_how_to_attach_and_waits_for_nothing(app):
@@ -244,3 +244,17 @@ def test_a_broken_proposal_gets_one_line_and_the_question_stays(app, tmp_path):
 
     ctx = drive(work)
     assert any(t.startswith("I couldn't read **proposal.pdf**") for t in texts(ctx))
+
+
+def test_the_card_carries_also_worth_knowing_and_the_claims_to_test():
+    from chains.settings import Settings
+    from chains.verdict import assess
+    from web.render import card_props
+
+    facts = {"quote": 18000, "monthly_volume": 12, "clean_examples": 40, "task": "open_writing", "prompt_rag": "not_tried",
+             "pitch": "They will fine-tune the model so it understands your business and learns your brand voice."}
+    verdict = assess(facts, Settings())
+    props = card_props(verdict)
+    assert len(props["also"]) == len(verdict["also_worth_knowing"]) >= 1
+    assert any("12 reports a month" in a for a in props["also"])
+    assert props["claims"] and all(" Ask: " in c for c in props["claims"])

@@ -124,7 +124,9 @@ class Conversation:
         """A message from the message box: its text (if any) as a turn, then an attached file for the audit."""
         files = uploads.attached_files(elements)
         proposal = files and uploads.is_proposal(getattr(files[0], "name", None))
-        if ((text or "").strip() or not files) and not (proposal and self.session.awaiting == "pitch"):
+        # A note sent with a file ("here are ours") is not the answer: the file answers the question on screen.
+        note_only = files and (self.session.awaiting == "pitch" if proposal else self.session.awaiting == "clean_examples")
+        if ((text or "").strip() or not files) and not note_only:
             await self.handle_text(text)
         if files and proposal:
             await self.proposal_upload(files[0])
@@ -449,6 +451,8 @@ class Conversation:
             progress.content = (f"I couldn't audit **{name}**: {reason} Attach a CSV, JSONL or Excel file with one "
                                 "example per row, or carry on without it.")
             await progress.update()
+            await self.close_question()
+            await self.reask()  # the question on screen again, with its buttons, below the reason
             return
         progress.content = render.audit_markdown(result)
         await progress.update()

@@ -162,6 +162,8 @@ def card_props(verdict: dict[str, Any]) -> dict[str, Any]:
         "reasons": [r["text"] for r in verdict.get("reasons", [])],
         "cautions": [c["text"] for c in verdict.get("cautions", [])],
         "red_flags": [f["text"] for f in verdict.get("red_flags", [])],
+        "also": [a["text"] for a in verdict.get("also_worth_knowing", [])],
+        "claims": [f"\u201c{c['text']}\u201d Ask: {c['question']}" for c in verdict.get("claims_to_test", [])],
         "vendor_questions": list(verdict.get("vendor_questions", [])),
         "economics": econ.get("summary") or "",
         "figures": economics_rows(econ),

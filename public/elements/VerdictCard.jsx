@@ -54,8 +54,10 @@ export default function VerdictCard() {
         {data.headline}
       </p>
       <List title="Why" items={data.reasons} ink={s.ink} testid="verdict-reasons" />
+      <List title="Also worth knowing" items={data.also} ink={s.ink} testid="verdict-also" />
       <List title="Cautions" items={data.cautions} ink={s.ink} testid="verdict-cautions" />
       <List title="Red flags in the pitch" items={data.red_flags} ink={s.ink} testid="verdict-red-flags" />
+      <List title="Claims to test" items={data.claims} ink={s.ink} testid="verdict-claims" />
       <List title="Questions to put to the vendor" items={data.vendor_questions} ordered ink={s.ink} testid="verdict-questions" />
       {(data.economics || figures.length) ? (
         <section data-testid="verdict-economics" style={{ marginTop: 14 }}>
