@@ -107,7 +107,7 @@ def targets(r: dict) -> list[dict]:
     for tid, text, a, b, limit, better in (
         (
             "burst_connect",
-            "50-visitor burst: connect p95 within 1.5x the anchor",
+            f"{r.get('sessions')}-visitor burst: connect p95 within 1.5x the anchor",
             get(app_b, "connect_ms", "p95"),
             get(anc_b, "connect_ms", "p95"),
             1.5,
@@ -115,7 +115,7 @@ def targets(r: dict) -> list[dict]:
         ),
         (
             "burst_turn",
-            "50-visitor burst: turn p95 within 1.5x the anchor",
+            f"{r.get('sessions')}-visitor burst: turn p95 within 1.5x the anchor",
             get(app_b, "turn_latency_ms", "p95"),
             get(anc_b, "turn_latency_ms", "p95"),
             1.5,
@@ -123,7 +123,7 @@ def targets(r: dict) -> list[dict]:
         ),
         (
             "burst_throughput",
-            "50-visitor burst: throughput at least 0.7x the anchor",
+            f"{r.get('sessions')}-visitor burst: throughput at least 0.7x the anchor",
             app_b.get("throughput_msgs_per_s"),
             anc_b.get("throughput_msgs_per_s"),
             0.7,

@@ -38,7 +38,8 @@ for _p in (str(ROOT), str(ROOT / "bench")):
         sys.path.insert(0, _p)
 
 from common import LOCAL_HOSTS, percentile, pid_listening_on, rss_mb, summary_ms  # noqa: E402
-from visitor import (  # noqa: E402 (Client, MAX_SESSIONS, Owner, numbers_in, question_fields, sourced: also used via this module)
+from visitor import (  # noqa: E402 (some names are this module's API: __all__)
+    CONCEPT_QUESTION,
     MAX_SESSIONS,
     Client,
     Owner,
@@ -51,6 +52,7 @@ from visitor import (  # noqa: E402 (Client, MAX_SESSIONS, Owner, numbers_in, qu
 )
 
 __all__ = [
+    "CONCEPT_QUESTION",
     "MAX_SESSIONS",
     "Client",
     "Owner",
