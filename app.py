@@ -191,6 +191,11 @@ async def on_see_also(action: cl.Action):
     await guarded("see also", lambda convo: convo.see_also(action.payload or {}))
 
 
+@cl.action_callback(render.CARRY_ON_ACTION)
+async def on_carry_on(action: cl.Action):
+    await guarded("carry on", lambda convo: convo.carry_on(action.payload or {}))
+
+
 @cl.action_callback(render.PITCH_ACTION)
 async def on_check_pitch(action: cl.Action):
     await guarded("pitch", lambda convo: convo.prompt_pitch())

@@ -16,6 +16,7 @@ from web_fixtures import (
     drive,
     messages,
     say,
+    texts,
 )
 
 pytestmark = pytest.mark.usefixtures("quiet", "no_blocking_calls")
@@ -256,3 +257,64 @@ def test_in_flight_guard():
     assert guard.try_enter() and not guard.try_enter()
     guard.leave()
     assert guard.try_enter()
+
+
+# --- a new chat from a visitor with a check left unfinished -----------------------------------------------------------
+def _earlier_thread(thread_id: str = "earlier-thread") -> dict:
+    from chains.session import Session
+
+    s = Session()
+    s.start()
+    s.handle("They want to fine-tune a model on our tickets for £9,000.")
+    s.handle("sorting tickets")
+    return {"id": thread_id, "metadata": {"pitchcheck": s.to_dict()}, "steps": []}
+
+
+def _layer_with(monkeypatch, threads):
+    import chainlit.data as cl_data
+    from chainlit.types import PaginatedResponse, PageInfo
+
+    from web.history_layer import HistoryDataLayer
+
+    layer = AsyncMock(spec=HistoryDataLayer)
+    layer.list_threads.return_value = PaginatedResponse(
+        data=threads, pageInfo=PageInfo(hasNextPage=False, startCursor=None, endCursor=None))
+    monkeypatch.setattr(cl_data, "_data_layer", layer)
+    return layer
+
+
+def test_a_new_chat_offers_the_visitors_unfinished_check_and_carries_it_on(app, monkeypatch):
+    import chainlit as cl
+    from chainlit.user import PersistedUser
+
+    _layer_with(monkeypatch, [_earlier_thread()])
+    visitor = PersistedUser(id="u-1", identifier="guest-1", createdAt="2026-12-01", metadata={})
+
+    async def work(ctx):
+        await app.on_chat_start()
+        offer = [a for a in actions(ctx) if a["name"] == "Carry on with my last check"]
+        assert len(offer) == 1 and offer[0]["payload"] == {"thread": "earlier-thread"}
+        await app.on_carry_on(cl.Action(name=offer[0]["name"], payload=offer[0]["payload"], label=offer[0]["label"]))
+        session = conversation().session
+        assert session.facts["quote"] == 9000 and session.facts["task"] == "classification"
+        assert session.awaiting == "monthly_volume"
+
+    ctx = drive(work, user=visitor)
+    assert any(t.startswith("Carrying on. I've restored") for t in texts(ctx))
+
+
+def test_no_offer_without_an_unfinished_check_and_no_carrying_on_a_thread_not_offered(app, monkeypatch):
+    import chainlit as cl
+    from chainlit.user import PersistedUser
+
+    _layer_with(monkeypatch, [])
+    visitor = PersistedUser(id="u-1", identifier="guest-1", createdAt="2026-12-01", metadata={})
+
+    async def work(ctx):
+        await app.on_chat_start()
+        assert not [a for a in actions(ctx) if a["name"] == "Carry on with my last check"]
+        await app.on_carry_on(cl.Action(name="Carry on with my last check", payload={"thread": "someone-else"}, label="x"))
+        assert conversation().session.facts["pitch"] is None
+
+    ctx = drive(work, user=visitor)
+    assert any("no longer there" in t for t in texts(ctx))

@@ -103,6 +103,54 @@ class Conversation:
     # --- turns ---------------------------------------------------------------------------------------------
     async def start(self) -> None:
         await self.render(self.session.start(), welcome=True)
+        await self.offer_carry_on()
+
+    async def offer_carry_on(self) -> None:
+        """A new chat from a visitor with a check left unfinished (a phone reload lands on a new chat): offer it back."""
+        thread = await self._last_unfinished()
+        if thread is None:
+            return
+        answered = len(thread["state"].get("asked") or [])
+        await cl.Message(content=(f"You have a check from earlier with {answered} answer{'s' if answered != 1 else ''} "
+                                  "given. Carry on with it, or start this new one above."),
+                         actions=render.carry_on_actions(thread["id"])).send()
+
+    async def _last_unfinished(self) -> dict[str, Any] | None:
+        layer, user = get_data_layer(), getattr(context.session, "user", None)
+        user_id = getattr(user, "id", None)
+        if layer is None or not user_id:
+            return None
+        try:
+            from chainlit.types import Pagination, ThreadFilter
+
+            page = await layer.list_threads(Pagination(first=10), ThreadFilter(userId=user_id))
+        except Exception:
+            log.debug("could not list the visitor's threads", exc_info=True)
+            return None
+        for thread in page.data or []:
+            state = (thread.get("metadata") or {}).get(STATE_KEY) if isinstance(thread.get("metadata"), dict) else None
+            if (thread.get("id") != context.session.thread_id and isinstance(state, dict) and state.get("asked")
+                    and state.get("awaiting")):
+                return {"id": thread["id"], "state": state}
+        return None
+
+    async def carry_on(self, payload: dict[str, Any]) -> None:
+        """The visitor's own earlier check, taken up here where it stopped."""
+        from chains.session import SessionState
+
+        wanted = str((payload or {}).get("thread") or "")
+        thread = await self._last_unfinished()
+        if thread is None or thread["id"] != wanted:  # only the visitor's own, latest unfinished check
+            await cl.Message(content="That earlier check is no longer there to carry on; let's go on with this one.").send()
+            return
+        self.session.state = SessionState.from_dict(thread["state"])
+        from .persistence import resume_note
+
+        note, _restored = resume_note(thread["state"])
+        await self.close_question()
+        await cl.Message(content=note.replace("Welcome back. ", "Carrying on. ")).send()
+        await self.save()
+        await self.reask()
 
     async def close_question(self) -> None:
         if self.open_question is not None:

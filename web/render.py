@@ -25,6 +25,7 @@ EXPLAIN_ACTION = "LoRA in plain English"
 PITCH_ACTION = "Check a vendor's pitch"
 CONFIRM_EXAMPLE_ACTION = "example_confirm"
 SEE_ALSO_ACTION = "see_also"
+CARRY_ON_ACTION = "Carry on with my last check"  # Chainlit names a chat after the action that starts it
 
 # The four shortcuts: starters on an empty chat, and buttons on the welcome message.
 SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
@@ -99,6 +100,11 @@ def sources_markdown(sources: list[dict[str, Any]], provenance_for=None) -> str:
         where = (provenance_for(s.get("id")) if provenance_for else None) or ""
         lines.append(f"- {title}" + (f": {where}" if where else ""))
     return ("\n\n**Sources**\n" + "\n".join(lines)) if lines else ""
+
+
+def carry_on_actions(thread_id: str) -> list[cl.Action]:
+    return [cl.Action(name=CARRY_ON_ACTION, payload={"thread": str(thread_id)[:64]}, label="Carry on where I left off",
+                      icon="history")]
 
 
 def see_also_actions(sources: list[dict[str, Any]]) -> list[cl.Action]:
