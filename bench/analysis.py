@@ -266,13 +266,21 @@ def notes(r: dict, rows: list[dict]) -> dict[str, str]:
         out["load"] = "\n\n".join(parts)
     if "first_page" in missed:
         s = r.get("startup") or {}
-        out["first_page"] = (
-            f"The app's first page came {n((get(s, 'app', 'first_page_s') or 0) - (get(s, 'echo', 'first_page_s') or 0), 2)}"
-            " s after the bare echo app's (medians of the interleaved starts; individual runs in the start-up table). "
-            "Both spend most of it importing Chainlit; the app adds its own modules and module-level start-up, and "
-            "starts the dense-index loading and the preloading of the data layer, chart and PDF libraries on "
-            "background threads as the server comes up."
+        fp = r.get("first_page_profile") or {}
+        gap = (get(s, "app", "first_page_s") or 0) - (get(s, "echo", "first_page_s") or 0)
+        text = (
+            f"The app's first page came {n(gap, 2)} s after the bare echo app's (medians of the interleaved "
+            "starts; each start is listed under First page)."
         )
+        if fp:
+            text += (
+                f" In fresh interpreters in this run, importing Chainlit took {n(fp.get('chainlit_s'), 2)} s (both "
+                f"apps pay it) and importing app.py with its module-level start-up {n(fp.get('app_s'), 2)} s (the "
+                "app alone), bringing in " + ", ".join(fp.get("packages_added") or []) + ". The rest of the gap "
+                "is after the import: Chainlit's start-up hooks and uvicorn, on a machine where other processes "
+                "take turns on the two cores."
+            )
+        out["first_page"] = text
     if missed & {"cluster_errors", "cluster_lost"}:
         c = r.get("cluster") or {}
         samples = [x for k in ("one_instance", "two_instances") for x in (get(c, k, "error_samples") or [])[:3]]

@@ -167,6 +167,40 @@ def startup_no_bytecode(data_dir: Path, history: Path | None) -> dict:
     return out
 
 
+IMPORT_PROBE = """
+import json, sys, time
+t0 = time.perf_counter()
+import chainlit.server
+t1 = time.perf_counter()
+before = set(sys.modules)
+import app
+t2 = time.perf_counter()
+added = sorted({m.split(".")[0] for m in sys.modules} - {m.split(".")[0] for m in before} - {"app"})
+print(json.dumps({"chainlit_s": t1 - t0, "app_s": t2 - t1, "packages_added": added}))
+"""
+
+
+def first_page_profile(data_dir: Path, history: Path | None, reps: int = 3) -> dict:
+    """Where the app's first page goes beyond the echo app's: importing Chainlit (both pay it) against importing
+    app.py with its module-level start-up (only the app pays it), in fresh interpreters, median of `reps`."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if history is not None and history.is_file():
+        shutil.copy2(history, data_dir / "history.db")
+    runs = []
+    for _ in range(reps):
+        proc = subprocess.run(
+            [python(), "-c", IMPORT_PROBE], cwd=ROOT, env=clean_env(data_dir), capture_output=True, text=True, timeout=300
+        )
+        if proc.returncode != 0:
+            raise RuntimeError(f"the import probe failed: {proc.stderr[-1500:]}")
+        runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return {
+        "chainlit_s": round(statistics.median(r["chainlit_s"] for r in runs), 3),
+        "app_s": round(statistics.median(r["app_s"] for r in runs), 3),
+        "packages_added": runs[-1]["packages_added"],
+    }
+
+
 # --- the servers under load ---------------------------------------------------------------------------------
 def wait_for_log(server, text: str, timeout: float) -> bool:
     deadline = time.monotonic() + timeout

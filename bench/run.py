@@ -106,6 +106,7 @@ def measure_all(args: argparse.Namespace, skip: set[str]) -> dict:
             r["no_bytecode"] = step(r, "no_bytecode", lambda: measure.startup_no_bytecode(copy("nopyc"), history))
         if "startup" not in skip:
             r["startup"] = step(r, "startup", lambda: measure.startup(copy("startup"), args.startup_reps, history))
+            r["first_page_profile"] = step(r, "first_page_profile", lambda: measure.first_page_profile(copy("imports"), history))
         if "load" not in skip:
             r["app_load"] = step(r, "app_load", lambda: measure.app_memory_and_load(copy("load-app"), args.sessions))
             per_session = analysis.get(r, "app_load", "load", "messages_per_session")
