@@ -251,17 +251,26 @@ def notes(r: dict, rows: list[dict]) -> dict[str, str]:
                 + "."
             )
         parts.append(
-            "The levers left, in order of size: build the PDF report when it is downloaded rather than on "
+            "The levers left (the verdict's PDF and chart timed just above): build the PDF report when it is downloaded rather than on "
             "every verdict (it is built in a worker thread but holds the GIL the event loop needs); send the "
             "echo and the next question as one message; build the economics chart's JSON directly rather "
             "than through Plotly's validating Figure. Each is in the web layer's rendering (web/chat.py, "
             "web/render.py)."
         )
+        loads = [v for v in (r.get("load_by_part") or {}).values() if isinstance(v, (int, float))]
+        cores = machine.get("cores_logical") or 0
+        busy = bool(loads) and max(loads) > cores
         parts.append(
-            f"The machine was shared: load average {machine.get('load_average')} at the start and "
-            f"{r.get('load_average_end')} at the end, on {machine.get('cores_logical')} cores, so every "
-            "server here got less than the cores it could use; the ratios compare servers measured one "
-            "after the other in the same run."
+            f"The machine was shared: 1-minute load average {min(loads, default=None)} to {max(loads, default=None)} "
+            f"before the parts of this run, on {cores} cores"
+            + (
+                ", so at times processes waited for a core"
+                if busy
+                else ", below the core count, but a server is one "
+                "Python process and others' work still took turns on the same cores"
+            )
+            + ". The ratios compare servers measured one after the other in the same run; the anchor's own paced "
+            "p95 is a few milliseconds, so a handful of slow turns moves that ratio a long way."
         )
         out["load"] = "\n\n".join(parts)
     if "first_page" in missed:
