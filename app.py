@@ -13,17 +13,19 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-import asyncio  # noqa: E402
-import logging  # noqa: E402
-from typing import Any, Awaitable, Callable  # noqa: E402
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-import chainlit as cl  # noqa: E402
+import chainlit as cl
+from chainlit.types import ThreadDict
 
-from chains.settings import get_settings  # noqa: E402
-from web import auth, hosting, knowledge, persistence, render, routes, uploads  # noqa: E402
-from web.chat import SORRY, STATE_KEY, Conversation  # noqa: E402
+from chains.settings import get_settings
+from web import auth, hosting, knowledge, persistence, render, routes, uploads
+from web.chat import SORRY, STATE_KEY, Conversation
 
-log = logging.getLogger("pitchcheck.app")
+log = logging.getLogger(__name__)
 
 # --- start-up: fail clearly, before the server listens --------------------------------------------------------
 settings = get_settings()
@@ -113,9 +115,14 @@ async def guarded(what: str, work: Callable[[Conversation], Awaitable[Any]]) -> 
         await cl.context.emitter.task_end()
 
 
+_BACKGROUND: set[asyncio.Task] = set()  # asyncio keeps only weak references to tasks: hold them until they end
+
+
 def in_background(what: str, work: Callable[[Conversation], Awaitable[Any]]) -> None:
     """Long actions (the scripted example) run as a task so the button's request returns at once."""
-    asyncio.create_task(guarded(what, work))
+    task = asyncio.create_task(guarded(what, work))
+    _BACKGROUND.add(task)
+    task.add_done_callback(_BACKGROUND.discard)
 
 
 # --- the chat ---------------------------------------------------------------------------------------------
@@ -130,7 +137,7 @@ async def on_chat_start():
 
 
 @cl.on_chat_resume
-async def on_chat_resume(thread: dict):
+async def on_chat_resume(thread: ThreadDict):
     try:
         knowledge.start_dense_loading(settings)
         metadata = thread.get("metadata") or {}

@@ -60,8 +60,8 @@ def recall(sample_rows: int, seed: int, style: str) -> dict:
     started = time.perf_counter()
     truth = _all_pairs(embed(models.full, texts), settings.near_duplicate_cosine)
     exact_s = time.perf_counter() - started
-    truth_set = set(zip(truth[0].tolist(), truth[1].tolist()))
-    found_set = set(zip(found[0].tolist(), found[1].tolist()))
+    truth_set = set(zip(truth[0].tolist(), truth[1].tolist(), strict=True))
+    found_set = set(zip(found[0].tolist(), found[1].tolist(), strict=True))
     hits = len(truth_set & found_set)
     return {"rows": sample_rows, "inputs": len(texts), "exact_pairs": len(truth_set), "found_pairs": len(found_set),
             "recall": round(hits / len(truth_set), 4) if truth_set else 1.0,

@@ -29,8 +29,7 @@ _QUESTIONS = ["What is {s}?", "Is {s} worth it for {n} tickets a month?", "How m
               "Why would a vendor push {s}?", "Can {s} stop hallucinations?", "{s} or {t}: which first?",
               "Explain {s} in plain English", "Do we need {n} examples for {s}?"]
 _UNITS = ["month", "million tokens", "user", "epoch"]
-_WORDS = ("refund order delivery late invoice wrong item broken password reset account locked upgrade plan "
-          "cancel subscription charge twice discount code shipping address missing parcel warranty claim").split()
+_WORDS = ["refund", "order", "delivery", "late", "invoice", "wrong", "item", "broken", "password", "reset", "account", "locked", "upgrade", "plan", "cancel", "subscription", "charge", "twice", "discount", "code", "shipping", "address", "missing", "parcel", "warranty", "claim"]
 
 
 def make_queries(n: int, seed: int = 1) -> list[str]:
@@ -86,7 +85,7 @@ def worker(backend: str, data_dir: str, n_queries: int, n_texts: int, batch_size
         if i < 20:
             sample.append(vector.tolist())
     latencies.sort()
-    p95 = latencies[min(len(latencies) - 1, int(round(0.95 * (len(latencies) - 1))))]
+    p95 = latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))]
 
     texts = make_short_texts(n_texts)
     embedder.embed(texts[:batch_size], batch_size=batch_size)  # warm-up
@@ -200,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
           f"export={'already present' if export_s is None else f'{export_s:.1f} s'}")
     print(f"{'':44}" + "".join(f"{n:>24}" for n in names))
     for label, key in rows:
-        print(f"{label:44}" + "".join(f"{str(report['backends'][n][key]):>24}" for n in names))
+        print(f"{label:44}" + "".join(f"{report['backends'][n][key]!s:>24}" for n in names))
     if "min_cosine_between_backends" in report:
         print(f"min cosine between backends (20 queries): {report['min_cosine_between_backends']:.6f}")
     return 0

@@ -92,8 +92,9 @@ def bench_concept(kb, explainer, passes: int = 3) -> dict:
 
 # --- the interview ------------------------------------------------------------------------------------------
 def bench_interview(kb, explainer, interviews: int = 100) -> dict:
-    from chains.session import Session
     from loadtest import CONCEPT_QUESTION, Owner
+
+    from chains.session import Session
 
     titles = {cid: c.title for cid, c in kb.concepts.items()}
     settings = kb.settings

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from chains import scorecard  # noqa: E402
+from chains import scorecard
 
 MODES = ("dense", "lexical", "fused")
 

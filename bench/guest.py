@@ -13,9 +13,10 @@ import sqlite3
 import sys
 import time
 import uuid
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 for _p in (str(ROOT), str(ROOT / "bench")):
@@ -30,7 +31,7 @@ EVENTS = ("new_message", "update_message", "stream_start", "stream_token", "elem
 def message_payload(text: str, message_id: str | None = None, **extra: Any) -> dict:
     """The payload the frontend emits for a typed message."""
     message = {"threadId": "", "id": message_id or str(uuid.uuid4()), "name": "User", "type": "user_message",
-               "output": text, "createdAt": datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"),
+               "output": text, "createdAt": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
                "metadata": {}}
     message.update(extra)
     return {"message": message, "fileReferences": []}
@@ -87,7 +88,7 @@ class Guest:
         await self.sio.emit("connection_successful")
 
     @classmethod
-    async def at_first_question(cls, url: str, timeout: float = 60.0) -> "Guest":
+    async def at_first_question(cls, url: str, timeout: float = 60.0) -> Guest:
         """A new guest with the chat open, the first question (the pitch) on screen."""
         guest = cls(url, timeout=timeout)
         await guest.connect()
@@ -125,7 +126,7 @@ class Guest:
                 raise TimeoutError(f"no {what} within {timeout or self.timeout:.0f}s")
             try:
                 name, data = await asyncio.wait_for(self.events.get(), remaining)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 raise TimeoutError(f"no {what} within {timeout or self.timeout:.0f}s") from None
             if name == "disconnect":
                 raise ConnectionError(f"disconnected while waiting for {what}")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import csv
 import random
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 NOUNS = ["kettle", "toaster", "blender", "coffee machine", "air fryer", "desk lamp", "office chair", "standing desk",
          "laptop stand", "monitor arm", "printer", "label printer", "card reader", "till roll", "shelving unit",

@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from chains import scorecard  # noqa: E402
-from chains.retrieval import Weights, rank  # noqa: E402
+from chains import scorecard
+from chains.retrieval import Weights, rank
 
 GRID = {
     "section": (0.0, 0.5, 1.0),

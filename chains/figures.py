@@ -19,8 +19,6 @@ from text_to_num import alpha2digit
 
 MAX_CHARS = 20_000  # longer input is cut first so no pattern can take long
 MAX_VALUE = Decimal(10) ** 12  # beyond this a figure is a typo, not a business quantity
-CURRENCIES = ("GBP", "USD", "EUR")
-SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€"}
 
 
 @dataclass(frozen=True)
@@ -330,47 +328,6 @@ def usable_share(text: str, after: int, start: int | None = None) -> Decimal | N
     return 1 - share if m["kind"].startswith(_BAD_PART) else share
 
 
-# --- money ---------------------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Money:
-    """A sum with its currency: a one-off amount (the low end of a range), or a recurring one with its period."""
-
-    amount: float
-    currency: str
-    low: float | None = None
-    high: float | None = None
-    period: str = "one_off"  # "one_off" or "month"
-    vat: bool = False  # "+ VAT" stated after it
-
-    def as_json(self) -> dict[str, Any]:
-        return {"amount": self.amount, "currency": self.currency, "low": self.low, "high": self.high,
-                "period": self.period}
-
-
-def money_of(a: Amount, default_currency: str = "GBP") -> Money:
-    """An Amount as Money: ranges keep both ends and take the low end (the price a vendor opens with)."""
-    currency = a.currency or default_currency
-    vat = bool(re.match(r"\s*(?:\+|plus|ex\.?|excl\w*|exclusive of)\s*vat\b", a.after))
-    if a.period is not None:
-        monthly = float(a.value)
-        return Money(round(monthly, 2), currency, period="month", vat=vat)
-    if a.low is not None and a.high is not None and a.low != a.high:  # a.is_range, spelt out for the type checker
-        return Money(float(a.low), currency, float(a.low), float(a.high), vat=vat)
-    return Money(float(a.raw), currency, vat=vat)
-
-
-def format_money(amount: float | Decimal | None, currency: str | None = "GBP", pence: bool = False) -> str:
-    """£18,000, $25,000 or €1,250.50: cents shown only when there are some (or asked for)."""
-    if amount is None:
-        return "not known"
-    symbol = SYMBOLS.get(currency or "GBP", "£")
-    d = Decimal(str(amount))
-    if not pence and d == d.to_integral_value():
-        return f"{symbol}{int(d):,}"
-    return f"{symbol}{d.quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
-
-
 def format_figure(value: Decimal | float | int) -> str:
     """A figure with thousands separators and no trailing zeros."""
     d = Decimal(str(value))
@@ -399,12 +356,6 @@ def read_number(text: str) -> float | None:
     if best is not None:
         return float(best.raw)
     return 0.0 if is_zero(normalise(text)) else None
-
-
-def read_price(text: str, default_currency: str = "GBP") -> Money | None:
-    """The one-off price if one is stated, else any amount; figures with a currency come first."""
-    best = pick(amounts(text), lambda a: a.currency is not None, lambda a: a.period is None)
-    return money_of(best, default_currency) if best is not None else None
 
 
 def read_monthly(text: str) -> float | None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from chains.figures import Amount, amounts, pick
 from chains.settings import Settings
 
 Currency = Literal["GBP", "USD", "EUR"]
@@ -100,3 +103,39 @@ def rate_phrase_of(economics: Mapping[str, Any]) -> str:
         return ""
     when = date.fromisoformat(day)
     return f"{SYMBOLS[code]}{economics.get('exchange_rate', 0):.2f} to the pound on {when.day} {when:%B %Y}"
+
+
+# --- a sum in an owner's words -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Money:
+    """A sum with its currency: a one-off amount (the low end of a range), or a recurring one with its period."""
+
+    amount: float
+    currency: str
+    low: float | None = None
+    high: float | None = None
+    period: str = "one_off"  # "one_off" or "month"
+    vat: bool = False  # "+ VAT" stated after it
+
+    def as_json(self) -> dict[str, Any]:
+        return {"amount": self.amount, "currency": self.currency, "low": self.low, "high": self.high,
+                "period": self.period}
+
+
+def money_of(a: Amount, default_currency: str = "GBP") -> Money:
+    """An Amount as Money: ranges keep both ends and take the low end (the price a vendor opens with)."""
+    currency = a.currency or default_currency
+    vat = bool(re.match(r"\s*(?:\+|plus|ex\.?|excl\w*|exclusive of)\s*vat\b", a.after))
+    if a.period is not None:
+        monthly = float(a.value)
+        return Money(round(monthly, 2), currency, period="month", vat=vat)
+    if a.low is not None and a.high is not None and a.low != a.high:  # a.is_range, spelt out for the type checker
+        return Money(float(a.low), currency, float(a.low), float(a.high), vat=vat)
+    return Money(float(a.raw), currency, vat=vat)
+
+
+def read_price(text: str, default_currency: str = "GBP") -> Money | None:
+    """The one-off price if one is stated, else any amount; figures with a currency come first."""
+    best = pick(amounts(text), lambda a: a.currency is not None, lambda a: a.period is None)
+    return money_of(best, default_currency) if best is not None else None

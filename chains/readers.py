@@ -20,9 +20,7 @@ from chains.figures import (
     Amount,
     amounts,
     format_figure,
-    format_money,
     is_zero,
-    money_of,
     normalise,
     pick,
     read_monthly,
@@ -31,6 +29,7 @@ from chains.figures import (
     usable_share,
 )
 from chains.intents import Intent, looks_like_question, read_intent
+from chains.money import format_money, money_of
 from chains.polarity import negated
 
 __all__ = ["Amount", "Intent", "Reading", "amounts", "looks_like_question", "mechanism_of", "negated", "normalise",

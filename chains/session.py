@@ -16,8 +16,9 @@ from .choices import Embed, mechanism_of
 from .clean import clean_input
 from .corrections import find_correction
 from .facts import FIELD_BY_NAME, FIELDS
-from .figures import amounts, format_money
+from .figures import amounts
 from .intents import confused_about, is_offer, looks_like_question, read_intent
+from .money import format_money
 from .pitch import read_pitch
 from .readers import SOMETHING_ELSE, Context, Reading, clarify_choices, read_answer
 from .settings import Settings, get_settings

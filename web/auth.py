@@ -71,7 +71,7 @@ def guest_user():
 
 
 def is_guest(identifier: str | None) -> bool:
-    return bool(identifier) and identifier.startswith(GUEST_PREFIX)
+    return bool(identifier) and (identifier or "").startswith(GUEST_PREFIX)
 
 
 def ensure_auth_secret(settings: Settings, users: dict[str, bytes]) -> str:

@@ -16,6 +16,7 @@ import chainlit as cl
 from chainlit.context import context
 from chainlit.data import get_data_layer
 from chainlit.step import StepDict
+from chainlit.types import ThreadDict
 from chainlit.user import PersistedUser
 
 from chains.settings import Settings
@@ -246,7 +247,7 @@ class Conversation:
             await self.reask()
 
     # --- a reload --------------------------------------------------------------------------------------------
-    async def resume(self, thread: dict[str, Any], note: str, restored: bool) -> None:
+    async def resume(self, thread: ThreadDict, note: str, restored: bool) -> None:
         """After a reload: the note and the pending question join the saved thread on screen, never the thread.
 
         Chainlit shows the very thread dict it passed to on_chat_resume once the handler returns (replacing

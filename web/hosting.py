@@ -42,7 +42,7 @@ def _own_origin(origin: str, host: str | None) -> bool:
         netloc = urlsplit(origin).netloc
     except ValueError:
         return False
-    return bool(host) and bool(netloc) and netloc.lower() == host.lower()
+    return bool(host) and bool(netloc) and netloc.lower() == (host or "").lower()
 
 
 def origin_allowed(origin: str | None, host: str | None, fetch_site: str | None = None) -> bool:

@@ -145,11 +145,10 @@ def make_data_layer(url: str, files_dir: Path):
     if url.startswith("sqlite"):
         # Chainlit builds its engine with default pooling; rebuild it for reads with SQLite's lock wait and its
         # pragmas, and send every write through one connection.
-        from sqlalchemy.ext.asyncio import AsyncSession
-        from sqlalchemy.orm import sessionmaker
+        from sqlalchemy.ext.asyncio import async_sessionmaker
 
         layer.engine = engine_for(url)
-        layer.async_session = sessionmaker(bind=layer.engine, expire_on_commit=False, class_=AsyncSession)
+        layer.async_session = async_sessionmaker(bind=layer.engine, expire_on_commit=False)
         layer.writer = SqliteWriter.for_url(url)
     return layer
 
@@ -159,9 +158,11 @@ def resume_note(state: dict[str, Any] | None) -> tuple[str, bool]:
     """The line shown on resuming a thread, saying what was actually restored, and whether anything was."""
     from chains.session import Session
 
-    session = Session.from_dict(state) if isinstance(state, dict) else None
+    if not isinstance(state, dict):
+        return ("Welcome back. I found no saved answers for this chat, so let's start from the beginning.", False)
+    session = Session.from_dict(state)
     parts = []
-    for name in session.asked if session else []:
+    for name in session.asked:
         value = session.facts.get(name)
         if name == "pitch":
             parts.append("the pitch" if value else "no pitch (skipped)")
