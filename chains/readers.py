@@ -267,7 +267,7 @@ def _read_money(spec: Field, t: str, ctx: Context) -> Reading:
     price = money_of(one_off, _currency_named(t) or ctx.currency or "GBP")
     recurring = [a for a in found if a.period is not None]
     if price.period == "month":
-        return Reading("unreadable", hint=f"That sounds like a running cost ({format_money(one_off.raw, price.currency)} a "
+        return Reading("unreadable", hint=f"That sounds like a running cost ({format_money(float(one_off.raw), price.currency)} a "
                                           f"{one_off.period}). What is the one-off price? For example \"£18,000\" or \"$25k\".")
     if price.amount < 100 and one_off.currency is None and not _currency_named(t) and not re.search(r"\d\s*(?:k|m|bn)\b", t):
         small = round_half_up(one_off.raw)
@@ -282,7 +282,7 @@ def _read_money(spec: Field, t: str, ctx: Context) -> Reading:
         shown += " plus VAT"
     if recurring:
         fee = recurring[0]
-        fee_text = f"{format_money(fee.raw, fee.currency or price.currency)} a {fee.period}"
+        fee_text = f"{format_money(float(fee.raw), fee.currency or price.currency)} a {fee.period}"
         option = {"value": f"{format_money(price.amount, price.currency)} one-off",
                   "label": f"{format_money(price.amount, price.currency)} one-off, with {fee_text} on top"}
         return Reading("clarify", hint=f"I read {shown} up front and {fee_text} after that. Is the up-front figure the quote?",

@@ -12,14 +12,15 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .choices import Embed, mechanism_of
+from .agenda import ORDER, next_question
+from .choices import Embed
 from .clean import clean_input
 from .corrections import find_correction
-from .facts import FIELD_BY_NAME, FIELDS
+from .facts import FIELD_BY_NAME
 from .figures import amounts
 from .intents import confused_about, is_offer, looks_like_question, read_intent
 from .money import format_money
-from .pitch import read_pitch
+from .opening import prefill_from_pitch
 from .readers import SOMETHING_ELSE, Context, Reading, clarify_choices, read_answer
 from .settings import Settings, get_settings
 from .turns import (
@@ -41,8 +42,6 @@ __all__ = ["AFTER_VERDICT", "ORDER", "WELCOME", "WELCOME_SHORT", "Awaiting", "Ch
 
 log = logging.getLogger(__name__)
 
-# The order questions are asked in; the pitch comes first and pre-fills what it can.
-ORDER = tuple(f.name for f in FIELDS)
 MAX_MISSES = 2  # after this many answers not read, the question is left open rather than asked a third time
 
 _GREETING = r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|yo|howdy|greetings)\b[\s!.,]*(?:there|pitchcheck)?[\s!.,]*$"
@@ -239,40 +238,14 @@ class Session:
         return text
 
     def _take_pitch(self, text: str) -> Turn:
-        reading = read_pitch(text)
-        if len(text) < 400:  # an owner's own short description: the interview's reading of it is the sharper one
-            own = mechanism_of(text)
-            if own:
-                reading["mechanism"] = own
         self.history.append(("pitch", self.facts["pitch"]))
         self.facts["pitch"] = text
         self.mark_asked("pitch")
-        noted: list[str] = []
-        quote = reading["quote"]
-        quote_gbp = reading["quote_gbp"]
-        if quote is not None and quote["amount"] is not None:
-            self.facts["currency"] = quote["currency"] or "GBP"
-            self.facts["quote_high"] = quote["high"] if quote["high"] != quote["amount"] else None
-            self._prefill("quote", float(quote["amount"]), noted)
-        elif quote_gbp is not None:
-            self.facts["currency"] = "GBP"
-            self._prefill("quote", float(quote_gbp), noted)
-        elif len(text) < 400:  # "they want 12 grand": an owner's own words for the price
-            own_price = read_answer("quote", text, self.context())
-            if own_price.status == "ok" and re.search(r"[£$€]|\b(?:grand|quid|k|thousand|pounds?|dollars?|euros?)\b", text.lower()):
-                self.facts["currency"] = own_price.facts.get("currency") or "GBP"
-                self.facts["quote_high"] = own_price.facts.get("quote_high")
-                self._prefill("quote", own_price.value, noted)
-        fee = reading["monthly_fee"]
-        fee_amount = fee["amount"] if fee is not None else reading["monthly_fee_gbp"]
-        if fee_amount is not None:
-            self.facts["monthly_fee"] = float(fee_amount)
-            if not self.facts["currency"]:
-                self.facts["currency"] = (fee["currency"] if fee is not None else None) or "GBP"
-            noted.append(f"a monthly fee of {format_money(fee_amount, self.facts['currency'])}")
-        for name in ("mechanism", "task"):
-            if reading.get(name):
-                self._prefill(name, reading[name], noted)
+        noted = [self.describe(name, self.facts[name]) if name in FIELD_BY_NAME else phrase
+                 for name, phrase in prefill_from_pitch(self.facts, text, self.context())]
+        for name in ("mechanism", "quote", "task"):
+            if self.facts[name] is not None:
+                self.mark_asked(name)
         if noted:
             example = format_money(15000, self.facts.get("currency")).replace(",000", "k")
             reply = Reply("echo", "From the pitch I noted " + _join(noted) + ". If any of that is wrong, just say so "
@@ -280,11 +253,6 @@ class Session:
         else:
             reply = Reply("echo", "Thanks, I've kept the pitch for the report.")
         return self._advance([reply])
-
-    def _prefill(self, name: str, value: Any, noted: list[str]) -> None:
-        self.facts[name] = value
-        self.mark_asked(name)
-        noted.append(self.describe(name, value))
 
     def _record(self, name: str, reading: Reading) -> Turn:
         self.history.append((name, self.facts[name]))
@@ -420,21 +388,7 @@ class Session:
 
     # --- moving on -----------------------------------------------------------------------------------------
     def _next_field(self) -> str | None:
-        for name in ORDER:
-            if name in self.asked:
-                continue
-            if name == "pitch" or self._can_change(name):
-                return name
-        return None
-
-    def _can_change(self, name: str) -> bool:
-        """Would any answer to this field change what the owner sees in the verdict?"""
-        seen = set()
-        for value in _probe_values(name, self.settings):
-            seen.add(_signature(assess({**self.facts, **self.extra, name: value}, self.settings)))
-            if len(seen) > 1:
-                return True
-        return False
+        return next_question(self.facts, self.extra, self.asked, self.settings)
 
     def _advance(self, replies: list[Reply]) -> Turn:
         self.state.clarifying = None
@@ -489,26 +443,6 @@ class Session:
             label = spec.label_of(value)
             return f"{spec.short}: {label if label.startswith('I ') else label[:1].lower() + label[1:]}"
         return str(value)
-
-
-def _signature(verdict: Verdict) -> tuple:
-    """What the owner would see change: the verdict, its rule codes, the questions and which figures exist."""
-    return (
-        verdict["verdict"],
-        tuple(r["code"] for r in verdict["reasons"]),
-        tuple(c["code"] for c in verdict["cautions"]),
-        tuple(f["code"] for f in verdict["red_flags"]),
-        tuple(verdict["vendor_questions"]),
-        tuple(k for k, v in sorted(verdict["economics"].items()) if v is not None),
-    )
-
-
-def _probe_values(name: str, settings: Settings) -> list[Any]:
-    spec = FIELD_BY_NAME[name]
-    if spec.kind == "choice":
-        return [None, *spec.choice_values()]
-    edge = settings.min_clean_examples if name == "clean_examples" else settings.min_monthly_volume
-    return [None, 0, edge - 1, edge, edge * 100]
 
 
 def _join(items: list[str]) -> str:

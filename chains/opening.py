@@ -1,0 +1,51 @@
+"""The first message read as the offer: what the pitch pre-fills (the mechanism, the quote and its currency, a
+monthly fee, the task), taking the owner's own short words over the pitch reader's where they are sharper."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .choices import mechanism_of
+from .money import format_money
+from .pitch import read_pitch
+from .readers import Context, read_answer
+
+SHORT = 400  # characters: below this the text is an owner's own description rather than a vendor's page
+_PRICE_WORDS = re.compile(r"[£$€]|\b(?:grand|quid|k|thousand|pounds?|dollars?|euros?)\b")
+
+
+def prefill_from_pitch(facts: dict[str, Any], text: str, context: Context) -> list[tuple[str, str]]:
+    """Set in `facts` what the pitch states; returns (fact, phrase) for each, in the order noted (the phrase is
+    used for facts the interview does not ask, such as a monthly fee)."""
+    reading = read_pitch(text)
+    short = len(text) < SHORT
+    noted: list[tuple[str, str]] = []
+    quote = reading["quote"]
+    if quote is not None and quote["amount"] is not None:
+        facts["currency"] = quote["currency"] or "GBP"
+        facts["quote_high"] = quote["high"] if quote["high"] != quote["amount"] else None
+        facts["quote"] = float(quote["amount"])
+    elif reading["quote_gbp"] is not None:
+        facts["currency"], facts["quote"] = "GBP", float(reading["quote_gbp"])
+    elif short:  # "they want 12 grand": an owner's own words for the price
+        own = read_answer("quote", text, context)
+        if own.status == "ok" and _PRICE_WORDS.search(text.lower()):
+            facts["currency"] = own.facts.get("currency") or "GBP"
+            facts["quote_high"] = own.facts.get("quote_high")
+            facts["quote"] = own.value
+    if facts["quote"] is not None:
+        noted.append(("quote", ""))
+    fee = reading["monthly_fee"]
+    fee_amount = fee["amount"] if fee is not None else reading["monthly_fee_gbp"]
+    if fee_amount is not None:
+        facts["monthly_fee"] = float(fee_amount)
+        if not facts["currency"]:
+            facts["currency"] = (fee["currency"] if fee is not None else None) or "GBP"
+        noted.append(("monthly_fee", f"a monthly fee of {format_money(fee_amount, facts['currency'])}"))
+    mechanism = (mechanism_of(text) if short else None) or reading.get("mechanism")
+    for name, value in (("mechanism", mechanism), ("task", reading.get("task"))):
+        if value:
+            facts[name] = value
+            noted.append((name, ""))
+    return noted
