@@ -8,25 +8,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-from collections.abc import Mapping
 from typing import Any
 
 import chainlit as cl
 from chainlit.context import context
 from chainlit.data import get_data_layer
-from chainlit.step import StepDict
-from chainlit.types import ThreadDict
 from chainlit.user import PersistedUser
 
 from chains.settings import Settings
 
 from . import knowledge, render, uploads
+from .files import Files
 from .limits import InFlight, RateLimiter, notify, slow_down_text
+from .returning import STATE_KEY, Returning
 
 log = logging.getLogger(__name__)
 
-STATE_KEY = "pitchcheck"  # the Session's to_dict() in the user session and in the thread's metadata
 CONVERSATION_KEY = "pitchcheck_conversation"
 
 SORRY = ("Sorry, something went wrong on my side. Your answers so far are safe; please try again, "
@@ -38,7 +35,7 @@ EXAMPLE_PAUSE = 0.6  # seconds between scripted answers, so the owner can watch 
 IN_FLIGHT_WAIT = 5.0  # seconds a message waits for the one before it before being turned away
 
 
-class Conversation:
+class Conversation(Returning, Files):
     def __init__(self, settings: Settings, compact: bool = False, state: dict[str, Any] | None = None):
         from chains.llm import field_reader
         from chains.session import WELCOME_SHORT, Session, SessionState
@@ -105,53 +102,6 @@ class Conversation:
     async def start(self) -> None:
         await self.render(self.session.start(), welcome=True)
         await self.offer_carry_on()
-
-    async def offer_carry_on(self) -> None:
-        """A new chat from a visitor with a check left unfinished (a phone reload lands on a new chat): offer it back."""
-        thread = await self._last_unfinished()
-        if thread is None:
-            return
-        answered = len(thread["state"].get("asked") or [])
-        await cl.Message(content=(f"You have a check from earlier with {answered} answer{'s' if answered != 1 else ''} "
-                                  "given. Carry on with it, or start this new one above."),
-                         actions=render.carry_on_actions(thread["id"])).send()
-
-    async def _last_unfinished(self) -> dict[str, Any] | None:
-        layer, user = get_data_layer(), getattr(context.session, "user", None)
-        user_id = getattr(user, "id", None)
-        if layer is None or not user_id:
-            return None
-        try:
-            from chainlit.types import Pagination, ThreadFilter
-
-            page = await layer.list_threads(Pagination(first=10), ThreadFilter(userId=user_id))
-        except Exception:
-            log.debug("could not list the visitor's threads", exc_info=True)
-            return None
-        for thread in page.data or []:
-            state = (thread.get("metadata") or {}).get(STATE_KEY) if isinstance(thread.get("metadata"), dict) else None
-            if (thread.get("id") != context.session.thread_id and isinstance(state, dict) and state.get("asked")
-                    and state.get("awaiting")):
-                return {"id": thread["id"], "state": state}
-        return None
-
-    async def carry_on(self, payload: dict[str, Any]) -> None:
-        """The visitor's own earlier check, taken up here where it stopped."""
-        from chains.session import SessionState
-
-        wanted = str((payload or {}).get("thread") or "")
-        thread = await self._last_unfinished()
-        if thread is None or thread["id"] != wanted:  # only the visitor's own, latest unfinished check
-            await cl.Message(content="That earlier check is no longer there to carry on; let's go on with this one.").send()
-            return
-        self.session.state = SessionState.from_dict(thread["state"])
-        from .persistence import resume_note
-
-        note, _restored = resume_note(thread["state"])
-        await self.close_question()
-        await cl.Message(content=note.replace("Welcome back. ", "Carrying on. ")).send()
-        await self.save()
-        await self.reask()
 
     async def close_question(self) -> None:
         if self.open_question is not None:
@@ -245,68 +195,6 @@ class Conversation:
                 "We're part-way through a check. Carry on below, or say \"restart\" to check a different pitch.")).send()
             await self.close_question()
             await self.reask()
-
-    # --- a reload --------------------------------------------------------------------------------------------
-    async def resume(self, thread: ThreadDict, note: str, restored: bool) -> None:
-        """After a reload: the note and the pending question join the saved thread on screen, never the thread.
-
-        Chainlit shows the very thread dict it passed to on_chat_resume once the handler returns (replacing
-        what is on screen), so steps added to its list show in order with no delay, and are not stored: a
-        second reload does not bring a second copy. Buttons go back on the question when it is the last
-        message; otherwise the question is shown again below the note.
-        """
-        steps = thread.setdefault("steps", [])
-        if not restored:
-            steps.append(self.unsaved_step(note))
-            turn = self.session.start()
-            await self.save()
-            for reply in turn.replies:
-                if reply.kind == "welcome":
-                    await self._show_unsaved(steps, reply.text, render.shortcut_actions())
-                elif reply.kind == "question":
-                    await self._show_question(steps, turn.awaiting, reply.text)
-                else:
-                    steps.append(self.unsaved_step(reply.text))
-            return
-        awaiting = self._awaiting()
-        messages = [i for i, step in enumerate(steps) if str(step.get("type", "")).endswith("_message")]
-        last = steps[messages[-1]] if messages else None
-        if (awaiting and last is not None and last.get("type") == "assistant_message"
-                and str(last.get("output") or "").startswith(awaiting["question"])):
-            shown = self.unsaved_step(note)
-            shown["parentId"] = last.get("parentId")  # the page nests a reply under the run that sent it
-            steps.insert(messages[-1], shown)
-            actions = render.choice_actions(awaiting)
-            if actions:  # the buttons go back on the question already on screen
-                question = cl.Message(id=last["id"], content=last.get("output") or "", actions=actions)
-                for action in actions:
-                    await action.send(for_id=question.id)
-                self.open_question = question
-            return
-        steps.append(self.unsaved_step(note))
-        if awaiting:
-            await self._show_question(steps, awaiting, awaiting["question"])
-
-    @staticmethod
-    def unsaved_step(text: str, message: cl.Message | None = None) -> StepDict:
-        """A message as a step of the thread Chainlit is about to show, without sending or storing it."""
-        from chainlit.utils import utc_now
-
-        message = message or cl.Message(content=text)
-        message.created_at = message.created_at or utc_now()
-        return message.to_dict()
-
-    async def _show_unsaved(self, steps: list[StepDict], text: str, actions: list[cl.Action]) -> cl.Message:
-        message = cl.Message(content=text, actions=actions)
-        steps.append(self.unsaved_step(text, message))
-        for action in actions:
-            await action.send(for_id=message.id)
-        return message
-
-    async def _show_question(self, steps: list[StepDict], awaiting: Mapping[str, Any] | None, text: str) -> None:
-        actions = render.choice_actions(awaiting)
-        message = await self._show_unsaved(steps, render.question_text(text, awaiting), actions)
-        self.open_question = message if actions else None
 
     # --- rendering ---------------------------------------------------------------------------------------
     async def render(self, turn, welcome: bool = False) -> None:
@@ -442,72 +330,3 @@ class Conversation:
             elif reply.kind == "question":
                 await cl.Message(content=render.question_text(reply.text, turn.awaiting)).send()
         await self.save()
-
-    # --- the data audit ---------------------------------------------------------------------------------
-    async def explain_upload(self) -> None:
-        """How to hand over a file. Nothing waits for it: the message box stays free and the question stays open."""
-        await cl.Message(content=(
-            "Attach your training examples to a message: click the **paperclip** in the message box (or drop the "
-            "file onto the chat), then press send. **CSV**, **JSONL** or **Excel (.xlsx)**, one example per row "
-            f"(an input and the output you'd want), up to {self.settings.max_upload_mb} MB. I'll count the clean "
-            "ones, flag duplicates and personal data, and estimate the training cost.")).send()
-
-    async def proposal_upload(self, upload) -> None:
-        """A vendor's proposal (PDF, Word, web page or text) read as the pitch at the first question."""
-        from chains.proposal import ProposalError, read_proposal
-
-        name = uploads.display_name(getattr(upload, "name", None))
-        if self.session.awaiting != "pitch":
-            await cl.Message(content=(f"**{name}** looks like a proposal. I read a proposal as the pitch at the first "
-                                      "question: say \"restart\" and attach it there.")).send()
-            return
-        try:
-            text = await asyncio.to_thread(read_proposal, upload.path, self.settings, name)
-        except ProposalError as exc:
-            reason = render.safe_line(str(exc), "it isn't a file I can read.")
-            await cl.Message(content=f"I couldn't read **{name}**: {reason} You can paste the text instead.").send()
-            return
-        await cl.Message(content=f"I've read **{name}** ({len(text.split()):,} words) as the vendor's pitch.").send()
-        await self.close_question()
-        turn = await asyncio.to_thread(self.session.take_document, text)
-        await self.render(turn)
-
-    async def audit_upload(self, upload) -> None:
-        """Audit an attached file; a good one fills in the examples answer, a bad one gets one line."""
-        from chains.audit_worker import AuditError, run_audit
-
-        name = uploads.display_name(getattr(upload, "name", None))
-        size = os.path.getsize(upload.path) if os.path.exists(upload.path) else 0
-        if size > self.settings.max_upload_mb * 1024 * 1024:
-            await cl.Message(content=(f"**{name}** is over the {self.settings.max_upload_mb} MB limit: send a smaller "
-                                      "file, or a sample of the examples.")).send()
-            return
-        progress = cl.Message(content=f"Auditing **{name}**...")
-        await progress.send()
-        shown = [""]
-
-        async def tell(step: str, fraction: float) -> None:  # the worker reports a few times a second
-            line = f"Auditing **{name}**: {render.safe_line(step, 'working')} ({fraction:.0%})"
-            if line != shown[0]:
-                shown[0] = progress.content = line
-                await progress.update()
-
-        try:
-            # A worker process with time and memory limits; the name tells it the file's type.
-            result = await run_audit(upload.path, self.settings, name=name, progress=tell)
-        except AuditError as exc:
-            reason = render.safe_line(str(exc), "it isn't in a format I can read.")
-            progress.content = (f"I couldn't audit **{name}**: {reason} Attach a CSV, JSONL or Excel file with one "
-                                "example per row, or carry on without it.")
-            await progress.update()
-            await self.close_question()
-            await self.reask()  # the question on screen again, with its buttons, below the reason
-            return
-        progress.content = render.audit_markdown(result)
-        await progress.update()
-        charts = [render.chart(chart_name, fig) for chart_name, fig in render.audit_figures(result)]
-        if charts:
-            await cl.Message(content="What the examples look like:", elements=charts).send()
-        await self.close_question()
-        turn = self.session.apply_audit(result)
-        await self.render(turn)

@@ -1,0 +1,147 @@
+"""A visitor coming back: a reload of a saved chat (the thread Chainlit shows again), and a new chat from a visitor
+with a check left unfinished, offered back. Part of web.chat.Conversation."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import chainlit as cl
+from chainlit.context import context
+from chainlit.data import get_data_layer
+from chainlit.step import StepDict
+from chainlit.types import ThreadDict
+
+from . import render
+
+if TYPE_CHECKING:
+    from chains.session import Session, Turn
+    from chains.settings import Settings
+
+log = logging.getLogger(__name__)
+
+STATE_KEY = "pitchcheck"  # the Session's to_dict() in the user session and in the thread's metadata
+
+
+class Returning:
+    if TYPE_CHECKING:  # provided by web.chat.Conversation
+        settings: Settings
+        session: Session
+        open_question: cl.Message | None
+
+        async def render(self, turn: Turn, welcome: bool = False) -> None: ...
+        async def save(self) -> None: ...
+        async def reask(self) -> None: ...
+        async def close_question(self) -> None: ...
+        def _awaiting(self) -> Mapping[str, Any] | None: ...
+
+    async def resume(self, thread: ThreadDict, note: str, restored: bool) -> None:
+        """After a reload: the note and the pending question join the saved thread on screen, never the thread.
+
+        Chainlit shows the very thread dict it passed to on_chat_resume once the handler returns (replacing
+        what is on screen), so steps added to its list show in order with no delay, and are not stored: a
+        second reload does not bring a second copy. Buttons go back on the question when it is the last
+        message; otherwise the question is shown again below the note.
+        """
+        steps = thread.setdefault("steps", [])
+        if not restored:
+            steps.append(self.unsaved_step(note))
+            turn = self.session.start()
+            await self.save()
+            for reply in turn.replies:
+                if reply.kind == "welcome":
+                    await self._show_unsaved(steps, reply.text, render.shortcut_actions())
+                elif reply.kind == "question":
+                    await self._show_question(steps, turn.awaiting, reply.text)
+                else:
+                    steps.append(self.unsaved_step(reply.text))
+            return
+        awaiting = self._awaiting()
+        messages = [i for i, step in enumerate(steps) if str(step.get("type", "")).endswith("_message")]
+        last = steps[messages[-1]] if messages else None
+        if (awaiting and last is not None and last.get("type") == "assistant_message"
+                and str(last.get("output") or "").startswith(awaiting["question"])):
+            shown = self.unsaved_step(note)
+            shown["parentId"] = last.get("parentId")  # the page nests a reply under the run that sent it
+            steps.insert(messages[-1], shown)
+            actions = render.choice_actions(awaiting)
+            if actions:  # the buttons go back on the question already on screen
+                question = cl.Message(id=last["id"], content=last.get("output") or "", actions=actions)
+                for action in actions:
+                    await action.send(for_id=question.id)
+                self.open_question = question
+            return
+        steps.append(self.unsaved_step(note))
+        if awaiting:
+            await self._show_question(steps, awaiting, awaiting["question"])
+
+    @staticmethod
+    def unsaved_step(text: str, message: cl.Message | None = None) -> StepDict:
+        """A message as a step of the thread Chainlit is about to show, without sending or storing it."""
+        from chainlit.utils import utc_now
+
+        message = message or cl.Message(content=text)
+        message.created_at = message.created_at or utc_now()
+        return message.to_dict()
+
+    async def _show_unsaved(self, steps: list[StepDict], text: str, actions: list[cl.Action]) -> cl.Message:
+        message = cl.Message(content=text, actions=actions)
+        steps.append(self.unsaved_step(text, message))
+        for action in actions:
+            await action.send(for_id=message.id)
+        return message
+
+    async def _show_question(self, steps: list[StepDict], awaiting: Mapping[str, Any] | None, text: str) -> None:
+        actions = render.choice_actions(awaiting)
+        message = await self._show_unsaved(steps, render.question_text(text, awaiting), actions)
+        self.open_question = message if actions else None
+
+
+    async def offer_carry_on(self) -> None:
+        """A new chat from a visitor with a check left unfinished (a phone reload lands on a new chat): offer it back."""
+        thread = await self._last_unfinished()
+        if thread is None:
+            return
+        answered = len(thread["state"].get("asked") or [])
+        await cl.Message(content=(f"You have a check from earlier with {answered} answer{'s' if answered != 1 else ''} "
+                                  "given. Carry on with it, or start this new one above."),
+                         actions=render.carry_on_actions(thread["id"])).send()
+
+    async def _last_unfinished(self) -> dict[str, Any] | None:
+        layer, user = get_data_layer(), getattr(context.session, "user", None)
+        user_id = getattr(user, "id", None)
+        if layer is None or not user_id:
+            return None
+        try:
+            from chainlit.types import Pagination, ThreadFilter
+
+            page = await layer.list_threads(Pagination(first=10), ThreadFilter(userId=user_id))
+        except Exception:
+            log.debug("could not list the visitor's threads", exc_info=True)
+            return None
+        for thread in page.data or []:
+            state = (thread.get("metadata") or {}).get(STATE_KEY) if isinstance(thread.get("metadata"), dict) else None
+            if (thread.get("id") != context.session.thread_id and isinstance(state, dict) and state.get("asked")
+                    and state.get("awaiting")):
+                return {"id": thread["id"], "state": state}
+        return None
+
+    async def carry_on(self, payload: dict[str, Any]) -> None:
+        """The visitor's own earlier check, taken up here where it stopped."""
+        from chains.session import SessionState
+
+        wanted = str((payload or {}).get("thread") or "")
+        thread = await self._last_unfinished()
+        if thread is None or thread["id"] != wanted:  # only the visitor's own, latest unfinished check
+            await cl.Message(content="That earlier check is no longer there to carry on; let's go on with this one.").send()
+            return
+        self.session.state = SessionState.from_dict(thread["state"])
+        from .persistence import resume_note
+
+        note, _restored = resume_note(thread["state"])
+        await self.close_question()
+        await cl.Message(content=note.replace("Welcome back. ", "Carrying on. ")).send()
+        await self.save()
+        await self.reask()
+
