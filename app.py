@@ -50,12 +50,14 @@ def data_layer():
 
 
 if USERS:
+
     @cl.password_auth_callback
     async def consultant_login(username: str, password: str):
         if await asyncio.to_thread(auth.check_password, USERS, username, password):
             return cl.User(identifier=username, display_name=username, metadata={"role": "consultant"})
         return None
 else:
+
     @cl.header_auth_callback
     async def guest_login(headers):
         # Anonymous owners get a private guest identity so their history survives a reload (see web/auth.py).

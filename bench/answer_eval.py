@@ -193,8 +193,9 @@ def _score_pitch(entry: dict[str, Any], session: Any) -> Scored:
     return Scored(entry, "right", None, f"not pre-filled: {', '.join(missing)}" if missing else "")
 
 
-def evaluate(entries: list[dict[str, Any]], session_factory: Callable[[], Any],
-             read_choice: Callable[[str, str], Any]) -> dict[str, Any]:
+def evaluate(
+    entries: list[dict[str, Any]], session_factory: Callable[[], Any], read_choice: Callable[[str, str], Any]
+) -> dict[str, Any]:
     """Outcome counts and rates per half, with every scored entry."""
     scored = {"tune": [], "held_out": []}
     for entry in entries:
@@ -247,8 +248,10 @@ def main() -> int:
     show = "--show" in sys.argv
     for name in ("tune", "held_out"):
         s = result[name]
-        print(f"{name:9s} n={s['n']:3d} right+clarified={s['right_rate']:.3f} wrong={s['wrong_rate']:.3f} "
-              f"(right {s['right']}, clarified {s['clarified']}, asked {s['asked']}, wrong {s['wrong']})")
+        print(
+            f"{name:9s} n={s['n']:3d} right+clarified={s['right_rate']:.3f} wrong={s['wrong_rate']:.3f} "
+            f"(right {s['right']}, clarified {s['clarified']}, asked {s['asked']}, wrong {s['wrong']})"
+        )
     if show:  # only ever the tuning half
         for s in result["scored"]["tune"]:
             if s.outcome in ("wrong", "asked"):

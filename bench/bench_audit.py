@@ -63,11 +63,17 @@ def recall(sample_rows: int, seed: int, style: str) -> dict:
     truth_set = set(zip(truth[0].tolist(), truth[1].tolist(), strict=True))
     found_set = set(zip(found[0].tolist(), found[1].tolist(), strict=True))
     hits = len(truth_set & found_set)
-    return {"rows": sample_rows, "inputs": len(texts), "exact_pairs": len(truth_set), "found_pairs": len(found_set),
-            "recall": round(hits / len(truth_set), 4) if truth_set else 1.0,
-            "precision": round(hits / len(found_set), 4) if found_set else 1.0,
-            "search_s": round(search_s, 1), "exact_s": round(exact_s, 1),
-            "embedded": {"static": stats.static, "int8": stats.quick, "full": stats.full}}
+    return {
+        "rows": sample_rows,
+        "inputs": len(texts),
+        "exact_pairs": len(truth_set),
+        "found_pairs": len(found_set),
+        "recall": round(hits / len(truth_set), 4) if truth_set else 1.0,
+        "precision": round(hits / len(found_set), 4) if found_set else 1.0,
+        "search_s": round(search_s, 1),
+        "exact_s": round(exact_s, 1),
+        "embedded": {"static": stats.static, "int8": stats.quick, "full": stats.full},
+    }
 
 
 def timed_audit(rows: int, seed: int, style: str) -> dict:
@@ -86,16 +92,30 @@ def timed_audit(rows: int, seed: int, style: str) -> dict:
         result = audit_file(path, get_settings(), timings=timings)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     near = result["near_duplicates"]
-    return {"rows": result["rows"], "size_mb": round(size_mb, 1), "generated_s": round(generated, 1),
-            "seconds": round(seconds, 1), "rows_per_s": round(result["rows"] / seconds), "cpu_s": round(cpu, 1),
-            "load_average_before": round(load_before, 2), "load_average_after": round(os.getloadavg()[0], 2),
-            "read_s": round(timings["read"], 1), "near_duplicates_s": round(timings["near_duplicates"], 1),
-            "stages_s": {k[:-2]: round(v, 1) for k, v in timings.items() if k in ("static_s", "quick_s", "full_s")},
-            "embedded": {"inputs": timings.get("inputs"), "static": timings.get("static_inputs"),
-                         "int8": timings.get("quick_inputs"), "full": timings.get("full_inputs")},
-            "clean": result["clean"], "duplicates": result["duplicates"], "pii_rows": result["pii_rows"],
-            "near_duplicate_pairs": None if near is None else near["count"],
-            "issues": [i for i in result["issues"] if i.startswith("Near-duplicates were not checked")]}
+    return {
+        "rows": result["rows"],
+        "size_mb": round(size_mb, 1),
+        "generated_s": round(generated, 1),
+        "seconds": round(seconds, 1),
+        "rows_per_s": round(result["rows"] / seconds),
+        "cpu_s": round(cpu, 1),
+        "load_average_before": round(load_before, 2),
+        "load_average_after": round(os.getloadavg()[0], 2),
+        "read_s": round(timings["read"], 1),
+        "near_duplicates_s": round(timings["near_duplicates"], 1),
+        "stages_s": {k[:-2]: round(v, 1) for k, v in timings.items() if k in ("static_s", "quick_s", "full_s")},
+        "embedded": {
+            "inputs": timings.get("inputs"),
+            "static": timings.get("static_inputs"),
+            "int8": timings.get("quick_inputs"),
+            "full": timings.get("full_inputs"),
+        },
+        "clean": result["clean"],
+        "duplicates": result["duplicates"],
+        "pii_rows": result["pii_rows"],
+        "near_duplicate_pairs": None if near is None else near["count"],
+        "issues": [i for i in result["issues"] if i.startswith("Near-duplicates were not checked")],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,19 +143,27 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(out))
         return 0
     if sample:
-        print(f"recall          {sample['recall']:.3f} (precision {sample['precision']:.3f}) on {sample['inputs']:,} "
-              f"distinct inputs of {sample['rows']:,} rows: {sample['found_pairs']:,} pairs found, "
-              f"{sample['exact_pairs']:,} by comparing every pair ({sample['exact_s']} s against {sample['search_s']} s)")
+        print(
+            f"recall          {sample['recall']:.3f} (precision {sample['precision']:.3f}) on {sample['inputs']:,} "
+            f"distinct inputs of {sample['rows']:,} rows: {sample['found_pairs']:,} pairs found, "
+            f"{sample['exact_pairs']:,} by comparing every pair ({sample['exact_s']} s against {sample['search_s']} s)"
+        )
     if audit:
         e, st = audit["embedded"], audit["stages_s"]
-        print(f"audit           {audit['seconds']:.1f} s, {audit['rows_per_s']:,} rows/s for {audit['rows']:,} rows "
-              f"({audit['size_mb']} MB); {audit['cpu_s']} CPU-seconds; load average {audit['load_average_before']} "
-              f"before, {audit['load_average_after']} after, on {out['cores']} cores")
+        print(
+            f"audit           {audit['seconds']:.1f} s, {audit['rows_per_s']:,} rows/s for {audit['rows']:,} rows "
+            f"({audit['size_mb']} MB); {audit['cpu_s']} CPU-seconds; load average {audit['load_average_before']} "
+            f"before, {audit['load_average_after']} after, on {out['cores']} cores"
+        )
         print(f"  read + count  {audit['read_s']} s")
-        print(f"  near-dups     {audit['near_duplicates_s']} s: static {st.get('static')} s over {e['static']} inputs, "
-              f"int8 {st.get('quick')} s over {e['int8']}, full model {st.get('full')} s over {e['full']}")
-        print(f"result          clean {audit['clean']:,}, duplicates {audit['duplicates']:,}, personal data "
-              f"{audit['pii_rows']:,}, near-duplicate pairs {audit['near_duplicate_pairs']}")
+        print(
+            f"  near-dups     {audit['near_duplicates_s']} s: static {st.get('static')} s over {e['static']} inputs, "
+            f"int8 {st.get('quick')} s over {e['int8']}, full model {st.get('full')} s over {e['full']}"
+        )
+        print(
+            f"result          clean {audit['clean']:,}, duplicates {audit['duplicates']:,}, personal data "
+            f"{audit['pii_rows']:,}, near-duplicate pairs {audit['near_duplicate_pairs']}"
+        )
         print(f"target          100,000 rows in under 60 s: {'met' if out['time_target_met'] else 'NOT met'}")
     if sample:
         print(f"target          recall at least 0.95: {'met' if out['recall_target_met'] else 'NOT met'}")

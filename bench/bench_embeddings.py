@@ -23,13 +23,59 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BACKENDS = ("onnx", "sentence-transformers")
 
-_SUBJECTS = ["fine-tuning", "RAG", "prompting", "a vector index", "LoRA", "distillation", "an embedding model",
-             "the vendor's pilot", "labelled data", "a support chatbot", "evaluation", "the training run"]
-_QUESTIONS = ["What is {s}?", "Is {s} worth it for {n} tickets a month?", "How much does {s} cost per {u}?",
-              "Why would a vendor push {s}?", "Can {s} stop hallucinations?", "{s} or {t}: which first?",
-              "Explain {s} in plain English", "Do we need {n} examples for {s}?"]
+_SUBJECTS = [
+    "fine-tuning",
+    "RAG",
+    "prompting",
+    "a vector index",
+    "LoRA",
+    "distillation",
+    "an embedding model",
+    "the vendor's pilot",
+    "labelled data",
+    "a support chatbot",
+    "evaluation",
+    "the training run",
+]
+_QUESTIONS = [
+    "What is {s}?",
+    "Is {s} worth it for {n} tickets a month?",
+    "How much does {s} cost per {u}?",
+    "Why would a vendor push {s}?",
+    "Can {s} stop hallucinations?",
+    "{s} or {t}: which first?",
+    "Explain {s} in plain English",
+    "Do we need {n} examples for {s}?",
+]
 _UNITS = ["month", "million tokens", "user", "epoch"]
-_WORDS = ["refund", "order", "delivery", "late", "invoice", "wrong", "item", "broken", "password", "reset", "account", "locked", "upgrade", "plan", "cancel", "subscription", "charge", "twice", "discount", "code", "shipping", "address", "missing", "parcel", "warranty", "claim"]
+_WORDS = [
+    "refund",
+    "order",
+    "delivery",
+    "late",
+    "invoice",
+    "wrong",
+    "item",
+    "broken",
+    "password",
+    "reset",
+    "account",
+    "locked",
+    "upgrade",
+    "plan",
+    "cancel",
+    "subscription",
+    "charge",
+    "twice",
+    "discount",
+    "code",
+    "shipping",
+    "address",
+    "missing",
+    "parcel",
+    "warranty",
+    "claim",
+]
 
 
 def make_queries(n: int, seed: int = 1) -> list[str]:
@@ -115,10 +161,26 @@ def worker(backend: str, data_dir: str, n_queries: int, n_texts: int, batch_size
 
 
 def run_worker(backend: str, args: argparse.Namespace) -> dict:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", backend, "--data-dir", str(args.data_dir),
-           "--queries", str(args.queries), "--texts", str(args.texts), "--batch-size", str(args.batch_size)]
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker",
+        backend,
+        "--data-dir",
+        str(args.data_dir),
+        "--queries",
+        str(args.queries),
+        "--texts",
+        str(args.texts),
+        "--batch-size",
+        str(args.batch_size),
+    ]
     proc = subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         raise SystemExit(f"{backend} worker failed:\n{proc.stderr[-3000:]}")
@@ -195,8 +257,10 @@ def main(argv: list[str] | None = None) -> int:
         ("torch imported", "torch_imported"),
     ]
     names = list(report["backends"])
-    print(f"cpus={report['cpus']}  load avg 1m={report['load_average_1m']}  "
-          f"export={'already present' if export_s is None else f'{export_s:.1f} s'}")
+    print(
+        f"cpus={report['cpus']}  load avg 1m={report['load_average_1m']}  "
+        f"export={'already present' if export_s is None else f'{export_s:.1f} s'}"
+    )
     print(f"{'':44}" + "".join(f"{n:>24}" for n in names))
     for label, key in rows:
         print(f"{label:44}" + "".join(f"{report['backends'][n][key]!s:>24}" for n in names))

@@ -202,8 +202,14 @@ def bench_assess(data_dir: Path, n: int = 10_000, runs: int = 3) -> dict:
         for _ in range(runs):
             with out_path.open("wb") as out:
                 t0 = time.perf_counter()
-                proc = subprocess.run([str(VENV_BIN / "pitchcheck"), "assess", str(facts_path), "--json"],
-                                      cwd=ROOT, env=env, stdout=out, stderr=subprocess.PIPE, timeout=300)
+                proc = subprocess.run(
+                    [str(VENV_BIN / "pitchcheck"), "assess", str(facts_path), "--json"],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=out,
+                    stderr=subprocess.PIPE,
+                    timeout=300,
+                )
                 walls.append(time.perf_counter() - t0)
             if proc.returncode != 0:
                 raise RuntimeError(f"pitchcheck assess exited {proc.returncode}: {proc.stderr.decode()[-1500:]}")
@@ -213,11 +219,13 @@ def bench_assess(data_dir: Path, n: int = 10_000, runs: int = 3) -> dict:
             v = json.loads(line).get("verdict", "error")
             verdicts[v] = verdicts.get(v, 0) + 1
         # The same command in a wrapper that reports what it imported (the timed runs above are the real CLI).
-        probe = ("import json, sys\nfrom chains.cli import main\n"
-                 "sys.stdout = open('/dev/null', 'w')\n"
-                 f"rc = main(['assess', {str(facts_path)!r}, '--json'])\n"
-                 f"mods = [m for m in {MODEL_MODULES!r} if m in sys.modules]\n"
-                 "sys.stderr.write(json.dumps({'rc': rc, 'modules': mods}) + '\\n')\n")
+        probe = (
+            "import json, sys\nfrom chains.cli import main\n"
+            "sys.stdout = open('/dev/null', 'w')\n"
+            f"rc = main(['assess', {str(facts_path)!r}, '--json'])\n"
+            f"mods = [m for m in {MODEL_MODULES!r} if m in sys.modules]\n"
+            "sys.stderr.write(json.dumps({'rc': rc, 'modules': mods}) + '\\n')\n"
+        )
         proc = subprocess.run([python(), "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
         imported = json.loads(proc.stderr.strip().splitlines()[-1]) if proc.stderr.strip() else {"rc": proc.returncode}
     return {
@@ -240,8 +248,12 @@ def bench_retrieval(kb) -> dict:
     out = {}
     for mode in ("dense", "lexical", "fused"):
         rates = hit_rates(kb.retriever, questions, mode)
-        out[mode] = {"hit@1": round(rates["hit@1"], 4), "hit@3": round(rates["hit@3"], 4), "n": rates["n"],
-                     "misses": [{"q": q, "expected": want, "got": got} for q, want, got in rates["misses"]][:12]}
+        out[mode] = {
+            "hit@1": round(rates["hit@1"], 4),
+            "hit@3": round(rates["hit@3"], 4),
+            "n": rates["n"],
+            "misses": [{"q": q, "expected": want, "got": got} for q, want, got in rates["misses"]][:12],
+        }
     return out
 
 
@@ -254,25 +266,37 @@ def bench_cold_ask(data_dir: Path, runs: int = 3, reference_runs: int = 1) -> di
         walls, ok = [], True
         for _ in range(runs if backend == "onnx" else reference_runs):
             t0 = time.perf_counter()
-            proc = subprocess.run([str(VENV_BIN / "pitchcheck"), "ask", "what is LoRA?", "--json"], cwd=ROOT, env=env,
-                                  capture_output=True, text=True, timeout=300)
+            proc = subprocess.run(
+                [str(VENV_BIN / "pitchcheck"), "ask", "what is LoRA?", "--json"],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
             walls.append(time.perf_counter() - t0)
             try:
                 answer = json.loads(proc.stdout.strip().splitlines()[-1])
                 ok = ok and proc.returncode == 0 and any(s["id"] == "lora" for s in answer["sources"])
             except (ValueError, IndexError, KeyError):
                 ok = False
-        probe = ("import json, sys\nfrom chains.cli import main\nsys.stdout = open('/dev/null', 'w')\n"
-                 "rc = main(['ask', 'what is LoRA?', '--json'])\n"
-                 f"mods = [m for m in {MODEL_MODULES!r} if m in sys.modules]\n"
-                 "sys.stderr.write(json.dumps({'rc': rc, 'modules': mods}) + '\\n')\n")
+        probe = (
+            "import json, sys\nfrom chains.cli import main\nsys.stdout = open('/dev/null', 'w')\n"
+            "rc = main(['ask', 'what is LoRA?', '--json'])\n"
+            f"mods = [m for m in {MODEL_MODULES!r} if m in sys.modules]\n"
+            "sys.stderr.write(json.dumps({'rc': rc, 'modules': mods}) + '\\n')\n"
+        )
         proc = subprocess.run([python(), "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
         try:
             modules = json.loads(proc.stderr.strip().splitlines()[-1]).get("modules")
         except (ValueError, IndexError):
             modules = None
-        out[backend] = {"wall_s": round(statistics.median(walls), 3), "wall_s_runs": [round(w, 3) for w in walls],
-                        "answered_with_lora_source": ok, "model_modules_imported": modules}
+        out[backend] = {
+            "wall_s": round(statistics.median(walls), 3),
+            "wall_s_runs": [round(w, 3) for w in walls],
+            "answered_with_lora_source": ok,
+            "model_modules_imported": modules,
+        }
     return out
 
 
@@ -282,8 +306,9 @@ def ensure_data_dir(data_dir: Path | None) -> Path:
         return data_dir.resolve()
     target = Path(tempfile.mkdtemp(prefix="pitchcheck-bench-"))
     prepare_data_dir(target)
-    proc = subprocess.run([str(VENV_BIN / "pitchcheck"), "index"], cwd=ROOT, env=clean_env(target),
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [str(VENV_BIN / "pitchcheck"), "index"], cwd=ROOT, env=clean_env(target), capture_output=True, text=True, timeout=600
+    )
     if proc.returncode != 0:
         raise SystemExit(f"pitchcheck index failed: {proc.stderr[-2000:]}")
     return target
@@ -314,17 +339,23 @@ def run(data_dir: Path | None = None, parts: tuple[str, ...] = PARTS, interviews
 def print_report(r: dict) -> None:
     if "concept" in r:
         c = r["concept"]
-        print(f"concept answer (warm, n={c['answer_ms']['n']}): p50 {c['answer_ms']['p50']} ms, p95 {c['answer_ms']['p95']} ms;"
-              f" query embedding p50 {c['embed_query_ms']['p50']} ms ({c['embedder']})")
+        print(
+            f"concept answer (warm, n={c['answer_ms']['n']}): p50 {c['answer_ms']['p50']} ms, p95 {c['answer_ms']['p95']} ms;"
+            f" query embedding p50 {c['embed_query_ms']['p50']} ms ({c['embedder']})"
+        )
     if "interview" in r:
         i = r["interview"]
-        print(f"interview turn (Session.handle, {i['turns']} turns): p50 {i['turn_ms']['p50']} ms, "
-              f"p95 {i['turn_ms']['p95']} ms; verdict turn p50 {i['verdict_turn_ms']['p50']} ms")
+        print(
+            f"interview turn (Session.handle, {i['turns']} turns): p50 {i['turn_ms']['p50']} ms, "
+            f"p95 {i['turn_ms']['p95']} ms; verdict turn p50 {i['verdict_turn_ms']['p50']} ms"
+        )
         print(f"  web verdict extras: {json.dumps(i['web_verdict_extras'])}")
     if "assess" in r:
         a = r["assess"]
-        print(f"assess {a['lines']:,} lines: {a['wall_s']} s ({a['lines_per_s']:,} lines/s), "
-              f"model modules imported: {a['model_modules_imported']}")
+        print(
+            f"assess {a['lines']:,} lines: {a['wall_s']} s ({a['lines_per_s']:,} lines/s), "
+            f"model modules imported: {a['model_modules_imported']}"
+        )
     if "retrieval" in r:
         for mode, v in r["retrieval"].items():
             print(f"retrieval {mode:8} hit@1 {v['hit@1']:.3f}  hit@3 {v['hit@3']:.3f}  (n={v['n']})")

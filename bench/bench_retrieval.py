@@ -35,8 +35,7 @@ def measure() -> dict:
     figures: dict = {"halves": {}, "weights": vars(kb.retriever.weights)}
     for half, questions in halves.items():
         figures["halves"][half] = {
-            mode: scorecard.score(lambda q, m=mode: [h.concept for h in kb.retriever.search(q, k=10, mode=m)],
-                                  questions)
+            mode: scorecard.score(lambda q, m=mode: [h.concept for h in kb.retriever.search(q, k=10, mode=m)], questions)
             for mode in MODES
         }
     explainer = Explainer(kb)
@@ -47,10 +46,12 @@ def measure() -> dict:
     ask = {}
     for half, questions in halves.items():
         answers = [(item["id"], explainer.explain(item["q"])) for item in questions]
-        ask[half] = {"n": len(answers),
-                     "hit_at_1": sum(a.found and a.sources[0].id == cid for cid, a in answers) / len(answers),
-                     "hit_at_3": sum(cid in [s.id for s in a.sources] for cid, a in answers) / len(answers),
-                     "not_found": sum(not a.found for _, a in answers)}
+        ask[half] = {
+            "n": len(answers),
+            "hit_at_1": sum(a.found and a.sources[0].id == cid for cid, a in answers) / len(answers),
+            "hit_at_3": sum(cid in [s.id for s in a.sources] for cid, a in answers) / len(answers),
+            "not_found": sum(not a.found for _, a in answers),
+        }
     figures["ask_sources"] = ask
     figures["offtopic"] = {"n": len(offtopic), "answered": answered}
     timings = []
@@ -58,8 +59,10 @@ def measure() -> dict:
         start = time.perf_counter()
         explainer.explain(item["q"])
         timings.append((time.perf_counter() - start) * 1000)
-    figures["warm_answer_ms"] = {"p50": round(statistics.median(timings), 1),
-                                 "p95": round(sorted(timings)[int(0.95 * (len(timings) - 1))], 1)}
+    figures["warm_answer_ms"] = {
+        "p50": round(statistics.median(timings), 1),
+        "p95": round(sorted(timings)[int(0.95 * (len(timings) - 1))], 1),
+    }
     return figures
 
 
@@ -71,12 +74,12 @@ def render(figures: dict) -> str:
     lines.append("")
     lines.append("As `pitchcheck ask` lists sources (the concept answered, then up to two more above the threshold):")
     for half, f in figures["ask_sources"].items():
-        lines.append(f"- {half}: hit@1 {f['hit_at_1']:.3f}, hit@3 {f['hit_at_3']:.3f}, "
-                     f"{f['not_found']} of {f['n']} answered 'not found'")
+        lines.append(
+            f"- {half}: hit@1 {f['hit_at_1']:.3f}, hit@3 {f['hit_at_3']:.3f}, {f['not_found']} of {f['n']} answered 'not found'"
+        )
     off = figures["offtopic"]
     lines.append(f"- off-topic: {off['answered']} of {off['n']} answered from the glossary (should be 0)")
-    lines.append(f"- warm concept answer: p50 {figures['warm_answer_ms']['p50']} ms, "
-                 f"p95 {figures['warm_answer_ms']['p95']} ms")
+    lines.append(f"- warm concept answer: p50 {figures['warm_answer_ms']['p50']} ms, p95 {figures['warm_answer_ms']['p95']} ms")
     lines.append(f"- fusion weights: {figures['weights']}")
     return "\n".join(lines)
 

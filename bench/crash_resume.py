@@ -51,7 +51,12 @@ class KillableServer:
         with log_path.open("wb") as log:
             self.proc = subprocess.Popen(
                 [str(VENV_BIN / "chainlit"), "run", "app.py", "--headless", "--host", "127.0.0.1", "--port", str(port)],
-                cwd=ROOT, env=clean_env(self.data_dir), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                cwd=ROOT,
+                env=clean_env(self.data_dir),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.url = f"http://127.0.0.1:{port}"
         wait_for_http(self.url + "/health", self.proc, timeout, log_path)
         return self.url
@@ -125,8 +130,17 @@ async def crash_loops(loops: int, data_dir: Path, log=print) -> dict:
             said = int(match.group(1)) if match else 0
             missing = [f for f in given if f not in asked]
             ok = not missing and said == len(asked)
-            results.append({"loop": i + 1, "answers_given": len(given), "restored": said, "saved": len(asked),
-                            "missing": missing, "ok": ok, "restart_s": round(time.perf_counter() - started, 2)})
+            results.append(
+                {
+                    "loop": i + 1,
+                    "answers_given": len(given),
+                    "restored": said,
+                    "saved": len(asked),
+                    "missing": missing,
+                    "ok": ok,
+                    "restart_s": round(time.perf_counter() - started, 2),
+                }
+            )
             log(f"loop {i + 1}: {len(given)} given, {said} restored, missing {missing or 'none'}")
             if current is None or len(given) >= 10:
                 await guest.close()

@@ -24,15 +24,34 @@ for _p in (str(ROOT), str(ROOT / "bench")):
         sys.path.insert(0, _p)
 
 SOCKETIO_PATH = "/ws/socket.io"
-EVENTS = ("new_message", "update_message", "stream_start", "stream_token", "element", "task_start", "task_end",
-          "action", "remove_action", "delete_message", "first_interaction", "ask", "resume_thread")
+EVENTS = (
+    "new_message",
+    "update_message",
+    "stream_start",
+    "stream_token",
+    "element",
+    "task_start",
+    "task_end",
+    "action",
+    "remove_action",
+    "delete_message",
+    "first_interaction",
+    "ask",
+    "resume_thread",
+)
 
 
 def message_payload(text: str, message_id: str | None = None, **extra: Any) -> dict:
     """The payload the frontend emits for a typed message."""
-    message = {"threadId": "", "id": message_id or str(uuid.uuid4()), "name": "User", "type": "user_message",
-               "output": text, "createdAt": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
-               "metadata": {}}
+    message = {
+        "threadId": "",
+        "id": message_id or str(uuid.uuid4()),
+        "name": "User",
+        "type": "user_message",
+        "output": text,
+        "createdAt": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+        "metadata": {},
+    }
     message.update(extra)
     return {"message": message, "fileReferences": []}
 
@@ -75,16 +94,16 @@ class Guest:
             await asyncio.to_thread(self.sign_in)
         self.sio = socketio.AsyncClient(reconnection=False, logger=False, engineio_logger=False)
         for event in EVENTS:
-            self.sio.on(event, (lambda name: (lambda data=None: self._put(name, data)))(event))
+            self.sio.on(event, (lambda name: lambda data=None: self._put(name, data))(event))
         self.sio.on("disconnect", lambda *a: self._put("disconnect", None))
         headers = {"Cookie": f"access_token={self.token}"}
         if origin:
             headers["Origin"] = origin
         self.session_id = str(uuid.uuid4())
-        auth = {"sessionId": self.session_id, "clientType": "webapp", "userEnv": "{}", "threadId": thread_id,
-                "chatProfile": ""}
-        await self.sio.connect(self.url, headers=headers, auth=auth, transports=["websocket"],
-                               socketio_path=SOCKETIO_PATH, wait_timeout=self.timeout)
+        auth = {"sessionId": self.session_id, "clientType": "webapp", "userEnv": "{}", "threadId": thread_id, "chatProfile": ""}
+        await self.sio.connect(
+            self.url, headers=headers, auth=auth, transports=["websocket"], socketio_path=SOCKETIO_PATH, wait_timeout=self.timeout
+        )
         await self.sio.emit("connection_successful")
 
     @classmethod
@@ -135,19 +154,30 @@ class Guest:
 
     async def message(self, contains: str = "", what: str | None = None, timeout: float | None = None) -> dict:
         """The next assistant message whose text contains `contains`."""
-        return await self.until(lambda n, d: n == "new_message" and isinstance(d, dict)
-                                and d.get("type") == "assistant_message" and contains in str(d.get("output") or ""),
-                                what or f"a message containing {contains!r}", timeout)
+        return await self.until(
+            lambda n, d: (
+                n == "new_message"
+                and isinstance(d, dict)
+                and d.get("type") == "assistant_message"
+                and contains in str(d.get("output") or "")
+            ),
+            what or f"a message containing {contains!r}",
+            timeout,
+        )
 
     async def question(self, questions: dict[str, str], timeout: float | None = None) -> str:
         """Wait for the next interview question; returns its field."""
-        data = await self.until(lambda n, d: n == "new_message" and isinstance(d, dict)
-                                and str(d.get("output") or "").strip() in questions, "the next question", timeout)
+        data = await self.until(
+            lambda n, d: n == "new_message" and isinstance(d, dict) and str(d.get("output") or "").strip() in questions,
+            "the next question",
+            timeout,
+        )
         return questions[str(data["output"]).strip()]
 
     def texts(self) -> list[str]:
-        return [str(d.get("output") or "") for n, d in self.seen if n in ("new_message", "update_message")
-                and isinstance(d, dict)]
+        return [
+            str(d.get("output") or "") for n, d in self.seen if n in ("new_message", "update_message") and isinstance(d, dict)
+        ]
 
 
 # --- the history database ------------------------------------------------------------------------------------
@@ -168,7 +198,7 @@ def steps(data_dir: Path, thread_id: str | None = None) -> list[dict]:
 
 def thread_state(data_dir: Path, thread_id: str) -> dict | None:
     with history(data_dir) as db:
-        row = db.execute('SELECT metadata FROM threads WHERE id = ?', (thread_id,)).fetchone()
+        row = db.execute("SELECT metadata FROM threads WHERE id = ?", (thread_id,)).fetchone()
     if row is None or not row["metadata"]:
         return None
     return (json.loads(row["metadata"]) or {}).get("pitchcheck")
@@ -177,8 +207,8 @@ def thread_state(data_dir: Path, thread_id: str) -> dict | None:
 def stored_bytes(data_dir: Path) -> int:
     """Bytes of message text and thread metadata in the history (what a flood would grow)."""
     with history(data_dir) as db:
-        out = db.execute('SELECT COALESCE(SUM(LENGTH(output)), 0) + COALESCE(SUM(LENGTH(input)), 0) FROM steps').fetchone()[0]
-        meta = db.execute('SELECT COALESCE(SUM(LENGTH(metadata)), 0) FROM threads').fetchone()[0]
+        out = db.execute("SELECT COALESCE(SUM(LENGTH(output)), 0) + COALESCE(SUM(LENGTH(input)), 0) FROM steps").fetchone()[0]
+        meta = db.execute("SELECT COALESCE(SUM(LENGTH(metadata)), 0) FROM threads").fetchone()[0]
     return int(out) + int(meta)
 
 

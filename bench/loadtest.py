@@ -90,8 +90,16 @@ async def ask(url: str, questions: list[str], mode: str = "interview", turn_time
 
             await client.until(turn_over, "the answer")
             data, at = next(((d, t) for d, t in replies if sourced(d.get("output"))), replies[0])
-            out.append({"question": q, "sent": sent, "arrived": at, "seconds": at - sent,
-                        "text": str(data.get("output") or ""), "sourced": sourced(data.get("output"))})
+            out.append(
+                {
+                    "question": q,
+                    "sent": sent,
+                    "arrived": at,
+                    "seconds": at - sent,
+                    "text": str(data.get("output") or ""),
+                    "sourced": sourced(data.get("output")),
+                }
+            )
         if client.result.errors:
             raise RuntimeError("; ".join(client.result.errors[:3]))
     finally:

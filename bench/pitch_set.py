@@ -27,7 +27,7 @@ DATA = ROOT / "tests" / "data"
 
 
 def half_of(name: str) -> str:
-    """"tuning" or "held-out", fixed by the file name alone so adding pitches never moves one across."""
+    """ "tuning" or "held-out", fixed by the file name alone so adding pitches never moves one across."""
     return "tuning" if int(hashlib.sha256(name.encode()).hexdigest(), 16) % 2 == 0 else "held-out"
 
 
@@ -37,8 +37,11 @@ def load_set() -> list[dict]:
     if not path.is_file():
         return []
     entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    return [{**e, "text": (DATA / "pitches" / e["file"]).read_text(encoding="utf-8")} for e in entries
-            if (DATA / "pitches" / e["file"]).is_file()]
+    return [
+        {**e, "text": (DATA / "pitches" / e["file"]).read_text(encoding="utf-8")}
+        for e in entries
+        if (DATA / "pitches" / e["file"]).is_file()
+    ]
 
 
 def _plain(text: str) -> str:
@@ -61,10 +64,13 @@ class Score:
     def line(self, half: str) -> str:
         def pct(a: int, b: int) -> str:
             return f"{a}/{b}" if b else "-"
-        return (f"{half:9} pitches {self.pitches:3}  mechanism {pct(self.mechanism, self.pitches):>6}  "
-                f"quote {pct(self.quote, self.pitches):>6}  fee {pct(self.fee, self.pitches):>6}  "
-                f"claims found {pct(self.claims_found, self.claims_expected):>6}  "
-                f"pitches flagged {pct(self.flagged, self.with_claims):>6}  not-claims read as vague {self.false_claims}")
+
+        return (
+            f"{half:9} pitches {self.pitches:3}  mechanism {pct(self.mechanism, self.pitches):>6}  "
+            f"quote {pct(self.quote, self.pitches):>6}  fee {pct(self.fee, self.pitches):>6}  "
+            f"claims found {pct(self.claims_found, self.claims_expected):>6}  "
+            f"pitches flagged {pct(self.flagged, self.with_claims):>6}  not-claims read as vague {self.false_claims}"
+        )
 
 
 def _quote_right(expected: dict | None, got: dict | None) -> bool:

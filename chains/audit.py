@@ -55,26 +55,26 @@ Progress = Callable[[str, float], None]
 
 AUDIT_DEFINITIONS: dict[str, str] = {
     "rows": "Data rows read, the header not counted. Completely blank rows are skipped. Row numbers count data "
-            "rows from 1 (in JSONL files they are line numbers).",
+    "rows from 1 (in JSONL files they are line numbers).",
     "empty": "A row whose input or output is blank once spaces are trimmed.",
     "duplicates": "A row with the same input and the same output as an earlier row, ignoring upper/lower case and "
-                  "spacing. An empty row counts only as empty.",
+    "spacing. An empty row counts only as empty.",
     "clean": "Rows less empty rows less duplicates: the examples a vendor could actually train on.",
     "personal_data": "A clean row holding an email address, a phone number (UK-shaped, or any valid international "
-                      "number), a UK National Insurance number (HMRC's format: two letters, six digits, A-D), a UK "
-                      "postcode, or a payment card number (13-19 digits passing the Luhn check).",
+    "number), a UK National Insurance number (HMRC's format: two letters, six digits, A-D), a UK "
+    "postcode, or a payment card number (13-19 digits passing the Luhn check).",
     "labels": f"When the outputs are a few short values (at most {MAX_LABELS} distinct, each at most {MAX_LABEL_CHARS} "
-              "characters, and no more distinct values than half the clean rows), the count of each over clean rows. "
-              f"Badly unbalanced: the largest class is {IMBALANCE_RATIO} or more times the smallest, or a class holds "
-              f"under {IMBALANCE_SHARE:.0%} of the clean rows.",
+    "characters, and no more distinct values than half the clean rows), the count of each over clean rows. "
+    f"Badly unbalanced: the largest class is {IMBALANCE_RATIO} or more times the smallest, or a class holds "
+    f"under {IMBALANCE_SHARE:.0%} of the clean rows.",
     "near_duplicates": "Pairs of clean rows whose inputs mean almost the same: the cosine similarity of their "
-                       "sentence embeddings (all-MiniLM-L6-v2) is at or above the threshold (near_duplicate_cosine, "
-                       "0.95 by default). Identical inputs with different outputs count too. Large files are "
-                       "narrowed down with quicker models first, so a few pairs may be missed.",
+    "sentence embeddings (all-MiniLM-L6-v2) is at or above the threshold (near_duplicate_cosine, "
+    "0.95 by default). Identical inputs with different outputs count too. Large files are "
+    "narrowed down with quicker models first, so a few pairs may be missed.",
     "tokens": "Estimated tokens per clean example (input plus output; every message of a chat), by the rule of "
-              "thumb for English of one token per four characters, rounded up.",
+    "thumb for English of one token per four characters, rounded up.",
     "training_cost": "Tokens of all clean rows x epochs x the price per million training tokens: the compute of one "
-                     "training run, not the vendor's fee.",
+    "training run, not the vendor's fee.",
     "formulas": "Cells starting with =, +, - or @: a spreadsheet may run them as formulas when the file is opened.",
 }
 
@@ -130,9 +130,16 @@ def _collapse(text: str) -> str:
 
 
 # --- the audit ----------------------------------------------------------------------------------------------
-def audit_file(path: str | Path, settings: Settings | None = None, embedder: Any = None, *, name: str | None = None,
-               timings: dict[str, float] | None = None, progress: Progress | None = None,
-               deadline: float | None = None) -> AuditResult:
+def audit_file(
+    path: str | Path,
+    settings: Settings | None = None,
+    embedder: Any = None,
+    *,
+    name: str | None = None,
+    timings: dict[str, float] | None = None,
+    progress: Progress | None = None,
+    deadline: float | None = None,
+) -> AuditResult:
     """Audit a .csv, .jsonl or .xlsx file of examples, streaming it row by row (see AUDIT_DEFINITIONS).
 
     name: the owner's name for the file (its type is decided from its content and this name). embedder: an object
@@ -147,9 +154,15 @@ def audit_file(path: str | Path, settings: Settings | None = None, embedder: Any
     return _audit(reader, settings, embedder, name or Path(path).name, reader, timings, "", progress, deadline)
 
 
-def audit_rows(rows: Iterable[tuple[str, str]], settings: Settings | None = None, embedder: Any = None, *,
-               name: str = "rows", shape: str = "input+output",
-               timings: dict[str, float] | None = None) -> AuditResult:
+def audit_rows(
+    rows: Iterable[tuple[str, str]],
+    settings: Settings | None = None,
+    embedder: Any = None,
+    *,
+    name: str = "rows",
+    shape: str = "input+output",
+    timings: dict[str, float] | None = None,
+) -> AuditResult:
     """Audit (input, output) pairs held in memory; row numbers count from 1."""
     examples = (Example(n, cell_text(row[0]), cell_text(row[1])) for n, row in enumerate(rows, start=1))
     return _audit(examples, settings or get_settings(), embedder, name, None, timings, shape)
@@ -238,8 +251,15 @@ class _Clean:
         _, first_of, pair_id = np.unique(tally.column("pair_key"), return_index=True, return_inverse=True)
         is_clean = np.zeros(len(rows), dtype=bool)
         is_clean[first_of] = True
-        return cls(rows, is_clean, first_of, pair_id, tally.column("input_key")[is_clean],
-                   tally.column("tokens")[is_clean], tally.column("pii", np.uint8)[is_clean])
+        return cls(
+            rows,
+            is_clean,
+            first_of,
+            pair_id,
+            tally.column("input_key")[is_clean],
+            tally.column("tokens")[is_clean],
+            tally.column("pii", np.uint8)[is_clean],
+        )
 
     @property
     def count(self) -> int:
@@ -250,9 +270,17 @@ class _Clean:
         return self.rows[self.is_clean]
 
 
-def _audit(examples: Iterable[Example], settings: Settings, embedder: Any, name: str, reader: ExampleReader | None,
-           timings: dict[str, float] | None, shape: str = "", progress: Progress | None = None,
-           deadline: float | None = None) -> AuditResult:
+def _audit(
+    examples: Iterable[Example],
+    settings: Settings,
+    embedder: Any,
+    name: str,
+    reader: ExampleReader | None,
+    timings: dict[str, float] | None,
+    shape: str = "",
+    progress: Progress | None = None,
+    deadline: float | None = None,
+) -> AuditResult:
     started = time.perf_counter()
     want_vectors = embedder is not False
     reading_share = 0.3 if want_vectors else 1.0
@@ -269,14 +297,23 @@ def _audit(examples: Iterable[Example], settings: Settings, embedder: Any, name:
     read_done = time.perf_counter()
     near = None
     if want_vectors:
-        near, note, stats = _near_duplicates(tally, clean, settings, embedder, deadline,
-                                             lambda label, f: progress(label, reading_share + (1 - reading_share) * f)
-                                             if progress is not None else None)
+        near, note, stats = _near_duplicates(
+            tally,
+            clean,
+            settings,
+            embedder,
+            deadline,
+            lambda label, f: progress(label, reading_share + (1 - reading_share) * f) if progress is not None else None,
+        )
         issues += [note] if note else []
         if timings is not None and stats is not None:
-            timings.update({f"{stage}_s": seconds for stage, seconds in stats.seconds.items()},
-                           inputs=stats.inputs, static_inputs=stats.static, quick_inputs=stats.quick,
-                           full_inputs=stats.full)
+            timings.update(
+                {f"{stage}_s": seconds for stage, seconds in stats.seconds.items()},
+                inputs=stats.inputs,
+                static_inputs=stats.static,
+                quick_inputs=stats.quick,
+                full_inputs=stats.full,
+            )
     tally.input_text.clear()
     issues += _near_findings(near, settings)
     labels = _labels(tally, clean)
@@ -284,11 +321,21 @@ def _audit(examples: Iterable[Example], settings: Settings, embedder: Any, name:
     issues += _formula_findings(tally) + (_reader_findings(reader) if reader is not None else [])
     tokens = _token_stats(clean.tokens)
     if timings is not None:
-        timings.update(read=read_done - started, near_duplicates=time.perf_counter() - read_done,
-                       total=time.perf_counter() - started)
+        timings.update(
+            read=read_done - started, near_duplicates=time.perf_counter() - read_done, total=time.perf_counter() - started
+        )
     return AuditResult(
-        file=name, shape=shape, rows=tally.total, empty=tally.empty, duplicates=len(clean.rows) - clean.count,
-        clean=clean.count, pii_rows=pii_rows, pii=pii, labels=labels, near_duplicates=near, tokens=tokens,
+        file=name,
+        shape=shape,
+        rows=tally.total,
+        empty=tally.empty,
+        duplicates=len(clean.rows) - clean.count,
+        clean=clean.count,
+        pii_rows=pii_rows,
+        pii=pii,
+        labels=labels,
+        near_duplicates=near,
+        tokens=tokens,
         tokens_per_example=math.ceil(tokens["mean"]) if clean.count else None,
         training_cost_gbp=round(tokens["total"] * settings.epochs * settings.price_per_million_training_tokens_gbp / 1e6, 6),
         issues=issues,
@@ -308,16 +355,21 @@ def _personal_data(clean: _Clean) -> tuple[dict[str, PersonalDataCount], int]:
 def _size_findings(clean: int, settings: Settings) -> list[str]:
     if clean >= settings.min_clean_examples:
         return []
-    return [f"{'Only ' if clean else ''}{_n(clean, 'clean example')}: below {settings.min_clean_examples}, "
-            "fine-tuning tends to overfit and do worse than a well-written prompt."]
+    return [
+        f"{'Only ' if clean else ''}{_n(clean, 'clean example')}: below {settings.min_clean_examples}, "
+        "fine-tuning tends to overfit and do worse than a well-written prompt."
+    ]
 
 
 def _pii_findings(pii: dict[str, PersonalDataCount], pii_rows: int) -> list[str]:
     if not pii_rows:
         return []
     parts = [f"{PII_NAMES[k]} in {_rows_phrase(v['rows'], v['count'])}" for k, v in pii.items() if v["count"]]
-    return [f"{_n(pii_rows, 'row')} {'holds' if pii_rows == 1 else 'hold'} personal data: " + "; ".join(parts)
-            + ". Check it may lawfully go to the vendor, or remove it first."]
+    return [
+        f"{_n(pii_rows, 'row')} {'holds' if pii_rows == 1 else 'hold'} personal data: "
+        + "; ".join(parts)
+        + ". Check it may lawfully go to the vendor, or remove it first."
+    ]
 
 
 def _repeat_findings(tally: _Tally, clean: _Clean) -> list[str]:
@@ -326,35 +378,53 @@ def _repeat_findings(tally: _Tally, clean: _Clean) -> list[str]:
     duplicates = len(clean.rows) - clean.count
     if duplicates:
         d = int(np.flatnonzero(~clean.is_clean)[0])
-        issues.append(f"{_n(duplicates, 'row')} {'repeats' if duplicates == 1 else 'repeat'} an earlier row (same input "
-                      f"and output, ignoring case and spacing), e.g. row {clean.rows[d]} repeats row "
-                      f"{clean.rows[clean.first_of[clean.pair_id[d]]]}.")
+        issues.append(
+            f"{_n(duplicates, 'row')} {'repeats' if duplicates == 1 else 'repeat'} an earlier row (same input "
+            f"and output, ignoring case and spacing), e.g. row {clean.rows[d]} repeats row "
+            f"{clean.rows[clean.first_of[clean.pair_id[d]]]}."
+        )
     if tally.empty:
-        issues.append(f"{_n(tally.empty, 'row')} {'has' if tally.empty == 1 else 'have'} an empty input or output: "
-                      f"{_rows_phrase(tally.empty_rows, tally.empty)}.")
+        issues.append(
+            f"{_n(tally.empty, 'row')} {'has' if tally.empty == 1 else 'have'} an empty input or output: "
+            f"{_rows_phrase(tally.empty_rows, tally.empty)}."
+        )
     _, first_use, uid, per_input = np.unique(clean.inputs, return_index=True, return_inverse=True, return_counts=True)
     repeated = np.flatnonzero(per_input >= 2)
     if len(repeated):
         u = int(repeated[np.argmin(first_use[repeated])])
         first_two = clean.clean_rows[uid == u][:2].tolist()
-        issues.append(f"{_n(len(repeated), 'input')} {'appears' if len(repeated) == 1 else 'appear'} more than once "
-                      f"with different outputs, e.g. rows {first_two[0]} and {first_two[1]}: check the answers agree.")
+        issues.append(
+            f"{_n(len(repeated), 'input')} {'appears' if len(repeated) == 1 else 'appear'} more than once "
+            f"with different outputs, e.g. rows {first_two[0]} and {first_two[1]}: check the answers agree."
+        )
     return issues
 
 
-def _near_duplicates(tally: _Tally, clean: _Clean, settings: Settings, embedder: Any, deadline: float | None,
-                     progress: Progress | None) -> tuple[NearDuplicates | None, str | None, SearchStats | None]:
+def _near_duplicates(
+    tally: _Tally, clean: _Clean, settings: Settings, embedder: Any, deadline: float | None, progress: Progress | None
+) -> tuple[NearDuplicates | None, str | None, SearchStats | None]:
     """(the pairs, or None with a note saying why they were not checked; what the search embedded)."""
     input_ids, uid = np.unique(clean.inputs, return_inverse=True)
     texts = [tally.input_text[int(k)] for k in input_ids]
     owned = embedder is None
     try:
-        models = SearchModels(full=embedder) if not owned else SearchModels.load(settings, len(texts)) if len(texts) >= 2 else None
-        found, stats = similar_inputs(texts, settings.near_duplicate_cosine, models, progress=progress,
-                                      deadline=deadline) if models is not None else (None, None)
+        models = (
+            SearchModels(full=embedder) if not owned else SearchModels.load(settings, len(texts)) if len(texts) >= 2 else None
+        )
+        found, stats = (
+            similar_inputs(texts, settings.near_duplicate_cosine, models, progress=progress, deadline=deadline)
+            if models is not None
+            else (None, None)
+        )
     except OutOfTime:
-        return None, (f"Near-duplicates were not checked: comparing {len(texts):,} distinct inputs would take longer "
-                      "than the audit may run (PITCHCHECK_AUDIT_TIME_LIMIT_S)."), None
+        return (
+            None,
+            (
+                f"Near-duplicates were not checked: comparing {len(texts):,} distinct inputs would take longer "
+                "than the audit may run (PITCHCHECK_AUDIT_TIME_LIMIT_S)."
+            ),
+            None,
+        )
     except Exception as exc:
         if not owned:
             raise
@@ -369,16 +439,17 @@ def _near_findings(near: NearDuplicates | None, settings: Settings) -> list[str]
     if not near or not near["count"]:
         return []
     a, b, _ = near["pairs"][0]
-    return [f"{_n(near['count'], 'pair')} of rows {'has' if near['count'] == 1 else 'have'} near-identical "
-            f"inputs (cosine ≥ {settings.near_duplicate_cosine:g}), e.g. rows {a} and {b}: they teach "
-            "the model little and can leak from training into testing."]
+    return [
+        f"{_n(near['count'], 'pair')} of rows {'has' if near['count'] == 1 else 'have'} near-identical "
+        f"inputs (cosine ≥ {settings.near_duplicate_cosine:g}), e.g. rows {a} and {b}: they teach "
+        "the model little and can leak from training into testing."
+    ]
 
 
 def _labels(tally: _Tally, clean: _Clean) -> dict[str, int] | None:
     if tally.label_of is None or not clean.count:
         return None
-    counts = np.bincount(tally.column("label_ix", np.int8)[clean.is_clean].astype(np.int64),
-                         minlength=len(tally.label_of))
+    counts = np.bincount(tally.column("label_ix", np.int8)[clean.is_clean].astype(np.int64), minlength=len(tally.label_of))
     names = list(tally.label_of)
     present = {names[i]: int(c) for i, c in enumerate(counts) if c}
     if len(present) > MAX_LABELS or 2 * len(present) > clean.count:
@@ -388,13 +459,15 @@ def _labels(tally: _Tally, clean: _Clean) -> dict[str, int] | None:
 
 def _label_issues(labels: dict[str, int], clean: int) -> list[str]:
     if len(labels) == 1:
-        (only, _), = labels.items()
+        ((only, _),) = labels.items()
         return [f"Every clean row has the same output '{only}': there is nothing for a model to learn."]
     (big, most), (small, least) = next(iter(labels.items())), list(labels.items())[-1]
     if most >= IMBALANCE_RATIO * least or least < IMBALANCE_SHARE * clean:
-        return [f"The labels are badly unbalanced: '{big}' has {most:,} examples, '{small}' only {least:,} "
-                f"(the rule: the largest class {IMBALANCE_RATIO} or more times the smallest, or any class under "
-                f"{IMBALANCE_SHARE:.0%} of clean rows). A model will learn to guess '{big}'."]
+        return [
+            f"The labels are badly unbalanced: '{big}' has {most:,} examples, '{small}' only {least:,} "
+            f"(the rule: the largest class {IMBALANCE_RATIO} or more times the smallest, or any class under "
+            f"{IMBALANCE_SHARE:.0%} of clean rows). A model will learn to guess '{big}'."
+        ]
     return []
 
 
@@ -405,9 +478,11 @@ def _formula_findings(tally: _Tally) -> list[str]:
     marks = [m for m in FORMULA_START if m in tally.formula_marks]
     said = marks[0] if len(marks) == 1 else ", ".join(marks[:-1]) + " or " + marks[-1]
     one = formulas == 1
-    return [f"{_n(formulas, 'cell')} {'starts' if one else 'start'} with {said} and could run as "
-            f"{'a formula' if one else 'formulas'} in a spreadsheet ({_rows_phrase(rows, len(rows))}); "
-            f"escape {'it' if one else 'them'} before exporting."]
+    return [
+        f"{_n(formulas, 'cell')} {'starts' if one else 'start'} with {said} and could run as "
+        f"{'a formula' if one else 'formulas'} in a spreadsheet ({_rows_phrase(rows, len(rows))}); "
+        f"escape {'it' if one else 'them'} before exporting."
+    ]
 
 
 def _reader_findings(reader: ExampleReader) -> list[str]:
@@ -415,8 +490,10 @@ def _reader_findings(reader: ExampleReader) -> list[str]:
     if reader.broken_count:
         one = reader.broken_count == 1
         where = _rows_phrase(reader.broken_lines, reader.broken_count, 10).replace("row", "line")
-        issues.append(f"{_n(reader.broken_count, 'line')} {'is' if one else 'are'} not valid JSON and "
-                      f"{'was' if one else 'were'} skipped: {where}.")
+        issues.append(
+            f"{_n(reader.broken_count, 'line')} {'is' if one else 'are'} not valid JSON and "
+            f"{'was' if one else 'were'} skipped: {where}."
+        )
     if reader.blank_rows:
         issues.append(f"{_n(reader.blank_rows, 'completely blank row')} {'was' if reader.blank_rows == 1 else 'were'} skipped.")
     return issues + reader.notes
@@ -426,9 +503,13 @@ def _token_stats(tokens: np.ndarray) -> TokenStats:
     if not len(tokens):
         return TokenStats(total=0, mean=0.0, median=0.0, p95=0, max=0)
     ordered = np.sort(tokens)
-    return TokenStats(total=int(tokens.sum()), mean=round(float(tokens.mean()), 1), median=float(np.median(ordered)),
-                      p95=int(ordered[math.ceil(0.95 * len(ordered)) - 1]),  # nearest rank
-                      max=int(ordered[-1]))
+    return TokenStats(
+        total=int(tokens.sum()),
+        mean=round(float(tokens.mean()), 1),
+        median=float(np.median(ordered)),
+        p95=int(ordered[math.ceil(0.95 * len(ordered)) - 1]),  # nearest rank
+        max=int(ordered[-1]),
+    )
 
 
 def _n(count: int, noun: str) -> str:

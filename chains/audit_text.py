@@ -18,21 +18,37 @@ def format_text(result: AuditResult, settings: Settings | None = None) -> str:
         ("Empty", f"{result['empty']:,}"),
         ("Duplicates", f"{result['duplicates']:,}"),
         ("Clean examples", f"{result['clean']:,}"),
-        ("With personal data", f"{result['pii_rows']:,}" + (" (" + ", ".join(
-            f"{PII_NAMES[k]} {v['count']:,}" for k, v in pii.items() if v["count"]) + ")" if result["pii_rows"] else "")),
+        (
+            "With personal data",
+            f"{result['pii_rows']:,}"
+            + (
+                " (" + ", ".join(f"{PII_NAMES[k]} {v['count']:,}" for k, v in pii.items() if v["count"]) + ")"
+                if result["pii_rows"]
+                else ""
+            ),
+        ),
     ]
     near = result["near_duplicates"]
     table.append(("Near-duplicate pairs", "not checked" if near is None else f"{near['count']:,}"))
     if result["labels"]:
         table.append(("Labels", ", ".join(f"{k} {v:,}" for k, v in result["labels"].items())))
     tok = result["tokens"]
-    table.append(("Tokens per example", f"mean {tok['mean']:,}, median {tok['median']:,g}, 95th percentile "
-                                        f"{tok['p95']:,}, longest {tok['max']:,}"))
+    table.append(
+        (
+            "Tokens per example",
+            f"mean {tok['mean']:,}, median {tok['median']:,g}, 95th percentile {tok['p95']:,}, longest {tok['max']:,}",
+        )
+    )
     cost = result["training_cost_gbp"]
     settings = settings or get_settings()
-    table.append(("Training compute", (f"£{cost:,.2f}" if cost >= 0.01 else "under £0.01" if cost else "£0")
-                  + f": {tok['total']:,} tokens x {settings.epochs} epochs at "
-                  f"£{settings.price_per_million_training_tokens_gbp:g} per million"))
+    table.append(
+        (
+            "Training compute",
+            (f"£{cost:,.2f}" if cost >= 0.01 else "under £0.01" if cost else "£0")
+            + f": {tok['total']:,} tokens x {settings.epochs} epochs at "
+            f"£{settings.price_per_million_training_tokens_gbp:g} per million",
+        )
+    )
     width = max(len(k) for k, _ in table)
     lines += [f"  {k.ljust(width)}  {v}" for k, v in table]
     lines += ["", "Findings"]

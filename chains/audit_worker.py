@@ -55,8 +55,7 @@ def _work(path: str, name: str | None, settings: Settings, near_duplicates: bool
     # The near-duplicate search stops at 85% of the time limit, leaving time for the rest of the report.
     deadline = time.perf_counter() + 0.85 * settings.audit_time_limit_s
     try:
-        result = audit_file(path, settings, None if near_duplicates else False, name=name, progress=progress,
-                            deadline=deadline)
+        result = audit_file(path, settings, None if near_duplicates else False, name=name, progress=progress, deadline=deadline)
         conn.send(("done", result))
     except AuditError as exc:
         conn.send(("error", str(exc)))
@@ -125,16 +124,26 @@ async def _watch(process: Any, conn: Any, settings: Settings, progress: Progress
         if not process.is_alive() and not conn.poll():
             raise AuditError(f"The audit stopped unexpectedly (exit code {process.exitcode}): the file could not be read.")
         if time.monotonic() - started > settings.audit_time_limit_s:
-            raise AuditError(f"The audit took longer than {settings.audit_time_limit_s:,.0f} seconds and was stopped: "
-                             "audit a smaller file or a sample of it.")
+            raise AuditError(
+                f"The audit took longer than {settings.audit_time_limit_s:,.0f} seconds and was stopped: "
+                "audit a smaller file or a sample of it."
+            )
         if _memory_mb(process.pid) > settings.audit_memory_mb:
-            raise AuditError(f"The audit needed more than {settings.audit_memory_mb:,} MB of memory and was stopped: "
-                             "audit a smaller file or a sample of it.")
+            raise AuditError(
+                f"The audit needed more than {settings.audit_memory_mb:,} MB of memory and was stopped: "
+                "audit a smaller file or a sample of it."
+            )
         await asyncio.sleep(_POLL)
 
 
-async def run_audit(path: str | Path, settings: Settings | None = None, *, name: str | None = None,
-                    progress: ProgressCallback | None = None, near_duplicates: bool = True) -> Any:
+async def run_audit(
+    path: str | Path,
+    settings: Settings | None = None,
+    *,
+    name: str | None = None,
+    progress: ProgressCallback | None = None,
+    near_duplicates: bool = True,
+) -> Any:
     """Audit a file in a bounded worker process and return its AuditResult (chains.audit).
 
     name: the owner's file name (its extension is weighed with the content to tell CSV, JSON Lines and Excel
@@ -146,8 +155,9 @@ async def run_audit(path: str | Path, settings: Settings | None = None, *, name:
     context = multiprocessing.get_context("spawn")
     async with _slot(settings, progress):
         receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_work, args=(str(path), name, settings, near_duplicates, sender),
-                                  name="pitchcheck-audit", daemon=True)
+        process = context.Process(
+            target=_work, args=(str(path), name, settings, near_duplicates, sender), name="pitchcheck-audit", daemon=True
+        )
         await _tell(progress, "Starting the audit", 0.0)
         process.start()
         sender.close()

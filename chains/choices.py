@@ -36,6 +36,7 @@ class LazyEmbed:
             raise LookupError("the embedding model is not loaded yet")
         return embedder.embed(texts)
 
+
 NEIGHBOUR_SURE = 0.62  # cosine the best phrasing must reach for the neighbour reading to be taken as it is
 NEIGHBOUR_MARGIN = 0.10  # ... and its lead over the best phrasing of any other choice
 DISAGREE_SURE = NEIGHBOUR_SURE  # a cue's reading is asked back when the neighbours are sure of another choice
@@ -79,8 +80,9 @@ def cue_hits(spec: Field, t: str) -> list[str]:
                 value = c.negated if (not own and negated(t, m.start())) else c.value
                 if value:
                     spans.append((m.start(), m.end(), value))
-    kept = [(a, b, v) for a, b, v in spans
-            if not any(a2 <= a and b <= b2 and (b2 - a2) > (b - a) and v2 != v for a2, b2, v2 in spans)]
+    kept = [
+        (a, b, v) for a, b, v in spans if not any(a2 <= a and b <= b2 and (b2 - a2) > (b - a) and v2 != v for a2, b2, v2 in spans)
+    ]
     if not kept:  # weak cues ("they said ...") speak only when nothing firmer does
         for c in spec.choices:
             if any(re.search(cue, t) for cue in c.weak):
@@ -93,11 +95,15 @@ def cue_hits(spec: Field, t: str) -> list[str]:
 
 
 _OWN_NEGATION = re.compile(r"\b(?:not|no|never|without|nothing|none)\b|n'?t\b")
-_UNSURE_WHETHER = re.compile(r"\b(?:not (?:really |quite )?sure|unsure|no idea|no clue|don'?t know|dunno|not certain|can'?t say) "
-                             r"(?:if|whether|about whether)\b")
+_UNSURE_WHETHER = re.compile(
+    r"\b(?:not (?:really |quite )?sure|unsure|no idea|no clue|don'?t know|dunno|not certain|can'?t say) "
+    r"(?:if|whether|about whether)\b"
+)
 _UNSURE_TOO = re.compile(r"\bnot (?:really |quite )?sure\b|\bno idea\b|\bdunno\b|\bno clue\b")
-_CLOSING = re.compile(r"\b(?:so|overall|in short|basically|all in all),? (?:(?P<yes>yes|yeah|good enough|it'?s fine)|no|nope|nah|not really|"
-                      r"not good enough)\s*[.!]*$")
+_CLOSING = re.compile(
+    r"\b(?:so|overall|in short|basically|all in all),? (?:(?P<yes>yes|yeah|good enough|it'?s fine)|no|nope|nah|not really|"
+    r"not good enough)\s*[.!]*$"
+)
 _NEGATED_CUE = re.compile(r"\b(?:don'?t|do not|dont|can'?t|cannot) (?:think|see|expect|imagine|believe|reckon)\b|\bdoubt\b")
 
 
@@ -157,7 +163,9 @@ def _polar_alternatives(spec: Field, said: str) -> tuple[str, ...]:
     if spec.name.startswith("vendor_"):
         return ("no", "not_asked")
     if spec.name == "prompt_rag":
-        return {"yes": ("acceptable", "not_acceptable"), "no": ("not_tried", "not_acceptable")}.get(said, ("not_tried", "not_acceptable"))
+        return {"yes": ("acceptable", "not_acceptable"), "no": ("not_tried", "not_acceptable")}.get(
+            said, ("not_tried", "not_acceptable")
+        )
     return tuple(v for v in spec.choice_values())[:3]
 
 
@@ -195,8 +203,10 @@ def neighbour_scores(spec: Field, text: str, embed: Embed) -> list[tuple[str, fl
     return sorted(best.items(), key=lambda kv: kv[1], reverse=True)
 
 
-_DOUBT = re.compile(r"\b(?:might|maybe|possibly|perhaps|not sure|unsure|depends|unless|could be|hard to say|no idea|not certain|"
-                    r"no clue|dunno|don'?t know|kind of|sort of|partly|in a way)\b")
+_DOUBT = re.compile(
+    r"\b(?:might|maybe|possibly|perhaps|not sure|unsure|depends|unless|could be|hard to say|no idea|not certain|"
+    r"no clue|dunno|don'?t know|kind of|sort of|partly|in a way)\b"
+)
 
 
 def _checked(spec: Field, t: str, reading: ChoiceReading, embed: Embed | None) -> ChoiceReading:
@@ -233,6 +243,7 @@ def _by_neighbour(spec: Field, t: str, embed: Embed | None) -> ChoiceReading:
 
 
 # --- the two descriptions other modules read ---------------------------------------------------------------------
+
 
 def mechanism_of(text: str) -> str | None:
     """fine_tuning / rag / prompting / mixed / unclear from a description, or None when nothing says which."""

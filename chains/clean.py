@@ -12,11 +12,7 @@ __all__ = ["StreamCleaner", "clean_input", "clean_output", "host_allowed"]
 # zero-width characters, bidi embeddings/overrides/isolates (plus the Arabic letter mark) and
 # Unicode tag characters, which can smuggle instructions a reader never sees.
 _INVISIBLE_RANGES = (
-    "\x00-\x08\x0b-\x1f\x7f-\x9f"
-    "\u061c"
-    "\u200b-\u200f\u2060-\u2064\ufeff"
-    "\u202a-\u202e\u2066-\u2069"
-    "\U000e0000-\U000e007f"
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2060-\u2064\ufeff\u202a-\u202e\u2066-\u2069\U000e0000-\U000e007f"
 )
 _INVISIBLE = re.compile(f"[{_INVISIBLE_RANGES}]")
 

@@ -94,8 +94,10 @@ def cmd_index(args, out: TextIO) -> int:
     if stats is None:
         out.write(f"Index is up to date: {len(concepts)} concepts.\n")
     else:
-        out.write(f"Indexed {len(concepts)} concepts: {stats.embedded} sections embedded, {stats.unchanged} unchanged, "
-                  f"{stats.removed} removed{' (repaired an interrupted build)' if stats.repaired else ''}.\n")
+        out.write(
+            f"Indexed {len(concepts)} concepts: {stats.embedded} sections embedded, {stats.unchanged} unchanged, "
+            f"{stats.removed} removed{' (repaired an interrupted build)' if stats.repaired else ''}.\n"
+        )
     return 0
 
 
@@ -149,7 +151,7 @@ def cmd_pitch(args, out: TextIO) -> int:
     quote, fee = reading["quote"], reading["monthly_fee"]
     out.write(f"Mechanism: {reading['mechanism']}. {reading['mechanism_evidence']['why']}\n")
     if reading["mechanism_evidence"]["sentence"]:
-        out.write(f"  from: \"{reading['mechanism_evidence']['sentence']}\"\n")
+        out.write(f'  from: "{reading["mechanism_evidence"]["sentence"]}"\n')
     if quote is None:
         out.write("Quote: not stated\n")
     elif quote["high"] is None:
@@ -160,7 +162,7 @@ def cmd_pitch(args, out: TextIO) -> int:
         out.write(f"Monthly fee: {format_range(fee['amount'], fee['high'], fee['currency'])} a month\n")
     out.write(f"Mentions LoRA: {'yes' if reading['mentions_lora'] else 'no'}\n")
     for claim in reading["vague_claims"]:
-        out.write(f"Claim to test: \"{claim['text']}\"\n  ask: {claim['question']}\n")
+        out.write(f'Claim to test: "{claim["text"]}"\n  ask: {claim["question"]}\n')
     for flag in reading["red_flags"]:
         out.write(f"Red flag: {flag['text']}\n")
     return 0
@@ -173,8 +175,13 @@ def cmd_chat(args, out: TextIO) -> int:
     kb, explainer = _knowledge(dense=not args.lexical)
     from .llm import field_reader
 
-    session = Session(kb.settings, explain=explainer.explain, titles={c: k.title for c, k in kb.concepts.items()},
-                      embed=LazyEmbed(kb.loaded_embedder), read_field=field_reader(kb.settings))
+    session = Session(
+        kb.settings,
+        explain=explainer.explain,
+        titles={c: k.title for c, k in kb.concepts.items()},
+        embed=LazyEmbed(kb.loaded_embedder),
+        read_field=field_reader(kb.settings),
+    )
     render = _emit_turn if args.json else _print_turn
     render(session.start(), out)
     for line in sys.stdin:
@@ -256,8 +263,7 @@ def cmd_audit(args, out: TextIO) -> int:
 
     bar = _ProgressBar(sys.stderr, Path(args.file).name) if args.progress or sys.stderr.isatty() else None
     try:
-        result = run_audit_sync(Path(args.file), get_settings(), near_duplicates=not args.no_near_duplicates,
-                                progress=bar)
+        result = run_audit_sync(Path(args.file), get_settings(), near_duplicates=not args.no_near_duplicates, progress=bar)
     except AuditError as exc:
         raise CLIError(f"{args.file}: {exc}") from None
     finally:
@@ -306,13 +312,15 @@ def _problem(exc: BaseException) -> str:
 def _one_line(text: str, limit: int = 300) -> str:
     """text on one line, cut to at most limit characters."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # --- entry -------------------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pitchcheck", description="Is a vendor's fine-tuning pitch worth it?")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr, with the traceback of an unexpected error")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log progress to stderr, with the traceback of an unexpected error"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ask", help="explain a concept from the glossary")

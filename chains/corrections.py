@@ -31,8 +31,9 @@ def find_correction(session: Any, text: str) -> tuple[str, Reading] | None:
         return None
     cue = is_correction(text)
     t = text.lower()
-    named = [f.name for f in FIELDS if f.names and f.name != session.awaiting and f.name in session.asked
-             and _search(f.names, text)]
+    named = [
+        f.name for f in FIELDS if f.names and f.name != session.awaiting and f.name in session.asked and _search(f.names, text)
+    ]
     if re.search(r"\bthey\b|\bvendor\b", t):  # "they said 1,000": the vendor's answer, not the owner's count
         named.sort(key=lambda n: not n.startswith("vendor_"))
     if not cue and not after_verdict:
@@ -57,8 +58,9 @@ def find_correction(session: Any, text: str) -> tuple[str, Reading] | None:
         return name, reading
     return None
 
+
 def _currency_only(session: Any, text: str) -> Reading:
-    """"that quote was dollars not pounds": the same amount in another currency."""
+    """ "that quote was dollars not pounds": the same amount in another currency."""
 
     amount = session.facts.get("quote")
     first = re.split(r"\bnot\b|\brather than\b|\binstead of\b", text.lower())[0]

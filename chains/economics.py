@@ -10,8 +10,12 @@ from chains.settings import Settings
 
 # What one unit of the owner's monthly volume is called, so the cost per item reads naturally.
 ITEM_NOUNS: dict[str | None, str] = {
-    "classification": "item", "extraction": "document", "fixed_format": "document",
-    "open_writing": "report", "knowledge_qa": "answer", None: "item",
+    "classification": "item",
+    "extraction": "document",
+    "fixed_format": "document",
+    "open_writing": "report",
+    "knowledge_qa": "answer",
+    None: "item",
 }
 
 
@@ -93,11 +97,15 @@ def economics(facts: dict[str, Any], settings: Settings) -> Economics:
     noun = ITEM_NOUNS.get(facts.get("task"), "item")
     parts: list[str] = []
     if quote is not None and high is not None:
-        parts.append(f"The quote is a range, {format_range(quote, high, currency)}; these figures use its low end, "
-                     f"{money(quote)}: if the lowest price does not pay back, no price in the range does.")
+        parts.append(
+            f"The quote is a range, {format_range(quote, high, currency)}; these figures use its low end, "
+            f"{money(quote)}: if the lowest price does not pay back, no price in the range does."
+        )
     if quote is not None and per_item is not None:
-        parts.append(f"The {money(quote)} quote works out at {money(per_item, pence=True)} per {noun} "
-                     f"over the first year ({format_count(volume)} a month).")
+        parts.append(
+            f"The {money(quote)} quote works out at {money(per_item, pence=True)} per {noun} "
+            f"over the first year ({format_count(volume)} a month)."
+        )
     elif quote is not None and volume == 0:
         parts.append(f"With nothing to handle each month, the {money(quote)} quote has nothing to spread over.")
     elif quote is not None:
@@ -108,9 +116,11 @@ def economics(facts: dict[str, Any], settings: Settings) -> Economics:
         parts.append(f"On top of that, the {money(fee)} monthly fee comes to {money(fee * 12)} a year.")
     if compute is not None and examples is not None:  # a compute cost is known only from a count of examples
         converted = "" if currency == "GBP" else f", or {money(price, pence=True)} at {rate_phrase(currency, settings)}"
-        sentence = (f"The training run itself would cost {about_money(compute, currency)} in compute "
-                    f"({plural(examples, 'example')} × {format_count(tokens_per_example)} tokens × "
-                    f"{plural(epochs, 'pass', 'passes')} at the guide's £{price_gbp:,.2f} per million tokens{converted})")
+        sentence = (
+            f"The training run itself would cost {about_money(compute, currency)} in compute "
+            f"({plural(examples, 'example')} × {format_count(tokens_per_example)} tokens × "
+            f"{plural(epochs, 'pass', 'passes')} at the guide's £{price_gbp:,.2f} per million tokens{converted})"
+        )
         if share is None:
             parts.append(sentence + ".")
         elif share < 0.01:
@@ -124,12 +134,26 @@ def economics(facts: dict[str, Any], settings: Settings) -> Economics:
 
     pounds = currency == "GBP"
     return {
-        "currency": currency, "quote": quote, "quote_high": high, "monthly_fee": fee, "quote_per_item": per_item,
-        "compute_cost": compute, "price_per_million_tokens": price, "exchange_rate": rate,
+        "currency": currency,
+        "quote": quote,
+        "quote_high": high,
+        "monthly_fee": fee,
+        "quote_per_item": per_item,
+        "compute_cost": compute,
+        "price_per_million_tokens": price,
+        "exchange_rate": rate,
         "exchange_rates_date": None if pounds else settings.exchange_rates_date.isoformat(),
-        "quote_gbp": quote if pounds else None, "monthly_fee_gbp": fee if pounds else None, "monthly_volume": volume,
-        "items_first_year": items_year, "quote_per_item_gbp": per_item if pounds else None, "clean_examples": examples,
-        "tokens_per_example": tokens_per_example, "epochs": epochs, "price_per_million_tokens_gbp": price_gbp,
-        "training_tokens": training_tokens, "compute_cost_gbp": compute_gbp, "compute_share_of_quote": share,
+        "quote_gbp": quote if pounds else None,
+        "monthly_fee_gbp": fee if pounds else None,
+        "monthly_volume": volume,
+        "items_first_year": items_year,
+        "quote_per_item_gbp": per_item if pounds else None,
+        "clean_examples": examples,
+        "tokens_per_example": tokens_per_example,
+        "epochs": epochs,
+        "price_per_million_tokens_gbp": price_gbp,
+        "training_tokens": training_tokens,
+        "compute_cost_gbp": compute_gbp,
+        "compute_share_of_quote": share,
         "summary": " ".join(parts),
     }

@@ -127,7 +127,6 @@ def _max_seq_length(model_dir: Path) -> int:
     return DEFAULT_MAX_SEQ_LENGTH
 
 
-
 def _load_tokenizer(model_dir: Path, max_length: int):
     """tokenizer.json with truncation at max_length and no fixed padding (the file pads to 128)."""
     from tokenizers import Tokenizer

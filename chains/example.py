@@ -8,8 +8,10 @@ from collections.abc import Iterator
 from .facts import FIELD_NAMES
 from .session import Session, Turn
 
-EXAMPLE_PITCH = ("The vendor quoted £18,000 to fine-tune the model on our data, so that it understands our "
-                 "methodology, picks up our tone and learns the way we write client reports.")
+EXAMPLE_PITCH = (
+    "The vendor quoted £18,000 to fine-tune the model on our data, so that it understands our "
+    "methodology, picks up our tone and learns the way we write client reports."
+)
 # What the firm answers to each question, in its own words where a person would type them.
 EXAMPLE_ANSWERS: dict[str, str] = {
     "pitch": EXAMPLE_PITCH,
@@ -27,9 +29,11 @@ EXAMPLE_ANSWERS: dict[str, str] = {
     "vendor_shortfall": "not_asked",
     "vendor_retraining": "not_asked",
 }
-INTRO = ("Here's the case from the guide: a consulting firm was quoted **£18,000** to fine-tune a model on its client "
-         "reports. They write about **12 reports a month** and have **about 40** reports good enough to teach with. "
-         "I'll answer for them; watch the verdict build up.")
+INTRO = (
+    "Here's the case from the guide: a consulting firm was quoted **£18,000** to fine-tune a model on its client "
+    "reports. They write about **12 reports a month** and have **about 40** reports good enough to teach with. "
+    "I'll answer for them; watch the verdict build up."
+)
 
 
 class ScriptGap(RuntimeError):

@@ -51,6 +51,8 @@ class ReadLimits:
     @classmethod
     def from_settings(cls, settings: Any) -> ReadLimits:
         return cls(settings.audit_max_rows, settings.audit_max_columns, settings.audit_max_unpacked_mb * 1024 * 1024)
+
+
 ACCEPTED = ", ".join("+".join(pair) for pair in SHAPES) + ', or chat JSONL lines with "messages"'
 
 _CHUNK = 1 << 18  # bytes decoded at a time when checking the encoding
@@ -71,7 +73,7 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codec
 
 
 def file_format(head: bytes, claimed: str) -> str:
-    """".csv", ".jsonl" or ".xlsx", from a file's first bytes and the extension of the name it came with.
+    """ ".csv", ".jsonl" or ".xlsx", from a file's first bytes and the extension of the name it came with.
 
     Content first: a browser may have named an upload after its MIME type (none for .jsonl in Chromium,
     application/vnd.ms-excel for CSV on Windows). A workbook is a ZIP archive; a text file is read as JSON Lines
@@ -205,8 +207,9 @@ class ExampleReader:
             yield from self._xlsx()
 
     def _too_many_rows(self) -> AuditError:
-        return AuditError(f"The file has more than {self.limits.max_rows:,} rows, the most the audit reads: "
-                          "audit a sample of it, or split it.")
+        return AuditError(
+            f"The file has more than {self.limits.max_rows:,} rows, the most the audit reads: audit a sample of it, or split it."
+        )
 
     def _table(self, rows: Iterator[Any]) -> Iterator[Example]:
         """Header row, then data rows; shared by CSV and Excel."""
@@ -221,8 +224,10 @@ class ExampleReader:
                 while header and cell_text(header[-1]).strip() == "":
                     header.pop()
                 if len(header) > self.limits.max_columns:
-                    raise AuditError(f"The header has more than {self.limits.max_columns:,} columns: "
-                                     "keep the input and output columns and try again.")
+                    raise AuditError(
+                        f"The header has more than {self.limits.max_columns:,} columns: "
+                        "keep the input and output columns and try again."
+                    )
                 found = shape_of(header)
                 if found is None:
                     raise unknown_shape(header)
@@ -276,8 +281,10 @@ class ExampleReader:
         unpacked = sum(part.file_size for part in parts)
         limit = self.limits.max_unpacked_bytes
         if len(parts) > 10_000 or unpacked > limit:
-            raise AuditError(f"The workbook unpacks to {unpacked / 2**20:,.0f} MB, more than the {limit / 2**20:,.0f} MB "
-                             "the audit opens: save the sheet as CSV, or split it.")
+            raise AuditError(
+                f"The workbook unpacks to {unpacked / 2**20:,.0f} MB, more than the {limit / 2**20:,.0f} MB "
+                "the audit opens: save the sheet as CSV, or split it."
+            )
 
     def _xlsx(self) -> Iterator[Example]:
         from openpyxl import load_workbook
@@ -295,7 +302,11 @@ class ExampleReader:
                 sheet = book.active or book.worksheets[0]
                 others = [ws.title for ws in book.worksheets if ws.title != sheet.title]
                 if others:
-                    self.notes.append(f"Only the sheet '{sheet.title}' was read; the workbook also has " + ", ".join(f"'{t}'" for t in others) + ".")
+                    self.notes.append(
+                        f"Only the sheet '{sheet.title}' was read; the workbook also has "
+                        + ", ".join(f"'{t}'" for t in others)
+                        + "."
+                    )
                 # The declared size is only a hint for progress: openpyxl would pad every row to it (a 6 KB file can
                 # declare 1,048,576 x 16,384 cells), so the rows are read as stored, at most one column past the limit.
                 self._rows_declared = sheet.max_row or 0
@@ -373,7 +384,10 @@ def _chat_example(number: int, messages: Any) -> Example:
     """The last user message is the input, the last assistant message the output; the rest is extra text."""
     if not isinstance(messages, list):
         return Example(number, "", "")
-    texts = [(str(m.get("role", "")).strip().lower(), _content(m.get("content"))) if isinstance(m, dict) else ("", "") for m in messages]
+    texts = [
+        (str(m.get("role", "")).strip().lower(), _content(m.get("content"))) if isinstance(m, dict) else ("", "")
+        for m in messages
+    ]
     last_user = max((i for i, (role, _) in enumerate(texts) if role == "user"), default=None)
     last_assistant = max((i for i, (role, _) in enumerate(texts) if role == "assistant"), default=None)
     extra = "\n".join(t for i, (_, t) in enumerate(texts) if i not in (last_user, last_assistant) and t)

@@ -18,9 +18,11 @@ log = logging.getLogger(__name__)
 ANSWER_SECTIONS = ("what", "why", "ask")
 
 
-_DEFINITION = re.compile(r"^(?:so |ok |and |but )?(?:what is|what s|whats|what are|what does|define|explain|meaning of|"
-                         r"what do you mean by|tell me about|(?:i )?(?:don t|dont|do not) (?:know|understand) what|"
-                         r"(?:i m )?not (?:really )?sure what)\b")
+_DEFINITION = re.compile(
+    r"^(?:so |ok |and |but )?(?:what is|what s|whats|what are|what does|define|explain|meaning of|"
+    r"what do you mean by|tell me about|(?:i )?(?:don t|dont|do not) (?:know|understand) what|"
+    r"(?:i m )?not (?:really )?sure what)\b"
+)
 
 # How many sources an answer lists: the concept answered, then the nearest others that pass the threshold.
 MAX_SOURCES = 3
@@ -48,6 +50,7 @@ class Answer:
 
     def as_json(self) -> dict[str, Any]:
         """The shape `pitchcheck ask --json` prints: sources best first, none when nothing was found."""
+
         def listed(sources: list[Source]) -> list[dict[str, Any]]:
             return [{"id": s.id, "title": s.title, "score": round(s.score, 4)} for s in sources]
 
@@ -73,11 +76,15 @@ def _offline_text(concept: Concept, hit: Hit, concepts: dict[str, Concept]) -> t
 
 def _not_found_text(hits: list[Hit]) -> str:
     if not hits:
-        return ("I don't have anything in the glossary on that. I can explain terms from a fine-tuning pitch, "
-                "such as fine-tuning, RAG, LoRA, training data or hosting costs.")
+        return (
+            "I don't have anything in the glossary on that. I can explain terms from a fine-tuning pitch, "
+            "such as fine-tuning, RAG, LoRA, training data or hosting costs."
+        )
     nearest = ", ".join(h.title for h in hits[:3])
-    return (f"I don't have a glossary entry that answers that, and I'd rather not guess. "
-            f"The nearest topics I can explain are: {nearest}. Ask about any of them.")
+    return (
+        f"I don't have a glossary entry that answers that, and I'd rather not guess. "
+        f"The nearest topics I can explain are: {nearest}. Ask about any of them."
+    )
 
 
 class Explainer:
@@ -135,9 +142,11 @@ class Explainer:
         return [h for h in hits if h.score >= threshold][:MAX_SOURCES]
 
     def _llm_sections(self, hits: list[Hit]) -> list[dict[str, str]]:
-        return [{"id": h.concept, "title": h.title, "section": SECTION_TITLES[key],
-                 "text": self.kb.concepts[h.concept].sections[key]}
-                for h in self._chosen(hits) for key in ANSWER_SECTIONS]
+        return [
+            {"id": h.concept, "title": h.title, "section": SECTION_TITLES[key], "text": self.kb.concepts[h.concept].sections[key]}
+            for h in self._chosen(hits)
+            for key in ANSWER_SECTIONS
+        ]
 
     def _llm_answer(self, question: str, hits: list[Hit], text: str) -> Answer:
         chosen = self._chosen(hits)
@@ -176,8 +185,9 @@ class Explainer:
 
         pieces: list[str] = []
         try:
-            async for chunk in llm.astream_answer(question, self._llm_sections(hits), self.settings,
-                                                  model=self.model, breaker=self.breaker):
+            async for chunk in llm.astream_answer(
+                question, self._llm_sections(hits), self.settings, model=self.model, breaker=self.breaker
+            ):
                 pieces.append(chunk)
                 yield "token", chunk
         except llm.LLMUnavailable as exc:

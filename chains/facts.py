@@ -65,12 +65,28 @@ def _yes_no_unsure(yes: Choice, no: Choice, unsure: Choice) -> tuple[Choice, ...
 
 def _vendor_answer(yes_echo: str, no_echo: str, no_cues: tuple[str, ...] = ()) -> tuple[Choice, ...]:
     return (
-        Choice("yes", "Yes, they answered clearly", yes_echo, VENDOR_YES, says=(
-            "yes they gave a clear answer", "they told us exactly", "they explained it properly"), weak=VENDOR_WEAK_YES),
-        Choice("no", "No, they could not say", no_echo, VENDOR_NO + no_cues, says=(
-            "they couldn't say", "they dodged the question", "no straight answer", "they were vague about it")),
-        Choice("not_asked", "I haven't asked", "you haven't asked them yet", VENDOR_NOT_ASKED, says=(
-            "I haven't asked", "never came up", "didn't think to ask", "we haven't got that far")),
+        Choice(
+            "yes",
+            "Yes, they answered clearly",
+            yes_echo,
+            VENDOR_YES,
+            says=("yes they gave a clear answer", "they told us exactly", "they explained it properly"),
+            weak=VENDOR_WEAK_YES,
+        ),
+        Choice(
+            "no",
+            "No, they could not say",
+            no_echo,
+            VENDOR_NO + no_cues,
+            says=("they couldn't say", "they dodged the question", "no straight answer", "they were vague about it"),
+        ),
+        Choice(
+            "not_asked",
+            "I haven't asked",
+            "you haven't asked them yet",
+            VENDOR_NOT_ASKED,
+            says=("I haven't asked", "never came up", "didn't think to ask", "we haven't got that far"),
+        ),
     )
 
 
@@ -79,6 +95,8 @@ def _vendor_answer(yes_echo: str, no_echo: str, no_cues: tuple[str, ...] = ()) -
 _VENDOR_POLAR: dict[Polarity, str | None] = {"yes": "yes", "no": "no", "unsure": None}
 _YES_NO: dict[Polarity, str | None] = {"yes": "yes", "no": "no", "unsure": "unsure"}
 
+# The table is laid out by hand: one choice, its cues and its phrasings to a block.
+# fmt: off
 FIELDS: tuple[Field, ...] = (
     Field(
         "pitch", "text",
@@ -353,13 +371,20 @@ FIELDS: tuple[Field, ...] = (
         names=r"\bretrain\w*\b|\bwhen (?:our )?process(?:es)? change\b",
     ),
 )
+# fmt: on
 
 FIELD_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 
 # Facts the verdict needs before it can say fine_tune; unknown or unsure ones lead to "clarify".
 DECIDING_FIELDS: tuple[str, ...] = (
-    "clean_examples", "monthly_volume", "task", "task_stable", "personal_data", "prompt_rag", "fresh_knowledge",
+    "clean_examples",
+    "monthly_volume",
+    "task",
+    "task_stable",
+    "personal_data",
+    "prompt_rag",
+    "fresh_knowledge",
 )
 # Facts that go with the asked ones: the quote's currency and the top of a quoted range, and a recurring fee, which
 # comes only from the pitch reader.

@@ -51,8 +51,9 @@ class Amount:
         return low * times / divided_by, high * times / divided_by
 
 
-_TRANS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "−": "-",
-                        "\u00a0": " ", "\u2009": " ", "\u202f": " "})
+_TRANS = str.maketrans(
+    {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "−": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " "}
+)
 
 
 def normalise(text: Any) -> str:
@@ -66,33 +67,76 @@ def normalise(text: Any) -> str:
 
 _SMALL = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 # "≈" marks a vague quantity so an explicit figure can win over it; "lo~hi" keeps the range it stands for.
-_VAGUE = ((r"\ba couple (?:of )?hundred\b", "≈200~150~300"), (r"\b(?:a few|several) hundred\b", "≈300~200~900"),
-          (r"\ba couple (?:of )?thousand\b", "≈2000~1500~3000"), (r"\b(?:a few|several) thousand\b", "≈3000~2000~9000"),
-          (r"\b(?:a )?couple (?:of )?dozen\b", "24"), (r"\bhalf a dozen\b", "6"), (r"\ba dozen\b", "12"),
-          (r"\ba couple(?: of)?\b(?! (?:days|weeks|months|years))", "≈2~2~3"), (r"\ba handful\b", "≈5~3~10"),
-          (r"\b(?:a few|several)\b(?! (?:days|weeks|months|years|times))", "≈3~2~9"))
+_VAGUE = (
+    (r"\ba couple (?:of )?hundred\b", "≈200~150~300"),
+    (r"\b(?:a few|several) hundred\b", "≈300~200~900"),
+    (r"\ba couple (?:of )?thousand\b", "≈2000~1500~3000"),
+    (r"\b(?:a few|several) thousand\b", "≈3000~2000~9000"),
+    (r"\b(?:a )?couple (?:of )?dozen\b", "24"),
+    (r"\bhalf a dozen\b", "6"),
+    (r"\ba dozen\b", "12"),
+    (r"\ba couple(?: of)?\b(?! (?:days|weeks|months|years))", "≈2~2~3"),
+    (r"\ba handful\b", "≈5~3~10"),
+    (r"\b(?:a few|several)\b(?! (?:days|weeks|months|years|times))", "≈3~2~9"),
+)
 # Words that hold a number word but are no figure: "good ones", "no one", "this one".
-_NOT_FIGURES = ((r"\bones\b", "items"),
-                (r"\btwo[- ]thirds\b", "twothirds"), (r"\bthree[- ]quarters\b", "threequarters"),
-                (r"\b(?:a|one)[- ]third\b", "athird"), (r"\b(?:a|one)[- ]quarter\b(?! of a million)", "aquarter"),
-                (r"\b(?:phase|stage|step|part|option|tier|level|version|day|year|plan|package) (?:one|two|three|four|[1-4])\b", "that part"),
-                (r"\b(?:no|any|some|every|each|the|this|that|which|last|right|other|first|latest|new|old|only) one\b", "the item"),
-                (r"\bone (?:of (?:them|those|these|us)|day|way or another|thing)\b", "some"))
+_NOT_FIGURES = (
+    (r"\bones\b", "items"),
+    (r"\btwo[- ]thirds\b", "twothirds"),
+    (r"\bthree[- ]quarters\b", "threequarters"),
+    (r"\b(?:a|one)[- ]third\b", "athird"),
+    (r"\b(?:a|one)[- ]quarter\b(?! of a million)", "aquarter"),
+    (r"\b(?:phase|stage|step|part|option|tier|level|version|day|year|plan|package) (?:one|two|three|four|[1-4])\b", "that part"),
+    (r"\b(?:no|any|some|every|each|the|this|that|which|last|right|other|first|latest|new|old|only) one\b", "the item"),
+    (r"\bone (?:of (?:them|those|these|us)|day|way or another|thing)\b", "some"),
+)
 _SCALE_WORD = r"(hundred|thousand|grand|million|k|m)"
-_RANGE_WORDS = re.compile(r"\b(" + "|".join(_SMALL) + r"|\d{1,3})\s+(or|to|-)\s+(" + "|".join(_SMALL[1:]) + r"|\d{1,3})\s+"
-                          + _SCALE_WORD + r"\b")
+_RANGE_WORDS = re.compile(
+    r"\b(" + "|".join(_SMALL) + r"|\d{1,3})\s+(or|to|-)\s+(" + "|".join(_SMALL[1:]) + r"|\d{1,3})\s+" + _SCALE_WORD + r"\b"
+)
 
 
 def _spread_scale(m: re.Match) -> str:
-    """"one or two hundred" -> "one hundred or two hundred"; "15 to 20 thousand" likewise."""
+    """ "one or two hundred" -> "one hundred or two hundred"; "15 to 20 thousand" likewise."""
     return f"{m[1]} {m[4]} {m[2]} {m[3]} {m[4]}"
 
 
-_NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "million"]
+_NUMBER_WORDS = [
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "thousand",
+    "million",
+]
 
 
 def _fix_number_typos(t: str) -> str:
-    """"tweny", "fourty", "hunderd", "thousnad": a long word one slip away from a number word, same first letter."""
+    """ "tweny", "fourty", "hunderd", "thousnad": a long word one slip away from a number word, same first letter."""
     import difflib
 
     def fix(m: re.Match) -> str:
@@ -153,31 +197,67 @@ _NUM = re.compile(
     r"(?P<num>\d{1,3}(?:,\d{3}){1,4}(?:\.\d{1,6})?(?!\d|,\d)|\d{1,3}(?:\.\d{3})+(?=\s?(?:€|eur))|\d{1,3}(?: \d{3}){1,4}(?![\d.,])|"
     r"\d{1,15}(?:\.\d{1,6})?(?!\d))"
     r"(?:~(?P<vlow>\d+)~(?P<vhigh>\d+))?"
-    r"(?:\s?(?P<scale>k|m|bn)\b|ish\b|(?![a-z\d]))")
+    r"(?:\s?(?P<scale>k|m|bn)\b|ish\b|(?![a-z\d]))"
+)
 # Spans of time and percentages are not quantities: "40 examples from the last 2 years" means 40.
-_NOT_QUANTITY = re.compile(r"\s?(?:(?:days?|weeks?|months?|years?|yrs?|hours?|hrs?|minutes?|mins?|seconds?|percent|per ?cent|"
-                           r"st|nd|rd|th|am|pm|x)\b|%| in \d)")
+_NOT_QUANTITY = re.compile(
+    r"\s?(?:(?:days?|weeks?|months?|years?|yrs?|hours?|hrs?|minutes?|mins?|seconds?|percent|per ?cent|"
+    r"st|nd|rd|th|am|pm|x)\b|%| in \d)"
+)
 _DISMISSED = re.compile(r"(?:\bnot|\brather than|\binstead of|n't)\s+(?:about |around |even )?[£$€]?\s*$")
 _RANGE_GAP = re.compile(r"\s*(?:-|to|or|up to|and up to|/)\s*[£$€]?\s*")
 _ODD = re.compile(r"\s?-?\s?odd\b|\s?something\b|\+(?!\s*(?:vat|[£$€\d]))")
 _CURRENCY_BEFORE = re.compile(r"(£|gbp|\$|usd|us\$|€|eur)\s*$")
 _CURRENCY_AFTER = re.compile(r"\s*(?:k|m)?\s*(?:(pounds?|quid|gbp|sterling|dollars?|bucks|usd|euros?|eur)\b|(€|£|\$))")
-_CURRENCY = {"£": "GBP", "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "quid": "GBP", "sterling": "GBP",
-             "$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD", "bucks": "USD",
-             "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR"}
+_CURRENCY = {
+    "£": "GBP",
+    "gbp": "GBP",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "quid": "GBP",
+    "sterling": "GBP",
+    "$": "USD",
+    "us$": "USD",
+    "usd": "USD",
+    "dollar": "USD",
+    "dollars": "USD",
+    "bucks": "USD",
+    "€": "EUR",
+    "eur": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+}
 _ADJ = r"(?:(?:typical|normal|average|busy|quiet|good|calendar|single)\s+)?(?P<working>(?:working|business)\s+)?"
 _PERIOD_AFTER = re.compile(
     r"\s*(?:(?!(?:for|over|within|in|after|by|of|than|about|takes?|took|taking|lasts?)\b)[a-z'&-]+\s+){0,4}?"
-    r"(?:(?:a|an|per|each|every|/)\s*" + _ADJ
-    + r"(?P<unit>day|week|wk|fortnight|month|mo|quarter|year|yr|annum)\b"
-    r"|(?P<adv>daily|weekly|fortnightly|monthly|quarterly|yearly|annually|pcm|p/m|pa|p\.a\.|pw)\b)")
-_ADVERB_UNIT = {"daily": "day", "weekly": "week", "pw": "week", "fortnightly": "fortnight", "monthly": "month",
-                "pcm": "month", "p/m": "month", "quarterly": "quarter", "yearly": "year", "annually": "year",
-                "pa": "year", "p.a.": "year"}
+    r"(?:(?:a|an|per|each|every|/)\s*" + _ADJ + r"(?P<unit>day|week|wk|fortnight|month|mo|quarter|year|yr|annum)\b"
+    r"|(?P<adv>daily|weekly|fortnightly|monthly|quarterly|yearly|annually|pcm|p/m|pa|p\.a\.|pw)\b)"
+)
+_ADVERB_UNIT = {
+    "daily": "day",
+    "weekly": "week",
+    "pw": "week",
+    "fortnightly": "fortnight",
+    "monthly": "month",
+    "pcm": "month",
+    "p/m": "month",
+    "quarterly": "quarter",
+    "yearly": "year",
+    "annually": "year",
+    "pa": "year",
+    "p.a.": "year",
+}
 _UNIT_ALIAS = {"wk": "week", "mo": "month", "yr": "year", "annum": "year"}
 # Per-month factors as (times, divided by): a day is 1/30 of a month and a week 12/52; a working day one of five a week.
-_PER_MONTH = {"day": (30, 1), "working day": (52 * 5, 12), "week": (52, 12), "fortnight": (26, 12), "month": (1, 1),
-              "quarter": (1, 3), "year": (1, 12)}
+_PER_MONTH = {
+    "day": (30, 1),
+    "working day": (52 * 5, 12),
+    "week": (52, 12),
+    "fortnight": (26, 12),
+    "month": (1, 1),
+    "quarter": (1, 3),
+    "year": (1, 12),
+}
 
 
 def _parse(num: str) -> Decimal | None:
@@ -207,8 +287,12 @@ def _amounts(normalised: str) -> tuple[Amount, ...]:
     last_end, last_scaled, last_scale = -1, False, 1
     for m in _NUM.finditer(t):
         raw = _parse(m["num"].replace(" ", ""))
-        if (raw is None or _NOT_QUANTITY.match(t, m.end()) or _DISMISSED.search(t, max(0, m.start() - 30), m.start())
-                or re.search(r"\d (?:in|out of) $", t[max(0, m.start() - 12):m.start()])):
+        if (
+            raw is None
+            or _NOT_QUANTITY.match(t, m.end())
+            or _DISMISSED.search(t, max(0, m.start() - 30), m.start())
+            or re.search(r"\d (?:in|out of) $", t[max(0, m.start() - 12) : m.start()])
+        ):
             continue
         scale = _SCALE.get(m["scale"] or "", 1)
         raw = raw * scale * (-1 if m["neg"] else 1)
@@ -223,12 +307,28 @@ def _amounts(normalised: str) -> tuple[Amount, ...]:
         elif _ODD.match(t, m.end()) and raw >= 10:  # "40-odd" is 40 to 49, "300-odd" 300 to 399
             step = Decimal(10) ** (len(str(int(raw))) - 1)
             low, high = raw, raw + step - 1
-        amount = Amount(raw, raw, m.start(), m.end(), _CURRENCY[currency] if currency else None,
-                        _period_after(t, m.end()), bool(m["vague"]), t[m.end():m.end() + 40],
-                        t[max(0, m.start() - 60):m.start()], low, high)
+        amount = Amount(
+            raw,
+            raw,
+            m.start(),
+            m.end(),
+            _CURRENCY[currency] if currency else None,
+            _period_after(t, m.end()),
+            bool(m["vague"]),
+            t[m.end() : m.end() + 40],
+            t[max(0, m.start() - 60) : m.start()],
+            low,
+            high,
+        )
         if found and last_end == found[-1].end and _is_range(t, found[-1], amount):
             amount = _merge(found.pop(), amount, scale, last_scaled)
-        elif found and last_end == found[-1].end and last_scaled and scale == 1 and _carries_scale(t, found[-1], amount, last_scale):
+        elif (
+            found
+            and last_end == found[-1].end
+            and last_scaled
+            and scale == 1
+            and _carries_scale(t, found[-1], amount, last_scale)
+        ):
             amount = _merge(found.pop(), replace(amount, raw=amount.raw * last_scale, value=amount.raw * last_scale), 1, True)
         found.append(amount)
         last_end, last_scaled, last_scale = m.end(), scale > 1, scale
@@ -240,13 +340,24 @@ def _merge(low: Amount, high: Amount, scale: int, low_scaled: bool) -> Amount:
     low_raw = low.raw * scale if scale > 1 and not low_scaled and low.raw * scale <= high.raw else low.raw
     lo, hi = min(low_raw, high.raw), max(low_raw, high.raw)
     mid = (lo + hi) / 2
-    return Amount(mid, mid, low.start, high.end, high.currency or low.currency, high.period or low.period,
-                  high.vague and low.vague, high.after, low.before, lo, hi)
+    return Amount(
+        mid,
+        mid,
+        low.start,
+        high.end,
+        high.currency or low.currency,
+        high.period or low.period,
+        high.vague and low.vague,
+        high.after,
+        low.before,
+        lo,
+        hi,
+    )
 
 
 def _carries_scale(t: str, first: Amount, second: Amount, scale: int) -> bool:
-    """"about 10k, maybe 11": a bare figure just after a scaled one, of the same size once scaled, shares its scale."""
-    gap = t[first.end:second.start]
+    """ "about 10k, maybe 11": a bare figure just after a scaled one, of the same size once scaled, shares its scale."""
+    gap = t[first.end : second.start]
     if not re.fullmatch(r"\s*,?\s*(?:maybe|or|perhaps|possibly|say|up to|could be|might be)\s*[£$€]?\s*", gap):
         return False
     scaled = second.raw * scale
@@ -255,10 +366,10 @@ def _carries_scale(t: str, first: Amount, second: Amount, scale: int) -> bool:
 
 def _is_range(t: str, low: Amount, high: Amount) -> bool:
     """True for "200-300", "200 to 300", "40 or 50" and "between 200 and 300"."""
-    gap = t[low.end:high.start]
+    gap = t[low.end : high.start]
     if _RANGE_GAP.fullmatch(gap):
         return True
-    return bool(re.fullmatch(r"\s*and\s*[£$€]?\s*", gap)) and t[:low.start].rstrip(" £$€").endswith("between")
+    return bool(re.fullmatch(r"\s*and\s*[£$€]?\s*", gap)) and t[: low.start].rstrip(" £$€").endswith("between")
 
 
 def _period_after(t: str, end: int) -> str | None:
@@ -292,16 +403,36 @@ def pick(found: list[Amount], *prefer) -> Amount | None:
 
 # --- parts of a figure ---------------------------------------------------------------------------------------------
 
-_FRACTIONS = {"half": Decimal("0.5"), "a half": Decimal("0.5"), "athird": Decimal(1) / 3, "aquarter": Decimal("0.25"),
-              "twothirds": Decimal(2) / 3, "threequarters": Decimal("0.75")}
-_PART = re.compile(r"\b(?:only |just |about |around |roughly |maybe |perhaps |probably |under |over |less than |more than |say )*"
-                   r"(?P<frac>half|a half|athird|aquarter|twothirds|threequarters|(?P<pct>\d{1,2}(?:\.\d+)?)\s?(?:%|percent|per cent))"
-                   r"(?: of (?:them|those|these|it|that|the \w+))?\s+(?:\w+\s+){0,3}?"
-                   r"(?P<kind>usable|useable|good|clean|decent|any good|fit to use|worth (?:using|keeping)|proper|labell?ed|complete|tagged|"
-                   r"right|correct|need|needs|are|is|would|could|qualify|count|junk|rubbish|unusable|bad|messy|duplicates?|incomplete|useless|"
-                   r"garbage|wrong|broken)\b")
-_BAD_PART = ("junk", "rubbish", "unusable", "bad", "messy", "duplicate", "duplicates", "incomplete", "useless", "garbage", "wrong",
-             "broken")
+_FRACTIONS = {
+    "half": Decimal("0.5"),
+    "a half": Decimal("0.5"),
+    "athird": Decimal(1) / 3,
+    "aquarter": Decimal("0.25"),
+    "twothirds": Decimal(2) / 3,
+    "threequarters": Decimal("0.75"),
+}
+_PART = re.compile(
+    r"\b(?:only |just |about |around |roughly |maybe |perhaps |probably |under |over |less than |more than |say )*"
+    r"(?P<frac>half|a half|athird|aquarter|twothirds|threequarters|(?P<pct>\d{1,2}(?:\.\d+)?)\s?(?:%|percent|per cent))"
+    r"(?: of (?:them|those|these|it|that|the \w+))?\s+(?:\w+\s+){0,3}?"
+    r"(?P<kind>usable|useable|good|clean|decent|any good|fit to use|worth (?:using|keeping)|proper|labell?ed|complete|tagged|"
+    r"right|correct|need|needs|are|is|would|could|qualify|count|junk|rubbish|unusable|bad|messy|duplicates?|incomplete|useless|"
+    r"garbage|wrong|broken)\b"
+)
+_BAD_PART = (
+    "junk",
+    "rubbish",
+    "unusable",
+    "bad",
+    "messy",
+    "duplicate",
+    "duplicates",
+    "incomplete",
+    "useless",
+    "garbage",
+    "wrong",
+    "broken",
+)
 
 
 _ONE_IN = re.compile(r"\b(\d{1,2}) (?:in|out of) (\d{1,3})\b")
@@ -313,7 +444,7 @@ def usable_share(text: str, after: int, start: int | None = None) -> Decimal | N
     it, or "half our 600 jobs" before it."""
     t = _words_to_digits(normalise(text))
     if start is not None:
-        before = _PART_BEFORE.search(t[max(0, start - 30):start])
+        before = _PART_BEFORE.search(t[max(0, start - 30) : start])
         if before:
             return _FRACTIONS[before["frac"]]
     one_in = _ONE_IN.search(t[after:])
@@ -342,8 +473,10 @@ def round_half_up(value: Decimal) -> int:
 
 # --- plain readers, for other modules and the command line ---------------------------------------------------------
 
-_ZERO = re.compile(r"^(?:none|nothing|nil|zilch|zero|not (?:a single )?one|not any|no examples?|we (?:don'?t|do not) have any|"
-                   r"(?:we have )?none (?:at all|yet)|none so far|no clean (?:ones|examples?)|not a single (?:one|example))\b")
+_ZERO = re.compile(
+    r"^(?:none|nothing|nil|zilch|zero|not (?:a single )?one|not any|no examples?|we (?:don'?t|do not) have any|"
+    r"(?:we have )?none (?:at all|yet)|none so far|no clean (?:ones|examples?)|not a single (?:one|example))\b"
+)
 
 
 def is_zero(t: str) -> bool:

@@ -98,7 +98,7 @@ def _parse_file(path: Path) -> Concept:
     sources_match = re.search(r"^Sources:\s*(.+)$", body, re.MULTILINE)
     if not sources_match or not sources_match.group(1).strip():
         raise GlossaryError(f"{path.name}: the 'Sources:' line is missing")
-    body_without_sources = body[: sources_match.start()] + body[sources_match.end():]
+    body_without_sources = body[: sources_match.start()] + body[sources_match.end() :]
 
     parts = _HEADING.split(body_without_sources)
     # parts = [preamble, heading1, text1, heading2, text2, ...]

@@ -37,8 +37,14 @@ class IndexStats:
         return self.added + self.updated
 
     def as_dict(self) -> dict[str, Any]:
-        return {"added": self.added, "updated": self.updated, "removed": self.removed,
-                "unchanged": self.unchanged, "embedded": self.embedded, "repaired": self.repaired}
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "embedded": self.embedded,
+            "repaired": self.repaired,
+        }
 
 
 def chroma_client(settings: Settings):
@@ -102,7 +108,9 @@ def _build_locked(settings: Settings, concepts: dict[str, Concept], embedder, em
         existing = collection.get(include=["metadatas"])
     except Exception as exc:  # a corrupt local store: wipe and start again rather than fail forever
         if settings.chroma_host:
-            raise StoreError(f"The Chroma server at {settings.chroma_host}:{settings.chroma_port} could not be used: {exc}") from exc
+            raise StoreError(
+                f"The Chroma server at {settings.chroma_host}:{settings.chroma_port} could not be used: {exc}"
+            ) from exc
         log.warning("index store unreadable (%s); recreating it", exc)
         shutil.rmtree(settings.index_dir, ignore_errors=True)
         stats.repaired = True
@@ -128,8 +136,16 @@ def _build_locked(settings: Settings, concepts: dict[str, Concept], embedder, em
         # add_texts upserts by id, so a changed chunk replaces its old vector.
         store.add_texts(
             texts=[c.embedding_text() for c in todo],
-            metadatas=[{"concept": c.concept, "section": c.section, "title": c.title, "kind": c.kind,
-                        "hash": _chunk_hash(c, embedder_key)} for c in todo],
+            metadatas=[
+                {
+                    "concept": c.concept,
+                    "section": c.section,
+                    "title": c.title,
+                    "kind": c.kind,
+                    "hash": _chunk_hash(c, embedder_key),
+                }
+                for c in todo
+            ],
             ids=[c.id for c in todo],
         )
     marker.unlink(missing_ok=True)
@@ -143,8 +159,12 @@ def _langchain_store(client, settings: Settings, embedder):
 
     from .embeddings import LangChainEmbeddings
 
-    return Chroma(client=client, collection_name=settings.collection, embedding_function=LangChainEmbeddings(embedder),
-                  collection_metadata={"hnsw:space": "cosine"})
+    return Chroma(
+        client=client,
+        collection_name=settings.collection,
+        embedding_function=LangChainEmbeddings(embedder),
+        collection_metadata={"hnsw:space": "cosine"},
+    )
 
 
 def _drop_collection(client, settings: Settings) -> None:

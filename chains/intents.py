@@ -10,18 +10,32 @@ from chains.figures import normalise
 Intent = Literal["restart", "back", "why", "skip", "help"]
 
 _INTENTS: tuple[tuple[Intent, str], ...] = (
-    ("restart", r"(?:start|begin) (?:again|over|afresh|from scratch)|restart|reset|new (?:chat|session|pitch)|"
-                r"clear (?:everything|it all|all)|from the (?:top|beginning)|start a new one"),
+    (
+        "restart",
+        r"(?:start|begin) (?:again|over|afresh|from scratch)|restart|reset|new (?:chat|session|pitch)|"
+        r"clear (?:everything|it all|all)|from the (?:top|beginning)|start a new one",
+    ),
     ("back", r"(?:go |take me )?back|previous(?: question)?|undo|(?:go to )?(?:the )?last question|go back a step"),
-    ("why", r"why|why (?:do|did) you (?:ask|need|want)(?: (?:that|this|to know))?(?: that| this)?|why (?:does|is) (?:that|this|it) "
-            r"(?:matter|relevant|important|needed)|what'?s that (?:for|got to do with (?:it|anything))|why (?:ask|that|this)|"
-            r"why does it matter|what does that matter|why is that"),
-    ("skip", r"skip(?: (?:this|that|it))?(?: one| question)?|pass|next(?: question)?|move on|(?:i'?d )?rather not (?:say|answer)|"
-             r"prefer not to say|something else"),
-    ("help", r"help(?: me)?|what can i (?:say|do|type)|how does this work|options|menu|commands|i'?m (?:lost|confused|stuck)|huh"),
+    (
+        "why",
+        r"why|why (?:do|did) you (?:ask|need|want)(?: (?:that|this|to know))?(?: that| this)?|why (?:does|is) (?:that|this|it) "
+        r"(?:matter|relevant|important|needed)|what'?s that (?:for|got to do with (?:it|anything))|why (?:ask|that|this)|"
+        r"why does it matter|what does that matter|why is that",
+    ),
+    (
+        "skip",
+        r"skip(?: (?:this|that|it))?(?: one| question)?|pass|next(?: question)?|move on|(?:i'?d )?rather not (?:say|answer)|"
+        r"prefer not to say|something else",
+    ),
+    (
+        "help",
+        r"help(?: me)?|what can i (?:say|do|type)|how does this work|options|menu|commands|i'?m (?:lost|confused|stuck)|huh",
+    ),
 )
-_POLITE = re.compile(r"^(?:(?:please|can we|can you|could we|could you|let'?s|i want to|i'?d like to|i would like to|just|ok|okay|"
-                     r"um+|er+|hmm+|actually|oh)\s+)+|(?:\s+(?:please|thanks|thank you))+$")
+_POLITE = re.compile(
+    r"^(?:(?:please|can we|can you|could we|could you|let'?s|i want to|i'?d like to|i would like to|just|ok|okay|"
+    r"um+|er+|hmm+|actually|oh)\s+)+|(?:\s+(?:please|thanks|thank you))+$"
+)
 
 
 def read_intent(text: str) -> Intent | None:
@@ -36,10 +50,12 @@ def read_intent(text: str) -> Intent | None:
     return None
 
 
-TERMS = (r"\blora\b|\brag\b|fine[- ]?tun|overfit|\btokens?\b|embedding|vector|hallucinat|distil|open[- ]weight|base model|"
-         r"foundation model|context window|catastrophic|forgetting|retrain|prompt|few[- ]shot|data audit|curation|hosting|"
-         r"lock[- ]in|deprecat|ai act|gdpr|personal data|auditab|evaluation|training data|knowledge currency|customi[sz]ation|"
-         r"\bpeft\b|adapter|inference|parameters|weights|\bdpa\b|held[- ]out")
+TERMS = (
+    r"\blora\b|\brag\b|fine[- ]?tun|overfit|\btokens?\b|embedding|vector|hallucinat|distil|open[- ]weight|base model|"
+    r"foundation model|context window|catastrophic|forgetting|retrain|prompt|few[- ]shot|data audit|curation|hosting|"
+    r"lock[- ]in|deprecat|ai act|gdpr|personal data|auditab|evaluation|training data|knowledge currency|customi[sz]ation|"
+    r"\bpeft\b|adapter|inference|parameters|weights|\bdpa\b|held[- ]out"
+)
 _QUESTION_START = re.compile(
     r"^(?:what(?:'?s| is| are| does| do| did| about| if| happens| kind| sort| type| would| should| can| could| will| makes| "
     r"counts| exactly| else| means|'re| was| were)\b|how (?:much|many|does|do|did|is|are|can|could|should|would|will|long|often|come|"
@@ -47,10 +63,13 @@ _QUESTION_START = re.compile(
     r"was|were)\b|explain\b|define\b|describe\b|tell me\b|meaning of\b|difference between\b|compare\b|eli5\b|remind me\b|"
     r"i (?:don'?t|do not) (?:understand|get|know what)\b|i'?m not (?:sure|clear) what\b|(?:not )?(?:really )?sure what\b|"
     r"(?:is|are|does|do|did|can|could|should|would|will|has|have|may) (?:i|we|you|it|they|that|this|these|those|the|a|an|my|our|"
-    r"your|lora|rag|fine[- ]?tuning|there)\b)")
-_CONFUSED = re.compile(r"\b(?:not (?:really |quite |entirely )?sure|no idea|don'?t (?:really )?know|dunno|never heard of|unsure|"
-                       r"not clear(?: on)?|confused (?:by|about))\b(?: \w+){0,2}? (?:what|wh?at'?s) (?P<term>[a-z0-9 -]{2,30}?)"
-                       r"(?: (?:is|are|means?|even is|actually is|stands for))?\s*[?.!]*$")
+    r"your|lora|rag|fine[- ]?tuning|there)\b)"
+)
+_CONFUSED = re.compile(
+    r"\b(?:not (?:really |quite |entirely )?sure|no idea|don'?t (?:really )?know|dunno|never heard of|unsure|"
+    r"not clear(?: on)?|confused (?:by|about))\b(?: \w+){0,2}? (?:what|wh?at'?s) (?P<term>[a-z0-9 -]{2,30}?)"
+    r"(?: (?:is|are|means?|even is|actually is|stands for))?\s*[?.!]*$"
+)
 
 
 def looks_like_question(text: str) -> bool:
@@ -58,19 +77,28 @@ def looks_like_question(text: str) -> bool:
     t = normalise(text)
     if not t or read_intent(t) is not None:
         return False
-    if _QUESTION_START.match(t) or re.search(r"\bwhat (?:does|do) .{1,40} mean\b|\bmeaning\b|\bwhat .{1,40} (?:actually )?means\b|"
-                                             r"\bexplain (?:what|how|why|the|to me)\b", t) or _CONFUSED.search(t):
+    if (
+        _QUESTION_START.match(t)
+        or re.search(
+            r"\bwhat (?:does|do) .{1,40} mean\b|\bmeaning\b|\bwhat .{1,40} (?:actually )?means\b|"
+            r"\bexplain (?:what|how|why|the|to me)\b",
+            t,
+        )
+        or _CONFUSED.search(t)
+    ):
         return True
     return t.endswith("?") and bool(re.search(TERMS + r"|\bwhat\b|\bhow\b|\bwhy\b|\bmean\b", t))
 
 
 def confused_about(text: str) -> bool:
-    """"not really sure what RAG is": the owner needs the term explained before they can answer."""
+    """ "not really sure what RAG is": the owner needs the term explained before they can answer."""
     return bool(_CONFUSED.search(normalise(text)))
 
 
-_OFFER = re.compile(r"\b(?:vendor|agency|supplier|consultan\w*|company|firm|they'?re|they'?ve|"
-                    r"quoted?|quoting|offer\w*|charg\w*|pay|paying|worth it|pitch\w*|proposal|contract|sign|£|\$|€|grand|\d)\b|[£$€]")
+_OFFER = re.compile(
+    r"\b(?:vendor|agency|supplier|consultan\w*|company|firm|they'?re|they'?ve|"
+    r"quoted?|quoting|offer\w*|charg\w*|pay|paying|worth it|pitch\w*|proposal|contract|sign|£|\$|€|grand|\d)\b|[£$€]"
+)
 _OUR = re.compile(r"\b(?:we|our|us|my|i'?m|i'?ve|me)\b")
 
 
@@ -87,13 +115,16 @@ _CORRECTION = re.compile(
     r"make that|change that|i meant|i mean|er+m*|um+|no no|ah)\b|\b(?:i meant|i mean|actually|more like|make (?:that|it)|"
     r"scratch that|correction|should (?:have )?(?:been|be|say|said)|typo|not \S+ but|misread|mistyped|got that wrong|"
     r"change (?:my|the|that) (?:answer|last)|instead\b|rather than|earlier|i said|when i said|before i answer|meant|"
-    r"the last (?:one|question|answer)|previous (?:one|question|answer)|go(?:ing)? back|scrap that|change that)\b")
-_STRONG = re.compile(r"\b(?:i meant|meant|more like|make (?:that|it)|should (?:have )?(?:been|be|say|said)|typo|mistyped|"
-                     r"the last (?:one|question|answer)|previous (?:one|question|answer)|go(?:ing)? back|scrap that|scratch that|"
-                     r"change that|i said|earlier|"
-                     r"not \S+ but|correction|scratch that|change (?:my|the|that) (?:answer|last)|got that wrong|"
-                     r"(?:sorry|oops|wait)[,.!]? (?:i meant|it'?s|its|it is|that'?s|we have|we'?ve|we get|we do|more|about|nearer|closer|"
-                     r"actually|make|\d))\b")
+    r"the last (?:one|question|answer)|previous (?:one|question|answer)|go(?:ing)? back|scrap that|change that)\b"
+)
+_STRONG = re.compile(
+    r"\b(?:i meant|meant|more like|make (?:that|it)|should (?:have )?(?:been|be|say|said)|typo|mistyped|"
+    r"the last (?:one|question|answer)|previous (?:one|question|answer)|go(?:ing)? back|scrap that|scratch that|"
+    r"change that|i said|earlier|"
+    r"not \S+ but|correction|scratch that|change (?:my|the|that) (?:answer|last)|got that wrong|"
+    r"(?:sorry|oops|wait)[,.!]? (?:i meant|it'?s|its|it is|that'?s|we have|we'?ve|we get|we do|more|about|nearer|closer|"
+    r"actually|make|\d))\b"
+)
 
 
 def is_correction(text: str) -> bool:
@@ -106,8 +137,10 @@ def is_strong_correction(text: str) -> bool:
     return bool(_STRONG.search(normalise(text)))
 
 
-_NEW_ANSWER = re.compile(r"\b(?:but|it'?s|its|it is) (?:really|actually)\b|\bi meant\b|\bshould (?:be|have been)\b|\bmake (?:that|it)\b|"
-                         r"\bmore like\b|\bit'?s actually\b")
+_NEW_ANSWER = re.compile(
+    r"\b(?:but|it'?s|its|it is) (?:really|actually)\b|\bi meant\b|\bshould (?:be|have been)\b|\bmake (?:that|it)\b|"
+    r"\bmore like\b|\bit'?s actually\b"
+)
 
 
 def strip_correction(text: str) -> str:
@@ -116,9 +149,17 @@ def strip_correction(text: str) -> str:
     t = normalise(text)
     marks = list(_NEW_ANSWER.finditer(t))
     if marks and marks[-1].end() < len(t) - 2:
-        t = t[marks[-1].end():]
-    t = re.sub(r"^(?:no+[,.!]*\s+)?(?:(?:sorry|soz|oops|whoops|wait|hang on|hold on|my bad|my mistake|correction|actually|"
-               r"scratch that|i meant|i mean|er+m*|um+|no no|ah)[,.!:]*\s*)+", "", t)
-    t = re.sub(r"\b(?:it'?s|its|it is|that'?s|that is|make (?:that|it)|more like|should (?:have )?(?:been|be|say|said)|"
-               r"nearer|closer to|rather)\b", " ", t)
+        t = t[marks[-1].end() :]
+    t = re.sub(
+        r"^(?:no+[,.!]*\s+)?(?:(?:sorry|soz|oops|whoops|wait|hang on|hold on|my bad|my mistake|correction|actually|"
+        r"scratch that|i meant|i mean|er+m*|um+|no no|ah)[,.!:]*\s*)+",
+        "",
+        t,
+    )
+    t = re.sub(
+        r"\b(?:it'?s|its|it is|that'?s|that is|make (?:that|it)|more like|should (?:have )?(?:been|be|say|said)|"
+        r"nearer|closer to|rather)\b",
+        " ",
+        t,
+    )
     return re.sub(r"\s+", " ", t).strip(" ,.")

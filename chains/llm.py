@@ -367,7 +367,9 @@ async def aread_field(
     return by_key.get(value.strip().casefold())
 
 
-def field_reader(settings: Any, model: BaseChatModel | None = None) -> Callable[[str, str, Sequence[str], str], str | None] | None:
+def field_reader(
+    settings: Any, model: BaseChatModel | None = None
+) -> Callable[[str, str, Sequence[str], str], str | None] | None:
     """A blocking reader of one answer by the LLM, for the interview's last layer; None when no LLM is configured.
 
     It runs in the calling thread (the web app calls the interview in a worker thread) and gives None on any failure.

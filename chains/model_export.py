@@ -66,7 +66,6 @@ def _check_pooling(model_dir: Path) -> None:
         raise ValueError(f"{pooling}: only mean pooling is supported by the ONNX embedder, got {config}")
 
 
-
 def _export_model_onnx(model_path: Path, target: Path, max_length: int) -> dict:
     """Trace the HF encoder into target/model.onnx with torch, check it against torch; return facts."""
     import torch
@@ -160,7 +159,6 @@ def _export_model_onnx(model_path: Path, target: Path, max_length: int) -> dict:
     return {"torch_version": torch.__version__, "max_abs_diff_vs_torch": max_diff}
 
 
-
 @contextlib.contextmanager
 def _building(final_dir: Path):
     """A temporary sibling of final_dir to write in; renamed into place (replacing an incomplete or outdated
@@ -239,8 +237,14 @@ def export_onnx(settings: Settings | None = None) -> Path:
 AUDIT_FORMAT = 1
 QUICK_DIR = "int8"
 TOKEN_TABLE = "tokens.npy"
-_QUICK_COPIED = ("config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt",
-                 "sentence_bert_config.json")
+_QUICK_COPIED = (
+    "config.json",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "vocab.txt",
+    "sentence_bert_config.json",
+)
 
 
 def audit_models_dir(settings: Settings | None = None) -> Path:
@@ -254,8 +258,11 @@ def audit_models_complete(target: Path) -> bool:
         manifest = _read_json(target / MANIFEST_FILENAME)
     except (OSError, ValueError):
         return False
-    return (manifest.get("format") == AUDIT_FORMAT and (target / QUICK_DIR / ONNX_FILENAME).is_file()
-            and (target / TOKEN_TABLE).is_file())
+    return (
+        manifest.get("format") == AUDIT_FORMAT
+        and (target / QUICK_DIR / ONNX_FILENAME).is_file()
+        and (target / TOKEN_TABLE).is_file()
+    )
 
 
 def export_audit_models(settings: Settings | None = None) -> Path:
@@ -293,8 +300,7 @@ def _quantise(source: Path, target: Path) -> None:
     for name in _QUICK_COPIED:
         if (source / name).is_file():
             shutil.copy2(source / name, target / name)
-    quantize_dynamic(str(source / ONNX_FILENAME), str(target / ONNX_FILENAME), weight_type=QuantType.QInt8,
-                     per_channel=True)
+    quantize_dynamic(str(source / ONNX_FILENAME), str(target / ONNX_FILENAME), weight_type=QuantType.QInt8, per_channel=True)
 
 
 def _token_table(source: Path, batch: int = 2048) -> np.ndarray:
@@ -312,5 +318,5 @@ def _token_table(source: Path, batch: int = 2048) -> np.ndarray:
         feed = {"input_ids": rows, "attention_mask": np.ones_like(rows)}
         if "token_type_ids" in embedder._input_names:
             feed["token_type_ids"] = np.zeros_like(rows)
-        table[lo:lo + len(ids)] = embedder.session.run(None, feed)[0].mean(axis=1)
+        table[lo : lo + len(ids)] = embedder.session.run(None, feed)[0].mean(axis=1)
     return table

@@ -49,7 +49,7 @@ def format_gbp(amount: float | None, pence: bool = False) -> str:
 
 
 def format_range(low: float | None, high: float | None, currency: str | None = "GBP") -> str:
-    """"$10,000 to $80,000" for a quoted range, or the one figure when there is no range."""
+    """ "$10,000 to $80,000" for a quoted range, or the one figure when there is no range."""
     if low is not None and high is not None and high > low:
         return f"{format_money(low, currency)} to {format_money(high, currency)}"
     return format_money(low, currency)
@@ -87,7 +87,7 @@ def per_pound(currency: str | None, settings: Settings) -> float:
 
 
 def rate_phrase(currency: str | None, settings: Settings) -> str:
-    """"$1.34 to the pound on 30 September 2025", the words shown beside a converted figure; empty for pounds."""
+    """ "$1.34 to the pound on 30 September 2025", the words shown beside a converted figure; empty for pounds."""
     code = currency_of(currency)
     if code == "GBP":
         return ""
@@ -107,6 +107,7 @@ def rate_phrase_of(economics: Mapping[str, Any]) -> str:
 
 # --- a sum in an owner's words -----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Money:
     """A sum with its currency: a one-off amount (the low end of a range), or a recurring one with its period."""
@@ -119,8 +120,7 @@ class Money:
     vat: bool = False  # "+ VAT" stated after it
 
     def as_json(self) -> dict[str, Any]:
-        return {"amount": self.amount, "currency": self.currency, "low": self.low, "high": self.high,
-                "period": self.period}
+        return {"amount": self.amount, "currency": self.currency, "low": self.low, "high": self.high, "period": self.period}
 
 
 def money_of(a: Amount, default_currency: str = "GBP") -> Money:

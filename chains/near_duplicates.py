@@ -96,9 +96,9 @@ def _all_pairs(vectors: np.ndarray, threshold: float) -> Pairs:
     n = len(vectors)
     found_i, found_j, found_c = [], [], []
     for a in range(0, n, _BLOCK):
-        left = vectors[a:a + _BLOCK]
+        left = vectors[a : a + _BLOCK]
         for b in range(a, n, _BLOCK):
-            sims = left @ vectors[b:b + _BLOCK].T
+            sims = left @ vectors[b : b + _BLOCK].T
             ii, jj = np.nonzero(sims >= threshold)
             if a == b:
                 keep = jj > ii
@@ -112,8 +112,11 @@ def _all_pairs(vectors: np.ndarray, threshold: float) -> Pairs:
 def _joined(i_parts, j_parts, c_parts) -> Pairs:
     if not i_parts:
         return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float32)
-    return (np.concatenate(i_parts).astype(np.int64), np.concatenate(j_parts).astype(np.int64),
-            np.concatenate(c_parts).astype(np.float32))
+    return (
+        np.concatenate(i_parts).astype(np.int64),
+        np.concatenate(j_parts).astype(np.int64),
+        np.concatenate(c_parts).astype(np.float32),
+    )
 
 
 def _bucket_tables(vectors: np.ndarray, seed: int, bits: int = _LSH_BITS):
@@ -124,8 +127,8 @@ def _bucket_tables(vectors: np.ndarray, seed: int, bits: int = _LSH_BITS):
     mean = vectors.mean(axis=0)
     keys = np.empty((_LSH_TABLES, n), dtype=np.int32)
     for lo in range(0, n, 8192):
-        signs = ((vectors[lo:lo + 8192] - mean) @ planes > 0).astype(np.float32)
-        keys[:, lo:lo + 8192] = (signs.reshape(-1, _LSH_TABLES, bits) @ weights).T
+        signs = ((vectors[lo : lo + 8192] - mean) @ planes > 0).astype(np.float32)
+        keys[:, lo : lo + 8192] = (signs.reshape(-1, _LSH_TABLES, bits) @ weights).T
     tables = []
     for t in range(_LSH_TABLES):
         order = np.argsort(keys[t], kind="stable").astype(np.int32)  # stable: i < j within a bucket
@@ -137,8 +140,9 @@ def _bucket_tables(vectors: np.ndarray, seed: int, bits: int = _LSH_BITS):
     return keys, tables
 
 
-def _bucket_pairs(vectors: np.ndarray, keys: np.ndarray | None, t: int, order, starts, sizes, threshold: float,
-                  done: np.ndarray | None = None):
+def _bucket_pairs(
+    vectors: np.ndarray, keys: np.ndarray | None, t: int, order, starts, sizes, threshold: float, done: np.ndarray | None = None
+):
     """The pairs at or above threshold within table t's buckets, less those a lower table already shared
     (unless keys is None: then a pair comes once per table it shares). Buckets whose members are all done
     are skipped."""
@@ -151,11 +155,12 @@ def _bucket_pairs(vectors: np.ndarray, keys: np.ndarray | None, t: int, order, s
         upper_i, upper_j = np.triu_indices(size, 1)
         step = max(1, (1 << 23) // (size * dim))  # about 32 MB of gathered vectors at a time
         for lo in range(0, len(members), step):
-            group = members[lo:lo + step]
+            group = members[lo : lo + step]
             gathered = vectors[group]
             # einsum is quicker for small buckets, a batched matrix product for larger ones
-            sims = (np.einsum("bsd,btd->bst", gathered, gathered) if size <= 8
-                    else np.matmul(gathered, gathered.transpose(0, 2, 1)))[:, upper_i, upper_j]
+            sims = (
+                np.einsum("bsd,btd->bst", gathered, gathered) if size <= 8 else np.matmul(gathered, gathered.transpose(0, 2, 1))
+            )[:, upper_i, upper_j]
             b, p = np.nonzero(sims >= threshold)
             if not len(b):
                 continue
@@ -191,8 +196,11 @@ def similar_pairs(vectors: np.ndarray, threshold: float, *, seed: int = 0) -> Pa
     if work > n * n // 4:
         log.info("LSH buckets too crowded (%d products for %d vectors): comparing every pair", work, n)
         return _all_pairs(vectors, threshold)
-    found = [part for t, (order, starts, sizes) in enumerate(tables)
-             for part in _bucket_pairs(vectors, keys, t, order, starts, sizes, threshold)]
+    found = [
+        part
+        for t, (order, starts, sizes) in enumerate(tables)
+        for part in _bucket_pairs(vectors, keys, t, order, starts, sizes, threshold)
+    ]
     return _joined(*zip(*found, strict=True)) if found else _joined([], [], [])
 
 
@@ -213,8 +221,9 @@ def paired(vectors: np.ndarray, threshold: float) -> np.ndarray:
 
 
 # --- embedding ------------------------------------------------------------------------------------------
-def embed(embedder: Any, texts: list[str], progress: Callable[[int], None] | None = None,
-          deadline: float | None = None) -> np.ndarray:
+def embed(
+    embedder: Any, texts: list[str], progress: Callable[[int], None] | None = None, deadline: float | None = None
+) -> np.ndarray:
     """Embed texts in chunks of similar length (less padding in each batch), back in their own order, normalised.
 
     progress(k) is told after each chunk how many texts are done; past the deadline (time.perf_counter()) the
@@ -225,7 +234,7 @@ def embed(embedder: Any, texts: list[str], progress: Callable[[int], None] | Non
     for start in range(0, len(texts), EMBED_CHUNK):
         if deadline is not None and time.perf_counter() > deadline:
             raise OutOfTime
-        index = order[start:start + EMBED_CHUNK]
+        index = order[start : start + EMBED_CHUNK]
         vectors = np.asarray(embedder.embed([texts[i] for i in index]), dtype=np.float32)
         if vectors.ndim != 2 or len(vectors) != len(index):
             raise ValueError(f"embedder returned shape {vectors.shape} for {len(index)} texts")
@@ -246,7 +255,7 @@ def _piece_matrix(tokenizer: Any, texts: list[str], vocabulary: int):
 
     ids, lengths = [], []
     for lo in range(0, len(texts), 8192):
-        for encoding in tokenizer.encode_batch(texts[lo:lo + 8192], add_special_tokens=True):
+        for encoding in tokenizer.encode_batch(texts[lo : lo + 8192], add_special_tokens=True):
             ids.append(np.asarray(encoding.ids, dtype=np.int32))
             lengths.append(len(encoding.ids))
     counts = np.asarray(lengths, dtype=np.int64)
@@ -255,8 +264,9 @@ def _piece_matrix(tokenizer: Any, texts: list[str], vocabulary: int):
     return sp.csr_matrix((weights, (rows, np.concatenate(ids))), shape=(len(texts), vocabulary))
 
 
-def static_vectors(tokenizer: Any, table: np.ndarray, texts: list[str], sample: np.ndarray,
-                   sample_vectors: np.ndarray) -> np.ndarray:
+def static_vectors(
+    tokenizer: Any, table: np.ndarray, texts: list[str], sample: np.ndarray, sample_vectors: np.ndarray
+) -> np.ndarray:
     """Each text as the mean of its word-piece vectors, the pieces corrected to fit the sample's embeddings.
 
     The correction is ridge regression solved in its dual form (a sample x sample system), so it costs the
@@ -279,8 +289,15 @@ def _texts_in(pairs: Pairs) -> np.ndarray:
     return np.unique(np.r_[pairs[0], pairs[1]])
 
 
-def _narrow(models: SearchModels, tokens: np.ndarray, texts: list[str], threshold: float, stats: SearchStats,
-            step: Callable[[str, int, int], None], deadline: float | None) -> Pairs:
+def _narrow(
+    models: SearchModels,
+    tokens: np.ndarray,
+    texts: list[str],
+    threshold: float,
+    stats: SearchStats,
+    step: Callable[[str, int, int], None],
+    deadline: float | None,
+) -> Pairs:
     """The three steps of the module docstring, for more than EXACT_UP_TO texts."""
     n = len(texts)
     quick = models.quick or models.full
@@ -308,13 +325,17 @@ def _narrow(models: SearchModels, tokens: np.ndarray, texts: list[str], threshol
     cosine = np.einsum("nd,nd->n", full[where[0]], full[where[1]])
     near = cosine >= threshold
     stats.full, stats.seconds["full"] = len(again), time.perf_counter() - started
-    return (np.r_[i[sure], unsure[0][near]], np.r_[j[sure], unsure[1][near]],
-            np.r_[c[sure], cosine[near]].astype(np.float32))
+    return (np.r_[i[sure], unsure[0][near]], np.r_[j[sure], unsure[1][near]], np.r_[c[sure], cosine[near]].astype(np.float32))
 
 
-def similar_inputs(texts: list[str], threshold: float, models: SearchModels, *,
-                   progress: Callable[[str, float], None] | None = None,
-                   deadline: float | None = None) -> tuple[Pairs, SearchStats]:
+def similar_inputs(
+    texts: list[str],
+    threshold: float,
+    models: SearchModels,
+    *,
+    progress: Callable[[str, float], None] | None = None,
+    deadline: float | None = None,
+) -> tuple[Pairs, SearchStats]:
     """Pairs of texts (i < j) whose full-model cosine is at least threshold, as far as the search finds them.
 
     progress(label, fraction) is told how far the search has got. Raises OutOfTime past the deadline.
@@ -348,7 +369,7 @@ def row_pairs(uid: np.ndarray, rows: np.ndarray, pairs: Pairs) -> tuple[int, lis
     order = np.argsort(uid, kind="stable")
     counts = np.bincount(uid, minlength=int(uid.max()) + 1 if len(uid) else 0)
     starts = np.r_[0, np.cumsum(counts)[:-1]]
-    members = lambda u: rows[order[starts[u]:starts[u] + min(counts[u], PAIRS_SHOWN + 1)]]  # noqa: E731
+    members = lambda u: rows[order[starts[u] : starts[u] + min(counts[u], PAIRS_SHOWN + 1)]]  # noqa: E731
     pi, pj, pc = pairs
     total = int((counts * (counts - 1) // 2).sum()) + int((counts[pi] * counts[pj]).sum())
     # Sources of row pairs: a group of rows sharing one input, or a pair of similar inputs; each yields its
@@ -360,8 +381,7 @@ def row_pairs(uid: np.ndarray, rows: np.ndarray, pairs: Pairs) -> tuple[int, lis
     first = rows[order[starts]]
     a, b = first[pi], first[pj]
     lo, hi = np.minimum(a, b), np.maximum(a, b)
-    sources += [(int(lo[k]), int(hi[k]), int(pi[k]), int(pj[k]), float(pc[k]))
-                for k in np.lexsort((hi, lo))[:PAIRS_SHOWN]]
+    sources += [(int(lo[k]), int(hi[k]), int(pi[k]), int(pj[k]), float(pc[k])) for k in np.lexsort((hi, lo))[:PAIRS_SHOWN]]
     sources.sort()
     shown: list[tuple[int, int, float]] = []
     for key_a, key_b, u, v, cosine in sources:
@@ -369,7 +389,7 @@ def row_pairs(uid: np.ndarray, rows: np.ndarray, pairs: Pairs) -> tuple[int, lis
             break
         ru = members(u).tolist()
         if v < 0:
-            shown += [(x, y, 1.0) for k, x in enumerate(ru) for y in ru[k + 1:]]
+            shown += [(x, y, 1.0) for k, x in enumerate(ru) for y in ru[k + 1 :]]
         else:
             shown += [(min(x, y), max(x, y), cosine) for x in ru for y in members(v).tolist()]
         shown.sort()

@@ -10,15 +10,147 @@ from stdnum import luhn
 __all__ = ["PII_KINDS", "PII_NAMES", "kind_bit", "personal_data", "personal_data_mask"]
 
 PII_KINDS = ("email", "phone", "ni_number", "postcode", "card")
-PII_NAMES = {"email": "emails", "phone": "phone numbers", "ni_number": "National Insurance numbers",
-             "postcode": "postcodes", "card": "card numbers"}
+PII_NAMES = {
+    "email": "emails",
+    "phone": "phone numbers",
+    "ni_number": "National Insurance numbers",
+    "postcode": "postcodes",
+    "card": "card numbers",
+}
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # HMRC: first letter not D F I Q U V; second not D F I O Q U V; prefixes BG GB KN NK NT TN ZZ never issued; suffix A-D.
 _NI_NUMBER = re.compile(r"\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b", re.I)
 _POSTCODE = re.compile(r"\b([A-Z]{1,2})(\d[A-Z\d]?) ?(\d[ABD-HJLNP-UW-Z]{2})\b", re.I)
 _POSTCODE_AREAS = frozenset(
-    ["AB", "AL", "B", "BA", "BB", "BD", "BF", "BH", "BL", "BN", "BR", "BS", "BT", "BX", "CA", "CB", "CF", "CH", "CM", "CO", "CR", "CT", "CV", "CW", "DA", "DD", "DE", "DG", "DH", "DL", "DN", "DT", "DY", "E", "EC", "EH", "EN", "EX", "FK", "FY", "G", "GL", "GU", "GY", "HA", "HD", "HG", "HP", "HR", "HS", "HU", "HX", "IG", "IM", "IP", "IV", "JE", "KA", "KT", "KW", "KY", "L", "LA", "LD", "LE", "LL", "LN", "LS", "LU", "M", "ME", "MK", "ML", "N", "NE", "NG", "NN", "NP", "NR", "NW", "OL", "OX", "PA", "PE", "PH", "PL", "PO", "PR", "RG", "RH", "RM", "S", "SA", "SE", "SG", "SK", "SL", "SM", "SN", "SO", "SP", "SR", "SS", "ST", "SW", "SY", "TA", "TD", "TF", "TN", "TQ", "TR", "TS", "TW", "UB", "W", "WA", "WC", "WD", "WF", "WN", "WR", "WS", "WV", "YO", "ZE"]
+    [
+        "AB",
+        "AL",
+        "B",
+        "BA",
+        "BB",
+        "BD",
+        "BF",
+        "BH",
+        "BL",
+        "BN",
+        "BR",
+        "BS",
+        "BT",
+        "BX",
+        "CA",
+        "CB",
+        "CF",
+        "CH",
+        "CM",
+        "CO",
+        "CR",
+        "CT",
+        "CV",
+        "CW",
+        "DA",
+        "DD",
+        "DE",
+        "DG",
+        "DH",
+        "DL",
+        "DN",
+        "DT",
+        "DY",
+        "E",
+        "EC",
+        "EH",
+        "EN",
+        "EX",
+        "FK",
+        "FY",
+        "G",
+        "GL",
+        "GU",
+        "GY",
+        "HA",
+        "HD",
+        "HG",
+        "HP",
+        "HR",
+        "HS",
+        "HU",
+        "HX",
+        "IG",
+        "IM",
+        "IP",
+        "IV",
+        "JE",
+        "KA",
+        "KT",
+        "KW",
+        "KY",
+        "L",
+        "LA",
+        "LD",
+        "LE",
+        "LL",
+        "LN",
+        "LS",
+        "LU",
+        "M",
+        "ME",
+        "MK",
+        "ML",
+        "N",
+        "NE",
+        "NG",
+        "NN",
+        "NP",
+        "NR",
+        "NW",
+        "OL",
+        "OX",
+        "PA",
+        "PE",
+        "PH",
+        "PL",
+        "PO",
+        "PR",
+        "RG",
+        "RH",
+        "RM",
+        "S",
+        "SA",
+        "SE",
+        "SG",
+        "SK",
+        "SL",
+        "SM",
+        "SN",
+        "SO",
+        "SP",
+        "SR",
+        "SS",
+        "ST",
+        "SW",
+        "SY",
+        "TA",
+        "TD",
+        "TF",
+        "TN",
+        "TQ",
+        "TR",
+        "TS",
+        "TW",
+        "UB",
+        "W",
+        "WA",
+        "WC",
+        "WD",
+        "WF",
+        "WN",
+        "WR",
+        "WS",
+        "WV",
+        "YO",
+        "ZE",
+    ]
 )
 _ORDINAL = re.compile(r"\d(?:st|nd|rd|th)")
 # Runs of digits with short separators between them: every kind but email holds one, so each run's
@@ -90,20 +222,21 @@ def personal_data(text: str) -> set[str]:
         start, end = run.span()
         lo, hi = max(0, start - _AROUND), min(len(text), end + _AROUND)
         digits = sum(map(str.isdigit, run.group()))
-        if digits >= 9 and "phone" not in found and any(
-            _is_phone(m) for m in phonenumbers.PhoneNumberMatcher(text[lo:hi], "GB", leniency=phonenumbers.Leniency.POSSIBLE)
+        if (
+            digits >= 9
+            and "phone" not in found
+            and any(
+                _is_phone(m) for m in phonenumbers.PhoneNumberMatcher(text[lo:hi], "GB", leniency=phonenumbers.Leniency.POSSIBLE)
+            )
         ):
             found.add("phone")
         if digits >= 13 and "card" not in found and _has_card(text, start, end):
             found.add("card")
         if digits >= 6 and "ni_number" not in found and _NI_NUMBER.search(text, lo, hi):
             found.add("ni_number")
-        if digits <= 3 and end < len(text) and text[end].isalpha() and "postcode" not in found \
-                and _has_postcode(text, lo, hi):
+        if digits <= 3 and end < len(text) and text[end].isalpha() and "postcode" not in found and _has_postcode(text, lo, hi):
             found.add("postcode")
     return found
-
-
 
 
 _PII_BIT = {kind: 1 << i for i, kind in enumerate(PII_KINDS)}

@@ -8,31 +8,184 @@ import re
 from chains.facts import Polarity
 
 _LEXICON: dict[Polarity, tuple[str, ...]] = {
-    "unsure": ("not (?:really |quite |totally |entirely |100% |too |that )?sure", "unsure", "no idea", "dunno", "(?:i )?(?:don'?t|do not|dont) know",
-               "no clue", "not a clue", "haven'?t (?:a|got a|the foggiest) (?:clue|idea)", "not certain", "uncertain", "can'?t say",
-               "cannot say", "hard to say", "difficult to say", "tough to say", "who knows", "maybe", "perhaps", "possibly",
-               "it depends", "depends", "yes and no", "50/50", "fifty[- ]fifty", "idk", "unknown", "(?:i )?(?:don'?t|do not) know yet",
-               "could (?:go )?either way", "not sure tbh", "search me", "no clue tbh", "i'?m not sure", "not a clue tbh", "unclear",
-               "i guess we'?ll see", "we'?ll see", "too early to (?:say|tell)", "no idea tbh", "good question", "not directly",
-               "kind of", "sort of", "partly", "partially", "in a way"),
-    "no": ("no way", "nope", "nah", "no", "not really", "not at all", "never", "definitely not", "absolutely not", "certainly not",
-           "probably not", "unlikely", "i (?:don'?t|do not|dont) think so", "i doubt it", "doubt it", "hardly", "negative", "false", "n",
-           "not that i (?:know|am aware|'?m aware) of", "not as far as i know", "not to my knowledge", "no chance", "not likely",
-           "i (?:don'?t|do not|dont) (?:think|believe|reckon) (?:it|they|we|that|so) (?:does|do|will|would|is|are|has|have)",
-           "i (?:don'?t|do not|dont) (?:think|believe|reckon)", "i wouldn'?t (?:think|say) so", "not especially", "nothing like that",
-           "none of that", "not in the slightest", "no no", "nope nope", "no sir", "i hope not", "not as such", "nay", "noo+",
-           "(?:i'?d|i would) say no", "yeah nah", "yeah right", "oh sure,? because", "as if", "nowt like that",
-           "sure,? because .*", "yeah,? because .*"),
-    "yes": ("yes", "yeah", "yep", "yup", "yea", "ya", "yes sir", "aye", "sure", "definitely", "absolutely", "certainly", "of course", "correct",
-            "true", "i think so", "i believe so", "i'?d say so", "i would say so", "i reckon so", "probably", "likely", "most likely",
-            "pretty much", "mostly", "indeed", "affirmative", "for sure", "y", "i guess so", "guess so", "think so", "it does",
-            "it will", "they do", "we do", "it would", "sure does", "totally", "very much so", "yes indeed", "yess+", "ok yes", "i suppose so",
-            "that'?s right", "right", "deffo", "defo", "100%", "sort of yes", "more or less", "nah yeah", "(?:i'?d|i would) say yes",
-            "that'?s a yes", "it'?s a yes"),
+    "unsure": (
+        "not (?:really |quite |totally |entirely |100% |too |that )?sure",
+        "unsure",
+        "no idea",
+        "dunno",
+        "(?:i )?(?:don'?t|do not|dont) know",
+        "no clue",
+        "not a clue",
+        "haven'?t (?:a|got a|the foggiest) (?:clue|idea)",
+        "not certain",
+        "uncertain",
+        "can'?t say",
+        "cannot say",
+        "hard to say",
+        "difficult to say",
+        "tough to say",
+        "who knows",
+        "maybe",
+        "perhaps",
+        "possibly",
+        "it depends",
+        "depends",
+        "yes and no",
+        "50/50",
+        "fifty[- ]fifty",
+        "idk",
+        "unknown",
+        "(?:i )?(?:don'?t|do not) know yet",
+        "could (?:go )?either way",
+        "not sure tbh",
+        "search me",
+        "no clue tbh",
+        "i'?m not sure",
+        "not a clue tbh",
+        "unclear",
+        "i guess we'?ll see",
+        "we'?ll see",
+        "too early to (?:say|tell)",
+        "no idea tbh",
+        "good question",
+        "not directly",
+        "kind of",
+        "sort of",
+        "partly",
+        "partially",
+        "in a way",
+    ),
+    "no": (
+        "no way",
+        "nope",
+        "nah",
+        "no",
+        "not really",
+        "not at all",
+        "never",
+        "definitely not",
+        "absolutely not",
+        "certainly not",
+        "probably not",
+        "unlikely",
+        "i (?:don'?t|do not|dont) think so",
+        "i doubt it",
+        "doubt it",
+        "hardly",
+        "negative",
+        "false",
+        "n",
+        "not that i (?:know|am aware|'?m aware) of",
+        "not as far as i know",
+        "not to my knowledge",
+        "no chance",
+        "not likely",
+        "i (?:don'?t|do not|dont) (?:think|believe|reckon) (?:it|they|we|that|so) (?:does|do|will|would|is|are|has|have)",
+        "i (?:don'?t|do not|dont) (?:think|believe|reckon)",
+        "i wouldn'?t (?:think|say) so",
+        "not especially",
+        "nothing like that",
+        "none of that",
+        "not in the slightest",
+        "no no",
+        "nope nope",
+        "no sir",
+        "i hope not",
+        "not as such",
+        "nay",
+        "noo+",
+        "(?:i'?d|i would) say no",
+        "yeah nah",
+        "yeah right",
+        "oh sure,? because",
+        "as if",
+        "nowt like that",
+        "sure,? because .*",
+        "yeah,? because .*",
+    ),
+    "yes": (
+        "yes",
+        "yeah",
+        "yep",
+        "yup",
+        "yea",
+        "ya",
+        "yes sir",
+        "aye",
+        "sure",
+        "definitely",
+        "absolutely",
+        "certainly",
+        "of course",
+        "correct",
+        "true",
+        "i think so",
+        "i believe so",
+        "i'?d say so",
+        "i would say so",
+        "i reckon so",
+        "probably",
+        "likely",
+        "most likely",
+        "pretty much",
+        "mostly",
+        "indeed",
+        "affirmative",
+        "for sure",
+        "y",
+        "i guess so",
+        "guess so",
+        "think so",
+        "it does",
+        "it will",
+        "they do",
+        "we do",
+        "it would",
+        "sure does",
+        "totally",
+        "very much so",
+        "yes indeed",
+        "yess+",
+        "ok yes",
+        "i suppose so",
+        "that'?s right",
+        "right",
+        "deffo",
+        "defo",
+        "100%",
+        "sort of yes",
+        "more or less",
+        "nah yeah",
+        "(?:i'?d|i would) say yes",
+        "that'?s a yes",
+        "it'?s a yes",
+    ),
 }
 # Words too short or too common to trust when they turn up mid-sentence.
-_TOO_SHORT_ANYWHERE = {"n", "y", "ya", "no", "sure", "true", "false", "correct", "negative", "hardly", "never", "depends", "right",
-                       "100%", "likely", "unclear", "good question", "mostly", "totally", "definitely", "absolutely", "certainly"}
+_TOO_SHORT_ANYWHERE = {
+    "n",
+    "y",
+    "ya",
+    "no",
+    "sure",
+    "true",
+    "false",
+    "correct",
+    "negative",
+    "hardly",
+    "never",
+    "depends",
+    "right",
+    "100%",
+    "likely",
+    "unclear",
+    "good question",
+    "mostly",
+    "totally",
+    "definitely",
+    "absolutely",
+    "certainly",
+}
 
 
 def _alts(words: tuple[str, ...]) -> str:
@@ -40,12 +193,18 @@ def _alts(words: tuple[str, ...]) -> str:
 
 
 # A leading "no" counts only when it stands alone: "no change" is not "no".
-_START = re.compile("^(?:(?:well|um+|er+|hmm+|honestly|tbh|oh|ah|so|i mean|to be honest)[, ]+)?(?:"
-                    + "|".join(f"(?P<{k}>{_alts(v)})" for k, v in _LEXICON.items()) + r")"
-                    r"(?=$|\s*[,.!;:\-)]|\s+(?:but|and|i|it|we|they|that|this|not|definitely|probably|really|thanks|tbh|mate|"
-                    r"honestly|to be honest|as far as|at the moment|for now|yet|for sure|at all)\b)")
-_ANYWHERE = re.compile(r"\b(?:" + "|".join(
-    f"(?P<{k}>{_alts(tuple(w for w in v if w not in _TOO_SHORT_ANYWHERE))})" for k, v in _LEXICON.items()) + r")\b")
+_START = re.compile(
+    "^(?:(?:well|um+|er+|hmm+|honestly|tbh|oh|ah|so|i mean|to be honest)[, ]+)?(?:"
+    + "|".join(f"(?P<{k}>{_alts(v)})" for k, v in _LEXICON.items())
+    + r")"
+    r"(?=$|\s*[,.!;:\-)]|\s+(?:but|and|i|it|we|they|that|this|not|definitely|probably|really|thanks|tbh|mate|"
+    r"honestly|to be honest|as far as|at the moment|for now|yet|for sure|at all)\b)"
+)
+_ANYWHERE = re.compile(
+    r"\b(?:"
+    + "|".join(f"(?P<{k}>{_alts(tuple(w for w in v if w not in _TOO_SHORT_ANYWHERE))})" for k, v in _LEXICON.items())
+    + r")\b"
+)
 
 
 def polarity(t: str, anywhere: bool = False) -> Polarity | None:
@@ -54,17 +213,22 @@ def polarity(t: str, anywhere: bool = False) -> Polarity | None:
     return m.lastgroup if m else None  # type: ignore[return-value]
 
 
-_NEGATOR = re.compile(r"(?:not|no|never|without|nothing|nothing'?s|none|nobody|nor|hardly|barely|unlike|cannot|dont|wont|cant|isnt|"
-                      r"(?:do|does|did|is|are|was|were|wo|ca|could|should|would|has|have|had|must|need|ai)n'?t)")
+_NEGATOR = re.compile(
+    r"(?:not|no|never|without|nothing|nothing'?s|none|nobody|nor|hardly|barely|unlike|cannot|dont|wont|cant|isnt|"
+    r"(?:do|does|did|is|are|was|were|wo|ca|could|should|would|has|have|had|must|need|ai)n'?t)"
+)
 _CLAUSE = re.compile(r"[.;:!?,()]|\bbut\b|\bthough\b|\bhowever\b|\bwhereas\b|\bexcept\b")
 
 
 def negated(t: str, start: int) -> bool:
     """True when the words just before start negate it, within the same clause."""
-    clause = _CLAUSE.split(t[max(0, start - 60):start])[-1]
+    clause = _CLAUSE.split(t[max(0, start - 60) : start])[-1]
     if re.search(r"\bnot (?:only|just)\s*$", clause):
         return False
-    if re.search(r"\b(?:don'?t|do not|didn'?t|dont|can'?t|cannot|couldn'?t) (?:think|expect|believe|see|reckon|imagine)\b|\bdoubt\b|"
-                 r"\binstead of\b|\brather than\b|\bno (?:reason|sign|plans?)\b", clause):
+    if re.search(
+        r"\b(?:don'?t|do not|didn'?t|dont|can'?t|cannot|couldn'?t) (?:think|expect|believe|see|reckon|imagine)\b|\bdoubt\b|"
+        r"\binstead of\b|\brather than\b|\bno (?:reason|sign|plans?)\b",
+        clause,
+    ):
         return True
     return any(_NEGATOR.fullmatch(w) for w in clause.split()[-3:])

@@ -44,33 +44,77 @@ class Figure:
     sentence: str
 
 
-_SYMBOL = {"£": "GBP", "$": "USD", "us$": "USD", "€": "EUR", "gbp": "GBP", "usd": "USD", "eur": "EUR",
-           "pound": "GBP", "pounds": "GBP", "quid": "GBP", "sterling": "GBP", "dollar": "USD", "dollars": "USD",
-           "euro": "EUR", "euros": "EUR"}
+_SYMBOL = {
+    "£": "GBP",
+    "$": "USD",
+    "us$": "USD",
+    "€": "EUR",
+    "gbp": "GBP",
+    "usd": "USD",
+    "eur": "EUR",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "quid": "GBP",
+    "sterling": "GBP",
+    "dollar": "USD",
+    "dollars": "USD",
+    "euro": "EUR",
+    "euros": "EUR",
+}
 _SCALE = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
-_ONE = (r"(?P<{p}cur>us\$|£|\$|€|\b(?:gbp|usd|eur)\b)?\s?"
-        r"(?P<{p}num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:\.\d{{3}})+(?=\s?(?:€|eur\b|euro))|\d+(?:\.\d+)?)"
-        r"(?:\s?(?P<{p}scale>k|m|mn|bn|thousand|million|billion|grand)\b)?"
-        r"(?:\s?(?P<{p}word>pounds?|quid|sterling|dollars?|euros?|gbp|usd|eur)\b|\s?(?P<{p}sign>€|£))?")
-_FIGURE = re.compile(r"(?<![\w.,])" + _ONE.format(p="a") + r"(?:\s*(?:-|to)\s*(?<![\w.,])" + _ONE.format(p="b") + r")?(?P<plus>\+)?")
+_ONE = (
+    r"(?P<{p}cur>us\$|£|\$|€|\b(?:gbp|usd|eur)\b)?\s?"
+    r"(?P<{p}num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:\.\d{{3}})+(?=\s?(?:€|eur\b|euro))|\d+(?:\.\d+)?)"
+    r"(?:\s?(?P<{p}scale>k|m|mn|bn|thousand|million|billion|grand)\b)?"
+    r"(?:\s?(?P<{p}word>pounds?|quid|sterling|dollars?|euros?|gbp|usd|eur)\b|\s?(?P<{p}sign>€|£))?"
+)
+_FIGURE = re.compile(
+    r"(?<![\w.,])" + _ONE.format(p="a") + r"(?:\s*(?:-|to)\s*(?<![\w.,])" + _ONE.format(p="b") + r")?(?P<plus>\+)?"
+)
 
 # What makes a bare figure (no currency) a price: money words just before it.
-_MONEY_WORDS = re.compile(r"\b(?:for|costs?|price[ds]?|priced at|quoted?|fees?|charges?|pay|paying|invest(?:ment)?|budget|"
-                          r"total\w*|only|just)\s*:?\s+(?:(?:of|is|was|will be|would be|around|about|approx\w*|roughly|a|an|"
-                          r"one[\s-]off|fixed|just|only)\s+){0,3}$")
-_COUNT_AFTER = re.compile(r"^\s*(?:[a-z-]+\s+){0,2}?(?:examples?|samples?|pairs|tickets|documents|docs|pages|records|rows|emails|"
-                          r"e-mails|messages|conversations|queries|questions|answers|users|seats|staff|people|employees|clients|"
-                          r"customers|intents|languages|tokens|words|hours|days|weeks|months|years|minutes|products|sites|"
-                          r"reports|files|calls|leads|orders|lines|models|tasks|parameters|epochs|%|percent)\b")
+_MONEY_WORDS = re.compile(
+    r"\b(?:for|costs?|price[ds]?|priced at|quoted?|fees?|charges?|pay|paying|invest(?:ment)?|budget|"
+    r"total\w*|only|just)\s*:?\s+(?:(?:of|is|was|will be|would be|around|about|approx\w*|roughly|a|an|"
+    r"one[\s-]off|fixed|just|only)\s+){0,3}$"
+)
+_COUNT_AFTER = re.compile(
+    r"^\s*(?:[a-z-]+\s+){0,2}?(?:examples?|samples?|pairs|tickets|documents|docs|pages|records|rows|emails|"
+    r"e-mails|messages|conversations|queries|questions|answers|users|seats|staff|people|employees|clients|"
+    r"customers|intents|languages|tokens|words|hours|days|weeks|months|years|minutes|products|sites|"
+    r"reports|files|calls|leads|orders|lines|models|tasks|parameters|epochs|%|percent)\b"
+)
 _PERIOD_AFTER = re.compile(
     r"^\s*(?:\+\s*vat\s*|excl?\.?\s*vat\s*|net\s*|\(net\)\s*)?(?:(?:/|per|a|an|every|each)\s*(?P<unit>month|mo|mth|year|yr|annum|"
-    r"quarter|week|day)\b|(?P<adv>monthly|per month|pcm|p/m|annually|yearly|per annum|p\.a\.|quarterly|weekly|daily)\b)")
-_PERIOD_BEFORE = re.compile(r"\b(?P<adv>monthly|annual|yearly|quarterly|weekly)\s+(?:\w+\s+){0,3}?(?:fee|subscription|retainer|"
-                            r"cost|charge|licen[cs]e|plan|support|hosting)s?\b[^.]{0,20}$")
-_UNIT = {"month": "month", "mo": "month", "mth": "month", "monthly": "month", "per month": "month", "pcm": "month",
-         "p/m": "month", "year": "year", "yr": "year", "annum": "year", "annually": "year", "yearly": "year",
-         "per annum": "year", "p.a.": "year", "annual": "year", "quarter": "quarter", "quarterly": "quarter",
-         "week": "week", "weekly": "week", "day": "day", "daily": "day"}
+    r"quarter|week|day)\b|(?P<adv>monthly|per month|pcm|p/m|annually|yearly|per annum|p\.a\.|quarterly|weekly|daily)\b)"
+)
+_PERIOD_BEFORE = re.compile(
+    r"\b(?P<adv>monthly|annual|yearly|quarterly|weekly)\s+(?:\w+\s+){0,3}?(?:fee|subscription|retainer|"
+    r"cost|charge|licen[cs]e|plan|support|hosting)s?\b[^.]{0,20}$"
+)
+_UNIT = {
+    "month": "month",
+    "mo": "month",
+    "mth": "month",
+    "monthly": "month",
+    "per month": "month",
+    "pcm": "month",
+    "p/m": "month",
+    "year": "year",
+    "yr": "year",
+    "annum": "year",
+    "annually": "year",
+    "yearly": "year",
+    "per annum": "year",
+    "p.a.": "year",
+    "annual": "year",
+    "quarter": "quarter",
+    "quarterly": "quarter",
+    "week": "week",
+    "weekly": "week",
+    "day": "day",
+    "daily": "day",
+}
 _PER_MONTH = {"month": 1.0, "year": 1 / 12, "week": 52 / 12, "day": 30.0}
 # A price per unit of use is a rate, not a fee: per token, per GPU-hour, per answer, per seat, "each".
 _PER_UNIT = re.compile(
@@ -78,17 +122,20 @@ _PER_UNIT = re.compile(
     r"thousand\s+|1[km]\s+)?(?:training\s+|input\s+|output\s+|extra\s+|additional\s+)?(?:tokens?|gpu[\s-]?hours?|hours?|hrs?|"
     r"answers?|messages?|queries|query|requests?|calls?|conversations?|chats?|resolutions?|tickets?|users?|seats?|agents?|"
     r"words?|pages?|documents?|minutes?|credits?|characters?|examples?|records?|leads?|interactions?|licen[cs]es?|"
-    r"employees?|members?|locations?)\b|each\b)")
+    r"employees?|members?|locations?)\b|each\b)"
+)
 _NOT_OURS_BEFORE = re.compile(
     r"(?:\b(?:sav(?:e|es|ed|ing|ings)|cut|cuts|reduc\w*|worth|revenue|return|roi|earn\w*|recoup|generated|raised|funding|"
     r"valuation|turnover|regular(?:ly)?|normal(?:ly)?|usual(?:ly)?|rrp|list price|instead of|compared (?:to|with)|vs\.?|"
     r"versus|rather than|additional|extra|each additional|overage|afterwards|thereafter|top[\s-]?up|discount|"
     r"deposit|refund)\b(?:(?!\b(?:and|but|plus|costs?|priced?|fees?|for)\b)[^.;:]){0,40}$)"
-    r"|\b(?:regular|normal|usual|list|original|standard|retail|full|struck|crossed[\s-]out) price\s*:?\s*(?:of\s+|is\s+|was\s+)?$")
+    r"|\b(?:regular|normal|usual|list|original|standard|retail|full|struck|crossed[\s-]out) price\s*:?\s*(?:of\s+|is\s+|was\s+)?$"
+)
 _THIRD_PARTY = re.compile(
     r"\b(?:billed|charged|invoiced|paid)\s+(?:directly\s+)?(?:by|to)\s+(?!us\b)|\b(?:your|the) (?:ai |cloud )?(?:provider|platform)\b|"
     r"\bprovider'?s\b|\bcompute\b|\bgpus?\b|\bper (?:million )?(?:training )?tokens?\b|\bepochs?\b|\bcalculation example\b|"
-    r"\b(?:openai|anthropic|azure|aws|google cloud|bedrock|hugging ?face)\b|\b(?:labs|inc|ltd)\s+charges?\b")
+    r"\b(?:openai|anthropic|azure|aws|google cloud|bedrock|hugging ?face)\b|\b(?:labs|inc|ltd)\s+charges?\b"
+)
 _TOTAL = re.compile(r"\b(?:in total|total\w*|all[\s-]in|altogether|overall|grand total)\b")
 _TOTAL_AFTER = re.compile(r"^\s*(?:\+\s*vat\s*|excl?\.?\s*vat\s*)?,?\s*(?:in total|total|all[\s-]in|altogether|overall)\b")
 _VENDOR_FEE = re.compile(r"\bour (?:fee|price|charge)s?\b|\bwe charge\b")
@@ -129,7 +176,7 @@ def figures(sentence: str) -> list[Figure]:
             high = None  # "$80,000+" has no top
         signs = [s for s in (m["acur"], m["aword"], m["asign"], m["bcur"], m["bword"], m["bsign"]) if s]
         currency = _SYMBOL.get(signs[0]) if signs else None
-        found.append(Figure(low, high, currency, t[max(0, m.start() - 80):m.start()], t[m.end():m.end() + 60], sentence))
+        found.append(Figure(low, high, currency, t[max(0, m.start() - 80) : m.start()], t[m.end() : m.end() + 60], sentence))
     return found
 
 

@@ -34,7 +34,9 @@ def read_proposal(path: str | Path, settings: Settings | None = None, name: str 
     suffix = Path(name).suffix.lower() if name else p.suffix.lower()
     shown = name or p.name
     if suffix not in SUFFIXES:
-        raise ProposalError(f"{shown}: Pitchcheck reads proposals as PDF, DOCX, HTML or TXT, not {suffix or 'a file with no extension'}.")
+        raise ProposalError(
+            f"{shown}: Pitchcheck reads proposals as PDF, DOCX, HTML or TXT, not {suffix or 'a file with no extension'}."
+        )
     if not p.is_file():
         raise ProposalError(f"{shown}: no such file.")
     size = p.stat().st_size
@@ -50,8 +52,10 @@ def read_proposal(path: str | Path, settings: Settings | None = None, name: str 
     except Exception as exc:  # a damaged file makes each library fail its own way; the owner needs one line
         log.debug("could not read %s", p, exc_info=True)
         kind = {".pdf": "PDF", ".docx": "Word document", ".txt": "text file", ".md": "text file"}.get(suffix, "web page")
-        raise ProposalError(f"{shown} could not be read as a {kind} ({exc.__class__.__name__}). Is it damaged, or saved "
-                            "in another format under this name?") from None
+        raise ProposalError(
+            f"{shown} could not be read as a {kind} ({exc.__class__.__name__}). Is it damaged, or saved "
+            "in another format under this name?"
+        ) from None
     text = _tidy(text)
     if not text:
         raise ProposalError(f"{shown} has no text in it to read.")
@@ -79,8 +83,10 @@ def _pdf(path: Path) -> str:
         raise ProposalError(f"{path.name} is not a readable PDF ({exc}).") from None
     text = "\n\n".join(pages)
     if not text.strip():
-        raise ProposalError(f"{path.name} looks like a scan: it has no text layer to read. Paste the text into the chat, "
-                            "or ask the vendor for a PDF saved from their word processor.")
+        raise ProposalError(
+            f"{path.name} looks like a scan: it has no text layer to read. Paste the text into the chat, "
+            "or ask the vendor for a PDF saved from their word processor."
+        )
     return text
 
 

@@ -32,8 +32,23 @@ from chains.intents import Intent, looks_like_question, read_intent
 from chains.money import format_money, money_of
 from chains.polarity import negated
 
-__all__ = ["Amount", "Intent", "Reading", "amounts", "looks_like_question", "mechanism_of", "negated", "normalise",
-           "read_answer", "read_intent", "read_money", "read_monthly", "read_number", "read_value", "task_of"]
+__all__ = [
+    "Amount",
+    "Intent",
+    "Reading",
+    "amounts",
+    "looks_like_question",
+    "mechanism_of",
+    "negated",
+    "normalise",
+    "read_answer",
+    "read_intent",
+    "read_money",
+    "read_monthly",
+    "read_number",
+    "read_value",
+    "task_of",
+]
 
 SOMETHING_ELSE = {"value": "something else", "label": "Something else"}
 
@@ -60,25 +75,38 @@ class Context:
     embed: Embed | None = None
 
 
-_SKIP_WORDS = re.compile(r"^(?:skip|pass|next|skip (?:this|it|that)(?: one| question)?|(?:i'?d )?rather not say|prefer not to say)$")
-_DONT_KNOW = re.compile(r"\b(?:don'?t know|do not know|dont know|dunno|no idea|not sure|unsure|no clue|not a clue|can'?t say|cannot say|"
-                        r"unknown|idk|skip|pass|n/?a|no quote yet|not (?:been )?quoted|haven'?t (?:got|had|received) (?:a|the) (?:quote|price)|"
-                        r"(?:they )?haven'?t said|not given|not yet|no figure|no number|not (?:been )?(?:given|told)|hard to say|"
-                        r"haven'?t (?:a clue|counted)|never counted|(?:didn'?t|did not|haven'?t) (?:give|say|mention)|tbc|to be confirmed|"
-                        r"no price|not discussed|waiting (?:for|on)|haven'?t (?:got|had|received|been given) (?:a|the|any) (?:number|figure|price|quote|cost)|"
-                        r"(?:wouldn'?t|won'?t|didn'?t|did not|couldn'?t) (?:give|tell|say)(?: us| me)? (?:a|any|the) (?:price|figure|number|quote|cost)|"
-                        r"no (?:idea|clue) (?:of|about) (?:the )?(?:price|cost|number)|haven'?t (?:the )?(?:foggiest|faintest|slightest)|not a scooby|"
-                        r"can'?t remember|no notion)\b")
-_NONE_USABLE = re.compile(r"\b(?:none|nowt|nothing)\b(?: \w+){0,3}? (?:labell?ed|clean|usable|tagged|marked|sorted|any good)\b|"
-                          r"\bnothing (?:is )?(?:labell?ed|clean|usable)\b|\bnot (?:a single|one) (?:is |of them )?(?:labell?ed|clean)\b")
+_SKIP_WORDS = re.compile(
+    r"^(?:skip|pass|next|skip (?:this|it|that)(?: one| question)?|(?:i'?d )?rather not say|prefer not to say)$"
+)
+_DONT_KNOW = re.compile(
+    r"\b(?:don'?t know|do not know|dont know|dunno|no idea|not sure|unsure|no clue|not a clue|can'?t say|cannot say|"
+    r"unknown|idk|skip|pass|n/?a|no quote yet|not (?:been )?quoted|haven'?t (?:got|had|received) (?:a|the) (?:quote|price)|"
+    r"(?:they )?haven'?t said|not given|not yet|no figure|no number|not (?:been )?(?:given|told)|hard to say|"
+    r"haven'?t (?:a clue|counted)|never counted|(?:didn'?t|did not|haven'?t) (?:give|say|mention)|tbc|to be confirmed|"
+    r"no price|not discussed|waiting (?:for|on)|haven'?t (?:got|had|received|been given) (?:a|the|any) (?:number|figure|price|quote|cost)|"
+    r"(?:wouldn'?t|won'?t|didn'?t|did not|couldn'?t) (?:give|tell|say)(?: us| me)? (?:a|any|the) (?:price|figure|number|quote|cost)|"
+    r"no (?:idea|clue) (?:of|about) (?:the )?(?:price|cost|number)|haven'?t (?:the )?(?:foggiest|faintest|slightest)|not a scooby|"
+    r"can'?t remember|no notion)\b"
+)
+_NONE_USABLE = re.compile(
+    r"\b(?:none|nowt|nothing)\b(?: \w+){0,3}? (?:labell?ed|clean|usable|tagged|marked|sorted|any good)\b|"
+    r"\bnothing (?:is )?(?:labell?ed|clean|usable)\b|\bnot (?:a single|one) (?:is |of them )?(?:labell?ed|clean)\b"
+)
 _MALFORMED = re.compile(r"\d,\d{1,2}(?!\d)|\d,\d{4,}|\d\.\d{3}\.\d")
-_HEDGED = re.compile(r"(?:\babout|\baround|\broughly|\bapprox\w*|\bmaybe|\bperhaps|\bcirca|\bnearly|\balmost|\bgive or take|~|\bsay|"
-                     r"\bsomething like|\bin the region of|\bballpark)\s*(?:a |an )?[£$€]?\s*$")
-_UNITS = (r"offices|branches|sites|shops|stores|locations|teams|clinics|depots|vans|engineers|reps|agents|advis[eo]rs|staff|people|"
-          r"salons|restaurants|practices|surgeries|warehouses|departments|franchises|outlets")
+_HEDGED = re.compile(
+    r"(?:\babout|\baround|\broughly|\bapprox\w*|\bmaybe|\bperhaps|\bcirca|\bnearly|\balmost|\bgive or take|~|\bsay|"
+    r"\bsomething like|\bin the region of|\bballpark)\s*(?:a |an )?[£$€]?\s*$"
+)
+_UNITS = (
+    r"offices|branches|sites|shops|stores|locations|teams|clinics|depots|vans|engineers|reps|agents|advis[eo]rs|staff|people|"
+    r"salons|restaurants|practices|surgeries|warehouses|departments|franchises|outlets"
+)
 _EACH = re.compile(r"\beach\b|\bper (?:" + _UNITS.replace("|", "|") + r"|one)\b|\bapiece\b|\bevery one of\b")
-_CURRENCY_WORDS = (("USD", r"\b(?:dollars?|usd|us\$|bucks|american)\b"), ("EUR", r"\b(?:euros?|eur)\b"),
-                   ("GBP", r"\b(?:pounds?|quid|sterling|gbp)\b"))
+_CURRENCY_WORDS = (
+    ("USD", r"\b(?:dollars?|usd|us\$|bucks|american)\b"),
+    ("EUR", r"\b(?:euros?|eur)\b"),
+    ("GBP", r"\b(?:pounds?|quid|sterling|gbp)\b"),
+)
 _SKIPPED = Reading("skip", None, "No problem, we can leave that one for now.")
 
 
@@ -122,6 +150,7 @@ def read_money(text: str) -> float | None:
 
 # --- choices -------------------------------------------------------------------------------------------------------
 
+
 def _ok_choice(spec: Field, value: str) -> Reading:
     return Reading("ok", value, f"Got it: {spec.echo_of(value)}.")
 
@@ -154,7 +183,9 @@ _NUMBER_HINT = {
     "volume": 'I couldn\'t read a number there. Try "about twelve a month", "300 a week" or "5k".',
     "money": 'I couldn\'t read an amount there. Try "£18,000", "$25k" or "eighteen thousand". Say "don\'t know" to skip.',
 }
-_EXAMPLE_NOUN = re.compile(r"\s*(?:\w+\s+){0,3}?(?:examples?|samples?|pairs|clean|label+ed|good (?:ones|items)|items|records|ones)\b")
+_EXAMPLE_NOUN = re.compile(
+    r"\s*(?:\w+\s+){0,3}?(?:examples?|samples?|pairs|clean|label+ed|good (?:ones|items)|items|records|ones)\b"
+)
 _TIME_NOUN = re.compile(r"\s*(?:\w+\s+){0,2}?(?:staff|people|employees|years?|months?|clients|customers|team)\b")
 
 
@@ -164,7 +195,7 @@ def _count_option(value: int, kind: str) -> dict[str, str]:
 
 
 def _unit_count(found: list[Amount], best: Amount, t: str) -> Amount | None:
-    """"each of our 3 offices does about 200": the number of offices, when the answer says each."""
+    """ "each of our 3 offices does about 200": the number of offices, when the answer says each."""
     if not _EACH.search(t):
         return None
     units = [a for a in found if a is not best and re.match(r"\s*(?:\w+\s+)?(?:" + _UNITS + r")\b", a.after)]
@@ -172,19 +203,20 @@ def _unit_count(found: list[Amount], best: Amount, t: str) -> Amount | None:
 
 
 def _hedged_near(best: Amount, t: str, threshold: int, value: Decimal) -> bool:
-    """"about a hundred" against a line at 100: it could be either side, so ask."""
-    return bool(_HEDGED.search(t[:best.start])) and abs(value - threshold) <= Decimal(threshold) / 10 and not best.is_range
+    """ "about a hundred" against a line at 100: it could be either side, so ask."""
+    return bool(_HEDGED.search(t[: best.start])) and abs(value - threshold) <= Decimal(threshold) / 10 and not best.is_range
 
 
 def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
     if _MALFORMED.search(t):
-        return Reading("unreadable", hint="I couldn't tell which figure that is. Could you write it out, for example \"1,000\"?")
+        return Reading("unreadable", hint='I couldn\'t tell which figure that is. Could you write it out, for example "1,000"?')
     found = [a for a in amounts(t) if a.currency is None]
     if spec.kind == "volume":
         best = pick(found, lambda a: a.period is not None)
     else:
-        best = pick([a for a in found if not _TIME_NOUN.match(a.after)] or found,
-                    lambda a: _EXAMPLE_NOUN.match(a.after) is not None)
+        best = pick(
+            [a for a in found if not _TIME_NOUN.match(a.after)] or found, lambda a: _EXAMPLE_NOUN.match(a.after) is not None
+        )
     if best is None:
         if is_zero(t) or _NONE_USABLE.search(t):
             return Reading("ok", 0, "Got it: no clean examples yet." if spec.kind == "count" else "Got it: none a month.")
@@ -216,9 +248,15 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
 
     if _hedged_near(best, _words_to_digits(t), threshold, Decimal(value)):
         lo, hi = round_half_up(Decimal(threshold) * Decimal("0.9")), round_half_up(Decimal(threshold) * Decimal("1.1"))
-        return Reading("clarify", hint=f"Is that a little under {threshold:,} or a little over?",
-                       options=(_count_option(threshold - 1, spec.kind) | {"label": f"Under {threshold:,}"},
-                                _count_option(threshold, spec.kind) | {"label": f"{threshold:,} or more"}, SOMETHING_ELSE))
+        return Reading(
+            "clarify",
+            hint=f"Is that a little under {threshold:,} or a little over?",
+            options=(
+                _count_option(threshold - 1, spec.kind) | {"label": f"Under {threshold:,}"},
+                _count_option(threshold, spec.kind) | {"label": f"{threshold:,} or more"},
+                SOMETHING_ELSE,
+            ),
+        )
     number = round_half_up(Decimal(value))
     return Reading("ok", number, _count_echo(spec, number, best, lo, hi))
 
@@ -226,8 +264,10 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
 def _straddles(spec: Field, best: Amount, lo: int, hi: int) -> Reading:
     """A range across a rule's line: the two ends are the readings, and the owner picks."""
     if spec.kind == "volume" and best.period == "day" and not best.is_range:
-        question = (f"Is that {format_figure(best.raw)} on working days only (about {lo:,} a month), "
-                    f"or every day of the week (about {hi:,} a month)?")
+        question = (
+            f"Is that {format_figure(best.raw)} on working days only (about {lo:,} a month), "
+            f"or every day of the week (about {hi:,} a month)?"
+        )
     else:
         question = f"That range crosses a line that matters for the verdict. Nearer {lo:,} or nearer {hi:,}?"
     return Reading("clarify", hint=question, options=(_count_option(lo, spec.kind), _count_option(hi, spec.kind), SOMETHING_ELSE))
@@ -246,6 +286,7 @@ def _count_echo(spec: Field, number: int, best: Amount, lo: int, hi: int) -> str
 
 # --- money ---------------------------------------------------------------------------------------------------------
 
+
 def _currency_named(t: str) -> str | None:
     """The one currency an answer names in words ("ten grand, american dollars"), if only one."""
     named = {code for code, pattern in _CURRENCY_WORDS if re.search(pattern, t)}
@@ -254,7 +295,7 @@ def _currency_named(t: str) -> str | None:
 
 def _read_money(spec: Field, t: str, ctx: Context) -> Reading:
     if _MALFORMED.search(t):
-        return Reading("unreadable", hint="I couldn't tell which figure that is. Could you write it out, for example \"£10,000\"?")
+        return Reading("unreadable", hint='I couldn\'t tell which figure that is. Could you write it out, for example "£10,000"?')
     found = [a for a in amounts(t) if a.currency is not None or not _EXAMPLE_NOUN.match(a.after)]
     if not found:
         if _DONT_KNOW.search(t) or _SKIP_WORDS.match(_simple(t)):
@@ -267,13 +308,22 @@ def _read_money(spec: Field, t: str, ctx: Context) -> Reading:
     price = money_of(one_off, _currency_named(t) or ctx.currency or "GBP")
     recurring = [a for a in found if a.period is not None]
     if price.period == "month":
-        return Reading("unreadable", hint=f"That sounds like a running cost ({format_money(float(one_off.raw), price.currency)} a "
-                                          f"{one_off.period}). What is the one-off price? For example \"£18,000\" or \"$25k\".")
+        return Reading(
+            "unreadable",
+            hint=f"That sounds like a running cost ({format_money(float(one_off.raw), price.currency)} a "
+            f'{one_off.period}). What is the one-off price? For example "£18,000" or "$25k".',
+        )
     if price.amount < 100 and one_off.currency is None and not _currency_named(t) and not re.search(r"\d\s*(?:k|m|bn)\b", t):
         small = round_half_up(one_off.raw)
-        return Reading("clarify", hint=f"Just {small:,}, or {small:,} thousand?",
-                       options=({"value": f"£{small:,}", "label": f"£{small:,}"},
-                                {"value": f"£{small * 1000:,}", "label": f"£{small * 1000:,}"}, SOMETHING_ELSE))
+        return Reading(
+            "clarify",
+            hint=f"Just {small:,}, or {small:,} thousand?",
+            options=(
+                {"value": f"£{small:,}", "label": f"£{small:,}"},
+                {"value": f"£{small * 1000:,}", "label": f"£{small * 1000:,}"},
+                SOMETHING_ELSE,
+            ),
+        )
     facts = {"quote": price.amount, "currency": price.currency, "quote_high": price.high}
     shown = format_money(price.amount, price.currency)
     if price.high is not None:
@@ -283,8 +333,13 @@ def _read_money(spec: Field, t: str, ctx: Context) -> Reading:
     if recurring:
         fee = recurring[0]
         fee_text = f"{format_money(float(fee.raw), fee.currency or price.currency)} a {fee.period}"
-        option = {"value": f"{format_money(price.amount, price.currency)} one-off",
-                  "label": f"{format_money(price.amount, price.currency)} one-off, with {fee_text} on top"}
-        return Reading("clarify", hint=f"I read {shown} up front and {fee_text} after that. Is the up-front figure the quote?",
-                       options=(option, SOMETHING_ELSE))
+        option = {
+            "value": f"{format_money(price.amount, price.currency)} one-off",
+            "label": f"{format_money(price.amount, price.currency)} one-off, with {fee_text} on top",
+        }
+        return Reading(
+            "clarify",
+            hint=f"I read {shown} up front and {fee_text} after that. Is the up-front figure the quote?",
+            options=(option, SOMETHING_ELSE),
+        )
     return Reading("ok", price.amount, f"Got it: a quote of {shown}.", facts=facts)

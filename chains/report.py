@@ -40,11 +40,39 @@ _MD_INLINE = re.compile(r"([\\`*_\[\]<>|~&$])")
 # Characters that only mean something at the start of a line (headings, lists, quotes, setext underlines).
 _MD_LINE_START = re.compile(r"^(\s*)([#=+\-@>]|\d+(?=[.)]))")
 _PDF_REPLACEMENTS = {
-    "\u2018": "'", "\u2019": "'", "\u201a": ",", "\u201b": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
-    "\u2032": "'", "\u2033": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
-    "\u2015": "-", "\u2212": "-", "\u2026": "...", "\u2022": "·", "\u2023": "·", "\u2043": "-", "\u20ac": "EUR ",
-    "\u2122": "(TM)", "\u2192": "->", "\u2190": "<-", "\u2264": "<=", "\u2265": ">=", "\u2248": "~",
-    "\u2009": " ", "\u200a": " ", "\u202f": " ", "\u2007": " ", "\u2028": "\n", "\u2029": "\n",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": ",",
+    "\u201b": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u2032": "'",
+    "\u2033": '"',
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2015": "-",
+    "\u2212": "-",
+    "\u2026": "...",
+    "\u2022": "·",
+    "\u2023": "·",
+    "\u2043": "-",
+    "\u20ac": "EUR ",
+    "\u2122": "(TM)",
+    "\u2192": "->",
+    "\u2190": "<-",
+    "\u2264": "<=",
+    "\u2265": ">=",
+    "\u2248": "~",
+    "\u2009": " ",
+    "\u200a": " ",
+    "\u202f": " ",
+    "\u2007": " ",
+    "\u2028": "\n",
+    "\u2029": "\n",
 }
 
 
@@ -58,7 +86,7 @@ def escape_markdown(text: str) -> str:
             marker = match.group(2)
             # "12." must lose its list meaning through the dot, not the digits.
             escaped = marker + "\\" if marker[0].isdigit() else "\\" + marker
-            line = escaped + line[match.end():]
+            line = escaped + line[match.end() :]
         lines.append(line.strip())
     return "\n".join(lines)
 
@@ -140,8 +168,9 @@ def _economics_pairs(econ: Mapping[str, Any]) -> list[tuple[str, str]]:
     if price_gbp is not None:
         training_price = f"{format_money(price_gbp, 'GBP', pence=True)} per million tokens"
         if currency != "GBP" and econ.get("price_per_million_tokens") is not None:
-            training_price += (f" ({format_money(econ['price_per_million_tokens'], currency, pence=True)} at "
-                               f"{rate_phrase_of(econ)})")
+            training_price += (
+                f" ({format_money(econ['price_per_million_tokens'], currency, pence=True)} at {rate_phrase_of(econ)})"
+            )
     pairs = [
         ("Quote", format_range(quote, econ.get("quote_high"), currency)),
         ("Monthly fee", format_money(fee, currency)) if fee else None,
@@ -169,8 +198,9 @@ def _sections(verdict: Mapping[str, Any], glossary: Mapping[str, tuple[str, str]
     if verdict.get("red_flags"):
         sections.append(("Red flags in the pitch", [("bullets", [f["text"] for f in verdict["red_flags"]])]))
     if verdict.get("claims_to_test"):
-        sections.append(("Claims to test", [("terms", [(f'"{c["text"]}"', f"Ask: {c['question']}")
-                                                       for c in verdict["claims_to_test"]])]))
+        sections.append(
+            ("Claims to test", [("terms", [(f'"{c["text"]}"', f"Ask: {c['question']}") for c in verdict["claims_to_test"]])])
+        )
     sections.append(("Questions to put to the vendor", [("numbered", list(verdict.get("vendor_questions", [])))]))
     econ = verdict.get("economics") or {}
     sections.append(("The numbers", [("para", econ.get("summary", "")), ("pairs", _economics_pairs(econ))]))
@@ -191,8 +221,7 @@ def _sections(verdict: Mapping[str, Any], glossary: Mapping[str, tuple[str, str]
 def _footer(verdict: Mapping[str, Any]) -> str:
     names = list(dict.fromkeys(RULE_NAMES.get(code, code.replace("_", " ")) for code in fired_codes(verdict)))
     applied = f" The rules that applied: {'; '.join(names)}." if names else ""
-    return ("This verdict comes from Pitchcheck's published rules applied to your answers, not from an AI's opinion."
-            + applied)
+    return "This verdict comes from Pitchcheck's published rules applied to your answers, not from an AI's opinion." + applied
 
 
 def to_markdown(verdict: Mapping[str, Any], glossary: Mapping[str, tuple[str, str]] | None = None) -> str:

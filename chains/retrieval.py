@@ -21,7 +21,76 @@ Mode = Literal["fused", "dense", "lexical"]
 
 # Words that carry no meaning for matching a question to a concept.
 _STOPWORDS = frozenset(
-    ["a", "about", "an", "and", "are", "as", "at", "be", "but", "by", "can", "could", "do", "does", "doing", "for", "from", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "it's", "me", "my", "of", "on", "or", "our", "so", "that", "the", "their", "them", "then", "there", "these", "they", "this", "to", "us", "was", "we", "what", "when", "where", "which", "who", "why", "will", "with", "would", "you", "your", "yours", "should", "shall", "whats", "what's", "mean", "means", "explain", "tell"]
+    [
+        "a",
+        "about",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "can",
+        "could",
+        "do",
+        "does",
+        "doing",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "it's",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "our",
+        "so",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "us",
+        "was",
+        "we",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "should",
+        "shall",
+        "whats",
+        "what's",
+        "mean",
+        "means",
+        "explain",
+        "tell",
+    ]
 )
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
@@ -129,8 +198,9 @@ class LexicalIndex:
 class Retriever:
     """Ranks concepts for a question; dense search joins in once an embedder and collection are given."""
 
-    def __init__(self, settings: Settings, concepts: dict[str, Concept], embedder=None, collection=None,
-                 weights: Weights = WEIGHTS):
+    def __init__(
+        self, settings: Settings, concepts: dict[str, Concept], embedder=None, collection=None, weights: Weights = WEIGHTS
+    ):
         self.settings = settings
         self.concepts = concepts
         self.vocabulary = Vocabulary(glossary_texts(concepts))
@@ -205,8 +275,9 @@ class Retriever:
         return rank(self.concepts, dense, lexical, self.weights, self.settings.dense_weight, k)
 
 
-def rank(concepts: dict[str, Concept], dense: dict[str, Evidence], lexical: dict[str, float], w: Weights,
-         dense_weight: float, k: int) -> list[Hit]:
+def rank(
+    concepts: dict[str, Concept], dense: dict[str, Evidence], lexical: dict[str, float], w: Weights, dense_weight: float, k: int
+) -> list[Hit]:
     """The fused ranking: dense_weight x weighted cosine + lexical weight x BM25 / (best BM25 for the question).
 
     On our question sets this ranked better than reciprocal rank fusion, which throws away how far ahead the
@@ -224,8 +295,9 @@ def rank(concepts: dict[str, Concept], dense: dict[str, Evidence], lexical: dict
         ev = dense.get(cid)
         dense_cos = ev.combined(w) if ev else None
         lex = lexical.get(cid)
-        hits.append(Hit(cid, concepts[cid].title, ev.best_section if ev else "what", relevance(ev, lex, bool(dense)),
-                        dense_cos, lex))
+        hits.append(
+            Hit(cid, concepts[cid].title, ev.best_section if ev else "what", relevance(ev, lex, bool(dense)), dense_cos, lex)
+        )
     return hits
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 
-_TRANS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "−": "-",
-                        "\u00a0": " ", "\u2009": " ", "\u202f": " "})
+_TRANS = str.maketrans(
+    {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "−": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " "}
+)
 # A full stop after one of these ends a word, not a sentence ("c. 3,000 quotes", "e.g. invoices").
-_ABBREVIATIONS = re.compile(r"(?:^|\s|\()(?:c|ca|approx|e\.g|i\.e|etc|no|nos|vs|mr|mrs|ms|dr|ltd|inc|co|st|incl|excl|ex|"
-                            r"fig|ref|p|pp|min|max|avg|est|dept|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.$",
-                            re.IGNORECASE)
+_ABBREVIATIONS = re.compile(
+    r"(?:^|\s|\()(?:c|ca|approx|e\.g|i\.e|etc|no|nos|vs|mr|mrs|ms|dr|ltd|inc|co|st|incl|excl|ex|"
+    r"fig|ref|p|pp|min|max|avg|est|dept|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.$",
+    re.IGNORECASE,
+)
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[A-Z0-9£$€\u2018\u201c])|\n+|\s*[\u2022\u2023\u25aa\u25cf\u2714\u2705\u2713]\s*")
 _LEAD = re.compile(r"^[\s\-*–—·>#|]+|^\d+[.)]\s+|^[^\w\"'(£$€]+")
 

@@ -37,14 +37,28 @@ from .turns import (
 )
 from .verdict import Verdict, assess
 
-__all__ = ["AFTER_VERDICT", "ORDER", "WELCOME", "WELCOME_SHORT", "Awaiting", "Choice", "Reply", "Session", "SessionState",
-           "Turn", "awaiting_object", "verdict_text"]
+__all__ = [
+    "AFTER_VERDICT",
+    "ORDER",
+    "WELCOME",
+    "WELCOME_SHORT",
+    "Awaiting",
+    "Choice",
+    "Reply",
+    "Session",
+    "SessionState",
+    "Turn",
+    "awaiting_object",
+    "verdict_text",
+]
 
 log = logging.getLogger(__name__)
 
 MAX_MISSES = 2  # after this many answers not read, the question is left open rather than asked a third time
 
-_GREETING = r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|yo|howdy|greetings)\b[\s!.,]*(?:there|pitchcheck)?[\s!.,]*$"
+_GREETING = (
+    r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|yo|howdy|greetings)\b[\s!.,]*(?:there|pitchcheck)?[\s!.,]*$"
+)
 
 
 Explain = Callable[[str], Any]  # question -> explain.Answer
@@ -54,9 +68,17 @@ ReadField = Callable[[str, str, list[str], str], "str | None"]  # (field, questi
 class Session:
     """Runs the interview over a SessionState; handle(text) is one turn."""
 
-    def __init__(self, settings: Settings | None = None, explain: Explain | None = None, compact: bool = False,
-                 titles: dict[str, str] | None = None, embed: Embed | None = None, welcome: str | None = None,
-                 state: SessionState | None = None, read_field: ReadField | None = None):
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        explain: Explain | None = None,
+        compact: bool = False,
+        titles: dict[str, str] | None = None,
+        embed: Embed | None = None,
+        welcome: str | None = None,
+        state: SessionState | None = None,
+        read_field: ReadField | None = None,
+    ):
         self.settings = settings or get_settings()
         self.read_field = read_field  # the LLM's reading, when one is configured: offered back, never taken silently
         self.explain = explain
@@ -88,9 +110,16 @@ class Session:
         return self.state.to_dict()
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], settings: Settings | None = None, explain: Explain | None = None,
-                  compact: bool = False, titles: dict[str, str] | None = None, embed: Embed | None = None,
-                  welcome: str | None = None) -> Session:
+    def from_dict(
+        cls,
+        data: dict[str, Any],
+        settings: Settings | None = None,
+        explain: Explain | None = None,
+        compact: bool = False,
+        titles: dict[str, str] | None = None,
+        embed: Embed | None = None,
+        welcome: str | None = None,
+    ) -> Session:
         return cls(settings, explain, compact, titles, embed, welcome, SessionState.from_dict(data or {}))
 
     def current_verdict(self) -> Verdict:
@@ -138,8 +167,13 @@ class Session:
             return self._handle(text)
         except Exception:  # a bug must not end the conversation; the owner's facts are kept
             log.exception("turn failed (awaiting=%s)", self.awaiting)
-            replies = [Reply("error", "Sorry, something went wrong on my side reading that. Your answers so far "
-                                      "are safe; please try saying it another way.")]
+            replies = [
+                Reply(
+                    "error",
+                    "Sorry, something went wrong on my side reading that. Your answers so far "
+                    "are safe; please try saying it another way.",
+                )
+            ]
             if self.awaiting:
                 replies.append(self._question_reply())
             return self._turn(replies)
@@ -219,10 +253,10 @@ class Session:
         if value not in spec.choice_values():
             return reading
         likely = (value, *[o["value"] for o in reading.options if o["value"] in spec.choice_values() and o["value"] != value])
-        return clarify_choices(spec, likely[:3], f"Did you mean \"{spec.label_of(value)}\"?")
+        return clarify_choices(spec, likely[:3], f'Did you mean "{spec.label_of(value)}"?')
 
     def _carry_period(self, text: str) -> str:
-        """"40 a day" asked back, then "no sorry, more like fifty": the fifty is a day's worth too."""
+        """ "40 a day" asked back, then "no sorry, more like fifty": the fifty is a day's worth too."""
         carry = (self.state.clarifying or {}).get("carry")
         options = {str(o["value"]) for o in (self.state.clarifying or {}).get("options", [])}
         if not carry or text.strip() in options or _period_of(text) or not amounts(text):
@@ -241,15 +275,20 @@ class Session:
         self.history.append(("pitch", self.facts["pitch"]))
         self.facts["pitch"] = text
         self.mark_asked("pitch")
-        noted = [self.describe(name, self.facts[name]) if name in FIELD_BY_NAME else phrase
-                 for name, phrase in prefill_from_pitch(self.facts, text, self.context())]
+        noted = [
+            self.describe(name, self.facts[name]) if name in FIELD_BY_NAME else phrase
+            for name, phrase in prefill_from_pitch(self.facts, text, self.context())
+        ]
         for name in ("mechanism", "quote", "task"):
             if self.facts[name] is not None:
                 self.mark_asked(name)
         if noted:
             example = format_money(15000, self.facts.get("currency")).replace(",000", "k")
-            reply = Reply("echo", "From the pitch I noted " + _join(noted) + ". If any of that is wrong, just say so "
-                                  f"(for example \"actually the quote was {example}\").")
+            reply = Reply(
+                "echo",
+                "From the pitch I noted " + _join(noted) + ". If any of that is wrong, just say so "
+                f'(for example "actually the quote was {example}").',
+            )
         else:
             reply = Reply("echo", "Thanks, I've kept the pitch for the report.")
         return self._advance([reply])
@@ -290,8 +329,10 @@ class Session:
             return self._leave_open()
         if misses == MAX_MISSES:
             spec = FIELD_BY_NAME[name]
-            hint = (f"Sorry, I'm still not reading that. You could say something like {spec.example}. "
-                    "Or say \"skip\" and I'll leave it open for now.")
+            hint = (
+                f"Sorry, I'm still not reading that. You could say something like {spec.example}. "
+                'Or say "skip" and I\'ll leave it open for now.'
+            )
         return self._turn([Reply("notice", hint)], reask=True)
 
     def _leave_open(self) -> Turn:
@@ -301,8 +342,11 @@ class Session:
         self.state.clarifying = None
         self.history.append((name, self.facts[name]))
         self.mark_asked(name)
-        note = Reply("notice", "I'll leave that question open for now, so we don't go round in circles. "
-                               "You can come back to it any time, for example by saying \"back\".")
+        note = Reply(
+            "notice",
+            "I'll leave that question open for now, so we don't go round in circles. "
+            'You can come back to it any time, for example by saying "back".',
+        )
         return self._advance([note])
 
     def _correction(self, text: str) -> tuple[str, Reading] | None:
@@ -344,21 +388,30 @@ class Session:
         lines += [f"- {r['text']}" for r in verdict["reasons"]]
         if self.verdict is None:
             lines.insert(0, "We haven't finished the questions yet, but on what you've told me so far:")
-        return self._turn([Reply("explanation", "\n".join(lines), self._concept_sources(verdict))],
-                          reask=self.awaiting is not None)
+        return self._turn(
+            [Reply("explanation", "\n".join(lines), self._concept_sources(verdict))], reask=self.awaiting is not None
+        )
 
     def _explain(self, question: str) -> Turn:
         if self.explain is None:
             reply = Reply("notice", "I can't look up explanations right now, but we can carry on.")
         else:
             answer = self.explain(question)
-            reply = Reply("explanation", answer.text,
-                          [{"id": s.id, "title": s.title, "score": s.score} for s in answer.sources], question=question)
+            reply = Reply(
+                "explanation",
+                answer.text,
+                [{"id": s.id, "title": s.title, "score": s.score} for s in answer.sources],
+                question=question,
+            )
         spec = FIELD_BY_NAME.get(self.awaiting or "")
         if spec and spec.choices and confused_about(question):
             # "not sure what RAG is": explain, then ask again with the likeliest answer offered first.
             reading = read_answer(spec.name, question, self.context())
-            likely = [reading.value] if reading.status == "ok" else [o["value"] for o in reading.options if o["value"] in spec.choice_values()]
+            likely = (
+                [reading.value]
+                if reading.status == "ok"
+                else [o["value"] for o in reading.options if o["value"] in spec.choice_values()]
+            )
             if likely:
                 rest = tuple(v for v in spec.choice_values() if v not in likely)
                 return self._clarify(clarify_choices(spec, tuple(likely) + rest, f"With that in mind: {spec.question}"), [reply])
@@ -371,13 +424,17 @@ class Session:
         if result.get("tokens_per_example"):
             self.extra["tokens_per_example"] = round(result["tokens_per_example"])
         self.mark_asked("clean_examples")
-        notes = [f"The audit found {result['clean']:,} clean examples out of {result['rows']:,} rows, so I've "
-                 f"set clean examples to {result['clean']:,}."]
+        notes = [
+            f"The audit found {result['clean']:,} clean examples out of {result['rows']:,} rows, so I've "
+            f"set clean examples to {result['clean']:,}."
+        ]
         if result.get("pii_rows") and self.facts["personal_data"] is None:
             self.facts["personal_data"] = "unsure"
             holds = "holds" if result["pii_rows"] == 1 else "hold"
-            notes.append(f"{result['pii_rows']:,} of them {holds} personal data, so I've marked personal data as "
-                         "'not sure' for now; I'll ask whether it may lawfully be shared.")
+            notes.append(
+                f"{result['pii_rows']:,} of them {holds} personal data, so I've marked personal data as "
+                "'not sure' for now; I'll ask whether it may lawfully be shared."
+            )
         replies = [Reply("echo", " ".join(notes))]
         if self.awaiting is None and self.state.finished:
             return self._show_verdict(replies)

@@ -17,11 +17,12 @@ WELCOME = (
     "Hello, I'm Pitchcheck. A vendor wants to fine-tune an AI model on your data: I'll help you judge whether "
     "that's worth the money. I'll ask a few short questions, then give you a verdict from published rules, "
     "with reasons in your own numbers and the questions to put to the vendor. You can ask me what any term "
-    "means at any point, say \"back\" to change your last answer, or \"restart\"."
+    'means at any point, say "back" to change your last answer, or "restart".'
 )
 WELCOME_SHORT = "Hi, I'm Pitchcheck: I check fine-tuning pitches. A few questions, then a verdict. Ask about any term as we go."
-AFTER_VERDICT = ("You can ask \"why?\", change an answer (for example \"actually we have 200 examples\"), "
-                 "ask what a term means, or say \"restart\".")
+AFTER_VERDICT = (
+    'You can ask "why?", change an answer (for example "actually we have 200 examples"), ask what a term means, or say "restart".'
+)
 
 
 class Choice(TypedDict):
@@ -55,8 +56,10 @@ class Turn:
     def as_json(self) -> dict[str, Any]:
         """The lock-step protocol object of `pitchcheck chat --json`."""
         return {
-            "replies": [{"kind": r.kind, "text": r.text,
-                         "sources": [{"id": s["id"], "title": s["title"]} for s in r.sources]} for r in self.replies],
+            "replies": [
+                {"kind": r.kind, "text": r.text, "sources": [{"id": s["id"], "title": s["title"]} for s in r.sources]}
+                for r in self.replies
+            ],
             "awaiting": self.awaiting,
             "facts": self.facts,
             "verdict": self.verdict,
@@ -66,8 +69,11 @@ class Turn:
 def awaiting_object(name: str, options: list[dict[str, str]] | None = None, question: str | None = None) -> Awaiting:
     spec = FIELD_BY_NAME[name]
     choices = options if options is not None else [{"value": c.value, "label": c.label} for c in spec.choices]
-    return {"field": name, "question": question or spec.question,
-            "choices": [{"value": c["value"], "label": c["label"]} for c in choices]}
+    return {
+        "field": name,
+        "question": question or spec.question,
+        "choices": [{"value": c["value"], "label": c["label"]} for c in choices],
+    }
 
 
 @dataclass
@@ -102,7 +108,11 @@ class SessionState:
             state.facts["currency"] = "GBP"
         state.extra = dict(data.get("extra") or {})
         state.asked = [legacy.get(a, a) for a in data.get("asked", []) if legacy.get(a, a) in FIELD_BY_NAME]
-        state.history = [(legacy.get(str(h[0]), str(h[0])), h[1]) for h in data.get("history", []) if isinstance(h, (list, tuple)) and len(h) == 2]
+        state.history = [
+            (legacy.get(str(h[0]), str(h[0])), h[1])
+            for h in data.get("history", [])
+            if isinstance(h, (list, tuple)) and len(h) == 2
+        ]
         awaiting = legacy.get(data.get("awaiting") or "", data.get("awaiting"))
         state.awaiting = awaiting if awaiting in FIELD_BY_NAME else None
         state.finished = bool(data.get("finished") or data.get("verdict"))
@@ -113,12 +123,11 @@ class SessionState:
         return state
 
 
-
 def _item_line(item: Any) -> str:
     if not isinstance(item, dict):
         return str(item)
     if item.get("question"):  # a claim to test, with the question that tests it
-        return f"\"{item['text']}\" Ask: {item['question']}"
+        return f'"{item["text"]}" Ask: {item["question"]}'
     return str(item["text"])
 
 
@@ -126,8 +135,12 @@ def verdict_text(verdict: Verdict) -> str:
     """The verdict as Markdown for a chat or a terminal."""
     out = [f"## {verdict['headline']}"]
     sections: tuple[tuple[str, list[Item] | list[ClaimToTest]], ...] = (
-        ("Why", verdict["reasons"]), ("Also worth knowing", verdict["also_worth_knowing"]), ("Cautions", verdict["cautions"]),
-        ("Red flags", verdict["red_flags"]), ("Claims to test", verdict["claims_to_test"]))
+        ("Why", verdict["reasons"]),
+        ("Also worth knowing", verdict["also_worth_knowing"]),
+        ("Cautions", verdict["cautions"]),
+        ("Red flags", verdict["red_flags"]),
+        ("Claims to test", verdict["claims_to_test"]),
+    )
     for title, items in sections:
         if items:
             out += ["", f"**{title}**"] + [f"- {_item_line(item)}" for item in items]

@@ -63,6 +63,7 @@ class Verdict(TypedDict):
     economics: Economics
     facts: dict[str, Any]
 
+
 VERDICT_LABELS: dict[str, str] = {
     "decline": "Decline the offer",
     "prompt_rag_first": "Prompting and RAG first",
@@ -80,28 +81,66 @@ LEVEL_RULES: dict[str, tuple[str, ...]] = {
 }
 CAUTION_CODES: tuple[str, ...] = ("regulated_decision", "regulated_unsure", "personal_data")
 RED_FLAG_CODES: tuple[str, ...] = (
-    "mechanism_unclear", "no_example_count", "no_shortfall_plan", "no_retraining_plan", "upsell_over_cheaper_option",
+    "mechanism_unclear",
+    "no_example_count",
+    "no_shortfall_plan",
+    "no_retraining_plan",
+    "upsell_over_cheaper_option",
 )
 RULE_CODES: tuple[str, ...] = tuple(c for codes in LEVEL_RULES.values() for c in codes) + CAUTION_CODES + RED_FLAG_CODES
 # Each rule in plain words, for the report's closing line: the codes are for programs, not for owners.
 RULE_NAMES: dict[str, str] = {
-    "too_few_examples": "too few clean examples", "task_unstable": "the task is still changing",
-    "personal_data_unlawful": "personal data that may not be shared", "prompt_rag_good_enough": "prompts plus RAG are enough",
-    "cheaper_options_untried": "cheaper options not yet tried", "open_ended_task": "a task that suits prompting or RAG",
-    "low_volume": "too few items a month", "needs_fresh_knowledge": "answers that depend on changing facts",
-    "missing_facts": "facts still unknown", "all_conditions_met": "every condition for fine-tuning met",
-    "regulated_decision": "decisions about individuals", "regulated_unsure": "possibly decisions about individuals",
-    "personal_data": "personal data that may be shared", "mechanism_unclear": "no clear method",
-    "no_example_count": "no example count from the vendor", "no_shortfall_plan": "no plan for too few examples",
-    "no_retraining_plan": "no retraining plan", "upsell_over_cheaper_option": "an upsell over a cheaper option",
+    "too_few_examples": "too few clean examples",
+    "task_unstable": "the task is still changing",
+    "personal_data_unlawful": "personal data that may not be shared",
+    "prompt_rag_good_enough": "prompts plus RAG are enough",
+    "cheaper_options_untried": "cheaper options not yet tried",
+    "open_ended_task": "a task that suits prompting or RAG",
+    "low_volume": "too few items a month",
+    "needs_fresh_knowledge": "answers that depend on changing facts",
+    "missing_facts": "facts still unknown",
+    "all_conditions_met": "every condition for fine-tuning met",
+    "regulated_decision": "decisions about individuals",
+    "regulated_unsure": "possibly decisions about individuals",
+    "personal_data": "personal data that may be shared",
+    "mechanism_unclear": "no clear method",
+    "no_example_count": "no example count from the vendor",
+    "no_shortfall_plan": "no plan for too few examples",
+    "no_retraining_plan": "no retraining plan",
+    "upsell_over_cheaper_option": "an upsell over a cheaper option",
 }
 
 CONCEPT_IDS: tuple[str, ...] = (
-    "fine-tuning", "base-model", "training-data", "lora", "catastrophic-forgetting", "prompt-engineering", "rag",
-    "few-shot-prompting", "overfitting", "data-audit", "data-curation", "evaluation", "model-customisation", "tokens",
-    "training-cost", "hosting-cost", "output-consistency", "embeddings", "vector-database", "knowledge-currency",
-    "retraining", "personal-data", "eu-ai-act", "auditability", "hallucination", "context-window", "vendor-lock-in",
-    "model-deprecation", "distillation", "open-weight-models",
+    "fine-tuning",
+    "base-model",
+    "training-data",
+    "lora",
+    "catastrophic-forgetting",
+    "prompt-engineering",
+    "rag",
+    "few-shot-prompting",
+    "overfitting",
+    "data-audit",
+    "data-curation",
+    "evaluation",
+    "model-customisation",
+    "tokens",
+    "training-cost",
+    "hosting-cost",
+    "output-consistency",
+    "embeddings",
+    "vector-database",
+    "knowledge-currency",
+    "retraining",
+    "personal-data",
+    "eu-ai-act",
+    "auditability",
+    "hallucination",
+    "context-window",
+    "vendor-lock-in",
+    "model-deprecation",
+    "distillation",
+    "open-weight-models",
 )
 
 AUDIT_QUESTIONS: dict[str, str] = {
@@ -120,21 +159,34 @@ UNKNOWN = (None, "unsure")
 
 # Plain words for each deciding fact, and how the owner can find it out.
 MISSING_HELP: dict[str, tuple[str, str]] = {
-    "clean_examples": ("how many clean, labelled examples you have",
-                       "upload your examples for an audit, or count the ones you would be proud to teach a model with"),
-    "monthly_volume": ("how many of these you handle a month",
-                       "count last quarter's from your records and divide by three"),
-    "task": ("what job the model should do",
-             "describe it in a sentence: sorting, pulling out fields, fixed-format documents, open writing or answering questions"),
-    "task_stable": ("whether the task will look the same in three months",
-                    "ask the people who do the work whether what good looks like is still changing"),
-    "personal_data": ("whether the examples hold personal data you may lawfully share",
-                      "ask whoever looks after data protection, and check your privacy notice and client contracts"),
-    "prompt_rag": ("whether well-written prompts plus RAG are good enough",
-                   "try a careful prompt with your documents on twenty real cases before paying for training"),
-    "fresh_knowledge": ("whether the answers depend on facts that change",
-                        "ask whether the right answer next month could differ from today's"),
+    "clean_examples": (
+        "how many clean, labelled examples you have",
+        "upload your examples for an audit, or count the ones you would be proud to teach a model with",
+    ),
+    "monthly_volume": ("how many of these you handle a month", "count last quarter's from your records and divide by three"),
+    "task": (
+        "what job the model should do",
+        "describe it in a sentence: sorting, pulling out fields, fixed-format documents, open writing or answering questions",
+    ),
+    "task_stable": (
+        "whether the task will look the same in three months",
+        "ask the people who do the work whether what good looks like is still changing",
+    ),
+    "personal_data": (
+        "whether the examples hold personal data you may lawfully share",
+        "ask whoever looks after data protection, and check your privacy notice and client contracts",
+    ),
+    "prompt_rag": (
+        "whether well-written prompts plus RAG are good enough",
+        "try a careful prompt with your documents on twenty real cases before paying for training",
+    ),
+    "fresh_knowledge": (
+        "whether the answers depend on facts that change",
+        "ask whether the right answer next month could differ from today's",
+    ),
 }
+
+
 def _item(code: str, text: str, concepts: list[str], **extra: Any) -> Item:
     return {"code": code, "text": text, "concepts": concepts, **extra}  # type: ignore[typeddict-item]
 
@@ -145,31 +197,58 @@ def _decline_rules(f: dict[str, Any], s: Settings, quote_phrase: str) -> list[tu
     n = _number(f.get("clean_examples"))
     if n is not None and n < s.min_clean_examples:
         have = "You have no clean examples yet" if n == 0 else f"You have about {_plural(n, 'clean example')}"
-        out.append((_item("too_few_examples",
-                          f"{have}; below {format_count(s.min_clean_examples)}, fine-tuning tends to overfit and do "
-                          "worse than a good prompt.",
-                          ["training-data", "overfitting", "prompt-engineering"]),
-                    ("you have no clean examples to train on" if n == 0 else
-                     f"about {_plural(n, 'clean example')} is too few to train on")
-                    + f" (you need at least {format_count(s.min_clean_examples)})"))
+        out.append(
+            (
+                _item(
+                    "too_few_examples",
+                    f"{have}; below {format_count(s.min_clean_examples)}, fine-tuning tends to overfit and do "
+                    "worse than a good prompt.",
+                    ["training-data", "overfitting", "prompt-engineering"],
+                ),
+                (
+                    "you have no clean examples to train on"
+                    if n == 0
+                    else f"about {_plural(n, 'clean example')} is too few to train on"
+                )
+                + f" (you need at least {format_count(s.min_clean_examples)})",
+            )
+        )
     if f.get("task_stable") == "no":
-        out.append((_item("task_unstable",
-                          "You expect the task to change in the next three months. A fine-tuned model is fixed at the "
-                          "moment it is trained, so it would keep going stale and need paying for again to retrain.",
-                          ["retraining", "fine-tuning"]),
-                    "the task is still changing, so a trained model would soon be out of date"))
+        out.append(
+            (
+                _item(
+                    "task_unstable",
+                    "You expect the task to change in the next three months. A fine-tuned model is fixed at the "
+                    "moment it is trained, so it would keep going stale and need paying for again to retrain.",
+                    ["retraining", "fine-tuning"],
+                ),
+                "the task is still changing, so a trained model would soon be out of date",
+            )
+        )
     if f.get("personal_data") == "not_lawful":
-        out.append((_item("personal_data_unlawful",
-                          "Your examples hold personal data you may not lawfully send to the vendor's training systems. "
-                          "Removing it or getting permission would likely cost more than fine-tuning could save.",
-                          ["personal-data", "data-curation"]),
-                    "the personal data in your examples may not lawfully go to the vendor"))
+        out.append(
+            (
+                _item(
+                    "personal_data_unlawful",
+                    "Your examples hold personal data you may not lawfully send to the vendor's training systems. "
+                    "Removing it or getting permission would likely cost more than fine-tuning could save.",
+                    ["personal-data", "data-curation"],
+                ),
+                "the personal data in your examples may not lawfully go to the vendor",
+            )
+        )
     if f.get("prompt_rag") == "acceptable":
-        out.append((_item("prompt_rag_good_enough",
-                          f"Well-written prompts plus RAG already give you acceptable results, so {quote_phrase or 'the fine-tuning fee'} "
-                          "would buy nothing you need.",
-                          ["prompt-engineering", "rag", "training-cost"]),
-                    "prompts plus RAG already do the job well enough"))
+        out.append(
+            (
+                _item(
+                    "prompt_rag_good_enough",
+                    f"Well-written prompts plus RAG already give you acceptable results, so {quote_phrase or 'the fine-tuning fee'} "
+                    "would buy nothing you need.",
+                    ["prompt-engineering", "rag", "training-cost"],
+                ),
+                "prompts plus RAG already do the job well enough",
+            )
+        )
     return out
 
 
@@ -179,44 +258,76 @@ def _prompt_rag_first_rules(f: dict[str, Any], s: Settings, econ: Economics) -> 
     quote, currency = econ["quote"], econ["currency"]
     if f.get("prompt_rag") == "not_tried":
         cheaper = f" than the {format_money(quote, currency)} quote" if quote else ""
-        out.append((_item("cheaper_options_untried",
-                          "You haven't yet tried well-written prompts plus RAG (the model reading your documents when it "
-                          f"answers). They cost far less{cheaper} and are the usual first step; fine-tune only if they "
-                          "fall short.",
-                          ["prompt-engineering", "rag", "few-shot-prompting"]),
-                    "the cheaper options haven't been tried yet"))
+        out.append(
+            (
+                _item(
+                    "cheaper_options_untried",
+                    "You haven't yet tried well-written prompts plus RAG (the model reading your documents when it "
+                    f"answers). They cost far less{cheaper} and are the usual first step; fine-tune only if they "
+                    "fall short.",
+                    ["prompt-engineering", "rag", "few-shot-prompting"],
+                ),
+                "the cheaper options haven't been tried yet",
+            )
+        )
     if f.get("task") == "open_writing":
-        out.append((_item("open_ended_task",
-                          "Writing reports, advice or bespoke documents varies too much from one job to the next for "
-                          "fine-tuning's strength, consistent fixed-format output, to pay off. A good prompt with a few "
-                          "of your best examples usually captures your tone.",
-                          ["output-consistency", "prompt-engineering", "few-shot-prompting"]),
-                    "open-ended writing suits a good prompt better than training"))
+        out.append(
+            (
+                _item(
+                    "open_ended_task",
+                    "Writing reports, advice or bespoke documents varies too much from one job to the next for "
+                    "fine-tuning's strength, consistent fixed-format output, to pay off. A good prompt with a few "
+                    "of your best examples usually captures your tone.",
+                    ["output-consistency", "prompt-engineering", "few-shot-prompting"],
+                ),
+                "open-ended writing suits a good prompt better than training",
+            )
+        )
     elif f.get("task") == "knowledge_qa":
-        out.append((_item("open_ended_task",
-                          "Answering questions from your knowledge is a job for RAG, which reads your current documents "
-                          "each time. Fine-tuning bakes facts into the model, where they go stale and can come back "
-                          "confidently wrong.",
-                          ["rag", "knowledge-currency", "hallucination"]),
-                    "answering from your own knowledge is a job for RAG, not training"))
+        out.append(
+            (
+                _item(
+                    "open_ended_task",
+                    "Answering questions from your knowledge is a job for RAG, which reads your current documents "
+                    "each time. Fine-tuning bakes facts into the model, where they go stale and can come back "
+                    "confidently wrong.",
+                    ["rag", "knowledge-currency", "hallucination"],
+                ),
+                "answering from your own knowledge is a job for RAG, not training",
+            )
+        )
     v = _number(f.get("monthly_volume"))
     if v is not None and v < s.min_monthly_volume:
         payback = ""
         if quote and econ["quote_per_item"] is not None:
             noun = ITEM_NOUNS.get(f.get("task"), "item")
-            payback = (f" the {format_money(quote, currency)} quote (that is {format_money(econ['quote_per_item'], currency, pence=True)} "
-                       f"per {noun} over the first year)")
-        out.append((_item("low_volume",
-                          f"You handle about {format_count(v)} a month; below {format_count(s.min_monthly_volume)} a "
-                          f"month, the savings from a fine-tuned model rarely pay back{payback or ' what it costs'}.",
-                          ["training-cost", "prompt-engineering"]),
-                    f"at about {format_count(v)} a month, the volume is too low to pay back the cost"))
+            payback = (
+                f" the {format_money(quote, currency)} quote (that is {format_money(econ['quote_per_item'], currency, pence=True)} "
+                f"per {noun} over the first year)"
+            )
+        out.append(
+            (
+                _item(
+                    "low_volume",
+                    f"You handle about {format_count(v)} a month; below {format_count(s.min_monthly_volume)} a "
+                    f"month, the savings from a fine-tuned model rarely pay back{payback or ' what it costs'}.",
+                    ["training-cost", "prompt-engineering"],
+                ),
+                f"at about {format_count(v)} a month, the volume is too low to pay back the cost",
+            )
+        )
     if f.get("fresh_knowledge") == "yes":
-        out.append((_item("needs_fresh_knowledge",
-                          "Your answers depend on facts that change, such as prices, policies or documents. RAG reads "
-                          "the current version every time; a fine-tuned model only knows what was true when it was trained.",
-                          ["knowledge-currency", "rag", "retraining"]),
-                    "your answers depend on facts that change, which RAG handles and training does not"))
+        out.append(
+            (
+                _item(
+                    "needs_fresh_knowledge",
+                    "Your answers depend on facts that change, such as prices, policies or documents. RAG reads "
+                    "the current version every time; a fine-tuned model only knows what was true when it was trained.",
+                    ["knowledge-currency", "rag", "retraining"],
+                ),
+                "your answers depend on facts that change, which RAG handles and training does not",
+            )
+        )
     return out
 
 
@@ -232,10 +343,12 @@ def _missing(f: dict[str, Any]) -> list[str]:
 
 
 def _clarify_rule(missing: list[str]) -> Item:
-    steps = " ".join(f"{MISSING_HELP[name][0][0].upper()}{MISSING_HELP[name][0][1:]}: {MISSING_HELP[name][1]}."
-                     for name in missing)
-    concepts = ["data-audit"] + [c for c in dict.fromkeys(FIELD_BY_NAME[name].concept for name in missing)
-                                 if c and c != "data-audit"]
+    steps = " ".join(
+        f"{MISSING_HELP[name][0][0].upper()}{MISSING_HELP[name][0][1:]}: {MISSING_HELP[name][1]}." for name in missing
+    )
+    concepts = ["data-audit"] + [
+        c for c in dict.fromkeys(FIELD_BY_NAME[name].concept for name in missing) if c and c != "data-audit"
+    ]
     text = f"We can't give a verdict until we know {_plural(len(missing), 'more thing')}. {steps}"
     return _item("missing_facts", text, concepts, fields=list(missing))
 
@@ -243,34 +356,48 @@ def _clarify_rule(missing: list[str]) -> Item:
 def _fine_tune_rule(f: dict[str, Any]) -> Item:
     task = FIELD_BY_NAME["task"].label_of(f.get("task"))
     task = task[0].lower() + task[1:]
-    text = (f"You handle about {format_count(f['monthly_volume'])} a month and have {_plural(f['clean_examples'], 'clean example')}; "
-            f"the task ({task}) will stay the same; prompts plus RAG were tried and fell short; and the answers don't "
-            "depend on changing facts. These are the conditions in which fine-tuning earns its keep, provided it is "
-            "tested on examples the vendor has not seen.")
+    text = (
+        f"You handle about {format_count(f['monthly_volume'])} a month and have {_plural(f['clean_examples'], 'clean example')}; "
+        f"the task ({task}) will stay the same; prompts plus RAG were tried and fell short; and the answers don't "
+        "depend on changing facts. These are the conditions in which fine-tuning earns its keep, provided it is "
+        "tested on examples the vendor has not seen."
+    )
     return _item("all_conditions_met", text, ["fine-tuning", "output-consistency", "evaluation"])
 
 
 def _cautions(f: dict[str, Any]) -> list[Item]:
     out = []
     if f.get("regulated") == "yes":
-        out.append(_item("regulated_decision",
-                         "The output will feed decisions about individuals, such as hiring, lending, insurance or health. "
-                         "The EU AI Act treats these as high-risk, with duties for record-keeping, human oversight and "
-                         "transparency, and the UK ICO expects such decisions to be explainable. A fine-tuned model is "
-                         "harder to audit than prompts plus RAG, so price in the cost of auditing it.",
-                         ["eu-ai-act", "auditability"]))
+        out.append(
+            _item(
+                "regulated_decision",
+                "The output will feed decisions about individuals, such as hiring, lending, insurance or health. "
+                "The EU AI Act treats these as high-risk, with duties for record-keeping, human oversight and "
+                "transparency, and the UK ICO expects such decisions to be explainable. A fine-tuned model is "
+                "harder to audit than prompts plus RAG, so price in the cost of auditing it.",
+                ["eu-ai-act", "auditability"],
+            )
+        )
     elif f.get("regulated") == "unsure":
-        out.append(_item("regulated_unsure",
-                         "You weren't sure whether the output will feed decisions about individuals. If it will (hiring, "
-                         "lending, insurance, health), the EU AI Act treats that as high-risk and the UK ICO expects the "
-                         "decisions to be explainable, which is harder with a fine-tuned model. Check before you sign.",
-                         ["eu-ai-act", "auditability"]))
+        out.append(
+            _item(
+                "regulated_unsure",
+                "You weren't sure whether the output will feed decisions about individuals. If it will (hiring, "
+                "lending, insurance, health), the EU AI Act treats that as high-risk and the UK ICO expects the "
+                "decisions to be explainable, which is harder with a fine-tuned model. Check before you sign.",
+                ["eu-ai-act", "auditability"],
+            )
+        )
     if f.get("personal_data") == "lawful":
-        out.append(_item("personal_data",
-                         "Your examples hold personal data you may lawfully share. Before any of it goes to the vendor, "
-                         "complete a data protection impact assessment (DPIA) and sign a data processing agreement that "
-                         "covers training, how long they keep it and how they delete it.",
-                         ["personal-data"]))
+        out.append(
+            _item(
+                "personal_data",
+                "Your examples hold personal data you may lawfully share. Before any of it goes to the vendor, "
+                "complete a data protection impact assessment (DPIA) and sign a data processing agreement that "
+                "covers training, how long they keep it and how they delete it.",
+                ["personal-data"],
+            )
+        )
     return out
 
 
@@ -278,32 +405,52 @@ def _red_flags(f: dict[str, Any]) -> list[Item]:
     out = []
     mechanism = f.get("mechanism")
     if mechanism == "unclear":
-        out.append(_item("mechanism_unclear",
-                         "The vendor didn't say clearly whether they will retrain the model, connect it to your documents "
-                         "(RAG) or just write better prompts. Cost, timeline and risk differ between the three, so get "
-                         "this in writing before paying.",
-                         ["model-customisation", "fine-tuning", "rag"]))
+        out.append(
+            _item(
+                "mechanism_unclear",
+                "The vendor didn't say clearly whether they will retrain the model, connect it to your documents "
+                "(RAG) or just write better prompts. Cost, timeline and risk differ between the three, so get "
+                "this in writing before paying.",
+                ["model-customisation", "fine-tuning", "rag"],
+            )
+        )
     if f.get("vendor_examples") == "no":
-        out.append(_item("no_example_count",
-                         "The vendor couldn't say how many clean labelled examples they need. That is the first question "
-                         "of a data audit; without an answer the pitch is selling a technique, not a result.",
-                         ["data-audit", "training-data"]))
+        out.append(
+            _item(
+                "no_example_count",
+                "The vendor couldn't say how many clean labelled examples they need. That is the first question "
+                "of a data audit; without an answer the pitch is selling a technique, not a result.",
+                ["data-audit", "training-data"],
+            )
+        )
     if f.get("vendor_shortfall") == "no":
-        out.append(_item("no_shortfall_plan",
-                         "The vendor couldn't say what they will do if you don't have enough examples. Someone has to "
-                         "find and tidy up more, and you should know who, and at what cost, before signing.",
-                         ["data-audit", "data-curation"]))
+        out.append(
+            _item(
+                "no_shortfall_plan",
+                "The vendor couldn't say what they will do if you don't have enough examples. Someone has to "
+                "find and tidy up more, and you should know who, and at what cost, before signing.",
+                ["data-audit", "data-curation"],
+            )
+        )
     if f.get("vendor_retraining") == "no":
-        out.append(_item("no_retraining_plan",
-                         "The vendor couldn't say how the model will be retrained when your processes change. Without a "
-                         "plan you either pay again each time or live with a model that is out of date.",
-                         ["retraining", "model-deprecation"]))
+        out.append(
+            _item(
+                "no_retraining_plan",
+                "The vendor couldn't say how the model will be retrained when your processes change. Without a "
+                "plan you either pay again each time or live with a model that is out of date.",
+                ["retraining", "model-deprecation"],
+            )
+        )
     if mechanism in ("fine_tuning", "mixed") and f.get("prompt_rag") == "acceptable":
         what = "fine-tuning" if mechanism == "fine_tuning" else "a package that includes fine-tuning"
-        out.append(_item("upsell_over_cheaper_option",
-                         f"You said prompts plus RAG already give acceptable results, yet the vendor is selling {what}. "
-                         "It is a higher-margin sale that adds cost without earning anything.",
-                         ["prompt-engineering", "rag", "training-cost"]))
+        out.append(
+            _item(
+                "upsell_over_cheaper_option",
+                f"You said prompts plus RAG already give acceptable results, yet the vendor is selling {what}. "
+                "It is a higher-margin sale that adds cost without earning anything.",
+                ["prompt-engineering", "rag", "training-cost"],
+            )
+        )
     return out
 
 
@@ -313,8 +460,9 @@ def _vendor_questions(f: dict[str, Any]) -> list[str]:
     return asked + list(STANDING_QUESTIONS)
 
 
-def _headline(verdict: str, reasons: list[Item], phrases: list[str], econ: Economics,
-              flags: list[Item], facts: dict[str, Any]) -> str:
+def _headline(
+    verdict: str, reasons: list[Item], phrases: list[str], econ: Economics, flags: list[Item], facts: dict[str, Any]
+) -> str:
     quote = format_range(econ["quote"], econ["quote_high"], econ["currency"]) if econ["quote"] else ""
     more = len(reasons) - 1
     extra = f", plus {_plural(more, 'more reason')} below" if more > 0 else ""
@@ -329,10 +477,15 @@ def _headline(verdict: str, reasons: list[Item], phrases: list[str], econ: Econo
         names = [MISSING_HELP[name][0] for name in fields]
         return f"Find out {_plural(len(fields), 'thing')} before deciding: {_join(names)}."
     flagged = "the red flag" if len(flags) == 1 else f"the {len(flags)} red flags"
-    condition = (f"once the vendor clears up {flagged} and answers the questions below"
-                 if flags else "provided the vendor answers the questions below")
-    return (f"Fine-tuning looks worth pursuing at about {format_count(facts['monthly_volume'])} a month with "
-            f"{_plural(facts['clean_examples'], 'clean example')}, {condition}.")
+    condition = (
+        f"once the vendor clears up {flagged} and answers the questions below"
+        if flags
+        else "provided the vendor answers the questions below"
+    )
+    return (
+        f"Fine-tuning looks worth pursuing at about {format_count(facts['monthly_volume'])} a month with "
+        f"{_plural(facts['clean_examples'], 'clean example')}, {condition}."
+    )
 
 
 def _join(names: list[str]) -> str:
@@ -363,14 +516,17 @@ def _also_clause(rule: Item, f: dict[str, Any], s: Settings, econ: Economics) ->
         volume = _number(f.get("monthly_volume")) or 0
         said = f"{_plural(volume, noun)} a month is low volume (below {format_count(s.min_monthly_volume)} a month, savings rarely pay back)"
         if quote and econ["quote_per_item"] is not None:
-            said += (f": the {format_money(quote, currency)} quote comes to "
-                     f"{format_money(econ['quote_per_item'], currency, pence=True)} per {noun} over the first year")
+            said += (
+                f": the {format_money(quote, currency)} quote comes to "
+                f"{format_money(econ['quote_per_item'], currency, pence=True)} per {noun} over the first year"
+            )
         return said
     return "your answers depend on facts that change, and a trained model only knows what was true when it was trained"
 
 
-def _also_worth_knowing(verdict: str, reasons: list[Item], lower: list[Item], missing: list[str],
-                        f: dict[str, Any], s: Settings, econ: Economics) -> list[Item]:
+def _also_worth_knowing(
+    verdict: str, reasons: list[Item], lower: list[Item], missing: list[str], f: dict[str, Any], s: Settings, econ: Economics
+) -> list[Item]:
     """What else holds below the deciding level: level 2 after a decline, the unknown facts after level 2."""
     if verdict == "decline":
         first = reasons[0]["code"]
@@ -380,8 +536,7 @@ def _also_worth_knowing(verdict: str, reasons: list[Item], lower: list[Item], mi
             opener = f"Even with {_plural(s.min_clean_examples, 'clean example')}"
         else:
             opener = _EVEN_IF[first]
-        return [_item(rule["code"], f"{opener}, {_also_clause(rule, f, s, econ)}.", list(rule["concepts"]))
-                for rule in lower]
+        return [_item(rule["code"], f"{opener}, {_also_clause(rule, f, s, econ)}.", list(rule["concepts"])) for rule in lower]
     if verdict == "prompt_rag_first" and missing:
         rule = _clarify_rule(missing)
         names = [MISSING_HELP[name][0] for name in missing]

@@ -19,9 +19,20 @@ def main() -> int:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write("\n".join(lines) + "\n")
     proc = subprocess.run(
-        [str(ROOT / ".venv/bin/pip-audit"), "-r", handle.name, "--no-deps", "--disable-pip",
-         "--progress-spinner", "off", "--format", "json"],
-        capture_output=True, text=True, timeout=600,
+        [
+            str(ROOT / ".venv/bin/pip-audit"),
+            "-r",
+            handle.name,
+            "--no-deps",
+            "--disable-pip",
+            "--progress-spinner",
+            "off",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     try:
         report = json.loads(proc.stdout)
@@ -30,18 +41,26 @@ def main() -> int:
         return 1
     deps = report.get("dependencies", [])
     audited = [d for d in deps if "skip_reason" not in d]
-    fixable = [(d["name"], d["version"], v["id"], v.get("fix_versions"))
-               for d in audited for v in d.get("vulns", []) if v.get("fix_versions")]
+    fixable = [
+        (d["name"], d["version"], v["id"], v.get("fix_versions"))
+        for d in audited
+        for v in d.get("vulns", [])
+        if v.get("fix_versions")
+    ]
     for name, version, vid, fixes in fixable:
         print(f"VULNERABLE: {name} {version}: {vid}, fixed in {', '.join(fixes)}")
     if fixable:
         return 1
     if not audited:
-        print(f"pip-audit: none of the {len(deps)} pinned packages could be checked: the vulnerability service "
-              "is not reachable from this machine. No audit was performed.")
+        print(
+            f"pip-audit: none of the {len(deps)} pinned packages could be checked: the vulnerability service "
+            "is not reachable from this machine. No audit was performed."
+        )
         return 0
-    print(f"pip-audit: {len(audited)} packages checked, no known vulnerability with a fix available "
-          f"({len(deps) - len(audited)} could not be checked).")
+    print(
+        f"pip-audit: {len(audited)} packages checked, no known vulnerability with a fix available "
+        f"({len(deps) - len(audited)} could not be checked)."
+    )
     return 0
 
 

@@ -38,8 +38,7 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="pitchcheck-shots-") as data, running_app(Path(data)) as url, \
-            sync_playwright() as p:
+    with tempfile.TemporaryDirectory(prefix="pitchcheck-shots-") as data, running_app(Path(data)) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
             desktop = browser.new_context(viewport={"width": 1280, "height": 1800}, locale="en-GB").new_page()
@@ -48,8 +47,9 @@ def main() -> int:
             card.evaluate("el => el.scrollIntoView({block: 'start'})")
             card.screenshot(path=str(SHOTS / "verdict-card.png"))
 
-            phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                        device_scale_factor=2, locale="en-GB").new_page()
+            phone = browser.new_context(
+                viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2, locale="en-GB"
+            ).new_page()
             verdict(phone, url)
             phone.locator(CARD).evaluate("el => el.scrollIntoView({block: 'start'})")
             time.sleep(0.5)

@@ -108,8 +108,12 @@ class Chat:
             state = (count, text if count > more_than else "", len(buttons))
             if state != seen:
                 seen, since = state, time.monotonic()
-            elif (count > more_than and time.monotonic() - since >= quiet and not self.busy()
-                  and not state[1].startswith("Auditing")):
+            elif (
+                count > more_than
+                and time.monotonic() - since >= quiet
+                and not self.busy()
+                and not state[1].startswith("Auditing")
+            ):
                 return state[1]
             time.sleep(0.1)
         raise AssertionError(f"no settled reply; last message: {self.last_text()!r}")
@@ -153,8 +157,10 @@ class Chat:
         question = self.last_text()
         buttons = self.last_buttons()
         if by == "buttons" and buttons:
-            choice = next((label for words, label in CLICKED if words.lower() in question.lower() and label in buttons),
-                          "Don't know" if "Don't know" in buttons else buttons[0])
+            choice = next(
+                (label for words, label in CLICKED if words.lower() in question.lower() and label in buttons),
+                "Don't know" if "Don't know" in buttons else buttons[0],
+            )
             self.click(choice)
             return "click", choice
         typed = next((text for words, text in TYPED if words.lower() in question.lower()), None)

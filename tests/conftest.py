@@ -20,7 +20,11 @@ pytest_plugins = ["fake_openai", "web_fixtures"]
 
 # CI draws the same examples on every run, so one unlucky draw cannot fail a build; locally the draws stay random.
 hypothesis_settings.register_profile(
-    "ci", derandomize=True, max_examples=100, deadline=None, print_blob=True,
+    "ci",
+    derandomize=True,
+    max_examples=100,
+    deadline=None,
+    print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
 if os.environ.get("CI", "").lower() == "true":

@@ -97,7 +97,13 @@ class _Handler(BaseHTTPRequestHandler):
         match = _PATH.match(self.path)
         mode = match.group("mode") if match else None
         self.server.record(
-            {"path": self.path, "mode": mode, "body": body, "authorization": self.headers.get("Authorization"), "time": time.monotonic()}
+            {
+                "path": self.path,
+                "mode": mode,
+                "body": body,
+                "authorization": self.headers.get("Authorization"),
+                "time": time.monotonic(),
+            }
         )
         if mode not in MODES:
             return self._json(404, {"error": {"message": "not found", "type": "invalid_request_error"}})
@@ -105,7 +111,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json(500, {"error": {"message": "the fake server failed", "type": "server_error"}})
         if mode == "error429":
             return self._json(
-                429, {"error": {"message": "rate limited", "type": "rate_limit_error"}}, {"Retry-After": str(self.server.retry_after)}
+                429,
+                {"error": {"message": "rate limited", "type": "rate_limit_error"}},
+                {"Retry-After": str(self.server.retry_after)},
             )
         if mode == "slow" and self.server._stopping.wait(self.server.slow_delay):
             return None

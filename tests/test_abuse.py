@@ -57,8 +57,7 @@ def test_another_origin_gets_no_widget_token_and_no_cors(server):
         assert response.status_code == 403, origin
         assert "accessToken" not in response.text
         assert "access-control-allow-origin" not in response.headers
-        preflight = guest.http("OPTIONS", "/project/threads", headers={
-            "Origin": origin, "Access-Control-Request-Method": "POST"})
+        preflight = guest.http("OPTIONS", "/project/threads", headers={"Origin": origin, "Access-Control-Request-Method": "POST"})
         assert preflight.headers.get("access-control-allow-origin") not in (origin, "*")
     own = guest.http("GET", "/pitchcheck/widget-token", headers={"Origin": server.url})
     assert own.status_code == 200 and own.json()["accessToken"]
@@ -137,16 +136,18 @@ def test_button_clicks_are_bounded_and_an_empty_one_is_not_an_error(server):
         guest, _, _question = await _pitched(server.url)
         sid = guest.session_id
         huge = "L" * 500_000
-        for action in ({"name": "answer", "label": huge, "payload": {}},
-                       {"name": "answer", "payload": {"field": "mechanism", "value": "rag", "label": huge}}):
-            response = await asyncio.to_thread(guest.http, "POST", "/project/action",
-                                               json={"action": action, "sessionId": sid})
+        for action in (
+            {"name": "answer", "label": huge, "payload": {}},
+            {"name": "answer", "payload": {"field": "mechanism", "value": "rag", "label": huge}},
+        ):
+            response = await asyncio.to_thread(guest.http, "POST", "/project/action", json={"action": action, "sessionId": sid})
             assert response.status_code in (400, 413), response.text[:200]
         for body in ({"action": {"name": "answer"}, "sessionId": sid}, {"action": {}, "sessionId": sid}, {}):
             response = await asyncio.to_thread(guest.http, "POST", "/project/action", json=body)
             assert response.status_code < 500, (body, response.text[:200])
-        bad = await asyncio.to_thread(guest.http, "POST", "/project/action", content=b"{not json",
-                                      headers={"Content-Type": "application/json"})
+        bad = await asyncio.to_thread(
+            guest.http, "POST", "/project/action", content=b"{not json", headers={"Content-Type": "application/json"}
+        )
         assert bad.status_code == 400
         await guest.message("moved on", "the reply to a click without a payload")
         await guest.close()
@@ -165,17 +166,21 @@ def test_feedback_can_only_be_given_and_removed_on_ones_own_messages(server):
     async def probe():
         owner, _, question = await _pitched(server.url)
         await asyncio.sleep(1)  # the question's step is written
-        mine = owner.http("PUT", "/feedback", json={"feedback": {"forId": question["id"], "value": 1,
-                                                                 "comment": "mine"}, "sessionId": owner.session_id})
+        mine = owner.http(
+            "PUT",
+            "/feedback",
+            json={"feedback": {"forId": question["id"], "value": 1, "comment": "mine"}, "sessionId": owner.session_id},
+        )
         assert mine.status_code == 200, mine.text
         feedback_id = mine.json()["feedbackId"]
         other = Guest(server.url)
         await asyncio.to_thread(other.sign_in)
-        overwrite = other.http("PUT", "/feedback", json={"feedback": {"forId": question["id"], "id": feedback_id,
-                                                                      "value": 0, "comment": "not yours"},
-                                                         "sessionId": "x"})
-        added = other.http("PUT", "/feedback", json={"feedback": {"forId": question["id"], "value": 0},
-                                                     "sessionId": "x"})
+        overwrite = other.http(
+            "PUT",
+            "/feedback",
+            json={"feedback": {"forId": question["id"], "id": feedback_id, "value": 0, "comment": "not yours"}, "sessionId": "x"},
+        )
+        added = other.http("PUT", "/feedback", json={"feedback": {"forId": question["id"], "value": 0}, "sessionId": "x"})
         removed = other.http("DELETE", "/feedback", json={"feedbackId": feedback_id})
         await owner.close()
         return feedback_id, (overwrite.status_code, added.status_code, removed.status_code)
@@ -216,8 +221,9 @@ def test_edit_message_does_nothing_while_editing_is_off(server):
     async def probe():
         guest, message_id, _ = await _pitched(server.url)
         seen = len(guest.seen)
-        await guest.sio.emit("edit_message", {"message": {"id": message_id, "output": "edited: £1 only",
-                                                          "threadId": guest.thread_id}})
+        await guest.sio.emit(
+            "edit_message", {"message": {"id": message_id, "output": "edited: £1 only", "threadId": guest.thread_id}}
+        )
         await asyncio.sleep(3)
         new = guest.seen[seen:]
         await guest.close()
@@ -225,8 +231,13 @@ def test_edit_message_does_nothing_while_editing_is_off(server):
 
     message_id, new = run(probe())
     assert [s["output"] for s in steps(data_dir) if s["id"] == message_id] == [PITCH]
-    assert not [e for e in new if e[0] in ("new_message", "update_message", "delete_message")
-                and isinstance(e[1], dict) and e[1].get("type") in ("assistant_message", "user_message")]
+    assert not [
+        e
+        for e in new
+        if e[0] in ("new_message", "update_message", "delete_message")
+        and isinstance(e[1], dict)
+        and e[1].get("type") in ("assistant_message", "user_message")
+    ]
 
 
 @pytest.mark.server
@@ -308,8 +319,10 @@ def tracker():
     httpd.shutdown()
 
 
-_CSP_WATCH = ("window.__csp = []; document.addEventListener('securitypolicyviolation', "
-              "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
+_CSP_WATCH = (
+    "window.__csp = []; document.addEventListener('securitypolicyviolation', "
+    "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+)
 
 
 @pytest.mark.server
@@ -326,12 +339,16 @@ def test_a_pasted_pitch_with_an_image_and_a_link_fetches_nothing_and_links_nowhe
     try:
         page.goto(server.url)
         page.get_by_text("Paste what the vendor said").first.wait_for(timeout=60000)
-        page.fill("#chat-input", f"They'll fine-tune the model for £18,000. ![pixel]({outside}/pixel.gif) "
-                                 f"[see our offer]({outside}/offer) <img src=\"{outside}/raw.gif\">")
+        page.fill(
+            "#chat-input",
+            f"They'll fine-tune the model for £18,000. ![pixel]({outside}/pixel.gif) "
+            f'[see our offer]({outside}/offer) <img src="{outside}/raw.gif">',
+        )
         before = page.locator('[data-step-type="assistant_message"]').count()
         page.keyboard.press("Enter")
-        page.wait_for_function(f"document.querySelectorAll('[data-step-type=\"assistant_message\"]').length > {before}",
-                               timeout=60000)
+        page.wait_for_function(
+            f"document.querySelectorAll('[data-step-type=\"assistant_message\"]').length > {before}", timeout=60000
+        )
         page.locator('[data-step-type="user_message"]').filter(has_text="see our offer").first.wait_for()
         page.wait_for_timeout(2000)
         assert hits == [], f"the page fetched {hits} from the outside host"
@@ -402,8 +419,18 @@ def test_the_gate_admits_the_limit_warns_once_a_minute_and_refuses_long_messages
 def test_a_client_message_is_reduced_to_an_owners_message():
     from web.limits import tidy_message
 
-    tidy = tidy_message({"message": {"id": "not-a-uuid", "type": "assistant_message", "output": "hi",
-                                     "metadata": {"x": "y" * 5000}, "isError": True, "threadId": "t"}})
+    tidy = tidy_message(
+        {
+            "message": {
+                "id": "not-a-uuid",
+                "type": "assistant_message",
+                "output": "hi",
+                "metadata": {"x": "y" * 5000},
+                "isError": True,
+                "threadId": "t",
+            }
+        }
+    )
     message = tidy["message"]
     assert message["type"] == "user_message" and message["output"] == "hi" and message["metadata"] == {}
     assert "isError" not in message and message["id"] != "not-a-uuid"

@@ -90,8 +90,19 @@ def test_a_ten_thousand_message_burst_stores_only_what_the_limit_allows(shared_d
         log = srv.log_tail(2_000_000)
     stored = [s for s in steps(data_dir, flood.thread_id) if s["type"] == "user_message"]
     allowed = LIMIT * (math.floor(burst_s / 60) + 1)
-    print(json.dumps({"stored": len(stored), "allowed": allowed, "burst_s": round(burst_s, 1),
-                      "rss_before": before, "rss_peak": peak, "rss_after": after, "other_latency_s": [round(x, 2) for x in latencies]}))
+    print(
+        json.dumps(
+            {
+                "stored": len(stored),
+                "allowed": allowed,
+                "burst_s": round(burst_s, 1),
+                "rss_before": before,
+                "rss_peak": peak,
+                "rss_after": after,
+                "other_latency_s": [round(x, 2) for x in latencies],
+            }
+        )
+    )
     assert len(stored) <= allowed
     assert max(latencies) < 30
     sent_by_other = [s for s in steps(data_dir, other.thread_id) if s["type"] == "user_message"]

@@ -45,8 +45,12 @@ def test_the_widget_gets_the_short_welcome(app):
 
 def test_starters_match_the_shortcuts(app):
     starters = asyncio.run(app.starters())
-    assert [s.label for s in starters] == ["Check a vendor's pitch", "Try the £18,000 example",
-                                           "Explain LoRA in plain English", "Audit my training examples"]
+    assert [s.label for s in starters] == [
+        "Check a vendor's pitch",
+        "Try the £18,000 example",
+        "Explain LoRA in plain English",
+        "Audit my training examples",
+    ]
 
 
 # --- answers: typed and clicked -------------------------------------------------------------------------
@@ -171,8 +175,9 @@ def test_verdict_card_chart_and_report_downloads(app):
     assert contents["pitchcheck.pdf"].startswith(b"%PDF")
     assert b"Pitchcheck report" in contents["pitchcheck.md"]
     assert json.loads(contents["The economics"])["config"]["displayModeBar"] is False  # no toolbar over the title
-    assert any(re.search(r"The quote \(£18,000\) is about [\d,.]+ (million )?times what the training run costs", t)
-               for t in texts(ctx))
+    assert any(
+        re.search(r"The quote \(£18,000\) is about [\d,.]+ (million )?times what the training run costs", t) for t in texts(ctx)
+    )
     assert any(t.startswith("**Verdict: Worth pursuing") for t in texts(ctx))
 
 
@@ -182,7 +187,8 @@ def test_why_and_changing_an_answer_work_after_the_verdict(app):
         await answer_everything(app)
         await say(app, "why?")
         assert "the first level that holds decides" in texts(ctx)[-1] or any(
-            "the first level that holds decides" in t for t in texts(ctx)[-3:])
+            "the first level that holds decides" in t for t in texts(ctx)[-3:]
+        )
         cards_before = len([e for e in elements(ctx) if e["type"] == "custom"])
         await say(app, "actually we have 40 examples")
         cards = [e for e in elements(ctx) if e["type"] == "custom"]
@@ -381,7 +387,9 @@ def test_a_dollar_or_euro_interview_reaches_a_verdict_in_that_currency(app, quot
                 break
             await say(app, quote if field == "quote" else ANSWERS[field])
         verdict = conversation().session.verdict
-        assert verdict is not None and conversation().session.facts["currency"] == quote[0].replace("$", "USD").replace("€", "EUR")
+        assert verdict is not None and conversation().session.facts["currency"] == quote[0].replace("$", "USD").replace(
+            "€", "EUR"
+        )
         assert shown in verdict["economics"]["summary"] and "£" not in verdict["economics"]["summary"].split("compute")[0]
 
     drive(work)

@@ -64,6 +64,7 @@ def _resumed(app, state, steps):
 
 def _after_the_pitch(app) -> tuple[dict, list[dict]]:
     """(the saved state, the messages sent) of a chat that has had the pitch."""
+
     async def first(ctx):
         await app.on_chat_start()
         await say(app, PITCH)
@@ -129,17 +130,29 @@ def test_schema_is_created_once_and_the_data_layer_round_trips(tmp_path):
         layer = make_data_layer(url, tmp_path / "files")
         try:
             user = await layer.create_user(User(identifier="guest-abc", metadata={"guest": True}))
-            await layer.update_thread(ctx.session.thread_id, name="t", user_id=user.id,
-                                      metadata={"pitchcheck": {"facts": {"pitch": PITCH}}})
-            await layer.create_step({"id": "11111111-1111-4111-8111-111111111111", "threadId": ctx.session.thread_id,
-                                     "name": "You", "type": "user_message", "output": PITCH, "streaming": False,
-                                     "createdAt": "2026-01-01T00:00:00Z", "metadata": {}})
+            await layer.update_thread(
+                ctx.session.thread_id, name="t", user_id=user.id, metadata={"pitchcheck": {"facts": {"pitch": PITCH}}}
+            )
+            await layer.create_step(
+                {
+                    "id": "11111111-1111-4111-8111-111111111111",
+                    "threadId": ctx.session.thread_id,
+                    "name": "You",
+                    "type": "user_message",
+                    "output": PITCH,
+                    "streaming": False,
+                    "createdAt": "2026-01-01T00:00:00Z",
+                    "metadata": {},
+                }
+            )
             thread = await layer.get_thread(ctx.session.thread_id)
             assert thread["userIdentifier"] == "guest-abc"
             assert thread["metadata"]["pitchcheck"]["facts"]["pitch"] == PITCH  # a dict, not a JSON string
             assert thread["steps"][0]["output"] == PITCH
-            page = await layer.list_threads(__import__("chainlit.types", fromlist=["Pagination"]).Pagination(first=10),
-                                            __import__("chainlit.types", fromlist=["ThreadFilter"]).ThreadFilter(userId=user.id))
+            page = await layer.list_threads(
+                __import__("chainlit.types", fromlist=["Pagination"]).Pagination(first=10),
+                __import__("chainlit.types", fromlist=["ThreadFilter"]).ThreadFilter(userId=user.id),
+            )
             assert [t["id"] for t in page.data] == [ctx.session.thread_id]
         finally:
             await layer.engine.dispose()
@@ -272,13 +285,14 @@ def _earlier_thread(thread_id: str = "earlier-thread") -> dict:
 
 def _layer_with(monkeypatch, threads):
     import chainlit.data as cl_data
-    from chainlit.types import PaginatedResponse, PageInfo
+    from chainlit.types import PageInfo, PaginatedResponse
 
     from web.history_layer import HistoryDataLayer
 
     layer = AsyncMock(spec=HistoryDataLayer)
     layer.list_threads.return_value = PaginatedResponse(
-        data=threads, pageInfo=PageInfo(hasNextPage=False, startCursor=None, endCursor=None))
+        data=threads, pageInfo=PageInfo(hasNextPage=False, startCursor=None, endCursor=None)
+    )
     monkeypatch.setattr(cl_data, "_data_layer", layer)
     return layer
 

@@ -77,9 +77,12 @@ def _attach(app, path: Path, text: str = ""):
 
 def _tickets(tmp_path: Path) -> Path:
     csv = tmp_path / "tickets.csv"
-    rows = (["input,output"] + [f"Ticket {i}: my invoice {i} is wrong,billing" for i in range(30)]
-            + [f"Ticket {i}: the app crashes on screen {i},bug" for i in range(30, 50)]
-            + ["Ticket 1: my invoice 1 is wrong,billing", ","])
+    rows = (
+        ["input,output"]
+        + [f"Ticket {i}: my invoice {i} is wrong,billing" for i in range(30)]
+        + [f"Ticket {i}: the app crashes on screen {i},bug" for i in range(30, 50)]
+        + ["Ticket 1: my invoice 1 is wrong,billing", ","]
+    )
     csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return csv
 
@@ -155,11 +158,14 @@ def test_an_empty_upload_reaches_the_audit(app, tmp_path, monkeypatch):
     assert Path(session.files[stored["id"]]["path"]).read_bytes() == b""
 
 
-@pytest.mark.parametrize("name, content, reason", [
-    ("empty.csv", b"", "empty"),
-    ("binary.csv", bytes(range(256)) * 8, "binary"),
-    ("notes.csv", b"just,some\nrandom,columns\n", "columns"),
-])
+@pytest.mark.parametrize(
+    "name, content, reason",
+    [
+        ("empty.csv", b"", "empty"),
+        ("binary.csv", bytes(range(256)) * 8, "binary"),
+        ("notes.csv", b"just,some\nrandom,columns\n", "columns"),
+    ],
+)
 def test_a_bad_upload_gets_one_line_and_the_question_stays_open(app, tmp_path, name, content, reason):
     bad = tmp_path / name
     bad.write_bytes(content)
@@ -195,9 +201,11 @@ def test_the_audit_shortcut_says_how_to_attach_and_waits_for_nothing(app):
 
 
 # --- a vendor's proposal attached at the first question --------------------------------------------------------
-PROPOSAL_LINES = ["Proposal: a custom model for Harbour Lettings",
-                  "We will fine-tune a model on your past tenancy emails using LoRA adapters.",
-                  "The one-off fee is $24,000. It will learn your brand voice."]
+PROPOSAL_LINES = [
+    "Proposal: a custom model for Harbour Lettings",
+    "We will fine-tune a model on your past tenancy emails using LoRA adapters.",
+    "The one-off fee is $24,000. It will learn your brand voice.",
+]
 
 
 def _proposal(tmp_path: Path, suffix: str) -> Path:
@@ -251,8 +259,14 @@ def test_the_card_carries_also_worth_knowing_and_the_claims_to_test():
     from chains.verdict import assess
     from web.render import card_props
 
-    facts = {"quote": 18000, "monthly_volume": 12, "clean_examples": 40, "task": "open_writing", "prompt_rag": "not_tried",
-             "pitch": "They will fine-tune the model so it understands your business and learns your brand voice."}
+    facts = {
+        "quote": 18000,
+        "monthly_volume": 12,
+        "clean_examples": 40,
+        "task": "open_writing",
+        "prompt_rag": "not_tried",
+        "pitch": "They will fine-tune the model so it understands your business and learns your brand voice.",
+    }
     verdict = assess(facts, Settings())
     props = card_props(verdict)
     assert len(props["also"]) == len(verdict["also_worth_knowing"]) >= 1

@@ -33,23 +33,46 @@ from chains.near_duplicates import _all_pairs
 from chains.settings import PROJECT_ROOT, Settings
 
 SHAPES = [("input", "output"), ("prompt", "completion"), ("question", "answer"), ("text", "label")]
-RESULT_KEYS = {"file", "shape", "rows", "empty", "duplicates", "clean", "pii_rows", "pii", "labels", "near_duplicates",
-               "tokens", "tokens_per_example", "training_cost_gbp", "issues"}
+RESULT_KEYS = {
+    "file",
+    "shape",
+    "rows",
+    "empty",
+    "duplicates",
+    "clean",
+    "pii_rows",
+    "pii",
+    "labels",
+    "near_duplicates",
+    "tokens",
+    "tokens_per_example",
+    "training_cost_gbp",
+    "issues",
+}
 
 
 # --- a file with known contents -------------------------------------------------------------------------------
 PII_TEXTS = {
-    "email": ["Please reply to jane.doe@example.com", "cc bob_smith+shop@mail.example.co.uk", "from a@b.io today",
-              "Contact: SALES@EXAMPLE.ORG", "write to ann.o'neil@example.net", "x.y@example.travel said so",
-              "reach me at first.last@sub.example.com"],
+    "email": [
+        "Please reply to jane.doe@example.com",
+        "cc bob_smith+shop@mail.example.co.uk",
+        "from a@b.io today",
+        "Contact: SALES@EXAMPLE.ORG",
+        "write to ann.o'neil@example.net",
+        "x.y@example.travel said so",
+        "reach me at first.last@sub.example.com",
+    ],
     "phone": ["Call me on 07700 900123", "Ring the office on +44 20 7946 0958", "Landline 0161 496 0000 after six"],
     "ni_number": ["My NI number is AB 12 34 56 C", "NINO JG103759A on file"],
     "postcode": ["Deliver to SW1A 1AA", "Shop at M1 1AE please", "ec1a 1bb is the office", "Depot B33 8TH"],
     "card": ["Card 4111 1111 1111 1111 was charged", "Paid with 5500-0000-0000-0004"],
 }
-NOT_PII = ["Card 4111 1111 1111 1112 declined",  # fails the Luhn check
-           "Specimen NINO QQ 12 34 56 C from the HMRC manual",  # Q is never issued: HMRC's own example number
-           "Order 123456 and ref 1234567890 on 2024-01-15", "Meet on the 2nd floor at 10am"]
+NOT_PII = [
+    "Card 4111 1111 1111 1112 declined",  # fails the Luhn check
+    "Specimen NINO QQ 12 34 56 C from the HMRC manual",  # Q is never issued: HMRC's own example number
+    "Order 123456 and ref 1234567890 on 2024-01-15",
+    "Meet on the 2nd floor at 10am",
+]
 
 
 class Known:
@@ -79,8 +102,11 @@ class Known:
                 self.duplicate_rows.append(len(self.rows))
         assert len(self.rows) == 150 and len(self.empty_rows) == 5 and len(self.duplicate_rows) == 20
         self.labels = {"refund": 80, "delivery": 40, "complaint": 5}
-        self.clean_tokens = [math.ceil((len(a) + len(b)) / 4) for n, (a, b) in enumerate(self.rows, 1)
-                             if n not in self.empty_rows and n not in self.duplicate_rows]
+        self.clean_tokens = [
+            math.ceil((len(a) + len(b)) / 4)
+            for n, (a, b) in enumerate(self.rows, 1)
+            if n not in self.empty_rows and n not in self.duplicate_rows
+        ]
 
 
 KNOWN = Known()
@@ -152,9 +178,16 @@ def test_known_counts_in_memory():
 def test_chat_jsonl_takes_the_last_user_and_assistant_messages(tmp_path):
     lines = []
     for a, b in KNOWN.rows:
-        lines.append({"messages": [{"role": "user", "content": "an earlier question"},
-                                   {"role": "assistant", "content": "an earlier answer"},
-                                   {"role": "user", "content": a}, {"role": "assistant", "content": b}]})
+        lines.append(
+            {
+                "messages": [
+                    {"role": "user", "content": "an earlier question"},
+                    {"role": "assistant", "content": "an earlier answer"},
+                    {"role": "user", "content": a},
+                    {"role": "assistant", "content": b},
+                ]
+            }
+        )
     path = tmp_path / "chat.jsonl"
     path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
     result = audit_file(path, embedder=False)
@@ -164,16 +197,23 @@ def test_chat_jsonl_takes_the_last_user_and_assistant_messages(tmp_path):
     assert result["pii"]["card"]["rows"] == KNOWN.pii_rows["card"]
     # Training reads every message, so the earlier turns count towards the tokens.
     earlier = len("an earlier question") + len("an earlier answer") + 1
-    expected = [math.ceil((len(a.strip()) + len(b.strip()) + earlier) / 4) for n, (a, b) in enumerate(KNOWN.rows, 1)
-                if n not in KNOWN.empty_rows and n not in KNOWN.duplicate_rows]
+    expected = [
+        math.ceil((len(a.strip()) + len(b.strip()) + earlier) / 4)
+        for n, (a, b) in enumerate(KNOWN.rows, 1)
+        if n not in KNOWN.empty_rows and n not in KNOWN.duplicate_rows
+    ]
     assert result["tokens"]["total"] == sum(expected)
 
 
 def test_chat_content_parts_and_system_prompt(tmp_path):
     path = tmp_path / "chat.jsonl"
-    line = {"messages": [{"role": "system", "content": "Be brief."},
-                         {"role": "user", "content": [{"type": "text", "text": "Email me at a@example.com"}]},
-                         {"role": "assistant", "content": "Done."}]}
+    line = {
+        "messages": [
+            {"role": "system", "content": "Be brief."},
+            {"role": "user", "content": [{"type": "text", "text": "Email me at a@example.com"}]},
+            {"role": "assistant", "content": "Done."},
+        ]
+    }
     no_answer = {"messages": [{"role": "user", "content": "Hello?"}]}
     path.write_text(json.dumps(line) + "\n" + json.dumps(no_answer) + "\n", encoding="utf-8")
     examples = list(ExampleReader(path))
@@ -193,18 +233,21 @@ def _error(path: Path) -> str:
     return message
 
 
-@pytest.mark.parametrize("content, expected", [
-    (b"", "The file is empty."),
-    (b"   \n\n  \r\n", "The file is empty"),
-    (b"input,output\n", "header row but no data rows"),
-    (b"input,output\n,\n ,  \n", "header row but no data rows"),
-    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "PNG image"),
-    (b"PK\x03\x04" + bytes(200), "ZIP archive"),
-    (b"input,output\nabc,\x00\x01\x02def\n", "binary data"),
-    (b"input,output\n" + b"\x01\x02\x03\x04\x05\x06\x07\x08" * 40 + b"\n", "garbled"),
-    (b"input,output\nna\x81ve,caf\x8d\n", "neither UTF-8 nor Windows-1252"),
-    (b"name,email\nAnn,ann@example.com\n", "Unrecognised columns ('name', 'email')"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (b"", "The file is empty."),
+        (b"   \n\n  \r\n", "The file is empty"),
+        (b"input,output\n", "header row but no data rows"),
+        (b"input,output\n,\n ,  \n", "header row but no data rows"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "PNG image"),
+        (b"PK\x03\x04" + bytes(200), "ZIP archive"),
+        (b"input,output\nabc,\x00\x01\x02def\n", "binary data"),
+        (b"input,output\n" + b"\x01\x02\x03\x04\x05\x06\x07\x08" * 40 + b"\n", "garbled"),
+        (b"input,output\nna\x81ve,caf\x8d\n", "neither UTF-8 nor Windows-1252"),
+        (b"name,email\nAnn,ann@example.com\n", "Unrecognised columns ('name', 'email')"),
+    ],
+)
 def test_bad_csv_gives_one_line(tmp_path, content, expected):
     path = tmp_path / "data.csv"
     path.write_bytes(content)
@@ -220,16 +263,19 @@ def test_unknown_columns_name_the_accepted_shapes(tmp_path):
     assert "messages" in message
 
 
-@pytest.mark.parametrize("name, content, expected", [
-    ("data.xls", b"\xd0\xcf\x11\xe0rest", "save it as .xlsx or .csv"),
-    ("data.csv", b"%PDF-1.7 rest", "Not a text file: it looks like a PDF document renamed .csv"),
-    ("data", b"\x7fELF\x02\x01", "Not a text file: it looks like a program."),
-    ("data.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(100), "Not an Excel workbook: it looks like a PNG image"),
-    ("data.xlsx", b"input,output\na,b\n", "Not an Excel workbook."),
-    ("data.jsonl", b"\n\n", "every line is blank"),
-    ("data.jsonl", b'{"colour": "red", "size": 3}\n', "Unrecognised keys on the first JSON line ('colour', 'size')"),
-    ("data.jsonl", b"input,output\na,b\n", "Line 1 is not valid JSON"),
-])
+@pytest.mark.parametrize(
+    "name, content, expected",
+    [
+        ("data.xls", b"\xd0\xcf\x11\xe0rest", "save it as .xlsx or .csv"),
+        ("data.csv", b"%PDF-1.7 rest", "Not a text file: it looks like a PDF document renamed .csv"),
+        ("data", b"\x7fELF\x02\x01", "Not a text file: it looks like a program."),
+        ("data.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(100), "Not an Excel workbook: it looks like a PNG image"),
+        ("data.xlsx", b"input,output\na,b\n", "Not an Excel workbook."),
+        ("data.jsonl", b"\n\n", "every line is blank"),
+        ("data.jsonl", b'{"colour": "red", "size": 3}\n', "Unrecognised keys on the first JSON line ('colour', 'size')"),
+        ("data.jsonl", b"input,output\na,b\n", "Line 1 is not valid JSON"),
+    ],
+)
 def test_bad_files_of_each_kind(tmp_path, name, content, expected):
     path = tmp_path / name
     path.write_bytes(content)
@@ -255,8 +301,9 @@ def test_missing_file(tmp_path):
 
 
 def test_cp1252_file_is_read(tmp_path):
-    rows = [("Price of the café menu", "£5 café")] * 1 + [(f"Question {i} about the café", "£5 café" if i % 2 else "Other")
-                                                           for i in range(9)]
+    rows = [("Price of the café menu", "£5 café")] * 1 + [
+        (f"Question {i} about the café", "£5 café" if i % 2 else "Other") for i in range(9)
+    ]
     path = write(tmp_path / "win.csv", ("text", "label"), rows, "csv", encoding="cp1252")
     assert "£".encode("cp1252") in path.read_bytes() and b"\xc2\xa3" not in path.read_bytes()
     result = audit_file(path, embedder=False)
@@ -316,16 +363,27 @@ def test_formula_text_is_counted_not_evaluated(tmp_path):
     path = write(tmp_path / "f.xlsx", ("input", "output"), rows, "xlsx")
     assert next(e[1:3] for e in ExampleReader(path)) == ("=1+1", "two")  # the formula's text, not 2
     result = audit_file(path, embedder=False)
-    assert "4 cells start with =, +, - or @ and could run as formulas in a spreadsheet (rows 1, 2 and 3)" in \
-        "\n".join(result["issues"])
+    assert "4 cells start with =, +, - or @ and could run as formulas in a spreadsheet (rows 1, 2 and 3)" in "\n".join(
+        result["issues"]
+    )
     csv_path = write(tmp_path / "f.csv", ("input", "output"), rows[:1] + rows[3:], "csv")
     assert "1 cell starts with = and could run as a formula" in "\n".join(audit_file(csv_path, embedder=False)["issues"])
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("=1+1", "'=1+1"), ("+44 20", "'+44 20"), ("-3", "'-3"), ("@SUM(A1)", "'@SUM(A1)"), ("  =HYPERLINK()", "'  =HYPERLINK()"),
-    ("\tcmd", "'\tcmd"), ("hello", "hello"), ("", ""), ("a=b", "a=b"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+44 20", "'+44 20"),
+        ("-3", "'-3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("  =HYPERLINK()", "'  =HYPERLINK()"),
+        ("\tcmd", "'\tcmd"),
+        ("hello", "hello"),
+        ("", ""),
+        ("a=b", "a=b"),
+    ],
+)
 def test_escape_formula(text, expected):
     assert escape_formula(text) == expected
 
@@ -343,10 +401,19 @@ def test_personal_data_found(kind, text):
     assert personal_data(text) == {kind}
 
 
-@pytest.mark.parametrize("text", NOT_PII + [
-    "AB 12 34 56 E is not an NI number", "XY1 2AB is no postcode area", "0000 0000 0000 0000", "email me @ home",
-    "ten past 4th street", "Ring 1234567890", "the b2b 1st draft",
-])
+@pytest.mark.parametrize(
+    "text",
+    NOT_PII
+    + [
+        "AB 12 34 56 E is not an NI number",
+        "XY1 2AB is no postcode area",
+        "0000 0000 0000 0000",
+        "email me @ home",
+        "ten past 4th street",
+        "Ring 1234567890",
+        "the b2b 1st draft",
+    ],
+)
 def test_personal_data_not_found(text):
     assert personal_data(text) == set()
 
@@ -356,12 +423,15 @@ def _labelled(counts: dict[str, int]) -> list[tuple[str, str]]:
     return [(f"{label} case number {i}", label) for label, n in counts.items() for i in range(n)]
 
 
-@pytest.mark.parametrize("counts, warned", [
-    ({"a": 50, "b": 5}, True),  # largest exactly 10 x smallest
-    ({"a": 45, "b": 5}, False),  # 9 x, and b holds 10%
-    ({"a": 9, "b": 9, "c": 9, "d": 1}, True),  # d under 5% (1 of 28)
-    ({"a": 9, "b": 9, "c": 1}, False),  # c just over 5% (1 of 19)
-])
+@pytest.mark.parametrize(
+    "counts, warned",
+    [
+        ({"a": 50, "b": 5}, True),  # largest exactly 10 x smallest
+        ({"a": 45, "b": 5}, False),  # 9 x, and b holds 10%
+        ({"a": 9, "b": 9, "c": 9, "d": 1}, True),  # d under 5% (1 of 28)
+        ({"a": 9, "b": 9, "c": 1}, False),  # c just over 5% (1 of 19)
+    ],
+)
 def test_label_imbalance_rule(counts, warned):
     result = audit_rows(_labelled(counts), embedder=False)
     assert result["labels"] == dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
@@ -400,8 +470,9 @@ def test_too_few_clean_examples(clean, flagged):
 
 def test_threshold_comes_from_settings():
     rows = [(f"question {i}", f"answer {i}") for i in range(40)]
-    result = audit_rows(rows, Settings(min_clean_examples=50, epochs=2, price_per_million_training_tokens_gbp=1.5),
-                        embedder=False)
+    result = audit_rows(
+        rows, Settings(min_clean_examples=50, epochs=2, price_per_million_training_tokens_gbp=1.5), embedder=False
+    )
     assert "Only 40 clean examples: below 50" in result["issues"][0]
     assert result["training_cost_gbp"] == pytest.approx(result["tokens"]["total"] * 2 * 1.5 / 1e6)
 
@@ -419,8 +490,14 @@ def test_nothing_clean():
     assert audit_rows([], embedder=False)["rows"] == 0
 
 
-@given(st.lists(st.tuples(st.sampled_from(["", " ", "Hi", "hi ", "HI", "Bye", "a  b", "A B"]),
-                          st.sampled_from(["", "ok", "OK ", "no", "No"])), max_size=40))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", " ", "Hi", "hi ", "HI", "Bye", "a  b", "A B"]), st.sampled_from(["", "ok", "OK ", "no", "No"])
+        ),
+        max_size=40,
+    )
+)
 @hyp_settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 def test_counts_add_up(rows):
     result = audit_rows(rows, embedder=False)
@@ -451,7 +528,46 @@ class HashingEmbedder:
         return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
 
 
-VOCAB = ["apple", "banana", "cherry", "damson", "elder", "fig", "grape", "hazel", "iris", "juniper", "kale", "lemon", "mango", "nectar", "olive", "pear", "quince", "radish", "sage", "thyme", "ugli", "vanilla", "walnut", "yam", "zucchini", "anchor", "bridge", "castle", "dune", "ember", "forest", "glacier", "harbour", "island", "jungle", "kettle", "lantern", "meadow"]
+VOCAB = [
+    "apple",
+    "banana",
+    "cherry",
+    "damson",
+    "elder",
+    "fig",
+    "grape",
+    "hazel",
+    "iris",
+    "juniper",
+    "kale",
+    "lemon",
+    "mango",
+    "nectar",
+    "olive",
+    "pear",
+    "quince",
+    "radish",
+    "sage",
+    "thyme",
+    "ugli",
+    "vanilla",
+    "walnut",
+    "yam",
+    "zucchini",
+    "anchor",
+    "bridge",
+    "castle",
+    "dune",
+    "ember",
+    "forest",
+    "glacier",
+    "harbour",
+    "island",
+    "jungle",
+    "kettle",
+    "lantern",
+    "meadow",
+]
 
 
 def _distinct_rows(n: int) -> list[tuple[str, str]]:
@@ -480,8 +596,10 @@ def test_near_duplicates_found_and_distinct_rows_left_alone():
 
 @pytest.mark.parametrize("offset, found", [(-0.001, True), (0.001, False)])
 def test_near_duplicate_threshold_both_sides(offset, found):
-    rows = _distinct_rows(10) + [("please cancel my subscription to the monthly coffee box today", "a"),
-                                 ("please cancel my subscription to the monthly coffee box today thanks", "b")]
+    rows = _distinct_rows(10) + [
+        ("please cancel my subscription to the monthly coffee box today", "a"),
+        ("please cancel my subscription to the monthly coffee box today thanks", "b"),
+    ]
     vectors = HashingEmbedder().embed([rows[-2][0], rows[-1][0]])
     cosine = float(vectors[0] @ vectors[1])
     result = audit_rows(rows, Settings(near_duplicate_cosine=cosine + offset), embedder=HashingEmbedder())
@@ -589,12 +707,14 @@ def test_crowded_buckets_fall_back_to_every_pair(monkeypatch):
 @pytest.mark.slow
 def test_real_embedder_finds_paraphrases(shared_data_dir):
     settings = Settings(data_dir=shared_data_dir, llm="off")
-    rows = [("How do I reset my password?", "Use the link on the sign-in page."),
-            ("How can I reset my password?", "Click 'Forgot password'."),
-            ("What are your opening hours on Saturday?", "9 to 5."),
-            ("Do you deliver to Northern Ireland?", "Yes, in 3 days."),
-            ("My invoice shows the wrong VAT number", "We'll reissue it."),
-            ("Can I pay by bank transfer?", "Yes.")]
+    rows = [
+        ("How do I reset my password?", "Use the link on the sign-in page."),
+        ("How can I reset my password?", "Click 'Forgot password'."),
+        ("What are your opening hours on Saturday?", "9 to 5."),
+        ("Do you deliver to Northern Ireland?", "Yes, in 3 days."),
+        ("My invoice shows the wrong VAT number", "We'll reissue it."),
+        ("Can I pay by bank transfer?", "Yes."),
+    ]
     near = audit_rows(rows, settings)["near_duplicates"]
     assert [p[:2] for p in near["pairs"]] == [[1, 2]]
 
@@ -646,8 +766,12 @@ def test_a_20_mb_file_streams_in_bounded_memory(tmp_path):
 def test_format_text_states_figures_findings_and_definitions():
     text = format_text(audit_rows(KNOWN.rows, embedder=False, name="tickets.csv"))
     assert text.startswith("Data audit of tickets.csv (input+output)")
-    for line in ("Rows read             150", "Clean examples        125", "Near-duplicate pairs  not checked",
-                 "Labels                refund 80, delivery 40, complaint 5"):
+    for line in (
+        "Rows read             150",
+        "Clean examples        125",
+        "Near-duplicate pairs  not checked",
+        "Labels                refund 80, delivery 40, complaint 5",
+    ):
         assert line in text
     assert "20 rows repeat an earlier row" in text
     assert AUDIT_DEFINITIONS["empty"] in text and AUDIT_DEFINITIONS["personal_data"] in text
@@ -655,5 +779,6 @@ def test_format_text_states_figures_findings_and_definitions():
 
 
 def test_definitions_cover_every_count():
-    assert {"empty", "duplicates", "clean", "personal_data", "near_duplicates", "labels", "tokens",
-            "training_cost"} <= set(AUDIT_DEFINITIONS)
+    assert {"empty", "duplicates", "clean", "personal_data", "near_duplicates", "labels", "tokens", "training_cost"} <= set(
+        AUDIT_DEFINITIONS
+    )

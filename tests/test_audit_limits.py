@@ -63,8 +63,11 @@ def _error(path: Path, settings: Settings | None = None, **kwargs) -> str:
 # --- spreadsheets that lie about their size ----------------------------------------------------------------
 def test_a_workbook_declaring_a_million_rows_reads_what_it_holds_quickly(tmp_path):
     path = _workbook(tmp_path / "wide.xlsx", ROWS)
-    _rewrite(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b'<dimension ref="A1:B31"/>',
-                                                                       b'<dimension ref="A1:XFD1048576"/>'))
+    _rewrite(
+        path,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace(b'<dimension ref="A1:B31"/>', b'<dimension ref="A1:XFD1048576"/>'),
+    )
     assert b"XFD1048576" in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
     started = time.perf_counter()
     result = audit_file(path, embedder=False)
@@ -98,7 +101,9 @@ def test_a_cell_in_the_last_column_does_not_widen_every_row(tmp_path):
 
 def test_a_shared_strings_bomb_is_refused_before_it_is_opened(tmp_path):
     path = _workbook(tmp_path / "bomb.xlsx", ROWS)
-    bomb = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>' + b"A" * 60_000_000 + b"</t></si></sst>"
+    bomb = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>' + b"A" * 60_000_000 + b"</t></si></sst>"
+    )
     _rewrite(path, "xl/sharedStrings.xml", lambda _: bomb)
     assert path.stat().st_size < 200_000  # it is small on disk
     tracemalloc.start()
@@ -137,13 +142,16 @@ def test_more_rows_than_the_limit_are_refused(tmp_path):
     assert "more than 29 rows" in _error(jsonl, Settings(audit_max_rows=29))
 
 
-@pytest.mark.parametrize("saved_as, name, content, shape", [
-    ("upload", None, b'{"prompt": "a", "completion": "b"}\n', "prompt+completion"),  # .jsonl with no MIME type
-    ("upload.xls", "examples.csv", b"question,answer\na,b\n", "question+answer"),  # CSV as application/vnd.ms-excel
-    ("upload.xls", None, b"question,answer\na,b\n", "question+answer"),
-    ("upload.bin", "examples.jsonl", b'{"input": "a", "output": "b"}\n', "input+output"),
-    ("notes.txt", None, b"text\tlabel\nhello\tgreeting\n", "text+label"),
-])
+@pytest.mark.parametrize(
+    "saved_as, name, content, shape",
+    [
+        ("upload", None, b'{"prompt": "a", "completion": "b"}\n', "prompt+completion"),  # .jsonl with no MIME type
+        ("upload.xls", "examples.csv", b"question,answer\na,b\n", "question+answer"),  # CSV as application/vnd.ms-excel
+        ("upload.xls", None, b"question,answer\na,b\n", "question+answer"),
+        ("upload.bin", "examples.jsonl", b'{"input": "a", "output": "b"}\n', "input+output"),
+        ("notes.txt", None, b"text\tlabel\nhello\tgreeting\n", "text+label"),
+    ],
+)
 def test_file_type_comes_from_content_and_name(tmp_path, saved_as, name, content, shape):
     path = tmp_path / saved_as
     path.write_bytes(content)
@@ -237,8 +245,9 @@ def test_a_second_audit_waits_its_turn(tmp_path):
 
     async def both():
         settings = Settings(audit_workers=1)
-        return await asyncio.gather(*(run_audit(path, settings, near_duplicates=False,
-                                                progress=lambda m, f, k=k: said[k].append(m)) for k in (0, 1)))
+        return await asyncio.gather(
+            *(run_audit(path, settings, near_duplicates=False, progress=lambda m, f, k=k: said[k].append(m)) for k in (0, 1))
+        )
 
     first, second = asyncio.run(both())
     assert first == second

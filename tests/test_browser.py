@@ -52,8 +52,10 @@ def test_a_typed_interview_ends_in_a_verdict_with_reports_and_why(page, app_serv
     chart.wait_for()
     assert re.search(r"The quote is about [\d.,]+ (million )?times\s*the compute cost", chart.inner_text())
     assert page.locator(".modebar").count() == 0  # no chart toolbar over the title
-    assert re.search(r"The quote \(£18,000\) is about [\d.,]+ (million )?times", page.locator(ASSISTANT).filter(
-        has=page.locator(CARD)).inner_text())
+    assert re.search(
+        r"The quote \(£18,000\) is about [\d.,]+ (million )?times",
+        page.locator(ASSISTANT).filter(has=page.locator(CARD)).inner_text(),
+    )
     # Two download tiles, each name whole (Chainlit cuts long names short).
     tiles = page.locator("a.inline-file")
     assert sorted(t.get_attribute("download") for t in tiles.all()) == ["pitchcheck.md", "pitchcheck.pdf"]
@@ -114,7 +116,8 @@ def bad_files_get_one_line_each(page, chat: Chat, upload_files) -> None:
 
 
 def test_uploads_from_the_audit_shortcut_bad_files_get_one_line_and_a_good_file_fills_in_the_examples(
-        page, app_server, upload_files):
+    page, app_server, upload_files
+):
     chat = open_chat(page, app_server)
     reply = chat.click_anywhere("Audit my training examples")
     assert "paperclip" in reply

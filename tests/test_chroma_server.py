@@ -71,7 +71,10 @@ class ChromaServer:
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(
                 [self.executable, "run", "--path", str(self.path), "--host", self.host, "--port", str(self.port)],
-                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
             )
         deadline = started + STARTUP_TIMEOUT
         while True:
@@ -82,7 +85,9 @@ class ChromaServer:
                 return self
             if time.monotonic() >= deadline:
                 self.stop()
-                raise RuntimeError(f"`chroma run` did not answer {self.heartbeat_url} within {STARTUP_TIMEOUT:.0f} s:\n{self.log_tail()}")
+                raise RuntimeError(
+                    f"`chroma run` did not answer {self.heartbeat_url} within {STARTUP_TIMEOUT:.0f} s:\n{self.log_tail()}"
+                )
             time.sleep(0.25)
 
     def alive(self) -> bool:
@@ -178,8 +183,9 @@ def _server_collection(settings: Settings):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
-    client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
-                                 settings=ChromaSettings(anonymized_telemetry=False))
+    client = chromadb.HttpClient(
+        host=settings.chroma_host, port=settings.chroma_port, settings=ChromaSettings(anonymized_telemetry=False)
+    )
     return client.get_collection(settings.collection)
 
 
@@ -230,10 +236,13 @@ def _copy_glossary_without(target: Path, removed: str) -> Path:
     (target / f"{removed}.md").unlink()
     for path in target.glob("*.md"):
         text = path.read_text()
-        edited = re.sub(r"(?m)^related:\s*\[(.*)\]\s*$",
-                        lambda m: "related: [" + ", ".join(r.strip() for r in m.group(1).split(",")
-                                                            if r.strip() and r.strip() != removed) + "]",
-                        text)
+        edited = re.sub(
+            r"(?m)^related:\s*\[(.*)\]\s*$",
+            lambda m: (
+                "related: [" + ", ".join(r.strip() for r in m.group(1).split(",") if r.strip() and r.strip() != removed) + "]"
+            ),
+            text,
+        )
         if edited != text:
             path.write_text(edited)
     return target
@@ -270,8 +279,13 @@ def test_index_survives_a_server_restart(chroma_executable, shared_data_dir, tmp
     """What a persistent volume buys: after `chroma run` restarts on the same path, nothing is re-embedded."""
     server = ChromaServer(chroma_executable, tmp_path / "db", tmp_path / "chroma.log").start()
     try:
-        settings = Settings(data_dir=_data_dir(tmp_path, shared_data_dir, "instance"), chroma_host=server.host,
-                            chroma_port=server.port, collection="restart-test", llm="off")
+        settings = Settings(
+            data_dir=_data_dir(tmp_path, shared_data_dir, "instance"),
+            chroma_host=server.host,
+            chroma_port=server.port,
+            collection="restart-test",
+            llm="off",
+        )
         glossary = load_glossary(settings.knowledge_dir)
         concepts = {cid: glossary[cid] for cid in sorted(glossary)[:5]}  # a few concepts prove the point
         counting = CountingEmbedder(_real_embedder(settings))
@@ -294,8 +308,13 @@ def test_index_survives_a_server_restart(chroma_executable, shared_data_dir, tmp
 
 def test_unreachable_server_gives_a_clear_error_and_lexical_search_goes_on(shared_data_dir, tmp_path):
     """With Chroma down, indexing says which server failed and the app keeps answering from BM25."""
-    settings = Settings(data_dir=_data_dir(tmp_path, shared_data_dir, "instance"), chroma_host="127.0.0.1",
-                        chroma_port=_free_port(), collection="unreachable", llm="off")
+    settings = Settings(
+        data_dir=_data_dir(tmp_path, shared_data_dir, "instance"),
+        chroma_host="127.0.0.1",
+        chroma_port=_free_port(),
+        collection="unreachable",
+        llm="off",
+    )
     concepts = load_glossary(settings.knowledge_dir)
     with pytest.raises(StoreError, match=rf"Chroma server at 127\.0\.0\.1:{settings.chroma_port} could not be used"):
         build_index(settings, concepts, _real_embedder(settings), embedder_key(settings))
@@ -320,9 +339,14 @@ def own_server(chroma_executable, shared_data_dir, tmp_path):
     """A server of this test's own (it will be stopped mid-test) and a KnowledgeBase with dense search on it."""
     server = ChromaServer(chroma_executable, tmp_path / "db", tmp_path / "chroma.log").start()
     try:
-        settings = Settings(data_dir=_data_dir(tmp_path, shared_data_dir, "instance"), chroma_host=server.host,
-                            chroma_port=server.port, knowledge_dir=_small_glossary(tmp_path / "knowledge"),
-                            collection="outage-test", llm="off")
+        settings = Settings(
+            data_dir=_data_dir(tmp_path, shared_data_dir, "instance"),
+            chroma_host=server.host,
+            chroma_port=server.port,
+            knowledge_dir=_small_glossary(tmp_path / "knowledge"),
+            collection="outage-test",
+            llm="off",
+        )
         kb = KnowledgeBase(settings)
         assert kb.load_dense(), kb.load_error
         assert kb.retriever.search(FORGET, k=1, mode="dense")[0].concept == "catastrophic-forgetting"

@@ -112,7 +112,7 @@ def test_clean_input_on_invisible_heavy_text(text: str) -> None:
         ("https://docs.example.com/a/https://docs.example.com/b", "https://docs.example.com/a/https://docs.example.com/b"),
         ("<https://docs.example.com/a>", "https://docs.example.com/a"),
         # Reference-style links: definitions to outside hosts go, so the links stay inert text.
-        ("[click][x]\n\n[x]: https://evil.example/p \"T\"", "[click][x]\n\n"),
+        ('[click][x]\n\n[x]: https://evil.example/p "T"', "[click][x]\n\n"),
         ("[click][x]\n\n[x]: https://docs.example.com/p", "[click][x]\n\n[x]: https://docs.example.com/p"),
         # Half-finished constructs are defused.
         ("[click here](https://evil.example/unfinished", "[click here] ("),
@@ -210,10 +210,54 @@ def test_stream_cleaner_is_reusable_after_flush() -> None:
 # ---------------------------------------------------------------- properties
 
 FRAGMENTS = [
-    "<", ">", "[", "]", "(", ")", "!", "![", "](", "]:", "\\", "`", "*", "_", "\"", "'", " ", "  ", "\n", "\n\n",
-    "\t", ":", "/", "@", ".", "http://", "https://", "HTTPS://", "www.", "evil.example", "docs.example.com",
-    "<script>", "</script>", "<script", "script", "<img", "img", "<!--", "-->", "<https://", "[lora]",
-    "javascript:", "mailto:", "%", "\u200b", "\u202e", "lora", "text",
+    "<",
+    ">",
+    "[",
+    "]",
+    "(",
+    ")",
+    "!",
+    "![",
+    "](",
+    "]:",
+    "\\",
+    "`",
+    "*",
+    "_",
+    '"',
+    "'",
+    " ",
+    "  ",
+    "\n",
+    "\n\n",
+    "\t",
+    ":",
+    "/",
+    "@",
+    ".",
+    "http://",
+    "https://",
+    "HTTPS://",
+    "www.",
+    "evil.example",
+    "docs.example.com",
+    "<script>",
+    "</script>",
+    "<script",
+    "script",
+    "<img",
+    "img",
+    "<!--",
+    "-->",
+    "<https://",
+    "[lora]",
+    "javascript:",
+    "mailto:",
+    "%",
+    "\u200b",
+    "\u202e",
+    "lora",
+    "text",
 ]
 markdownish = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=4)), max_size=40).map("".join)
 hosts_strategy = st.sampled_from([(), ALLOWED])
@@ -232,7 +276,7 @@ def _assert_safe(out: str, hosts: tuple[str, ...]) -> None:
         assert host_allowed(url, hosts), (url, out)
     # Every remaining "](" belongs to a complete link to an allowed host.
     for m in re.finditer(r"\]\(", out):
-        dest = re.match(r"\]\(\s*<?([^\s<>)]*)", out[m.start():]).group(1)
+        dest = re.match(r"\]\(\s*<?([^\s<>)]*)", out[m.start() :]).group(1)
         assert host_allowed(dest, hosts), (dest, out)
 
 
@@ -270,7 +314,9 @@ def test_stream_cleaner_char_by_char_matches_whole_text(text: str) -> None:
     assert out == clean_output(text)
 
 
-@given(st.text(alphabet=st.characters(blacklist_characters="<>[]()!\\`*_&#", blacklist_categories=("Cc", "Cf", "Cs")), max_size=200))
+@given(
+    st.text(alphabet=st.characters(blacklist_characters="<>[]()!\\`*_&#", blacklist_categories=("Cc", "Cf", "Cs")), max_size=200)
+)
 def test_clean_output_keeps_plain_text_unchanged(text: str) -> None:
     if re.search(r"(?i)https?://|www\.", text):
         return

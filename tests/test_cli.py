@@ -13,24 +13,54 @@ from pypdf import PdfReader
 from chains.facts import FIELD_NAMES
 from chains.settings import PROJECT_ROOT
 
-GUIDE_FACTS = {"mechanism": "fine_tuning", "quote_gbp": 18000, "task": "open_writing", "monthly_volume": 12,
-               "clean_examples": 40, "task_stable": "yes", "personal_data": "none", "prompt_rag": "not_tried",
-               "fresh_knowledge": "no", "regulated": "no", "vendor_examples": "not_asked",
-               "vendor_shortfall": "no", "vendor_retraining": "not_asked"}
+GUIDE_FACTS = {
+    "mechanism": "fine_tuning",
+    "quote_gbp": 18000,
+    "task": "open_writing",
+    "monthly_volume": 12,
+    "clean_examples": 40,
+    "task_stable": "yes",
+    "personal_data": "none",
+    "prompt_rag": "not_tried",
+    "fresh_knowledge": "no",
+    "regulated": "no",
+    "vendor_examples": "not_asked",
+    "vendor_shortfall": "no",
+    "vendor_retraining": "not_asked",
+}
 
 
 def pitchcheck(*args, stdin="", data_dir=None, tmp_path=None):
     env = {**os.environ, "PITCHCHECK_LLM": "off", "HF_HUB_OFFLINE": "1"}
     if data_dir:
         env["PITCHCHECK_DATA_DIR"] = str(data_dir)
-    return subprocess.run([sys.executable, "-m", "chains.cli", *args], input=stdin, capture_output=True,
-                          text=True, cwd=tmp_path or PROJECT_ROOT, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "chains.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path or PROJECT_ROOT,
+        env=env,
+        timeout=300,
+    )
 
 
 def test_chat_json_is_lock_step_and_reaches_a_verdict(tmp_path):
-    lines = ["They'll fine-tune the model on our client reports for £18,000", "about twelve a month",
-             "maybe forty", "what's LoRA?", "I think so", "no personal data", "we haven't tried that",
-             "no", "no", "haven't asked", "no", "haven't asked", "why?"]
+    lines = [
+        "They'll fine-tune the model on our client reports for £18,000",
+        "about twelve a month",
+        "maybe forty",
+        "what's LoRA?",
+        "I think so",
+        "no personal data",
+        "we haven't tried that",
+        "no",
+        "no",
+        "haven't asked",
+        "no",
+        "haven't asked",
+        "why?",
+    ]
     proc = pitchcheck("chat", "--json", "--lexical", stdin="\n".join(lines) + "\n", tmp_path=tmp_path)
     assert proc.returncode == 0, proc.stderr
     objects = [json.loads(line) for line in proc.stdout.splitlines()]
@@ -46,20 +76,33 @@ def test_chat_json_is_lock_step_and_reaches_a_verdict(tmp_path):
     assert explanation["kind"] == "explanation" and explanation["sources"][0]["id"] == "lora"
     final = next(o for o in objects if o["verdict"])
     assert final["verdict"]["verdict"] == "decline"
-    assert final["facts"]["clean_examples"] == 40 and final["facts"]["quote_gbp"] == 18000
+    assert final["facts"]["clean_examples"] == 40 and final["facts"]["quote"] == 18000
     assert "40" in objects[-1]["replies"][0]["text"]  # "why?" answers with the owner's number
 
 
 def test_assess_reads_fact_lines_and_writes_verdict_lines(tmp_path):
-    facts = [GUIDE_FACTS, {**GUIDE_FACTS, "clean_examples": 5000, "monthly_volume": 6000, "task": "classification",
-                           "prompt_rag": "not_acceptable"}, {}]
+    facts = [
+        GUIDE_FACTS,
+        {**GUIDE_FACTS, "clean_examples": 5000, "monthly_volume": 6000, "task": "classification", "prompt_rag": "not_acceptable"},
+        {},
+    ]
     stdin = "\n".join(json.dumps(f) for f in facts) + "\n"
     proc = pitchcheck("assess", "-", "--json", stdin=stdin, tmp_path=tmp_path)
     assert proc.returncode == 0, proc.stderr
     verdicts = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [v["verdict"] for v in verdicts] == ["decline", "fine_tune", "clarify"]
-    assert set(verdicts[0]) == {"verdict", "headline", "reasons", "also_worth_knowing", "cautions", "red_flags",
-                                "claims_to_test", "vendor_questions", "economics", "facts"}
+    assert set(verdicts[0]) == {
+        "verdict",
+        "headline",
+        "reasons",
+        "also_worth_knowing",
+        "cautions",
+        "red_flags",
+        "claims_to_test",
+        "vendor_questions",
+        "economics",
+        "facts",
+    }
 
 
 def test_assess_names_a_bad_line_and_exits_non_zero(tmp_path):
@@ -70,8 +113,9 @@ def test_assess_names_a_bad_line_and_exits_non_zero(tmp_path):
 
 
 def test_pitch_reading_as_json(tmp_path):
-    proc = pitchcheck("pitch", "-", "--json", stdin="We'll customise the model on your data for £9,500 plus £300 a month.",
-                      tmp_path=tmp_path)
+    proc = pitchcheck(
+        "pitch", "-", "--json", stdin="We'll customise the model on your data for £9,500 plus £300 a month.", tmp_path=tmp_path
+    )
     assert proc.returncode == 0, proc.stderr
     reading = json.loads(proc.stdout)
     assert reading["mechanism"] == "unclear"
@@ -103,7 +147,9 @@ def test_report_of_a_broken_file_is_one_line(tmp_path):
 
 def test_audit_text_and_json(tmp_path):
     csv = tmp_path / "examples.csv"
-    rows = ["input,output"] + [f"Ticket {i} about a refund,billing" for i in range(30)] + ["Ticket 1 about a refund,billing", ",x"]
+    rows = (
+        ["input,output"] + [f"Ticket {i} about a refund,billing" for i in range(30)] + ["Ticket 1 about a refund,billing", ",x"]
+    )
     csv.write_text("\n".join(rows) + "\n")
     text = pitchcheck("audit", str(csv), "--no-near-duplicates", tmp_path=tmp_path)
     assert text.returncode == 0, text.stderr
@@ -126,8 +172,13 @@ def test_audit_of_a_missing_or_broken_file_exits_non_zero(tmp_path):
 
 # --- bad numbers and hostile files ------------------------------------------------------------------------------
 def test_assess_reports_each_bad_number_in_a_short_line_and_carries_on(tmp_path):
-    lines = ['{"quote": 1e308}', '{"monthly_volume": 1' + "0" * 5000 + "}", "[" * 50_000 + "]" * 50_000,
-             '{"monthly_fee": -1e308}', json.dumps(GUIDE_FACTS)]
+    lines = [
+        '{"quote": 1e308}',
+        '{"monthly_volume": 1' + "0" * 5000 + "}",
+        "[" * 50_000 + "]" * 50_000,
+        '{"monthly_fee": -1e308}',
+        json.dumps(GUIDE_FACTS),
+    ]
     proc = pitchcheck("assess", "-", "--json", stdin="\n".join(lines) + "\n", tmp_path=tmp_path)
     assert proc.returncode == 1
     errors = proc.stderr.splitlines()
@@ -138,8 +189,9 @@ def test_assess_reports_each_bad_number_in_a_short_line_and_carries_on(tmp_path)
     assert written[-1]["verdict"] == "decline"
 
 
-@pytest.mark.parametrize("facts", ['{"monthly_volume": 1e308}', '{"quote": "1' + "0" * 100_000 + '"}',
-                                   "[" * 50_000 + "]" * 50_000])
+@pytest.mark.parametrize(
+    "facts", ['{"monthly_volume": 1e308}', '{"quote": "1' + "0" * 100_000 + '"}', "[" * 50_000 + "]" * 50_000]
+)
 def test_report_of_a_bad_number_is_one_short_line(tmp_path, facts):
     path = tmp_path / "facts.json"
     path.write_text(facts)

@@ -14,8 +14,9 @@ def _report_into_a_missing_folder(tmp_path, *flags: str) -> subprocess.Completed
     facts = tmp_path / "facts.json"
     facts.write_text(json.dumps({"quote": 18000}), encoding="utf-8")
     target = tmp_path / "no-such-folder" / "report.md"
-    return subprocess.run([PITCHCHECK, *flags, "report", str(facts), "-o", str(target)],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [PITCHCHECK, *flags, "report", str(facts), "-o", str(target)], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_verbose_shows_the_traceback_of_an_unexpected_error(tmp_path):

@@ -18,8 +18,9 @@ from chains.settings import PROJECT_ROOT, Settings
 
 
 def llm_settings(kb_settings: Settings, server: FakeOpenAIServer, mode: str, timeout: float = 3.0) -> Settings:
-    return kb_settings.model_copy(update={"llm": "auto", "openai_api_key": "test-key",
-                                          "openai_base_url": server.base_url(mode), "llm_timeout": timeout})
+    return kb_settings.model_copy(
+        update={"llm": "auto", "openai_api_key": "test-key", "openai_base_url": server.base_url(mode), "llm_timeout": timeout}
+    )
 
 
 def explainer_for(knowledge_base, settings: Settings, breaker=None) -> Explainer:
@@ -37,6 +38,7 @@ def collect(explainer: Explainer, question: str):
             else:
                 final = value
         return tokens, final
+
     return asyncio.run(run())
 
 
@@ -119,8 +121,15 @@ def test_llm_off_never_calls_the_server(knowledge_base, fake_openai):
 
 def _cli(args, stdin, data_dir):
     env = {**os.environ, "PITCHCHECK_DATA_DIR": str(data_dir), "PITCHCHECK_LLM": "off", "HF_HUB_OFFLINE": "1"}
-    return subprocess.run([sys.executable, "-m", "chains.cli", *args], input=stdin, capture_output=True, text=True,
-                          cwd=PROJECT_ROOT, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "chains.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=env,
+        timeout=300,
+    )
 
 
 def test_cli_ask_reads_questions_from_stdin_and_writes_json_lines(shared_data_dir):
@@ -147,12 +156,23 @@ def _own_names(knowledge_base):
 
 def test_every_entry_asked_by_its_own_name_is_answered_from_that_entry(knowledge_base):
     explainer = Explainer(knowledge_base)
-    wrong = [(q, [s.id for s in a.sources][:1]) for cid, q in _own_names(knowledge_base)
-             for a in [explainer.explain(q)] if not a.found or a.sources[0].id != cid]
+    wrong = [
+        (q, [s.id for s in a.sources][:1])
+        for cid, q in _own_names(knowledge_base)
+        for a in [explainer.explain(q)]
+        if not a.found or a.sources[0].id != cid
+    ]
     assert wrong == []
 
 
-@pytest.mark.parametrize("question", ["what is a good pizza place in Naples?", "what is the capital of Australia?",
-                                      "what does a VAT return mean for a sole trader?", "explain how to bleed a radiator"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is a good pizza place in Naples?",
+        "what is the capital of Australia?",
+        "what does a VAT return mean for a sole trader?",
+        "explain how to bleed a radiator",
+    ],
+)
 def test_a_definitional_question_about_something_else_is_still_not_found(knowledge_base, question):
     assert Explainer(knowledge_base).explain(question).found is False

@@ -9,7 +9,38 @@ import pytest
 from chains.glossary import NAME, QUESTION, SECTION, SECTIONS, GlossaryError, chunks, load_glossary
 from chains.settings import PROJECT_ROOT
 
-REQUIRED_IDS = ["fine-tuning", "base-model", "training-data", "lora", "catastrophic-forgetting", "prompt-engineering", "rag", "few-shot-prompting", "overfitting", "data-audit", "data-curation", "evaluation", "model-customisation", "tokens", "training-cost", "hosting-cost", "output-consistency", "embeddings", "vector-database", "knowledge-currency", "retraining", "personal-data", "eu-ai-act", "auditability", "hallucination", "context-window", "vendor-lock-in", "model-deprecation", "distillation", "open-weight-models"]
+REQUIRED_IDS = [
+    "fine-tuning",
+    "base-model",
+    "training-data",
+    "lora",
+    "catastrophic-forgetting",
+    "prompt-engineering",
+    "rag",
+    "few-shot-prompting",
+    "overfitting",
+    "data-audit",
+    "data-curation",
+    "evaluation",
+    "model-customisation",
+    "tokens",
+    "training-cost",
+    "hosting-cost",
+    "output-consistency",
+    "embeddings",
+    "vector-database",
+    "knowledge-currency",
+    "retraining",
+    "personal-data",
+    "eu-ai-act",
+    "auditability",
+    "hallucination",
+    "context-window",
+    "vendor-lock-in",
+    "model-deprecation",
+    "distillation",
+    "open-weight-models",
+]
 
 
 def test_shipped_glossary_is_valid_and_complete():
@@ -90,7 +121,8 @@ def test_valid_pair_loads(tmp_path):
 
 def test_questions_are_read_from_the_front_matter(tmp_path):
     text = GOOD.format(id="a", title="A", related="").replace(
-        "related: []\n", 'related: []\nquestions:\n  - "How much will it cost?"\n  - " Is it worth it? "\n')
+        "related: []\n", 'related: []\nquestions:\n  - "How much will it cost?"\n  - " Is it worth it? "\n'
+    )
     _write(tmp_path, "a.md", text)
     assert load_glossary(tmp_path)["a"].questions == ("How much will it cost?", "Is it worth it?")
 
@@ -102,14 +134,21 @@ def test_questions_are_read_from_the_front_matter(tmp_path):
         (GOOD.format(id="a", title="A", related="").replace("aliases: [one, two]\n", ""), "field 'aliases' is missing"),
         (GOOD.format(id="a", title="A", related="nowhere"), "related id 'nowhere' does not exist"),
         (GOOD.format(id="a", title="A", related="").replace("Hidden fees.", ""), "section '## Watch out for' is empty"),
-        (GOOD.format(id="a", title="A", related="").replace("## What to ask the vendor\n- How much?\n", ""),
-         "section '## What to ask the vendor' is missing"),
+        (
+            GOOD.format(id="a", title="A", related="").replace("## What to ask the vendor\n- How much?\n", ""),
+            "section '## What to ask the vendor' is missing",
+        ),
         (GOOD.format(id="a", title="A", related="").replace("Sources: the fine-tuning guide.", ""), "'Sources:' line is missing"),
         (GOOD.format(id="Not A Slug", title="A", related=""), "is not a lowercase-hyphen slug"),
-        (GOOD.format(id="a", title="A", related="").replace("aliases: [one, two]", "aliases: [one, two"), "front matter cannot be read"),
+        (
+            GOOD.format(id="a", title="A", related="").replace("aliases: [one, two]", "aliases: [one, two"),
+            "front matter cannot be read",
+        ),
         (GOOD.format(id="a", title="A", related="").replace("## Watch out for", "## Random heading"), "unexpected section"),
-        (GOOD.format(id="a", title="A", related="").replace("related: []", "related: []\nquestions: how much?"),
-         "field 'questions' must be a list of strings"),
+        (
+            GOOD.format(id="a", title="A", related="").replace("related: []", "related: []\nquestions: how much?"),
+            "field 'questions' must be a list of strings",
+        ),
     ],
 )
 def test_broken_file_is_named_with_its_problem(tmp_path, text, problem):

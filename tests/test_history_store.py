@@ -50,20 +50,52 @@ def postgres_url():
     shutil.chown(root, "postgres")
     shutil.chown(sock, "postgres")
     as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    subprocess.run([*as_pg, str(bindir / "initdb"), "-D", str(data), "--auth=trust", "-U", "postgres", "-E", "UTF8"],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [*as_pg, str(bindir / "initdb"), "-D", str(data), "--auth=trust", "-U", "postgres", "-E", "UTF8"],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     port = _free_port()
-    subprocess.run([*as_pg, str(bindir / "pg_ctl"), "-D", str(data), "-w", "-t", "60", "-l", str(root / "log"),
-                    "-o", f"-p {port} -k {sock} -c listen_addresses=127.0.0.1", "start"],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            *as_pg,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            str(root / "log"),
+            "-o",
+            f"-p {port} -k {sock} -c listen_addresses=127.0.0.1",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     try:
-        subprocess.run([*as_pg, str(bindir / "createdb") if (bindir / "createdb").exists() else "createdb",
-                        "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "pitchcheck"],
-                       check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            [
+                *as_pg,
+                str(bindir / "createdb") if (bindir / "createdb").exists() else "createdb",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-U",
+                "postgres",
+                "pitchcheck",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
         yield f"postgresql+asyncpg://postgres@127.0.0.1:{port}/pitchcheck"
     finally:
-        subprocess.run([*as_pg, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
-                       capture_output=True, timeout=60)
+        subprocess.run([*as_pg, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True, timeout=60)
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -80,11 +112,21 @@ async def _write_thread(url: str, files: Path, identifier: str, facts: dict) -> 
     thread_id, step_id = str(uuid.uuid4()), str(uuid.uuid4())
     await layer.update_thread(thread_id, name="£18,000 pitch", user_id=user.id, metadata={"pitchcheck": facts})
     # create_step queues itself inside a live chat; outside one we call the undecorated method.
-    await layer.create_step.__wrapped__(layer, {
-        "id": step_id, "threadId": thread_id, "name": "owner", "type": "user_message",
-        "output": "maybe forty", "createdAt": await layer.get_current_timestamp(), "metadata": {},
-        "streaming": False, "waitForAnswer": False, "isError": False,
-    })
+    await layer.create_step.__wrapped__(
+        layer,
+        {
+            "id": step_id,
+            "threadId": thread_id,
+            "name": "owner",
+            "type": "user_message",
+            "output": "maybe forty",
+            "createdAt": await layer.get_current_timestamp(),
+            "metadata": {},
+            "streaming": False,
+            "waitForAnswer": False,
+            "isError": False,
+        },
+    )
     await layer.upsert_feedback(Feedback(forId=step_id, threadId=thread_id, value=1, comment="clear"))
     await layer.close() if hasattr(layer, "close") else None
     return thread_id, step_id
@@ -136,8 +178,16 @@ async def _two_threads_one_step(url: str, files: Path) -> tuple[str, str, str, d
     thread_a, thread_b, step_id = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
     await layer.update_thread(thread_a, user_id=a.id)
     await layer.update_thread(thread_b, user_id=b.id)
-    step = {"id": step_id, "name": "User", "type": "user_message", "metadata": {}, "streaming": False,
-            "waitForAnswer": False, "isError": False, "createdAt": await layer.get_current_timestamp()}
+    step = {
+        "id": step_id,
+        "name": "User",
+        "type": "user_message",
+        "metadata": {},
+        "streaming": False,
+        "waitForAnswer": False,
+        "isError": False,
+        "createdAt": await layer.get_current_timestamp(),
+    }
     await layer.create_step.__wrapped__(layer, {**step, "threadId": thread_a, "output": "A's pitch"})
     await layer.create_step.__wrapped__(layer, {**step, "threadId": thread_b, "output": "B's text"})
     rows = await layer.execute_sql('SELECT "threadId", "output" FROM steps WHERE "id" = :id', {"id": step_id})
@@ -160,9 +210,11 @@ async def _racing_updates(url: str, files: Path, rounds: int) -> list[dict]:
     found = []
     for i in range(rounds):
         thread_id = str(uuid.uuid4())
-        await asyncio.gather(layer.update_thread(thread_id, name="first message", user_id=user.id),
-                             layer.update_thread(thread_id),
-                             layer.update_thread(thread_id, metadata={"pitchcheck": {"asked": ["pitch"], "round": i}}))
+        await asyncio.gather(
+            layer.update_thread(thread_id, name="first message", user_id=user.id),
+            layer.update_thread(thread_id),
+            layer.update_thread(thread_id, metadata={"pitchcheck": {"asked": ["pitch"], "round": i}}),
+        )
         thread = await layer.get_thread(thread_id)
         found.append(thread["metadata"])
     await layer.close() if hasattr(layer, "close") else None

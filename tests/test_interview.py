@@ -21,22 +21,40 @@ def at(field: str, **before) -> Session:
 
 
 # --- numbers as people say them, both sides of each rule's line ---------------------------------------------------
-@pytest.mark.parametrize("text, value", [
-    ("maybe forty good ones", 40), ("we have about 300 good ones", 300), ("a couple of dozen", 24), ("a dozen or so", 12),
-    ("40-odd", 40), ("two and a half thousand", 2500), ("3.5k", 3500), ("one or two hundred", 150),
-    ("we have 300 but only about half are usable", 150), ("each of our 4 branches has maybe 50", 200), ("99", 99), ("100", 100),
-    ("tweny", 20), ("none of them are labelled yet", 0),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("maybe forty good ones", 40),
+        ("we have about 300 good ones", 300),
+        ("a couple of dozen", 24),
+        ("a dozen or so", 12),
+        ("40-odd", 40),
+        ("two and a half thousand", 2500),
+        ("3.5k", 3500),
+        ("one or two hundred", 150),
+        ("we have 300 but only about half are usable", 150),
+        ("each of our 4 branches has maybe 50", 200),
+        ("99", 99),
+        ("100", 100),
+        ("tweny", 20),
+        ("none of them are labelled yet", 0),
+    ],
+)
 def test_counts_in_words_mixtures_ranges_and_fractions(text, value):
     turn = at("clean_examples").handle(text)
     assert turn.facts["clean_examples"] == value
     assert turn.replies[0].text.startswith("Got it: ")
 
 
-@pytest.mark.parametrize("field, text, low, high", [
-    ("clean_examples", "between 80 and 120", 80, 120), ("clean_examples", "about a hundred", 90, 110),
-    ("monthly_volume", "800 to 1,200 a month", 800, 1200), ("monthly_volume", "40 a day", 880, 1200),
-])
+@pytest.mark.parametrize(
+    "field, text, low, high",
+    [
+        ("clean_examples", "between 80 and 120", 80, 120),
+        ("clean_examples", "about a hundred", 90, 110),
+        ("monthly_volume", "800 to 1,200 a month", 800, 1200),
+        ("monthly_volume", "40 a day", 880, 1200),
+    ],
+)
 def test_a_figure_across_a_rules_line_is_asked_back_with_both_readings(field, text, low, high):
     s = at(field)
     turn = s.handle(text)
@@ -52,19 +70,33 @@ def test_a_figure_across_a_rules_line_is_asked_back_with_both_readings(field, te
 FIELD_THRESHOLD = {"clean_examples": 100, "monthly_volume": 1000}
 
 
-@pytest.mark.parametrize("text, value", [
-    ("300 a week", 1300), ("about twelve a month", 12), ("24,000 a year", 2000), ("600 a quarter", 200), ("30 a day", 900),
-    ("50 a day", 1500), ("2000 orders but only about a quarter need this doing", 500),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("300 a week", 1300),
+        ("about twelve a month", 12),
+        ("24,000 a year", 2000),
+        ("600 a quarter", 200),
+        ("30 a day", 900),
+        ("50 a day", 1500),
+        ("2000 orders but only about a quarter need this doing", 500),
+    ],
+)
 def test_rates_become_monthly(text, value):
     assert at("monthly_volume").handle(text).facts["monthly_volume"] == value
 
 
-@pytest.mark.parametrize("text, amount, currency, high", [
-    ("eleven and a half thousand pounds", 11500, "GBP", None), ("about four and a half grand", 4500, "GBP", None),
-    ("$25,000", 25000, "USD", None), ("€20k + VAT", 20000, "EUR", None), ("between 15 and 20k", 15000, "GBP", 20000),
-    ("about 10k, maybe 11", 10000, "GBP", 11000),
-])
+@pytest.mark.parametrize(
+    "text, amount, currency, high",
+    [
+        ("eleven and a half thousand pounds", 11500, "GBP", None),
+        ("about four and a half grand", 4500, "GBP", None),
+        ("$25,000", 25000, "USD", None),
+        ("€20k + VAT", 20000, "EUR", None),
+        ("between 15 and 20k", 15000, "GBP", 20000),
+        ("about 10k, maybe 11", 10000, "GBP", 11000),
+    ],
+)
 def test_prices_keep_amount_currency_and_range(text, amount, currency, high):
     turn = at("quote").handle(text)
     assert (turn.facts["quote"], turn.facts["currency"], turn.facts["quote_high"]) == (amount, currency, high)
@@ -76,13 +108,21 @@ def test_a_count_is_never_read_from_words_that_only_hold_a_number_word():
 
 
 # --- hedges, negations, paraphrases -------------------------------------------------------------------------------
-@pytest.mark.parametrize("field, text, value", [
-    ("regulated", "I don't think it does", "no"), ("regulated", "not that I know of", "no"), ("regulated", "I think so", "yes"),
-    ("task_stable", "it should stay put", "yes"), ("task_stable", "probably not", "no"), ("task_stable", "no idea", "unsure"),
-    ("task_stable", "I don't think it will change", "yes"), ("personal_data", "no chance we could share those", "not_lawful"),
-    ("prompt_rag", "we tried it with a careful prompt and the format kept drifting", "not_acceptable"),
-    ("fresh_knowledge", "prices go up every spring", "yes"),
-])
+@pytest.mark.parametrize(
+    "field, text, value",
+    [
+        ("regulated", "I don't think it does", "no"),
+        ("regulated", "not that I know of", "no"),
+        ("regulated", "I think so", "yes"),
+        ("task_stable", "it should stay put", "yes"),
+        ("task_stable", "probably not", "no"),
+        ("task_stable", "no idea", "unsure"),
+        ("task_stable", "I don't think it will change", "yes"),
+        ("personal_data", "no chance we could share those", "not_lawful"),
+        ("prompt_rag", "we tried it with a careful prompt and the format kept drifting", "not_acceptable"),
+        ("fresh_knowledge", "prices go up every spring", "yes"),
+    ],
+)
 def test_hedged_negated_and_paraphrased_answers(field, text, value):
     turn = at(field).handle(text)
     assert turn.facts[field] == value
@@ -125,7 +165,9 @@ def test_a_free_text_interview_of_unreadable_answers_still_reaches_a_verdict():
 
 
 # --- corrections ----------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("text, value", [("no sorry, it's more like fifty", 50), ("wait, I meant 60", 60), ("oops, 45 not 40", 45)])
+@pytest.mark.parametrize(
+    "text, value", [("no sorry, it's more like fifty", 50), ("wait, I meant 60", 60), ("oops, 45 not 40", 45)]
+)
 def test_a_correction_without_actually_changes_the_last_answer_and_keeps_the_question(text, value):
     s = at("task_stable", clean_examples=40)
     turn = s.handle(text)
@@ -190,19 +232,24 @@ def test_a_dead_llm_leaves_the_offline_reading(fake_openai):
 
 
 # --- both sides of each rule's line, typed as owners type them ---------------------------------------------------
-@pytest.mark.parametrize("field, text, value, rule, holds", [
-    ("clean_examples", "ninety-nine", 99, "too_few_examples", True),
-    ("clean_examples", "a hundred exactly", 100, "too_few_examples", False),
-    ("monthly_volume", "999 a month", 999, "low_volume", True),
-    ("monthly_volume", "1,000 a month", 1000, "low_volume", False),
-    ("monthly_volume", "250 a week", 1083, "low_volume", False),
-    ("monthly_volume", "230 a week", 997, "low_volume", True),
-])
+@pytest.mark.parametrize(
+    "field, text, value, rule, holds",
+    [
+        ("clean_examples", "ninety-nine", 99, "too_few_examples", True),
+        ("clean_examples", "a hundred exactly", 100, "too_few_examples", False),
+        ("monthly_volume", "999 a month", 999, "low_volume", True),
+        ("monthly_volume", "1,000 a month", 1000, "low_volume", False),
+        ("monthly_volume", "250 a week", 1083, "low_volume", False),
+        ("monthly_volume", "230 a week", 997, "low_volume", True),
+    ],
+)
 def test_typed_figures_either_side_of_a_line_decide_the_rule(field, text, value, rule, holds):
     s = at(field)
     turn = s.handle(text)
     assert turn.facts[field] == value
-    codes = {r["code"] for r in s.current_verdict()["reasons"]} | {r["code"] for r in s.current_verdict().get("also_worth_knowing", [])}
+    codes = {r["code"] for r in s.current_verdict()["reasons"]} | {
+        r["code"] for r in s.current_verdict().get("also_worth_knowing", [])
+    }
     assert (rule in codes) is holds
 
 

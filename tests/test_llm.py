@@ -30,7 +30,13 @@ QUESTION = "Is LoRA cheaper than full fine-tuning?"
 @pytest.fixture(autouse=True)
 def _local_only(monkeypatch: pytest.MonkeyPatch, fake_openai_server: FakeOpenAIServer) -> Iterator[None]:
     """Point every OpenAI default at the local server, and forget breakers (conftest refuses non-loopback sockets)."""
-    for name in ("OPENAI_API_KEY", "PITCHCHECK_OPENAI_API_KEY", "PITCHCHECK_OPENAI_BASE_URL", "PITCHCHECK_LLM", "OPENAI_API_BASE"):
+    for name in (
+        "OPENAI_API_KEY",
+        "PITCHCHECK_OPENAI_API_KEY",
+        "PITCHCHECK_OPENAI_BASE_URL",
+        "PITCHCHECK_LLM",
+        "OPENAI_API_BASE",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("OPENAI_BASE_URL", fake_openai_server.base_url("ok"))
     llm.reset_breakers()
@@ -295,9 +301,7 @@ def test_output_is_cleaned(fake_openai: FakeOpenAIServer) -> None:
     chunks, error = run_stream(make_settings(fake_openai), breaker=CircuitBreaker(3, 30), allowed_hosts=("docs.example.com",))
     assert error is None
     out = "".join(chunks)
-    assert out == (
-        "LoRA is cheap [lora].  See the guide or  and [docs](https://docs.example.com/lora). alert(1)done"
-    )
+    assert out == ("LoRA is cheap [lora].  See the guide or  and [docs](https://docs.example.com/lora). alert(1)done")
 
 
 def test_answer_made_only_of_unsafe_content_counts_as_empty(fake_openai: FakeOpenAIServer) -> None:
@@ -325,7 +329,7 @@ def test_format_sections() -> None:
     assert text.startswith('<section id="lora" title="LoRA" part="What it is">\nLoRA trains')
     assert text.count("<section ") == 2 and text.count("</section>") == 2
     assert llm.format_sections([]) == "(no glossary sections were found)"
-    assert 'title="say \'hi\'"' in llm.format_sections([{"id": "x", "title": 'say "hi"', "section": "", "text": ""}])
+    assert "title=\"say 'hi'\"" in llm.format_sections([{"id": "x", "title": 'say "hi"', "section": "", "text": ""}])
 
 
 def test_key_is_never_logged(fake_openai: FakeOpenAIServer, caplog: pytest.LogCaptureFixture) -> None:
@@ -343,7 +347,9 @@ def test_key_is_never_logged(fake_openai: FakeOpenAIServer, caplog: pytest.LogCa
 
 
 def test_generic_fake_chat_model_can_be_injected() -> None:
-    model = GenericFakeChatModel(messages=iter([AIMessage(content="LoRA adds a small add-on [lora]. ![x](https://evil.example/p.png)")]))
+    model = GenericFakeChatModel(
+        messages=iter([AIMessage(content="LoRA adds a small add-on [lora]. ![x](https://evil.example/p.png)")])
+    )
     chunks, error = run_stream(make_settings(None), model=model, breaker=CircuitBreaker(3, 30))
     assert error is None
     assert len(chunks) > 1
@@ -365,7 +371,9 @@ CHOICES = ["daily", "weekly", "monthly"]
 
 
 def read_field(settings: Settings, model: BaseChatModel | None = None, **kw: Any) -> str | None:
-    return asyncio.run(llm.aread_field("cadence", "How often do you send quotes?", CHOICES, "about once a week", settings, model, **kw))
+    return asyncio.run(
+        llm.aread_field("cadence", "How often do you send quotes?", CHOICES, "about once a week", settings, model, **kw)
+    )
 
 
 def test_read_field_returns_a_valid_choice(fake_openai: FakeOpenAIServer) -> None:

@@ -27,11 +27,13 @@ def load_report(shared_data_dir, tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("load-app")
     for part in ("onnx", "chroma"):  # the session's export and index: no re-export, no rebuild
         if (shared_data_dir / part).is_dir():
-            shutil.copytree(shared_data_dir / part, data_dir / part, dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns("*.lock", ".*.lock"))
+            shutil.copytree(
+                shared_data_dir / part, data_dir / part, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.lock", ".*.lock")
+            )
     with chainlit_server("app.py", data_dir, timeout=240) as server:
-        report = asyncio.run(loadtest.run_load(server.url, sessions=SESSIONS, timeout=240, turn_timeout=90,
-                                               ramp=1.0, pid=server.pid))
+        report = asyncio.run(
+            loadtest.run_load(server.url, sessions=SESSIONS, timeout=240, turn_timeout=90, ramp=1.0, pid=server.pid)
+        )
         report["server_log"] = server.log_tail(200_000)
     return report
 
@@ -49,8 +51,10 @@ def test_every_session_reaches_its_verdict_and_a_sourced_answer(load_report):
     assert load_report["reached_verdict"] == SESSIONS
     assert load_report["sourced_answers"] == SESSIONS
     # Even sessions are a support desk with the figures for fine-tuning; odd ones the guide's consulting firm.
-    assert load_report["verdicts"] == {"Prompting and RAG first": SESSIONS // 2,
-                                       "Worth pursuing, on conditions": SESSIONS - SESSIONS // 2}
+    assert load_report["verdicts"] == {
+        "Prompting and RAG first": SESSIONS // 2,
+        "Worth pursuing, on conditions": SESSIONS - SESSIONS // 2,
+    }
 
 
 def test_the_load_stays_within_the_rate_limit_and_is_measured(load_report):

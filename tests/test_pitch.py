@@ -10,17 +10,55 @@ from chains.facts import FIELD_BY_NAME
 from chains.pitch import read_pitch
 
 GLOSSARY_IDS = {
-    "fine-tuning", "base-model", "training-data", "lora", "catastrophic-forgetting", "prompt-engineering", "rag",
-    "few-shot-prompting", "overfitting", "data-audit", "data-curation", "evaluation", "model-customisation", "tokens",
-    "training-cost", "hosting-cost", "output-consistency", "embeddings", "vector-database", "knowledge-currency",
-    "retraining", "personal-data", "eu-ai-act", "auditability", "hallucination", "context-window", "vendor-lock-in",
-    "model-deprecation", "distillation", "open-weight-models",
+    "fine-tuning",
+    "base-model",
+    "training-data",
+    "lora",
+    "catastrophic-forgetting",
+    "prompt-engineering",
+    "rag",
+    "few-shot-prompting",
+    "overfitting",
+    "data-audit",
+    "data-curation",
+    "evaluation",
+    "model-customisation",
+    "tokens",
+    "training-cost",
+    "hosting-cost",
+    "output-consistency",
+    "embeddings",
+    "vector-database",
+    "knowledge-currency",
+    "retraining",
+    "personal-data",
+    "eu-ai-act",
+    "auditability",
+    "hallucination",
+    "context-window",
+    "vendor-lock-in",
+    "model-deprecation",
+    "distillation",
+    "open-weight-models",
 }
-KEYS = {"mechanism", "mechanism_evidence", "quote", "monthly_fee", "quote_gbp", "monthly_fee_gbp", "mentions_lora", "claims",
-        "vague_claims", "red_flags", "task"}
+KEYS = {
+    "mechanism",
+    "mechanism_evidence",
+    "quote",
+    "monthly_fee",
+    "quote_gbp",
+    "monthly_fee_gbp",
+    "mentions_lora",
+    "claims",
+    "vague_claims",
+    "red_flags",
+    "task",
+}
 
-GUIDE_PITCH = ("We'll fine-tune the model on your data for £18,000. The system will understand your methodology, "
-               "pick up your tone, and learn the way you write client reports.")
+GUIDE_PITCH = (
+    "We'll fine-tune the model on your data for £18,000. The system will understand your methodology, "
+    "pick up your tone, and learn the way you write client reports."
+)
 PITCHES = [
     GUIDE_PITCH,
     "We'll customise the model on your data. One-off fee £12k plus £400 a month hosting. Guaranteed 99% accuracy, "
@@ -65,115 +103,137 @@ def test_guide_pitch_claims_are_whole_sentences_with_the_guide_concepts():
 
 
 def test_claims_are_deduplicated_and_never_cut_mid_sentence():
-    text = ("Our AI learns your tone, your style and your products; it keeps its general knowledge. "
-            "Our AI learns your tone, your style and your products; it keeps its general knowledge.\n"
-            "- Guaranteed 95% accuracy\n- Guaranteed 95% accuracy")
+    text = (
+        "Our AI learns your tone, your style and your products; it keeps its general knowledge. "
+        "Our AI learns your tone, your style and your products; it keeps its general knowledge.\n"
+        "- Guaranteed 95% accuracy\n- Guaranteed 95% accuracy"
+    )
     claims = [c["text"] for c in read_pitch(text)["claims"]]
-    assert claims == ["Our AI learns your tone, your style and your products; it keeps its general knowledge.",
-                      "Guaranteed 95% accuracy"]
+    assert claims == [
+        "Our AI learns your tone, your style and your products; it keeps its general knowledge.",
+        "Guaranteed 95% accuracy",
+    ]
 
 
-@pytest.mark.parametrize("text, mechanism", [
-    ("We'll customise the model on your data.", "unclear"),
-    ("We'll personalise it to your business.", "unclear"),
-    ("It is trained on your historical examples.", "unclear"),
-    ("Full model customisation included.", "unclear"),
-    ("An AI solution for your firm.", "unclear"),
-    ("We fine-tune GPT on your reports.", "fine_tuning"),
-    ("We use LoRA adapters.", "fine_tuning"),
-    ("We retrain the model every quarter.", "fine_tuning"),
-    ("We train it on your labelled data.", "fine_tuning"),
-    ("Retrieval over your documents at query time.", "rag"),
-    ("The assistant searches your knowledge base.", "rag"),
-    ("Unlike fine-tuning, our RAG keeps answers current.", "rag"),
-    ("A prompt library written for your team.", "prompting"),
-    ("We write a system prompt for you.", "prompting"),
-    ("No fine-tuning needed: we write the prompts.", "prompting"),
-    ("We fine-tune the model and add a knowledge base.", "mixed"),
-    ("Our AI is fine-tuned to your business needs.", "unclear"),
-    ("Solutions fine-tuned for your industry.", "unclear"),
-    ("LoRA plus a system prompt.", "mixed"),
-])
+@pytest.mark.parametrize(
+    "text, mechanism",
+    [
+        ("We'll customise the model on your data.", "unclear"),
+        ("We'll personalise it to your business.", "unclear"),
+        ("It is trained on your historical examples.", "unclear"),
+        ("Full model customisation included.", "unclear"),
+        ("An AI solution for your firm.", "unclear"),
+        ("We fine-tune GPT on your reports.", "fine_tuning"),
+        ("We use LoRA adapters.", "fine_tuning"),
+        ("We retrain the model every quarter.", "fine_tuning"),
+        ("We train it on your labelled data.", "fine_tuning"),
+        ("Retrieval over your documents at query time.", "rag"),
+        ("The assistant searches your knowledge base.", "rag"),
+        ("Unlike fine-tuning, our RAG keeps answers current.", "rag"),
+        ("A prompt library written for your team.", "prompting"),
+        ("We write a system prompt for you.", "prompting"),
+        ("No fine-tuning needed: we write the prompts.", "prompting"),
+        ("We fine-tune the model and add a knowledge base.", "mixed"),
+        ("Our AI is fine-tuned to your business needs.", "unclear"),
+        ("Solutions fine-tuned for your industry.", "unclear"),
+        ("LoRA plus a system prompt.", "mixed"),
+    ],
+)
 def test_mechanism(text, mechanism):
     assert read_pitch(text)["mechanism"] == mechanism
 
 
-@pytest.mark.parametrize("text, quote, fee", [
-    ("Fine-tuning for £18,000.", 18000.0, None),
-    ("Fine-tuning for 18k.", 18000.0, None),
-    ("It costs eighteen thousand pounds.", 18000.0, None),
-    ("£18k + VAT, plus £400 a month for hosting.", 18000.0, 400.0),
-    ("Setup £6,000 and £250 per month.", 6000.0, 250.0),
-    ("Hosting is £4,800 a year and the build is £9,500.", 9500.0, 400.0),
-    ("£2,000 for data prep and £16,000 for training, £18,000 total.", 18000.0, None),
-    ("It saves you £2,000 a month and costs £12,000.", 12000.0, None),
-    ("We handle 5k tickets a month.", None, None),
-    ("Priced at $20,000.", None, None),
-    ("No price yet.", None, None),
-])
+@pytest.mark.parametrize(
+    "text, quote, fee",
+    [
+        ("Fine-tuning for £18,000.", 18000.0, None),
+        ("Fine-tuning for 18k.", 18000.0, None),
+        ("It costs eighteen thousand pounds.", 18000.0, None),
+        ("£18k + VAT, plus £400 a month for hosting.", 18000.0, 400.0),
+        ("Setup £6,000 and £250 per month.", 6000.0, 250.0),
+        ("Hosting is £4,800 a year and the build is £9,500.", 9500.0, 400.0),
+        ("£2,000 for data prep and £16,000 for training, £18,000 total.", 18000.0, None),
+        ("It saves you £2,000 a month and costs £12,000.", 12000.0, None),
+        ("We handle 5k tickets a month.", None, None),
+        ("Priced at $20,000.", None, None),
+        ("No price yet.", None, None),
+    ],
+)
 def test_prices(text, quote, fee):
     result = read_pitch(text)
     assert (result["quote_gbp"], result["monthly_fee_gbp"]) == (quote, fee)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("We use LoRA.", True), ("Low-rank adaptation keeps costs down.", True), ("QLoRA on Llama.", True),
-    ("We fine-tune the whole model.", False), ("Floral arrangements.", False),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("We use LoRA.", True),
+        ("Low-rank adaptation keeps costs down.", True),
+        ("QLoRA on Llama.", True),
+        ("We fine-tune the whole model.", False),
+        ("Floral arrangements.", False),
+    ],
+)
 def test_mentions_lora(text, expected):
     assert read_pitch(text)["mentions_lora"] is expected
 
 
-@pytest.mark.parametrize("text, concept", [
-    ("It will understand your methodology.", "knowledge-currency"),
-    ("It will pick up your tone.", "fine-tuning"),
-    ("It will learn the way you write reports.", "training-data"),
-    ("It is cheaper per query.", "hosting-cost"),
-    ("Built on GPT-5.4.", "base-model"),
-    ("We use LoRA.", "lora"),
-    ("It keeps all its general knowledge.", "catastrophic-forgetting"),
-    ("Guaranteed 95% accuracy.", "evaluation"),
-    ("Full model customisation.", "model-customisation"),
-    ("Priced per million tokens.", "tokens"),
-    ("A one-off fee.", "training-cost"),
-    ("Consistent output every time.", "output-consistency"),
-    ("Stored as embeddings in a vector database.", "embeddings"),
-    ("Stored as embeddings in a vector database.", "vector-database"),
-    ("Retrained monthly.", "retraining"),
-    ("Fully GDPR compliant.", "personal-data"),
-    ("Ready for the EU AI Act.", "eu-ai-act"),
-    ("Every decision is explainable.", "auditability"),
-    ("It never makes things up.", "hallucination"),
-    ("It handles long documents.", "context-window"),
-    ("It runs on our proprietary platform.", "vendor-lock-in"),
-    ("Future-proof.", "model-deprecation"),
-    ("We distil a smaller model.", "distillation"),
-    ("Built on open-source Llama.", "open-weight-models"),
-    ("We do a data audit first.", "data-audit"),
-    ("We curate your examples.", "data-curation"),
-    ("It only needs 20 examples.", "overfitting"),
-    ("Few-shot prompting.", "few-shot-prompting"),
-    ("We write prompts.", "prompt-engineering"),
-    ("Answers come from your documents.", "rag"),
-])
+@pytest.mark.parametrize(
+    "text, concept",
+    [
+        ("It will understand your methodology.", "knowledge-currency"),
+        ("It will pick up your tone.", "fine-tuning"),
+        ("It will learn the way you write reports.", "training-data"),
+        ("It is cheaper per query.", "hosting-cost"),
+        ("Built on GPT-5.4.", "base-model"),
+        ("We use LoRA.", "lora"),
+        ("It keeps all its general knowledge.", "catastrophic-forgetting"),
+        ("Guaranteed 95% accuracy.", "evaluation"),
+        ("Full model customisation.", "model-customisation"),
+        ("Priced per million tokens.", "tokens"),
+        ("A one-off fee.", "training-cost"),
+        ("Consistent output every time.", "output-consistency"),
+        ("Stored as embeddings in a vector database.", "embeddings"),
+        ("Stored as embeddings in a vector database.", "vector-database"),
+        ("Retrained monthly.", "retraining"),
+        ("Fully GDPR compliant.", "personal-data"),
+        ("Ready for the EU AI Act.", "eu-ai-act"),
+        ("Every decision is explainable.", "auditability"),
+        ("It never makes things up.", "hallucination"),
+        ("It handles long documents.", "context-window"),
+        ("It runs on our proprietary platform.", "vendor-lock-in"),
+        ("Future-proof.", "model-deprecation"),
+        ("We distil a smaller model.", "distillation"),
+        ("Built on open-source Llama.", "open-weight-models"),
+        ("We do a data audit first.", "data-audit"),
+        ("We curate your examples.", "data-curation"),
+        ("It only needs 20 examples.", "overfitting"),
+        ("Few-shot prompting.", "few-shot-prompting"),
+        ("We write prompts.", "prompt-engineering"),
+        ("Answers come from your documents.", "rag"),
+    ],
+)
 def test_claim_concepts(text, concept):
     result = read_pitch(text)
     assert concept in concepts(result)
     assert concepts(result) <= GLOSSARY_IDS
 
 
-@pytest.mark.parametrize("text, code", [
-    ("We guarantee 100% accuracy.", "accuracy_guarantee"),
-    ("It will never make mistakes.", "accuracy_guarantee"),
-    ("No data preparation needed.", "no_data_preparation"),
-    ("Just send us everything you have, as-is.", "no_data_preparation"),
-    ("Train once, never needs updating.", "never_retrain"),
-    ("It's future-proof.", "never_retrain"),
-    ("Any amount of data is fine.", "any_amount_of_data"),
-    ("You only need 20 examples.", "any_amount_of_data"),
-    ("We'll customise the model on your data.", "vague_mechanism"),
-    ("We fine-tune it so it knows your business inside out.", "knowledge_by_fine_tuning"),
-])
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("We guarantee 100% accuracy.", "accuracy_guarantee"),
+        ("It will never make mistakes.", "accuracy_guarantee"),
+        ("No data preparation needed.", "no_data_preparation"),
+        ("Just send us everything you have, as-is.", "no_data_preparation"),
+        ("Train once, never needs updating.", "never_retrain"),
+        ("It's future-proof.", "never_retrain"),
+        ("Any amount of data is fine.", "any_amount_of_data"),
+        ("You only need 20 examples.", "any_amount_of_data"),
+        ("We'll customise the model on your data.", "vague_mechanism"),
+        ("We fine-tune it so it knows your business inside out.", "knowledge_by_fine_tuning"),
+    ],
+)
 def test_red_flags(text, code):
     found = read_pitch(text)["red_flags"]
     assert code in {f["code"] for f in found}
@@ -181,24 +241,30 @@ def test_red_flags(text, code):
     assert flag["concepts"] and set(flag["concepts"]) <= GLOSSARY_IDS and len(flag["text"]) > 20
 
 
-@pytest.mark.parametrize("text", [
-    "We fine-tune with LoRA. We don't guarantee 100% accuracy; we measure it on your examples.",
-    "We fine-tune with LoRA on 500 labelled examples and retrain quarterly.",
-    "Our RAG system reads your documents at query time.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We fine-tune with LoRA. We don't guarantee 100% accuracy; we measure it on your examples.",
+        "We fine-tune with LoRA on 500 labelled examples and retrain quarterly.",
+        "Our RAG system reads your documents at query time.",
+    ],
+)
 def test_no_red_flags_for_careful_pitches(text):
     assert read_pitch(text)["red_flags"] == []
 
 
-@pytest.mark.parametrize("text, task", [
-    ("We'll fine-tune it to sort your support tickets into categories.", "classification"),
-    ("It pulls invoice fields into JSON.", "extraction"),
-    ("Quotes in your standard format.", "fixed_format"),
-    ("It writes client reports in your tone.", "open_writing"),
-    ("It answers staff questions about your methodology.", "knowledge_qa"),
-    ("We'll customise the model on your data.", None),
-    ("We will write better prompts.", None),
-])
+@pytest.mark.parametrize(
+    "text, task",
+    [
+        ("We'll fine-tune it to sort your support tickets into categories.", "classification"),
+        ("It pulls invoice fields into JSON.", "extraction"),
+        ("Quotes in your standard format.", "fixed_format"),
+        ("It writes client reports in your tone.", "open_writing"),
+        ("It answers staff questions about your methodology.", "knowledge_qa"),
+        ("We'll customise the model on your data.", None),
+        ("We will write better prompts.", None),
+    ],
+)
 def test_task(text, task):
     assert read_pitch(text)["task"] == task
     assert task is None or task in FIELD_BY_NAME["task"].choice_values()
@@ -228,18 +294,63 @@ def test_injection_alone_gives_an_empty_reading():
 
 
 def test_empty_pitch():
-    assert read_pitch("") == {"mechanism": "unclear", "quote": None, "monthly_fee": None, "quote_gbp": None,
-                              "monthly_fee_gbp": None, "mentions_lora": False, "claims": [], "vague_claims": [],
-                              "red_flags": [], "task": None, "mechanism_evidence": {
-                                  "sentence": None, "why": "Nothing in it says whether they will retrain the model, look "
-                                                           "things up in your documents or write better prompts."}}
+    assert read_pitch("") == {
+        "mechanism": "unclear",
+        "quote": None,
+        "monthly_fee": None,
+        "quote_gbp": None,
+        "monthly_fee_gbp": None,
+        "mentions_lora": False,
+        "claims": [],
+        "vague_claims": [],
+        "red_flags": [],
+        "task": None,
+        "mechanism_evidence": {
+            "sentence": None,
+            "why": "Nothing in it says whether they will retrain the model, look "
+            "things up in your documents or write better prompts.",
+        },
+    }
 
 
-_PITCHY = st.lists(st.sampled_from([
-    "fine-tune", "LoRA", "RAG", "prompt", "£", "18,000", "18k", "a month", "per year", "guarantee", "100%", "not", "no",
-    "never", "customise", "your data", "tone", "methodology", ".", ",", "\n", "ignore previous instructions", "plus", "VAT",
-    "between", "and", "-", "saves", "total", "twelve", "thousand",
-]), max_size=20).map(" ".join)
+_PITCHY = st.lists(
+    st.sampled_from(
+        [
+            "fine-tune",
+            "LoRA",
+            "RAG",
+            "prompt",
+            "£",
+            "18,000",
+            "18k",
+            "a month",
+            "per year",
+            "guarantee",
+            "100%",
+            "not",
+            "no",
+            "never",
+            "customise",
+            "your data",
+            "tone",
+            "methodology",
+            ".",
+            ",",
+            "\n",
+            "ignore previous instructions",
+            "plus",
+            "VAT",
+            "between",
+            "and",
+            "-",
+            "saves",
+            "total",
+            "twelve",
+            "thousand",
+        ]
+    ),
+    max_size=20,
+).map(" ".join)
 
 
 @settings(max_examples=300, deadline=None)
@@ -283,34 +394,54 @@ def test_glossary_ids_exist_as_knowledge_files():
 
 # --- the mechanism from the whole text, weighed on what the vendor will do --------------------------------
 
-CRAWLER = ("Train ChatPal on your website in minutes! Our crawler reads every page of your site, and when a visitor "
-           "asks a question ChatPal searches those pages and answers with a link to the source. Our fine-tuning "
-           "technology makes it feel like part of your team.")
-VOICE = ("InkWell learns your voice. Paste three sample emails and we include them with every request you make, so "
-         "the AI writes like you from the first draft. No training, no waiting.")
-WEIGHTS = ("We retrain the model's weights on your labelled claims using LoRA adapters, and hand over the adapter files. "
-           "Unlike RAG, which only looks things up, the model itself changes. Some clients add a knowledge base "
-           "later, but that is another project.")
-LONG_TRAINED = (" ".join(["Our team prepares your historical reports as training pairs and runs supervised fine-tuning "
-                          "on an open-weights model, evaluated on reports held back from training."] * 8)
-                + " Your staff won't need to learn prompting or change how they work.")
+CRAWLER = (
+    "Train ChatPal on your website in minutes! Our crawler reads every page of your site, and when a visitor "
+    "asks a question ChatPal searches those pages and answers with a link to the source. Our fine-tuning "
+    "technology makes it feel like part of your team."
+)
+VOICE = (
+    "InkWell learns your voice. Paste three sample emails and we include them with every request you make, so "
+    "the AI writes like you from the first draft. No training, no waiting."
+)
+WEIGHTS = (
+    "We retrain the model's weights on your labelled claims using LoRA adapters, and hand over the adapter files. "
+    "Unlike RAG, which only looks things up, the model itself changes. Some clients add a knowledge base "
+    "later, but that is another project."
+)
+LONG_TRAINED = (
+    " ".join(
+        [
+            "Our team prepares your historical reports as training pairs and runs supervised fine-tuning "
+            "on an open-weights model, evaluated on reports held back from training."
+        ]
+        * 8
+    )
+    + " Your staff won't need to learn prompting or change how they work."
+)
 
 
-ASIDE = ("Stop wrestling with prompts. Our engineers take 2,000 of your labelled support conversations and run a "
-         "fine-tuning job on an open-weights model. Retrieval (RAG) is a different tool, and we'll tell you if you need it "
-         "instead.")
-CONTEXT = ("We train AI on your firm's precedents so it drafts like your partners. Our engine ingests your document "
-           "management system and, for every draft, pulls the closest precedents and hands them to the model as context.")
+ASIDE = (
+    "Stop wrestling with prompts. Our engineers take 2,000 of your labelled support conversations and run a "
+    "fine-tuning job on an open-weights model. Retrieval (RAG) is a different tool, and we'll tell you if you need it "
+    "instead."
+)
+CONTEXT = (
+    "We train AI on your firm's precedents so it drafts like your partners. Our engine ingests your document "
+    "management system and, for every draft, pulls the closest precedents and hands them to the model as context."
+)
 
 
-@pytest.mark.parametrize("text, mechanism, sentence_part", [
-    (CRAWLER, "rag", "Our crawler reads every page"),
-    (ASIDE, "fine_tuning", "run a fine-tuning job"),
-    (CONTEXT, "rag", "pulls the closest precedents"),
-    (VOICE, "prompting", "we include them with every request"),
-    (WEIGHTS, "fine_tuning", "We retrain the model's weights"),
-    (LONG_TRAINED, "fine_tuning", "runs supervised fine-tuning"),
-])
+@pytest.mark.parametrize(
+    "text, mechanism, sentence_part",
+    [
+        (CRAWLER, "rag", "Our crawler reads every page"),
+        (ASIDE, "fine_tuning", "run a fine-tuning job"),
+        (CONTEXT, "rag", "pulls the closest precedents"),
+        (VOICE, "prompting", "we include them with every request"),
+        (WEIGHTS, "fine_tuning", "We retrain the model's weights"),
+        (LONG_TRAINED, "fine_tuning", "runs supervised fine-tuning"),
+    ],
+)
 def test_mechanism_is_what_they_will_do_not_the_words_they_use(text, mechanism, sentence_part):
     result = read_pitch(text)
     assert result["mechanism"] == mechanism
@@ -323,48 +454,58 @@ def test_evidence_names_the_words_used_and_what_they_describe():
     assert why.startswith("They say 'Train ChatPal on your website'") and why.endswith("that is RAG.")
     assert "looking passages up" in why
     plain = read_pitch("Our RAG assistant retrieves passages from your documents at query time.")["mechanism_evidence"]
-    assert plain["why"] == ("What they describe is looking passages up in your own content each time someone asks: "
-                            "that is RAG.")
+    assert plain["why"] == ("What they describe is looking passages up in your own content each time someone asks: that is RAG.")
 
 
 def test_two_described_mechanisms_are_a_mix():
-    text = ("Module 1: we load your manuals into a search index and the assistant retrieves passages for each question. "
-            "Module 2: we fine-tune a model on 4,000 of your labelled order emails with LoRA adapters.")
+    text = (
+        "Module 1: we load your manuals into a search index and the assistant retrieves passages for each question. "
+        "Module 2: we fine-tune a model on 4,000 of your labelled order emails with LoRA adapters."
+    )
     result = read_pitch(text)
     assert result["mechanism"] == "mixed"
     assert "a mix of these" in result["mechanism_evidence"]["why"]
 
 
 def test_questions_in_an_faq_are_not_what_the_vendor_does():
-    text = ("Is this fine-tuning? Do you retrain the model? No: the assistant searches your help centre articles and "
-            "answers with links to them.")
+    text = (
+        "Is this fine-tuning? Do you retrain the model? No: the assistant searches your help centre articles and "
+        "answers with links to them."
+    )
     assert read_pitch(text)["mechanism"] == "rag"
 
 
 # --- vague claims ----------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, asks", [
-    ("Learns your brand voice automatically.", "writes in our voice"),
-    ("Understands your business from day one.", "wrong about our business"),
-    ("40-80% better than generic models.", "Better by what measure"),
-    ("No hallucinations, ever.", "How often was it wrong"),
-    ("Stays current automatically.", "how does the change reach it"),
-    ("Saves every employee at least 5 hours per week.", "Saved against what"),
-    ("Enterprise-grade accuracy you can rely on.", "figures we can check"),
-    ("Just upload your data as-is.", "How many clean examples"),
-])
+
+@pytest.mark.parametrize(
+    "text, asks",
+    [
+        ("Learns your brand voice automatically.", "writes in our voice"),
+        ("Understands your business from day one.", "wrong about our business"),
+        ("40-80% better than generic models.", "Better by what measure"),
+        ("No hallucinations, ever.", "How often was it wrong"),
+        ("Stays current automatically.", "how does the change reach it"),
+        ("Saves every employee at least 5 hours per week.", "Saved against what"),
+        ("Enterprise-grade accuracy you can rely on.", "figures we can check"),
+        ("Just upload your data as-is.", "How many clean examples"),
+    ],
+)
 def test_vague_claims_come_with_the_question_that_tests_them(text, asks):
     [claim] = read_pitch(text)["vague_claims"]
     assert claim["text"] == text and asks in claim["question"]
 
 
-@pytest.mark.parametrize("text", [
-    "We report accuracy on 200 of your tickets held back from training.",
-    "99.9% uptime, measured monthly, with service credits if we miss it.",
-    "We don't guarantee 100% accuracy.",
-    "Is it 100% accurate?",
-    "We fine-tune a model on your labelled tickets.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We report accuracy on 200 of your tickets held back from training.",
+        "99.9% uptime, measured monthly, with service credits if we miss it.",
+        "We don't guarantee 100% accuracy.",
+        "Is it 100% accurate?",
+        "We fine-tune a model on your labelled tickets.",
+    ],
+)
 def test_measured_denied_or_asked_claims_are_not_vague(text):
     assert read_pitch(text)["vague_claims"] == []
 
@@ -372,15 +513,20 @@ def test_measured_denied_or_asked_claims_are_not_vague(text):
 def test_vague_claims_are_whole_deduplicated_sentences():
     text = "- Learns your brand voice\n- Learns your brand voice\nIt learns your brand voice, and it never makes mistakes."
     assert [c["text"] for c in read_pitch(text)["vague_claims"]] == [
-        "Learns your brand voice", "It learns your brand voice, and it never makes mistakes."]
+        "Learns your brand voice",
+        "It learns your brand voice, and it never makes mistakes.",
+    ]
 
 
-@pytest.mark.parametrize("text", [
-    "fine tune on your " * 3400,
-    "$12k-$165k per month " * 3000,
-    "Learns your brand voice and never makes mistakes " * 1200,
-    "between £8k and £12k " * 3000,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "fine tune on your " * 3400,
+        "$12k-$165k per month " * 3000,
+        "Learns your brand voice and never makes mistakes " * 1200,
+        "between £8k and £12k " * 3000,
+    ],
+)
 def test_a_long_run_on_sentence_is_read_in_bounded_time(text):
     import time
 

@@ -75,9 +75,11 @@ def test_docx_paragraphs_and_tables_are_read(tmp_path):
 
 
 def test_html_is_read_as_the_text_a_reader_sees(tmp_path):
-    page = ("<html><head><style>body{color:red}</style><script>var price = '$1';</script></head><body>"
-            "<nav>Home | Pricing</nav><h1>ShopBot</h1><p>Our crawler reads every page of your site.</p>"
-            "<ul><li>Setup: $12K&ndash;$48K</li><li>No hallucinations, ever</li></ul></body></html>")
+    page = (
+        "<html><head><style>body{color:red}</style><script>var price = '$1';</script></head><body>"
+        "<nav>Home | Pricing</nav><h1>ShopBot</h1><p>Our crawler reads every page of your site.</p>"
+        "<ul><li>Setup: $12K&ndash;$48K</li><li>No hallucinations, ever</li></ul></body></html>"
+    )
     path = tmp_path / "page.html"
     path.write_text(page, encoding="utf-8")
     text = read_proposal(path)
@@ -114,15 +116,18 @@ def test_a_password_protected_pdf_says_so(tmp_path):
         read_proposal(locked)
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("proposal.doc", b"\xd0\xcf\x11\xe0 old word file", "PDF, DOCX, HTML or TXT, not .doc"),
-    ("proposal", b"text", "not a file with no extension"),
-    ("broken.pdf", b"%PDF-1.4 this is not really a pdf", "could not be read|not a readable PDF|looks like a scan"),
-    ("old.docx", b"\xd0\xcf\x11\xe0 binary", "not a Word .docx file"),
-    ("empty.txt", b"", "is empty"),
-    ("blank.txt", b"   \n\n  ", "has no text in it"),
-    ("binary.txt", b"\x00\x01\x02binary\x00" * 100, "binary file"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("proposal.doc", b"\xd0\xcf\x11\xe0 old word file", "PDF, DOCX, HTML or TXT, not .doc"),
+        ("proposal", b"text", "not a file with no extension"),
+        ("broken.pdf", b"%PDF-1.4 this is not really a pdf", "could not be read|not a readable PDF|looks like a scan"),
+        ("old.docx", b"\xd0\xcf\x11\xe0 binary", "not a Word .docx file"),
+        ("empty.txt", b"", "is empty"),
+        ("blank.txt", b"   \n\n  ", "has no text in it"),
+        ("binary.txt", b"\x00\x01\x02binary\x00" * 100, "binary file"),
+    ],
+)
 def test_bad_files_get_one_line(tmp_path, name, content, message):
     path = tmp_path / name
     path.write_bytes(content)
@@ -148,10 +153,12 @@ def test_long_text_is_bounded(tmp_path):
 
 # --- the command line ---------------------------------------------------------------------------------------
 
+
 def pitchcheck(*args, cwd):
     env = {**os.environ, "PITCHCHECK_LLM": "off", "HF_HUB_OFFLINE": "1"}
-    return subprocess.run([sys.executable, "-m", "chains.cli", *args], capture_output=True, text=True, cwd=cwd,
-                          env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "chains.cli", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=300
+    )
 
 
 @pytest.mark.parametrize("maker, name", [(make_pdf, "proposal.pdf"), (make_docx, "proposal.docx")])

@@ -24,7 +24,28 @@ FIGURE_FIELDS = [f.name for f in FIELDS if f.kind in ("count", "volume", "money"
 
 # --- a test-only number-to-words helper (0..999,999), British style ---------------------------------------
 
-_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
 _TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
 
@@ -63,17 +84,51 @@ def test_words_helper_itself():
 # --- numbers --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("twelve", 12), ("12", 12), ("maybe forty", 40), ("maybe 40", 40), ("two thousand", 2000), ("2000", 2000),
-    ("5k", 5000), ("5K", 5000), ("1.5m", 1_500_000), ("2,400", 2400), ("about 1 200", 1200), ("1.5 million", 1_500_000),
-    ("a few hundred... say 300", 300), ("a few hundred, maybe 250", 250), ("a few hundred", 300), ("a dozen", 12),
-    ("a hundred", 100), ("a thousand and twenty", 1020), ("2.3k", 2300), ("forty-two", 42), ("forty two", 42),
-    ("40ish", 40), ("around 40 or so", 40), ("one", 1), ("zero", 0), ("none", 0), ("nothing", 0),
-    ("two point five million", 2_500_000), ("18 grand", 18000), ("5 thousand", 5000), ("3 hundred", 300),
-    ("between 200 and 300", 250), ("200-300", 250), ("15-20k", 17500), ("not 40, more like 200", 200),
-    ("40 examples from the last 2 years", 40), ("I'm not sure, maybe 40", 40), ("twelve hundred", 1200),
-    ("one hundred and twenty three thousand four hundred and fifty six", 123456), ("1,000,000,000", 10**9),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("twelve", 12),
+        ("12", 12),
+        ("maybe forty", 40),
+        ("maybe 40", 40),
+        ("two thousand", 2000),
+        ("2000", 2000),
+        ("5k", 5000),
+        ("5K", 5000),
+        ("1.5m", 1_500_000),
+        ("2,400", 2400),
+        ("about 1 200", 1200),
+        ("1.5 million", 1_500_000),
+        ("a few hundred... say 300", 300),
+        ("a few hundred, maybe 250", 250),
+        ("a few hundred", 300),
+        ("a dozen", 12),
+        ("a hundred", 100),
+        ("a thousand and twenty", 1020),
+        ("2.3k", 2300),
+        ("forty-two", 42),
+        ("forty two", 42),
+        ("40ish", 40),
+        ("around 40 or so", 40),
+        ("one", 1),
+        ("zero", 0),
+        ("none", 0),
+        ("nothing", 0),
+        ("two point five million", 2_500_000),
+        ("18 grand", 18000),
+        ("5 thousand", 5000),
+        ("3 hundred", 300),
+        ("between 200 and 300", 250),
+        ("200-300", 250),
+        ("15-20k", 17500),
+        ("not 40, more like 200", 200),
+        ("40 examples from the last 2 years", 40),
+        ("I'm not sure, maybe 40", 40),
+        ("twelve hundred", 1200),
+        ("one hundred and twenty three thousand four hundred and fifty six", 123456),
+        ("1,000,000,000", 10**9),
+    ],
+)
 def test_read_number(text, expected):
     assert read_number(text) == expected
 
@@ -88,23 +143,54 @@ def test_read_number_keeps_the_sign_so_the_answer_can_refuse_it():
     assert read_number("minus five") == -5
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("£18,000", 18000), ("18k", 18000), ("eighteen thousand pounds", 18000), ("£18k + VAT", 18000), ("18000", 18000),
-    ("£18,000.50", 18000.5), ("GBP 18,000", 18000), ("18,000 quid", 18000), ("£1.2m", 1_200_000),
-    ("£18,000 plus £400 a month", 18000), ("about 15k, no wait, 18k", 18000), ("£18k for 40 examples", 18000),
-    ("£15-20k", 17500), ("eighteen grand", 18000), ("£ 18 000", 18000),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("£18,000", 18000),
+        ("18k", 18000),
+        ("eighteen thousand pounds", 18000),
+        ("£18k + VAT", 18000),
+        ("18000", 18000),
+        ("£18,000.50", 18000.5),
+        ("GBP 18,000", 18000),
+        ("18,000 quid", 18000),
+        ("£1.2m", 1_200_000),
+        ("£18,000 plus £400 a month", 18000),
+        ("about 15k, no wait, 18k", 18000),
+        ("£18k for 40 examples", 18000),
+        ("£15-20k", 17500),
+        ("eighteen grand", 18000),
+        ("£ 18 000", 18000),
+    ],
+)
 def test_read_money(text, expected):
     assert read_money(text) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("about twelve a month", 12), ("12 a month", 12), ("300 a week", 1300), ("three hundred a week", 1300),
-    ("50 a day", 1500), ("24,000 a year", 2000), ("24k per annum", 2000), ("5k", 5000), ("twelve", 12),
-    ("300 tickets per week", 1300), ("about 300 support tickets every week", 1300), ("1,200 pcm", 1200),
-    ("600 a quarter", 200), ("12 reports a month from 3 consultants", 12), ("50 a day, 5 days a week", 1500),
-    ("300 weekly", 1300), ("2,000 monthly", 2000), ("300/week", 1300), ("24000 annually", 2000),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("about twelve a month", 12),
+        ("12 a month", 12),
+        ("300 a week", 1300),
+        ("three hundred a week", 1300),
+        ("50 a day", 1500),
+        ("24,000 a year", 2000),
+        ("24k per annum", 2000),
+        ("5k", 5000),
+        ("twelve", 12),
+        ("300 tickets per week", 1300),
+        ("about 300 support tickets every week", 1300),
+        ("1,200 pcm", 1200),
+        ("600 a quarter", 200),
+        ("12 reports a month from 3 consultants", 12),
+        ("50 a day, 5 days a week", 1500),
+        ("300 weekly", 1300),
+        ("2,000 monthly", 2000),
+        ("300/week", 1300),
+        ("24000 annually", 2000),
+    ],
+)
 def test_read_monthly(text, expected):
     assert read_monthly(text) == pytest.approx(expected)
 
@@ -117,44 +203,53 @@ def test_read_monthly_none(text):
 # --- figure fields through read_answer -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, value, echo", [
-    ("maybe forty", 40, "Got it: about 40 clean examples."),
-    ("about 2,000", 2000, "Got it: about 2,000 clean examples."),
-    ("two thousand", 2000, "Got it: about 2,000 clean examples."),
-    ("1", 1, "Got it: about 1 clean example."),
-    ("none", 0, "Got it: no clean examples yet."),
-    ("2.5k", 2500, "Got it: about 2,500 clean examples."),
-    ("we get 300 a month but only 40 are clean", 40, "Got it: about 40 clean examples."),
-    ("3 staff have about 40 good examples", 40, "Got it: about 40 clean examples."),
-])
+@pytest.mark.parametrize(
+    "text, value, echo",
+    [
+        ("maybe forty", 40, "Got it: about 40 clean examples."),
+        ("about 2,000", 2000, "Got it: about 2,000 clean examples."),
+        ("two thousand", 2000, "Got it: about 2,000 clean examples."),
+        ("1", 1, "Got it: about 1 clean example."),
+        ("none", 0, "Got it: no clean examples yet."),
+        ("2.5k", 2500, "Got it: about 2,500 clean examples."),
+        ("we get 300 a month but only 40 are clean", 40, "Got it: about 40 clean examples."),
+        ("3 staff have about 40 good examples", 40, "Got it: about 40 clean examples."),
+    ],
+)
 def test_count_answers(text, value, echo):
     reading = read_answer("clean_examples", text)
     assert reading == Reading("ok", value, echo)
     assert isinstance(reading.value, int)
 
 
-@pytest.mark.parametrize("text, value, echo", [
-    ("about twelve a month", 12, "Got it: about 12 a month."),
-    ("300 a week", 1300, "Got it: about 1,300 a month (300 a week)."),
-    ("50 a day", 1500, "Got it: about 1,500 a month (50 a day)."),
-    ("24,000 a year", 2000, "Got it: about 2,000 a month (24,000 a year)."),
-    ("5k", 5000, "Got it: about 5,000 a month."),
-    ("200 every working day", 4333, "Got it: about 4,333 a month (200 a working day)."),
-    ("roughly 100 a week", 433, "Got it: about 433 a month (100 a week)."),
-])
+@pytest.mark.parametrize(
+    "text, value, echo",
+    [
+        ("about twelve a month", 12, "Got it: about 12 a month."),
+        ("300 a week", 1300, "Got it: about 1,300 a month (300 a week)."),
+        ("50 a day", 1500, "Got it: about 1,500 a month (50 a day)."),
+        ("24,000 a year", 2000, "Got it: about 2,000 a month (24,000 a year)."),
+        ("5k", 5000, "Got it: about 5,000 a month."),
+        ("200 every working day", 4333, "Got it: about 4,333 a month (200 a working day)."),
+        ("roughly 100 a week", 433, "Got it: about 433 a month (100 a week)."),
+    ],
+)
 def test_volume_answers(text, value, echo):
     reading = read_answer("monthly_volume", text)
     assert reading == Reading("ok", value, echo)
     assert isinstance(reading.value, int)
 
 
-@pytest.mark.parametrize("text, value, echo", [
-    ("£18,000", 18000.0, "Got it: a quote of £18,000."),
-    ("18k", 18000.0, "Got it: a quote of £18,000."),
-    ("eighteen thousand pounds", 18000.0, "Got it: a quote of £18,000."),
-    ("£18k + VAT", 18000.0, "Got it: a quote of £18,000 plus VAT."),
-    ("£18,000.50", 18000.5, "Got it: a quote of £18,000.50."),
-])
+@pytest.mark.parametrize(
+    "text, value, echo",
+    [
+        ("£18,000", 18000.0, "Got it: a quote of £18,000."),
+        ("18k", 18000.0, "Got it: a quote of £18,000."),
+        ("eighteen thousand pounds", 18000.0, "Got it: a quote of £18,000."),
+        ("£18k + VAT", 18000.0, "Got it: a quote of £18,000 plus VAT."),
+        ("£18,000.50", 18000.5, "Got it: a quote of £18,000.50."),
+    ],
+)
 def test_money_answers(text, value, echo):
     reading = read_answer("quote", text)
     assert (reading.status, reading.value, reading.echo) == ("ok", value, echo)
@@ -188,10 +283,17 @@ def test_unreadable_hints_name_the_kinds_of_answer():
     assert "zero or more" in read_answer("clean_examples", "-5").hint
 
 
-@pytest.mark.parametrize("text, amount, currency", [
-    ("$20,000", 20000.0, "USD"), ("€20k", 20000.0, "EUR"), ("25000 dollars", 25000.0, "USD"), ("ten grand, in euros", 10000.0, "EUR"),
-    ("£18,000", 18000.0, "GBP"), ("18000", 18000.0, "GBP"),
-])
+@pytest.mark.parametrize(
+    "text, amount, currency",
+    [
+        ("$20,000", 20000.0, "USD"),
+        ("€20k", 20000.0, "EUR"),
+        ("25000 dollars", 25000.0, "USD"),
+        ("ten grand, in euros", 10000.0, "EUR"),
+        ("£18,000", 18000.0, "GBP"),
+        ("18000", 18000.0, "GBP"),
+    ],
+)
 def test_money_in_any_of_three_currencies_keeps_its_currency(text, amount, currency):
     reading = read_answer("quote", text)
     assert reading.status == "ok" and reading.facts == {"quote": amount, "currency": currency, "quote_high": None}
@@ -218,8 +320,17 @@ ALL_CHOICES = [(f.name, c.value, c.label, i) for f in CHOICE_FIELDS for i, c in 
 
 @pytest.mark.parametrize("field, value, label, number", ALL_CHOICES)
 def test_choice_by_value_label_and_number(field, value, label, number):
-    for text in (value, value.upper(), value.replace("_", " "), label, label.lower(), label.upper() + ".", str(number),
-                 f"option {number}", f" {number} "):
+    for text in (
+        value,
+        value.upper(),
+        value.replace("_", " "),
+        label,
+        label.lower(),
+        label.upper() + ".",
+        str(number),
+        f"option {number}",
+        f" {number} ",
+    ):
         reading = read_answer(field, text)
         assert reading.status == "ok" and reading.value == value, text
         assert reading.echo.startswith("Got it: ") and reading.echo.endswith(".")
@@ -290,12 +401,29 @@ PHRASINGS = [
     ("task", "FAQ", "knowledge_qa"),
     ("task", "a chatbot for our policies", "knowledge_qa"),
     # yes / no / unsure, hedged
-    *[(f, text, value) for f in ("task_stable", "fresh_knowledge", "regulated") for text, value in [
-        ("I think so", "yes"), ("yeah probably", "yes"), ("definitely", "yes"), ("yes", "yes"), ("Yep!", "yes"),
-        ("nope", "no"), ("not really", "no"), ("no way", "no"), ("no", "no"), ("definitely not", "no"),
-        ("probably not", "no"), ("I don't think so", "no"),
-        ("no idea", "unsure"), ("not sure", "unsure"), ("dunno", "unsure"), ("maybe", "unsure"), ("I don't know", "unsure"),
-    ]],
+    *[
+        (f, text, value)
+        for f in ("task_stable", "fresh_knowledge", "regulated")
+        for text, value in [
+            ("I think so", "yes"),
+            ("yeah probably", "yes"),
+            ("definitely", "yes"),
+            ("yes", "yes"),
+            ("Yep!", "yes"),
+            ("nope", "no"),
+            ("not really", "no"),
+            ("no way", "no"),
+            ("no", "no"),
+            ("definitely not", "no"),
+            ("probably not", "no"),
+            ("I don't think so", "no"),
+            ("no idea", "unsure"),
+            ("not sure", "unsure"),
+            ("dunno", "unsure"),
+            ("maybe", "unsure"),
+            ("I don't know", "unsure"),
+        ]
+    ],
     # task_stable respects its question
     ("task_stable", "it keeps changing", "no"),
     ("task_stable", "it's been the same for years", "yes"),
@@ -349,12 +477,22 @@ PHRASINGS = [
     ("prompt_rag", "tried it but it didn't work", "not_acceptable"),
     ("prompt_rag", "it wasn't fine", "not_acceptable"),
     # vendor questions
-    *[(f, text, value) for f in ("vendor_examples", "vendor_shortfall", "vendor_retraining") for text, value in [
-        ("yes", "yes"), ("they explained it clearly", "yes"), ("they dodged it", "no"),
-        ("they didn't know", "no"), ("they said it depends", "no"), ("they said they'd get back to us", "no"),
-        ("haven't asked", "not_asked"), ("didn't ask", "not_asked"),
-        ("not yet", "not_asked"), ("I'll ask them tomorrow", "not_asked"),
-    ]],
+    *[
+        (f, text, value)
+        for f in ("vendor_examples", "vendor_shortfall", "vendor_retraining")
+        for text, value in [
+            ("yes", "yes"),
+            ("they explained it clearly", "yes"),
+            ("they dodged it", "no"),
+            ("they didn't know", "no"),
+            ("they said it depends", "no"),
+            ("they said they'd get back to us", "no"),
+            ("haven't asked", "not_asked"),
+            ("didn't ask", "not_asked"),
+            ("not yet", "not_asked"),
+            ("I'll ask them tomorrow", "not_asked"),
+        ]
+    ],
     ("vendor_examples", "they said 500 examples", "yes"),
     ("vendor_examples", "about 1,000 labelled examples", "yes"),
     ("vendor_shortfall", "they'd generate synthetic examples", "yes"),
@@ -373,24 +511,32 @@ def test_phrasings_cover_every_choice_value():
     assert covered >= {(f.name, c.value) for f in CHOICE_FIELDS for c in f.choices}
 
 
-@pytest.mark.parametrize("field, text, needle", [
-    ("personal_data", "yes", "lawfully"),
-    ("personal_data", "names and emails", "lawfully"),
-    ("prompt_rag", "yes", "good enough"),
-    ("prompt_rag", "we tried it", "good enough"),
-    ("mechanism", "yes", "Fine-tune"),
-])
+@pytest.mark.parametrize(
+    "field, text, needle",
+    [
+        ("personal_data", "yes", "lawfully"),
+        ("personal_data", "names and emails", "lawfully"),
+        ("prompt_rag", "yes", "good enough"),
+        ("prompt_rag", "we tried it", "good enough"),
+        ("mechanism", "yes", "Fine-tune"),
+    ],
+)
 def test_ambiguous_choice_answers_are_asked_again(field, text, needle):
     reading = read_answer(field, text)
     assert reading.status in ("unreadable", "clarify") and reading.value is None
     assert needle in reading.hint + " ".join(o["label"] for o in reading.options)
 
 
-@pytest.mark.parametrize("field, text, options", [
-    ("personal_data", "no", {"none", "not_lawful"}), ("personal_data", "nah", {"none", "not_lawful"}),
-    ("vendor_retraining", "dunno", {"no", "not_asked"}), ("prompt_rag", "no", {"not_tried", "not_acceptable"}),
-    ("prompt_rag", "don't know", {"not_tried", "not_acceptable"}),
-])
+@pytest.mark.parametrize(
+    "field, text, options",
+    [
+        ("personal_data", "no", {"none", "not_lawful"}),
+        ("personal_data", "nah", {"none", "not_lawful"}),
+        ("vendor_retraining", "dunno", {"no", "not_asked"}),
+        ("prompt_rag", "no", {"not_tried", "not_acceptable"}),
+        ("prompt_rag", "don't know", {"not_tried", "not_acceptable"}),
+    ],
+)
 def test_a_bare_no_or_dunno_to_a_two_sided_question_offers_both_readings(field, text, options):
     reading = read_answer(field, text)
     assert reading.status == "clarify"
@@ -412,7 +558,9 @@ def test_choice_echo_is_plain_english():
 
 
 def test_pitch_field_takes_any_text():
-    assert read_answer("pitch", "  We'll fine-tune it for £18k. ") == Reading("ok", "We'll fine-tune it for £18k.", "Got it: the vendor's pitch.")
+    assert read_answer("pitch", "  We'll fine-tune it for £18k. ") == Reading(
+        "ok", "We'll fine-tune it for £18k.", "Got it: the vendor's pitch."
+    )
     assert read_answer("pitch", "").status == "unreadable"
     assert read_answer("pitch", "   ").status == "unreadable"
 
@@ -429,27 +577,70 @@ def test_reading_is_frozen():
 # --- intents, questions, corrections ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, intent", [
-    ("restart", "restart"), ("start over", "restart"), ("Let's start again please", "restart"), ("reset", "restart"),
-    ("back", "back"), ("go back", "back"), ("previous question", "back"), ("undo", "back"),
-    ("why?", "why"), ("Why do you ask?", "why"), ("why does that matter", "why"), ("why is that relevant?", "why"),
-    ("skip", "skip"), ("pass", "skip"), ("next question", "skip"), ("skip this one", "skip"), ("move on", "skip"),
-    ("help", "help"), ("?", "help"), ("what can I say?", "help"), ("I'm confused", "help"),
-    ("maybe forty", None), ("yes", None), ("why did they quote so much?", None), ("no", None), ("", None),
-    ("sorting tickets", None), ("go back to the vendor and ask", None),
-])
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("restart", "restart"),
+        ("start over", "restart"),
+        ("Let's start again please", "restart"),
+        ("reset", "restart"),
+        ("back", "back"),
+        ("go back", "back"),
+        ("previous question", "back"),
+        ("undo", "back"),
+        ("why?", "why"),
+        ("Why do you ask?", "why"),
+        ("why does that matter", "why"),
+        ("why is that relevant?", "why"),
+        ("skip", "skip"),
+        ("pass", "skip"),
+        ("next question", "skip"),
+        ("skip this one", "skip"),
+        ("move on", "skip"),
+        ("help", "help"),
+        ("?", "help"),
+        ("what can I say?", "help"),
+        ("I'm confused", "help"),
+        ("maybe forty", None),
+        ("yes", None),
+        ("why did they quote so much?", None),
+        ("no", None),
+        ("", None),
+        ("sorting tickets", None),
+        ("go back to the vendor and ask", None),
+    ],
+)
 def test_read_intent(text, intent):
     assert read_intent(text) == intent
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("what's LoRA?", True), ("explain RAG", True), ("what does overfitting mean", True), ("how much does hosting cost?", True),
-    ("what is fine-tuning", True), ("how many examples do I need?", True), ("is it worth it?", True),
-    ("tell me about tokens", True), ("I don't understand what LoRA is", True), ("LoRA?", True), ("rag meaning", True),
-    ("why would they fine-tune rather than use RAG?", True),
-    ("maybe forty", False), ("yes", False), ("sorting tickets", False), ("should be fine", False), ("about 40?", False),
-    ("they said 500 examples", False), ("why?", False), ("help", False), ("", False), ("RAG", False),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("what's LoRA?", True),
+        ("explain RAG", True),
+        ("what does overfitting mean", True),
+        ("how much does hosting cost?", True),
+        ("what is fine-tuning", True),
+        ("how many examples do I need?", True),
+        ("is it worth it?", True),
+        ("tell me about tokens", True),
+        ("I don't understand what LoRA is", True),
+        ("LoRA?", True),
+        ("rag meaning", True),
+        ("why would they fine-tune rather than use RAG?", True),
+        ("maybe forty", False),
+        ("yes", False),
+        ("sorting tickets", False),
+        ("should be fine", False),
+        ("about 40?", False),
+        ("they said 500 examples", False),
+        ("why?", False),
+        ("help", False),
+        ("", False),
+        ("RAG", False),
+    ],
+)
 def test_looks_like_question(text, expected):
     assert looks_like_question(text) is expected
 
@@ -515,10 +706,47 @@ def test_read_answer_never_raises(field, text):
         assert reading.hint
 
 
-_WORDY = st.lists(st.sampled_from(["about", "maybe", "£", "k", "a", "week", "month", "not", "-", ",", "1", "200", "3,000",
-                                   "twelve", "hundred", "thousand", "and", "between", "to", "or", "yes", "no", "sure",
-                                   "actually", "examples", "quote", "task", "change", "≈", "1.5", "m", "?", "why", " "]),
-                  max_size=12).map(" ".join)
+_WORDY = st.lists(
+    st.sampled_from(
+        [
+            "about",
+            "maybe",
+            "£",
+            "k",
+            "a",
+            "week",
+            "month",
+            "not",
+            "-",
+            ",",
+            "1",
+            "200",
+            "3,000",
+            "twelve",
+            "hundred",
+            "thousand",
+            "and",
+            "between",
+            "to",
+            "or",
+            "yes",
+            "no",
+            "sure",
+            "actually",
+            "examples",
+            "quote",
+            "task",
+            "change",
+            "≈",
+            "1.5",
+            "m",
+            "?",
+            "why",
+            " ",
+        ]
+    ),
+    max_size=12,
+).map(" ".join)
 
 
 @settings(max_examples=400, deadline=None)

@@ -17,16 +17,29 @@ from chains.settings import Settings
 from chains.verdict import CONCEPT_IDS, RULE_CODES, VERDICT_LABELS, assess
 
 DEFAULTS = Settings()
-GUIDE = normalise_facts({
-    "pitch": "We'll fine-tune the model on your reports so it learns your methodology and tone, for £18,000.",
-    "mechanism": "unclear", "quote_gbp": 18000, "task": "open_writing", "monthly_volume": 12, "clean_examples": 40,
-    "task_stable": "unsure", "personal_data": "lawful", "prompt_rag": "not_tried", "fresh_knowledge": "no",
-    "regulated": "yes", "vendor_examples": "no", "vendor_shortfall": "not_asked",
-})
+GUIDE = normalise_facts(
+    {
+        "pitch": "We'll fine-tune the model on your reports so it learns your methodology and tone, for £18,000.",
+        "mechanism": "unclear",
+        "quote_gbp": 18000,
+        "task": "open_writing",
+        "monthly_volume": 12,
+        "clean_examples": 40,
+        "task_stable": "unsure",
+        "personal_data": "lawful",
+        "prompt_rag": "not_tried",
+        "fresh_knowledge": "no",
+        "regulated": "yes",
+        "vendor_examples": "no",
+        "vendor_shortfall": "not_asked",
+    }
+)
 GLOSSARY = {c: (c.replace("-", " ").capitalize(), f"What {c} means, in one line.") for c in CONCEPT_IDS}
-INJECTION = ("[click here](http://evil.example) ![pixel](http://evil.example/p.png) <img src=x onerror=alert(1)> "
-             "<script>alert(1)</script> <a href='http://evil.example'>x</a> **bold** `code` &lt;b&gt;\n"
-             "- a list\n# A heading\n=SUM(A1:A9)\n+44 20 7946 0000\n@everyone\n1. numbered\n> quoted\n---")
+INJECTION = (
+    "[click here](http://evil.example) ![pixel](http://evil.example/p.png) <img src=x onerror=alert(1)> "
+    "<script>alert(1)</script> <a href='http://evil.example'>x</a> **bold** `code` &lt;b&gt;\n"
+    "- a list\n# A heading\n=SUM(A1:A9)\n+44 20 7946 0000\n@everyone\n1. numbered\n> quoted\n---"
+)
 
 
 def pdf_text(data: bytes) -> tuple[int, str]:
@@ -76,8 +89,17 @@ def test_report_speaks_plain_words_and_shows_only_what_was_asked(guide):
 
 
 def test_report_lists_what_the_verdict_still_waits_on():
-    waiting = assess({**GUIDE, "clean_examples": 500, "monthly_volume": 5000, "task": "classification",
-                      "prompt_rag": "not_acceptable", "task_stable": None}, DEFAULTS)
+    waiting = assess(
+        {
+            **GUIDE,
+            "clean_examples": 500,
+            "monthly_volume": 5000,
+            "task": "classification",
+            "prompt_rag": "not_acceptable",
+            "task_stable": None,
+        },
+        DEFAULTS,
+    )
     assert waiting["verdict"] == "clarify"
     md = to_markdown(waiting)
     assert "- **Task stable for three months:** Not known yet" in md
@@ -119,7 +141,7 @@ def test_markdown_escapes_injection_in_the_pitch():
     for raw in ("[click here](", "![pixel](", "<img", "<script", "<a href", "**bold**", "`code`", "&lt;"):
         assert not re.search(r"(?<!\\)" + re.escape(raw), md), raw  # only the backslash-escaped form may appear
     html = render(md)
-    assert "evil.example\"" not in html and "<img" not in html and "<script" not in html and "<a " not in html
+    assert 'evil.example"' not in html and "<img" not in html and "<script" not in html and "<a " not in html
     pitch_html = html.split("The pitch, as you gave it")[1].split("<h2>")[0]
     assert "<h1>" not in pitch_html and "<li>" not in pitch_html and "<ol" not in pitch_html and "<hr" not in pitch_html
     assert "<strong>" not in pitch_html and "<code>" not in pitch_html
@@ -164,24 +186,38 @@ def test_pdf_survives_curly_quotes_emoji_and_other_scripts():
     pitch = "They’ll “fine-tune” it — 🚀🔥 for €20k… naïve café 中文 \u200b\u2028ok\ttab \x00\x07 " + INJECTION
     data = to_pdf(assess({**GUIDE, "pitch": pitch}, DEFAULTS), GLOSSARY)
     _, text = pdf_text(data)
-    assert "They'll \"fine-tune\" it - for EUR 20k... naïve café ??" in " ".join(text.split())
+    assert 'They\'ll "fine-tune" it - for EUR 20k... naïve café ??' in " ".join(text.split())
     assert "=SUM(A1:A9)" in text and "@everyone" in text and "[click here](http://evil.example)" in text
 
 
 def test_latin1_conversion_never_produces_unprintable_text():
-    out = to_latin1("“Hi” — 🚀 café €5 中 ✓ Ω \U0001F468\u200d\U0001F469 ﬁ")
+    out = to_latin1("“Hi” — 🚀 café €5 中 ✓ Ω \U0001f468\u200d\U0001f469 ﬁ")
     out.encode("latin-1")
     assert out.startswith('"Hi" - café EUR 5 ?') and "fi" in out
 
 
 def test_pdf_stays_within_two_pages_at_worst():
-    worst = normalise_facts({
-        "pitch": ("We will customise the model on your historical examples and personalise it to your business. " * 60)[:4000],
-        "mechanism": "unclear", "quote_gbp": 123456.78, "monthly_fee_gbp": 999.5, "task": "knowledge_qa",
-        "monthly_volume": 12, "clean_examples": 3, "task_stable": "no", "personal_data": "not_lawful",
-        "prompt_rag": "acceptable", "fresh_knowledge": "yes", "regulated": "yes", "vendor_examples": "no",
-        "vendor_shortfall": "no", "vendor_retraining": "no",
-    })
+    worst = normalise_facts(
+        {
+            "pitch": ("We will customise the model on your historical examples and personalise it to your business. " * 60)[
+                :4000
+            ],
+            "mechanism": "unclear",
+            "quote_gbp": 123456.78,
+            "monthly_fee_gbp": 999.5,
+            "task": "knowledge_qa",
+            "monthly_volume": 12,
+            "clean_examples": 3,
+            "task_stable": "no",
+            "personal_data": "not_lawful",
+            "prompt_rag": "acceptable",
+            "fresh_knowledge": "yes",
+            "regulated": "yes",
+            "vendor_examples": "no",
+            "vendor_shortfall": "no",
+            "vendor_retraining": "no",
+        }
+    )
     long_glossary = {c: (t, s * 3) for c, (t, s) in GLOSSARY.items()}
     pages, text = pdf_text(to_pdf(assess(worst, DEFAULTS), long_glossary))
     assert pages <= 2
@@ -189,10 +225,21 @@ def test_pdf_stays_within_two_pages_at_worst():
 
 
 def test_markdown_and_pdf_for_every_verdict():
-    base = {**GUIDE, "task": "classification", "monthly_volume": 5000, "clean_examples": 2000, "task_stable": "yes",
-            "prompt_rag": "not_acceptable", "mechanism": "fine_tuning"}
-    cases = {"fine_tune": base, "clarify": {**base, "task_stable": "unsure"},
-             "prompt_rag_first": {**base, "fresh_knowledge": "yes"}, "decline": {**base, "clean_examples": 99}}
+    base = {
+        **GUIDE,
+        "task": "classification",
+        "monthly_volume": 5000,
+        "clean_examples": 2000,
+        "task_stable": "yes",
+        "prompt_rag": "not_acceptable",
+        "mechanism": "fine_tuning",
+    }
+    cases = {
+        "fine_tune": base,
+        "clarify": {**base, "task_stable": "unsure"},
+        "prompt_rag_first": {**base, "fresh_knowledge": "yes"},
+        "decline": {**base, "clean_examples": 99},
+    }
     for code, facts in cases.items():
         v = assess(facts, DEFAULTS)
         assert v["verdict"] == code

@@ -46,21 +46,25 @@ def test_held_out_half_holds_the_floor(knowledge_base):
 
 
 def test_fused_beats_either_ranking_alone_on_held_out_questions(knowledge_base):
-    figures = {mode: scorecard.score(ranked(knowledge_base, mode), HALVES["held_out"])["mrr"]
-               for mode in ("fused", "dense", "lexical")}
+    figures = {
+        mode: scorecard.score(ranked(knowledge_base, mode), HALVES["held_out"])["mrr"] for mode in ("fused", "dense", "lexical")
+    }
     assert figures["fused"] > max(figures["dense"], figures["lexical"]), figures
 
 
-@pytest.mark.parametrize(("question", "concept"), [
-    ("will it forget how to write normally?", "catastrophic-forgetting"),
-    ("could the training make it worse at everything else?", "catastrophic-forgetting"),
-    ("do they use PEFT or train every weight?", "lora"),
-    ("wat does inferance meen", "inference"),
-    ("how much 2 keep it runing each month", "hosting-cost"),
-    ("can it categorize tickets by topic?", "classification"),
-    ("is grounding the same as training it on our files?", "rag"),
-    ("Explain LoRA in plain English", "lora"),  # the web app's own suggestion
-])
+@pytest.mark.parametrize(
+    ("question", "concept"),
+    [
+        ("will it forget how to write normally?", "catastrophic-forgetting"),
+        ("could the training make it worse at everything else?", "catastrophic-forgetting"),
+        ("do they use PEFT or train every weight?", "lora"),
+        ("wat does inferance meen", "inference"),
+        ("how much 2 keep it runing each month", "hosting-cost"),
+        ("can it categorize tickets by topic?", "classification"),
+        ("is grounding the same as training it on our files?", "rag"),
+        ("Explain LoRA in plain English", "lora"),  # the web app's own suggestion
+    ],
+)
 def test_lay_words_typos_and_jargon_find_the_concept(knowledge_base, question, concept):
     assert knowledge_base.retriever.search(question, k=1)[0].concept == concept
 
@@ -104,12 +108,15 @@ def test_tokenize_keeps_hyphenated_terms_and_parts():
     assert tokenize("What's fine-tuning?") == ["fine-tuning", "fine", "tuning"]
 
 
-@pytest.mark.parametrize(("typed", "meant"), [
-    ("wat r paramaters", "what are parameters"),
-    ("can we customize the behavior", "can we customise the behaviour"),
-    ("how much per msg", "how much per message"),
-    ("is it realy needed", "is it really needed"),
-])
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("wat r paramaters", "what are parameters"),
+        ("can we customize the behavior", "can we customise the behaviour"),
+        ("how much per msg", "how much per message"),
+        ("is it realy needed", "is it really needed"),
+    ],
+)
 def test_questions_are_put_into_the_glossary_words(knowledge_base, typed, meant):
     assert knowledge_base.retriever.vocabulary.normalise(typed) == meant
 

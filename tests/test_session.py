@@ -33,8 +33,10 @@ def run(session: Session, *lines: str):
     return turn
 
 
-GUIDE_PITCH = ("They'll fine-tune the model on our data for £18,000 so it understands our methodology "
-               "and learns the way we write client reports.")
+GUIDE_PITCH = (
+    "They'll fine-tune the model on our data for £18,000 so it understands our methodology "
+    "and learns the way we write client reports."
+)
 
 
 @pytest.fixture

@@ -24,19 +24,35 @@ from chains.verdict import (
 
 DEFAULTS = Settings()
 # Every condition for fine-tuning met, vendor answered everything: the baseline each test perturbs.
-GOOD = normalise_facts({
-    "pitch": "We'll fine-tune the model on your tickets for £18,000.",
-    "mechanism": "fine_tuning", "quote_gbp": 18000, "task": "classification", "monthly_volume": 5000,
-    "clean_examples": 2000, "task_stable": "yes", "personal_data": "none", "prompt_rag": "not_acceptable",
-    "fresh_knowledge": "no", "regulated": "no", "vendor_examples": "yes", "vendor_shortfall": "yes",
-    "vendor_retraining": "yes",
-})
+GOOD = normalise_facts(
+    {
+        "pitch": "We'll fine-tune the model on your tickets for £18,000.",
+        "mechanism": "fine_tuning",
+        "quote_gbp": 18000,
+        "task": "classification",
+        "monthly_volume": 5000,
+        "clean_examples": 2000,
+        "task_stable": "yes",
+        "personal_data": "none",
+        "prompt_rag": "not_acceptable",
+        "fresh_knowledge": "no",
+        "regulated": "no",
+        "vendor_examples": "yes",
+        "vendor_shortfall": "yes",
+        "vendor_retraining": "yes",
+    }
+)
 # The guide's consulting firm.
-GUIDE = normalise_facts({
-    "pitch": "We'll fine-tune the model on your reports so it learns your methodology and tone.",
-    "mechanism": "fine_tuning", "quote_gbp": 18000, "task": "open_writing", "monthly_volume": 12,
-    "clean_examples": 40,
-})
+GUIDE = normalise_facts(
+    {
+        "pitch": "We'll fine-tune the model on your reports so it learns your methodology and tone.",
+        "mechanism": "fine_tuning",
+        "quote_gbp": 18000,
+        "task": "open_writing",
+        "monthly_volume": 12,
+        "clean_examples": 40,
+    }
+)
 DECLINE_CODES = set(LEVEL_RULES["decline"])
 PRF_CODES = set(LEVEL_RULES["prompt_rag_first"])
 
@@ -65,13 +81,16 @@ def test_labels_and_codes_exported():
     assert len(RULE_CODES) == len(set(RULE_CODES)) == 18
 
 
-@pytest.mark.parametrize("changes, code", [
-    ({"clean_examples": 40}, "too_few_examples"),
-    ({"clean_examples": 0}, "too_few_examples"),
-    ({"task_stable": "no"}, "task_unstable"),
-    ({"personal_data": "not_lawful"}, "personal_data_unlawful"),
-    ({"prompt_rag": "acceptable"}, "prompt_rag_good_enough"),
-])
+@pytest.mark.parametrize(
+    "changes, code",
+    [
+        ({"clean_examples": 40}, "too_few_examples"),
+        ({"clean_examples": 0}, "too_few_examples"),
+        ({"task_stable": "no"}, "task_unstable"),
+        ({"personal_data": "not_lawful"}, "personal_data_unlawful"),
+        ({"prompt_rag": "acceptable"}, "prompt_rag_good_enough"),
+    ],
+)
 def test_each_decline_rule(changes, code):
     v = assess(with_(**changes), DEFAULTS)
     assert v["verdict"] == "decline"
@@ -79,13 +98,16 @@ def test_each_decline_rule(changes, code):
     assert v["headline"].startswith("Decline the £18,000 offer")
 
 
-@pytest.mark.parametrize("changes, code", [
-    ({"prompt_rag": "not_tried"}, "cheaper_options_untried"),
-    ({"task": "open_writing"}, "open_ended_task"),
-    ({"task": "knowledge_qa"}, "open_ended_task"),
-    ({"monthly_volume": 300}, "low_volume"),
-    ({"fresh_knowledge": "yes"}, "needs_fresh_knowledge"),
-])
+@pytest.mark.parametrize(
+    "changes, code",
+    [
+        ({"prompt_rag": "not_tried"}, "cheaper_options_untried"),
+        ({"task": "open_writing"}, "open_ended_task"),
+        ({"task": "knowledge_qa"}, "open_ended_task"),
+        ({"monthly_volume": 300}, "low_volume"),
+        ({"fresh_knowledge": "yes"}, "needs_fresh_knowledge"),
+    ],
+)
 def test_each_prompt_rag_first_rule(changes, code):
     v = assess(with_(**changes), DEFAULTS)
     assert v["verdict"] == "prompt_rag_first"
@@ -93,33 +115,45 @@ def test_each_prompt_rag_first_rule(changes, code):
     assert v["headline"].startswith("Try prompting and RAG")
 
 
-@pytest.mark.parametrize("field, value, overrides, expected", [
-    ("clean_examples", 99, {}, "decline"),
-    ("clean_examples", 100, {}, "fine_tune"),
-    ("clean_examples", 49, {"min_clean_examples": 50}, "decline"),
-    ("clean_examples", 50, {"min_clean_examples": 50}, "fine_tune"),
-    ("clean_examples", 99, {"min_clean_examples": 50}, "fine_tune"),
-    ("clean_examples", 100, {"min_clean_examples": 500}, "decline"),
-    ("monthly_volume", 999, {}, "prompt_rag_first"),
-    ("monthly_volume", 1000, {}, "fine_tune"),
-    ("monthly_volume", 199, {"min_monthly_volume": 200}, "prompt_rag_first"),
-    ("monthly_volume", 200, {"min_monthly_volume": 200}, "fine_tune"),
-    ("monthly_volume", 999, {"min_monthly_volume": 200}, "fine_tune"),
-    ("monthly_volume", 1000, {"min_monthly_volume": 5000}, "prompt_rag_first"),
-])
+@pytest.mark.parametrize(
+    "field, value, overrides, expected",
+    [
+        ("clean_examples", 99, {}, "decline"),
+        ("clean_examples", 100, {}, "fine_tune"),
+        ("clean_examples", 49, {"min_clean_examples": 50}, "decline"),
+        ("clean_examples", 50, {"min_clean_examples": 50}, "fine_tune"),
+        ("clean_examples", 99, {"min_clean_examples": 50}, "fine_tune"),
+        ("clean_examples", 100, {"min_clean_examples": 500}, "decline"),
+        ("monthly_volume", 999, {}, "prompt_rag_first"),
+        ("monthly_volume", 1000, {}, "fine_tune"),
+        ("monthly_volume", 199, {"min_monthly_volume": 200}, "prompt_rag_first"),
+        ("monthly_volume", 200, {"min_monthly_volume": 200}, "fine_tune"),
+        ("monthly_volume", 999, {"min_monthly_volume": 200}, "fine_tune"),
+        ("monthly_volume", 1000, {"min_monthly_volume": 5000}, "prompt_rag_first"),
+    ],
+)
 def test_thresholds_both_sides(field, value, overrides, expected):
     s = Settings(**overrides)
     v = assess(with_(**{field: value}), s)
     assert v["verdict"] == expected
     if expected != "fine_tune":
-        limit = overrides.get("min_clean_examples" if field == "clean_examples" else "min_monthly_volume",
-                              getattr(DEFAULTS, "min_clean_examples" if field == "clean_examples" else "min_monthly_volume"))
+        limit = overrides.get(
+            "min_clean_examples" if field == "clean_examples" else "min_monthly_volume",
+            getattr(DEFAULTS, "min_clean_examples" if field == "clean_examples" else "min_monthly_volume"),
+        )
         assert f"{limit:,}" in v["reasons"][0]["text"] and f"{value:,}" in v["reasons"][0]["text"]
 
 
 def test_first_level_wins_and_lists_every_rule_of_that_level():
-    everything = with_(clean_examples=10, task_stable="no", personal_data="not_lawful", prompt_rag="acceptable",
-                       task="open_writing", monthly_volume=12, fresh_knowledge="yes")
+    everything = with_(
+        clean_examples=10,
+        task_stable="no",
+        personal_data="not_lawful",
+        prompt_rag="acceptable",
+        task="open_writing",
+        monthly_volume=12,
+        fresh_knowledge="yes",
+    )
     v = assess(everything, DEFAULTS)
     assert v["verdict"] == "decline"
     assert codes(v["reasons"]) == list(LEVEL_RULES["decline"])
@@ -127,8 +161,17 @@ def test_first_level_wins_and_lists_every_rule_of_that_level():
 
 
 def test_prompt_rag_first_beats_clarify_and_lists_all_its_rules():
-    v = assess(with_(prompt_rag="not_tried", task="knowledge_qa", monthly_volume=12, fresh_knowledge="yes",
-                     clean_examples=None, task_stable="unsure"), DEFAULTS)
+    v = assess(
+        with_(
+            prompt_rag="not_tried",
+            task="knowledge_qa",
+            monthly_volume=12,
+            fresh_knowledge="yes",
+            clean_examples=None,
+            task_stable="unsure",
+        ),
+        DEFAULTS,
+    )
     assert v["verdict"] == "prompt_rag_first"
     assert codes(v["reasons"]) == list(LEVEL_RULES["prompt_rag_first"])
 
@@ -154,8 +197,15 @@ def test_clarify_names_each_fact_and_points_to_the_audit():
     reason = v["reasons"][0]
     assert reason["fields"] == list(DECIDING_FIELDS)
     assert "upload your examples for an audit" in reason["text"]
-    for words in ("how many clean, labelled examples", "how many of these you handle a month", "what job",
-                  "three months", "personal data", "prompts plus RAG", "facts that change"):
+    for words in (
+        "how many clean, labelled examples",
+        "how many of these you handle a month",
+        "what job",
+        "three months",
+        "personal data",
+        "prompts plus RAG",
+        "facts that change",
+    ):
         assert words.lower() in reason["text"].lower()
     assert "data-audit" in reason["concepts"]
 
@@ -167,35 +217,43 @@ def test_unknown_numbers_never_trigger_thresholds(field):
     assert not set(codes(v["reasons"])) & (DECLINE_CODES | PRF_CODES)
 
 
-@pytest.mark.parametrize("changes, code, words", [
-    ({"regulated": "yes"}, "regulated_decision", ["EU AI Act", "ICO", "audit"]),
-    ({"regulated": "unsure"}, "regulated_unsure", ["EU AI Act", "ICO"]),
-    ({"personal_data": "lawful"}, "personal_data", ["DPIA", "data processing agreement"]),
-])
+@pytest.mark.parametrize(
+    "changes, code, words",
+    [
+        ({"regulated": "yes"}, "regulated_decision", ["EU AI Act", "ICO", "audit"]),
+        ({"regulated": "unsure"}, "regulated_unsure", ["EU AI Act", "ICO"]),
+        ({"personal_data": "lawful"}, "personal_data", ["DPIA", "data processing agreement"]),
+    ],
+)
 @pytest.mark.parametrize("base", [{}, {"clean_examples": 5}, {"prompt_rag": "not_tried"}, {"task_stable": None}])
 def test_each_caution_with_any_verdict(changes, code, words, base):
     v = assess(with_(**base, **changes), DEFAULTS)
     assert codes(v["cautions"]) == [code]
     assert all(w in v["cautions"][0]["text"] for w in words)
-    expected = {"regulated_decision": {"eu-ai-act", "auditability"}, "regulated_unsure": {"eu-ai-act", "auditability"},
-                "personal_data": {"personal-data"}}[code]
+    expected = {
+        "regulated_decision": {"eu-ai-act", "auditability"},
+        "regulated_unsure": {"eu-ai-act", "auditability"},
+        "personal_data": {"personal-data"},
+    }[code]
     assert expected <= set(v["cautions"][0]["concepts"])
 
 
-@pytest.mark.parametrize("regulated, personal_data", [("no", "none"), (None, None), ("no", "not_lawful"),
-                                                        (None, "unsure")])
+@pytest.mark.parametrize("regulated, personal_data", [("no", "none"), (None, None), ("no", "not_lawful"), (None, "unsure")])
 def test_no_caution_without_cause(regulated, personal_data):
     assert assess(with_(regulated=regulated, personal_data=personal_data), DEFAULTS)["cautions"] == []
 
 
-@pytest.mark.parametrize("changes, code", [
-    ({"mechanism": "unclear"}, "mechanism_unclear"),
-    ({"vendor_examples": "no"}, "no_example_count"),
-    ({"vendor_shortfall": "no"}, "no_shortfall_plan"),
-    ({"vendor_retraining": "no"}, "no_retraining_plan"),
-    ({"mechanism": "fine_tuning", "prompt_rag": "acceptable"}, "upsell_over_cheaper_option"),
-    ({"mechanism": "mixed", "prompt_rag": "acceptable"}, "upsell_over_cheaper_option"),
-])
+@pytest.mark.parametrize(
+    "changes, code",
+    [
+        ({"mechanism": "unclear"}, "mechanism_unclear"),
+        ({"vendor_examples": "no"}, "no_example_count"),
+        ({"vendor_shortfall": "no"}, "no_shortfall_plan"),
+        ({"vendor_retraining": "no"}, "no_retraining_plan"),
+        ({"mechanism": "fine_tuning", "prompt_rag": "acceptable"}, "upsell_over_cheaper_option"),
+        ({"mechanism": "mixed", "prompt_rag": "acceptable"}, "upsell_over_cheaper_option"),
+    ],
+)
 def test_each_red_flag(changes, code):
     assert codes(assess(with_(**changes), DEFAULTS)["red_flags"]) == [code]
 
@@ -206,13 +264,14 @@ def test_no_upsell_flag_when_vendor_sells_the_cheap_option(mechanism):
 
 
 @pytest.mark.parametrize("field", list(AUDIT_QUESTIONS))
-@pytest.mark.parametrize("value, flagged, asked", [("yes", False, False), ("no", True, True),
-                                                   ("not_asked", False, True), (None, False, True)])
+@pytest.mark.parametrize(
+    "value, flagged, asked", [("yes", False, False), ("no", True, True), ("not_asked", False, True), (None, False, True)]
+)
 def test_vendor_answer_becomes_flag_or_question(field, value, flagged, asked):
     v = assess(with_(**{field: value}), DEFAULTS)
     assert bool(v["red_flags"]) is flagged
     assert (AUDIT_QUESTIONS[field] in v["vendor_questions"]) is asked
-    assert v["vendor_questions"][-len(STANDING_QUESTIONS):] == list(STANDING_QUESTIONS)
+    assert v["vendor_questions"][-len(STANDING_QUESTIONS) :] == list(STANDING_QUESTIONS)
 
 
 def test_guide_case_economics_and_numbers_in_text():
@@ -224,8 +283,17 @@ def test_guide_case_economics_and_numbers_in_text():
     assert e["compute_cost_gbp"] == pytest.approx(0.0072)
     assert e["compute_share_of_quote"] == pytest.approx(0.0072 / 18000)
     assert (e["tokens_per_example"], e["epochs"], e["price_per_million_tokens_gbp"]) == (1000, 3, 0.06)
-    for part in ("£18,000 quote", "£125.00 per report", "12 a month", "40 examples", "1,000 tokens", "3 passes",
-                 "£0.06 per million", "about £0.01", "labour and margin"):
+    for part in (
+        "£18,000 quote",
+        "£125.00 per report",
+        "12 a month",
+        "40 examples",
+        "1,000 tokens",
+        "3 passes",
+        "£0.06 per million",
+        "about £0.01",
+        "labour and margin",
+    ):
         assert part in e["summary"]
     assert v["verdict"] == "decline"
     assert "40 clean examples" in v["reasons"][0]["text"] and "100" in v["reasons"][0]["text"]
@@ -240,22 +308,49 @@ def test_low_volume_text_carries_owner_figures():
 
 def test_economics_unknowns_are_none_and_say_so():
     e = assess(empty_facts(), DEFAULTS)["economics"]
-    expected = {"quote_gbp", "monthly_fee_gbp", "monthly_volume", "items_first_year", "quote_per_item_gbp",
-                "clean_examples", "tokens_per_example", "epochs", "price_per_million_tokens_gbp", "training_tokens",
-                "compute_cost_gbp", "compute_share_of_quote", "summary", "currency", "quote", "quote_high",
-                "monthly_fee", "quote_per_item", "compute_cost", "price_per_million_tokens", "exchange_rate",
-                "exchange_rates_date"}
+    expected = {
+        "quote_gbp",
+        "monthly_fee_gbp",
+        "monthly_volume",
+        "items_first_year",
+        "quote_per_item_gbp",
+        "clean_examples",
+        "tokens_per_example",
+        "epochs",
+        "price_per_million_tokens_gbp",
+        "training_tokens",
+        "compute_cost_gbp",
+        "compute_share_of_quote",
+        "summary",
+        "currency",
+        "quote",
+        "quote_high",
+        "monthly_fee",
+        "quote_per_item",
+        "compute_cost",
+        "price_per_million_tokens",
+        "exchange_rate",
+        "exchange_rates_date",
+    }
     assert set(e) == expected
-    known = {"tokens_per_example", "epochs", "price_per_million_tokens_gbp", "summary", "currency",
-             "price_per_million_tokens", "exchange_rate"}
+    known = {
+        "tokens_per_example",
+        "epochs",
+        "price_per_million_tokens_gbp",
+        "summary",
+        "currency",
+        "price_per_million_tokens",
+        "exchange_rate",
+    }
     assert all(e[k] is None for k in expected - known)
     assert (e["currency"], e["exchange_rate"], e["price_per_million_tokens"]) == ("GBP", 1.0, 0.06)
     assert "quote" in e["summary"] and "clean examples" in e["summary"]
 
 
 def test_economics_overrides_and_edges():
-    e = assess({**GUIDE, "tokens_per_example": 500, "monthly_fee": 250.0},
-               Settings(price_per_million_training_tokens_gbp=3.0, epochs=4))["economics"]
+    e = assess(
+        {**GUIDE, "tokens_per_example": 500, "monthly_fee": 250.0}, Settings(price_per_million_training_tokens_gbp=3.0, epochs=4)
+    )["economics"]
     assert e["training_tokens"] == 40 * 500 * 4
     assert e["compute_cost_gbp"] == pytest.approx(80_000 / 1e6 * 3.0)
     assert "£250 monthly fee comes to £3,000 a year" in e["summary"]
@@ -264,9 +359,17 @@ def test_economics_overrides_and_edges():
 
 
 def test_everything_firing_cites_only_glossary_concepts():
-    facts = with_(clean_examples=1, task_stable="no", personal_data="not_lawful", prompt_rag="acceptable",
-                  mechanism="unclear", regulated="yes", vendor_examples="no", vendor_shortfall="no",
-                  vendor_retraining="no")
+    facts = with_(
+        clean_examples=1,
+        task_stable="no",
+        personal_data="not_lawful",
+        prompt_rag="acceptable",
+        mechanism="unclear",
+        regulated="yes",
+        vendor_examples="no",
+        vendor_shortfall="no",
+        vendor_retraining="no",
+    )
     v = assess(facts, DEFAULTS)
     items = v["reasons"] + v["cautions"] + v["red_flags"]
     assert {c for i in items for c in i["concepts"]} <= set(CONCEPT_IDS)
@@ -295,11 +398,19 @@ FACTS = st.fixed_dictionaries(
 def _expected_level(f, s):
     """An independent reading of the published rules."""
     n, v = f.get("clean_examples"), f.get("monthly_volume")
-    if (n is not None and n < s.min_clean_examples) or f["task_stable"] == "no" \
-            or f["personal_data"] == "not_lawful" or f["prompt_rag"] == "acceptable":
+    if (
+        (n is not None and n < s.min_clean_examples)
+        or f["task_stable"] == "no"
+        or f["personal_data"] == "not_lawful"
+        or f["prompt_rag"] == "acceptable"
+    ):
         return "decline"
-    if f["prompt_rag"] == "not_tried" or f["task"] in ("open_writing", "knowledge_qa") \
-            or (v is not None and v < s.min_monthly_volume) or f["fresh_knowledge"] == "yes":
+    if (
+        f["prompt_rag"] == "not_tried"
+        or f["task"] in ("open_writing", "knowledge_qa")
+        or (v is not None and v < s.min_monthly_volume)
+        or f["fresh_knowledge"] == "yes"
+    ):
         return "prompt_rag_first"
     if any(f.get(name) in (None, "unsure") for name in DECIDING_FIELDS):
         return "clarify"
@@ -317,8 +428,18 @@ def test_any_facts_give_a_valid_deterministic_verdict(raw):
     v = assess(facts, DEFAULTS)
     assert facts == before and v["facts"] == facts and v["facts"] is not facts
     assert v == assess(facts, DEFAULTS)
-    assert set(v) == {"verdict", "headline", "reasons", "also_worth_knowing", "cautions", "red_flags", "claims_to_test",
-                      "vendor_questions", "economics", "facts"}
+    assert set(v) == {
+        "verdict",
+        "headline",
+        "reasons",
+        "also_worth_knowing",
+        "cautions",
+        "red_flags",
+        "claims_to_test",
+        "vendor_questions",
+        "economics",
+        "facts",
+    }
     assert v["verdict"] == _expected_level(facts, DEFAULTS)
     lower = {"decline": LEVEL_RULES["prompt_rag_first"], "prompt_rag_first": LEVEL_RULES["clarify"]}.get(v["verdict"], ())
     assert set(codes(v["also_worth_knowing"])) <= set(lower)
@@ -336,11 +457,17 @@ def test_any_facts_give_a_valid_deterministic_verdict(raw):
 
 # --- currencies, further concerns and the pitch's claims ---------------------------------------------------
 
-DOLLAR_SUPPORT = normalise_facts({
-    "pitch": "We'll fine-tune a model on your tickets for $25,000. It learns your brand voice automatically.",
-    "mechanism": "fine_tuning", "quote": 25000, "currency": "USD", "task": "classification", "monthly_volume": 12,
-    "clean_examples": 40,
-})
+DOLLAR_SUPPORT = normalise_facts(
+    {
+        "pitch": "We'll fine-tune a model on your tickets for $25,000. It learns your brand voice automatically.",
+        "mechanism": "fine_tuning",
+        "quote": 25000,
+        "currency": "USD",
+        "task": "classification",
+        "monthly_volume": 12,
+        "clean_examples": 40,
+    }
+)
 
 
 def test_a_dollar_quote_keeps_its_currency_through_the_verdict():
@@ -427,11 +554,18 @@ def test_the_verdict_is_a_plain_dict_that_json_round_trips():
     assert json.loads(json.dumps(v)) == v
 
 
-@pytest.mark.parametrize("amount, currency, pence, shown", [
-    (25000, "USD", False, "$25,000"), (125, "EUR", True, "€125.00"), (18000, None, False, "£18,000"),
-    (0.0072, "GBP", False, "£0.0072"), (0.00001, "USD", False, "less than $0.0001"), (None, "EUR", False, "not known"),
-    (173.6111, "USD", True, "$173.61"),
-])
+@pytest.mark.parametrize(
+    "amount, currency, pence, shown",
+    [
+        (25000, "USD", False, "$25,000"),
+        (125, "EUR", True, "€125.00"),
+        (18000, None, False, "£18,000"),
+        (0.0072, "GBP", False, "£0.0072"),
+        (0.00001, "USD", False, "less than $0.0001"),
+        (None, "EUR", False, "not known"),
+        (173.6111, "USD", True, "$173.61"),
+    ],
+)
 def test_money_is_shown_in_its_own_currency(amount, currency, pence, shown):
     from chains.money import format_money
 

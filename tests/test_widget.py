@@ -41,8 +41,9 @@ class Watched:
 
     def __init__(self, browser, url: str):
         self.context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-        self.context.route(lambda u: not u.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:")),
-                           lambda route: route.abort())
+        self.context.route(
+            lambda u: not u.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:")), lambda route: route.abort()
+        )
         self.page = self.context.new_page()
         self.page.set_default_timeout(30000)
         self.errors: list[str] = []

@@ -27,8 +27,15 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # app.py and web/ live at the top of the repo, not in an installed package
     sys.path.insert(0, str(ROOT))
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 # --- handler tests: a Chainlit context as Chainlit's own backend/tests/conftest.py builds it -------------------
@@ -118,11 +125,21 @@ ANSWERS = {  # field -> what the owner types
 # --- app.py's handlers, imported once per test module with its own data directory -----------------------------------------------------
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    names = ("PITCHCHECK_DATA_DIR", "PITCHCHECK_LLM", "PITCHCHECK_USERS", "PITCHCHECK_RATE_LIMIT_PER_MINUTE",
-             "CHAINLIT_AUTH_SECRET")
+    names = (
+        "PITCHCHECK_DATA_DIR",
+        "PITCHCHECK_LLM",
+        "PITCHCHECK_USERS",
+        "PITCHCHECK_RATE_LIMIT_PER_MINUTE",
+        "CHAINLIT_AUTH_SECRET",
+    )
     saved = {k: os.environ.get(k) for k in names}
-    os.environ.update({"PITCHCHECK_DATA_DIR": str(tmp_path_factory.mktemp("handlers")), "PITCHCHECK_LLM": "off",
-                       "PITCHCHECK_RATE_LIMIT_PER_MINUTE": "1000"})
+    os.environ.update(
+        {
+            "PITCHCHECK_DATA_DIR": str(tmp_path_factory.mktemp("handlers")),
+            "PITCHCHECK_LLM": "off",
+            "PITCHCHECK_RATE_LIMIT_PER_MINUTE": "1000",
+        }
+    )
     os.environ.pop("PITCHCHECK_USERS", None)
     os.environ.pop("CHAINLIT_AUTH_SECRET", None)
     from chains.settings import get_settings
@@ -205,6 +222,7 @@ def no_blocking_calls():
 
 def drive(work, **ctx_kwargs):
     """Run `await work(ctx)` inside a fresh Chainlit context; returns the context for inspection."""
+
     async def main():
         async with chainlit_context(**ctx_kwargs) as ctx:
             await work(ctx)
@@ -298,17 +316,31 @@ def running_app(data_dir: Path, extra_env: dict[str, str] | None = None) -> Iter
     if onnx.is_dir() and any(onnx.iterdir()):
         shutil.copytree(onnx, data_dir / "onnx", dirs_exist_ok=True)
     port = free_port()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("PITCHCHECK_", "CHAINLIT_")) and k not in ("OPENAI_API_KEY", "DATABASE_URL")}
-    env.update({"PITCHCHECK_DATA_DIR": str(data_dir), "PITCHCHECK_LLM": "off", "PYTHONUNBUFFERED": "1",
-                "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"})
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PITCHCHECK_", "CHAINLIT_")) and k not in ("OPENAI_API_KEY", "DATABASE_URL")
+    }
+    env.update(
+        {
+            "PITCHCHECK_DATA_DIR": str(data_dir),
+            "PITCHCHECK_LLM": "off",
+            "PYTHONUNBUFFERED": "1",
+            "HF_HUB_OFFLINE": "1",
+            "TRANSFORMERS_OFFLINE": "1",
+            "ANONYMIZED_TELEMETRY": "False",
+        }
+    )
     env.update(extra_env or {})
     log_path = data_dir / "server.log"
     log = log_path.open("wb")
     proc = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "chainlit"), "run", "app.py", "--headless", "--host", "127.0.0.1",
-         "--port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [str(ROOT / ".venv" / "bin" / "chainlit"), "run", "app.py", "--headless", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         _wait_for_http(f"http://127.0.0.1:{port}/health", proc, log_path)
@@ -347,11 +379,11 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True,
-                                  locale="en-GB")
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True, locale="en-GB")
     # Nothing may be fetched from the internet: fail any request that leaves this machine.
-    context.route(lambda url: not url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:")),
-                  lambda route: route.abort())
+    context.route(
+        lambda url: not url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:")), lambda route: route.abort()
+    )
     pg = context.new_page()
     pg.set_default_timeout(30000)
     try:
@@ -370,12 +402,17 @@ def upload_files(tmp_path_factory) -> dict[str, Path]:
     import json
 
     folder = tmp_path_factory.mktemp("uploads")
-    rows = (["input,output"] + [f"Ticket {i}: my invoice {i} is wrong,billing" for i in range(30)]
-            + [f"Ticket {i}: the app crashes on screen {i},bug" for i in range(30, 50)])
+    rows = (
+        ["input,output"]
+        + [f"Ticket {i}: my invoice {i} is wrong,billing" for i in range(30)]
+        + [f"Ticket {i}: the app crashes on screen {i},bug" for i in range(30, 50)]
+    )
     files = {
         "tickets.csv": "\n".join(rows) + "\n",
-        "tickets.jsonl": "\n".join(json.dumps({"input": f"Ticket {i}: a question about invoice {i}",
-                                               "output": "billing"}) for i in range(120)) + "\n",
+        "tickets.jsonl": "\n".join(
+            json.dumps({"input": f"Ticket {i}: a question about invoice {i}", "output": "billing"}) for i in range(120)
+        )
+        + "\n",
         "empty.csv": "",
         "notes.csv": "just,some\nrandom,columns\n",
     }

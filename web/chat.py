@@ -26,8 +26,7 @@ log = logging.getLogger(__name__)
 
 CONVERSATION_KEY = "pitchcheck_conversation"
 
-SORRY = ("Sorry, something went wrong on my side. Your answers so far are safe; please try again, "
-         "or say it another way.")
+SORRY = "Sorry, something went wrong on my side. Your answers so far are safe; please try again, or say it another way."
 BUSY = "I'm still working on your last message. One moment, then send that again."
 MOVED_ON = "That question has moved on, so I've left that button alone. Here's where we are:"
 
@@ -43,10 +42,15 @@ class Conversation(Returning, Files):
         self.settings = settings
         self.compact = compact
         self.copilot = compact  # the widget is the one place the short welcome is used
-        self.session = Session(settings, explain=knowledge.offline_explain(settings), titles=knowledge.titles(settings),
-                               embed=knowledge.reading_embed(settings), read_field=field_reader(settings),
-                               welcome=WELCOME_SHORT if compact else None,
-                               state=SessionState.from_dict(state) if state else None)
+        self.session = Session(
+            settings,
+            explain=knowledge.offline_explain(settings),
+            titles=knowledge.titles(settings),
+            embed=knowledge.reading_embed(settings),
+            read_field=field_reader(settings),
+            welcome=WELCOME_SHORT if compact else None,
+            state=SessionState.from_dict(state) if state else None,
+        )
         self.limiter = RateLimiter(settings.rate_limit_per_minute, 60.0)
         self.inflight = InFlight()
         self.open_question: cl.Message | None = None  # the message whose buttons answer the current question
@@ -77,8 +81,9 @@ class Conversation(Returning, Files):
         user_id = user.id if isinstance(user, PersistedUser) else None  # the thread may not have its owner yet
         try:
             async with self._save_lock:
-                await layer.update_thread(thread_id=context.session.thread_id, user_id=user_id,
-                                          metadata={STATE_KEY: self.session.to_dict()})
+                await layer.update_thread(
+                    thread_id=context.session.thread_id, user_id=user_id, metadata={STATE_KEY: self.session.to_dict()}
+                )
         except Exception:
             log.exception("could not save the session state to the thread")
 
@@ -187,12 +192,16 @@ class Conversation(Returning, Files):
 
     async def prompt_pitch(self) -> None:
         if self.session.awaiting == "pitch":
-            await cl.Message(content=(
-                "Paste what the vendor said or sent you, or describe the offer in your own words: who will do "
-                "what to the model, for how much.")).send()
+            await cl.Message(
+                content=(
+                    "Paste what the vendor said or sent you, or describe the offer in your own words: who will do "
+                    "what to the model, for how much."
+                )
+            ).send()
         else:
-            await cl.Message(content=(
-                "We're part-way through a check. Carry on below, or say \"restart\" to check a different pitch.")).send()
+            await cl.Message(
+                content=('We\'re part-way through a check. Carry on below, or say "restart" to check a different pitch.')
+            ).send()
             await self.close_question()
             await self.reask()
 
@@ -249,8 +258,7 @@ class Conversation(Returning, Files):
         from chains.report import to_markdown, to_pdf
 
         glossary = knowledge.glossary_summaries(self.settings)
-        elements: list[Any] = [cl.CustomElement(name=render.VERDICT_CARD, props=render.card_props(verdict),
-                                                display="inline")]
+        elements: list[Any] = [cl.CustomElement(name=render.VERDICT_CARD, props=render.card_props(verdict), display="inline")]
         figure = render.economics_figure(verdict)
         if figure is not None:
             elements.append(render.chart("The economics", figure))
@@ -261,30 +269,34 @@ class Conversation(Returning, Files):
             log.exception("the PDF report failed")
         try:
             md = to_markdown(verdict, glossary)
-            elements.append(cl.File(name=render.REPORT_MD, content=md.encode("utf-8"), mime="text/markdown",
-                                    display="inline"))
+            elements.append(cl.File(name=render.REPORT_MD, content=md.encode("utf-8"), mime="text/markdown", display="inline"))
         except Exception:
             log.exception("the Markdown report failed")
         # The concepts behind the verdict are named, not attached (see render.sources_markdown); "what is ...?"
         # explains any of them.
         titles = [s.get("title") or s.get("id") for s in reply.sources]
         ratio = render.ratio_sentence(verdict)
-        text = (render.verdict_summary(verdict) + (f"\n\n{ratio}" if ratio else "")
-                + "\n\nDownload the report as PDF or Markdown below."
-                + (("\n\n**Terms used:** " + ", ".join(titles) + ". Ask \"what is ...?\" about any of them.")
-                   if titles else ""))
+        text = (
+            render.verdict_summary(verdict)
+            + (f"\n\n{ratio}" if ratio else "")
+            + "\n\nDownload the report as PDF or Markdown below."
+            + (("\n\n**Terms used:** " + ", ".join(titles) + '. Ask "what is ...?" about any of them.') if titles else "")
+        )
         await cl.Message(content=text, elements=elements).send()
 
     # --- the worked example ---------------------------------------------------------------------------------
     async def example(self, confirmed: bool = False) -> None:
         if self.session.asked and not confirmed:
             await self.close_confirm()
-            self.confirm = cl.Message(content=(
-                "The example starts a fresh check, which replaces the answers you've given so far. Run it?"),
-                actions=[cl.Action(name=render.CONFIRM_EXAMPLE_ACTION, payload={"run": True},
-                                   label="Run the example (replaces my answers)"),
-                         cl.Action(name=render.CONFIRM_EXAMPLE_ACTION, payload={"run": False},
-                                   label="Keep my answers")])
+            self.confirm = cl.Message(
+                content=("The example starts a fresh check, which replaces the answers you've given so far. Run it?"),
+                actions=[
+                    cl.Action(
+                        name=render.CONFIRM_EXAMPLE_ACTION, payload={"run": True}, label="Run the example (replaces my answers)"
+                    ),
+                    cl.Action(name=render.CONFIRM_EXAMPLE_ACTION, payload={"run": False}, label="Keep my answers"),
+                ],
+            )
             await self.confirm.send()
             return
         await self.close_question()

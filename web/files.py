@@ -34,11 +34,14 @@ class Files:
 
     async def explain_upload(self) -> None:
         """How to hand over a file. Nothing waits for it: the message box stays free and the question stays open."""
-        await cl.Message(content=(
-            "Attach your training examples to a message: click the **paperclip** in the message box (or drop the "
-            "file onto the chat), then press send. **CSV**, **JSONL** or **Excel (.xlsx)**, one example per row "
-            f"(an input and the output you'd want), up to {self.settings.max_upload_mb} MB. I'll count the clean "
-            "ones, flag duplicates and personal data, and estimate the training cost.")).send()
+        await cl.Message(
+            content=(
+                "Attach your training examples to a message: click the **paperclip** in the message box (or drop the "
+                "file onto the chat), then press send. **CSV**, **JSONL** or **Excel (.xlsx)**, one example per row "
+                f"(an input and the output you'd want), up to {self.settings.max_upload_mb} MB. I'll count the clean "
+                "ones, flag duplicates and personal data, and estimate the training cost."
+            )
+        ).send()
 
     async def proposal_upload(self, upload) -> None:
         """A vendor's proposal (PDF, Word, web page or text) read as the pitch at the first question."""
@@ -46,8 +49,12 @@ class Files:
 
         name = uploads.display_name(getattr(upload, "name", None))
         if self.session.awaiting != "pitch":
-            await cl.Message(content=(f"**{name}** looks like a proposal. I read a proposal as the pitch at the first "
-                                      "question: say \"restart\" and attach it there.")).send()
+            await cl.Message(
+                content=(
+                    f"**{name}** looks like a proposal. I read a proposal as the pitch at the first "
+                    'question: say "restart" and attach it there.'
+                )
+            ).send()
             return
         try:
             text = await asyncio.to_thread(read_proposal, upload.path, self.settings, name)
@@ -67,8 +74,12 @@ class Files:
         name = uploads.display_name(getattr(upload, "name", None))
         size = os.path.getsize(upload.path) if os.path.exists(upload.path) else 0
         if size > self.settings.max_upload_mb * 1024 * 1024:
-            await cl.Message(content=(f"**{name}** is over the {self.settings.max_upload_mb} MB limit: send a smaller "
-                                      "file, or a sample of the examples.")).send()
+            await cl.Message(
+                content=(
+                    f"**{name}** is over the {self.settings.max_upload_mb} MB limit: send a smaller "
+                    "file, or a sample of the examples."
+                )
+            ).send()
             return
         progress = cl.Message(content=f"Auditing **{name}**...")
         await progress.send()
@@ -85,8 +96,10 @@ class Files:
             result = await run_audit(upload.path, self.settings, name=name, progress=tell)
         except AuditError as exc:
             reason = render.safe_line(str(exc), "it isn't in a format I can read.")
-            progress.content = (f"I couldn't audit **{name}**: {reason} Attach a CSV, JSONL or Excel file with one "
-                                "example per row, or carry on without it.")
+            progress.content = (
+                f"I couldn't audit **{name}**: {reason} Attach a CSV, JSONL or Excel file with one "
+                "example per row, or carry on without it."
+            )
             await progress.update()
             await self.close_question()
             await self.reask()  # the question on screen again, with its buttons, below the reason

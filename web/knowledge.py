@@ -51,6 +51,7 @@ def start_dense_loading(settings: Settings) -> threading.Thread | None:
         return None
     with _lock:
         if _loader is None:
+
             def load() -> None:
                 try:
                     ok = kb.load_dense()

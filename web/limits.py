@@ -125,8 +125,10 @@ def too_long_text(length: int, limit: int) -> str:
 
 
 def slow_down_text(per_minute: int, wait: float) -> str:
-    return (f"You're sending messages faster than I can take them (the limit is {per_minute} a minute). "
-            f"Please wait about {max(1, round(wait))} seconds and send it again.")
+    return (
+        f"You're sending messages faster than I can take them (the limit is {per_minute} a minute). "
+        f"Please wait about {max(1, round(wait))} seconds and send it again."
+    )
 
 
 class MessageGate:

@@ -44,8 +44,9 @@ NUMBER_KINDS = ("money", "count", "volume")
 
 # --- buttons --------------------------------------------------------------------------------------------
 def shortcut_actions(skip: Iterable[str] = (PITCH_ACTION,)) -> list[cl.Action]:
-    return [cl.Action(name=name, payload={}, label=label, icon=icon)
-            for name, label, _, icon in SHORTCUTS if name not in set(skip)]
+    return [
+        cl.Action(name=name, payload={}, label=label, icon=icon) for name, label, _, icon in SHORTCUTS if name not in set(skip)
+    ]
 
 
 def question_kind(awaiting: Mapping[str, Any]) -> str:
@@ -66,12 +67,14 @@ def choice_actions(awaiting: Mapping[str, Any] | None) -> list[cl.Action]:
     if not awaiting:
         return []
     field = awaiting["field"]
-    actions = [cl.Action(name=ANSWER_ACTION, label=c["label"],
-                         payload={"field": field, "value": c["value"], "label": c["label"]})
-               for c in awaiting.get("choices") or []]
+    actions = [
+        cl.Action(name=ANSWER_ACTION, label=c["label"], payload={"field": field, "value": c["value"], "label": c["label"]})
+        for c in awaiting.get("choices") or []
+    ]
     if not actions and question_kind(awaiting) in NUMBER_KINDS:
-        actions.append(cl.Action(name=ANSWER_ACTION, label=DONT_KNOW,
-                                 payload={"field": field, "value": SKIP, "label": DONT_KNOW}))
+        actions.append(
+            cl.Action(name=ANSWER_ACTION, label=DONT_KNOW, payload={"field": field, "value": SKIP, "label": DONT_KNOW})
+        )
     if field == "clean_examples":
         actions.append(cl.Action(name=AUDIT_ACTION, payload={}, label="Upload examples for an audit", icon="upload"))
     return actions
@@ -103,8 +106,11 @@ def sources_markdown(sources: list[dict[str, Any]], provenance_for=None) -> str:
 
 
 def carry_on_actions(thread_id: str) -> list[cl.Action]:
-    return [cl.Action(name=CARRY_ON_ACTION, payload={"thread": str(thread_id)[:64]}, label="Carry on where I left off",
-                      icon="history")]
+    return [
+        cl.Action(
+            name=CARRY_ON_ACTION, payload={"thread": str(thread_id)[:64]}, label="Carry on where I left off", icon="history"
+        )
+    ]
 
 
 def see_also_actions(sources: list[dict[str, Any]]) -> list[cl.Action]:
@@ -115,8 +121,14 @@ def see_also_actions(sources: list[dict[str, Any]]) -> list[cl.Action]:
         if not cid or title in seen:
             continue
         seen.add(title)
-        out.append(cl.Action(name=SEE_ALSO_ACTION, payload={"id": cid[:80], "title": title[:120]},
-                             label=f"See also: {title}"[:140], icon="book-open"))
+        out.append(
+            cl.Action(
+                name=SEE_ALSO_ACTION,
+                payload={"id": cid[:80], "title": title[:120]},
+                label=f"See also: {title}"[:140],
+                icon="book-open",
+            )
+        )
     return out
 
 
@@ -217,8 +229,7 @@ def ratio_sentence(verdict: dict[str, Any]) -> str:
     quote, compute, currency = pair
     quoted, computed = format_money(quote, currency), format_money(compute, currency, pence=True)
     if quote >= compute:
-        return (f"The quote ({quoted}) is {times_phrase(quote / compute)} what the training run costs "
-                f"in compute ({computed}).")
+        return f"The quote ({quoted}) is {times_phrase(quote / compute)} what the training run costs in compute ({computed})."
     return f"The training run's compute ({computed}) costs {times_phrase(compute / quote)} the quote ({quoted})."
 
 
@@ -234,23 +245,44 @@ def economics_figure(verdict: dict[str, Any]):
     labels = ["Training<br>compute", "The quote"]  # bottom to top
     values = [compute, quote]
     thin = compute < quote / 100
-    texts = [format_money(compute, currency, pence=True) + ("  (too thin to see)" if thin else ""),
-             format_money(quote, currency)]
+    texts = [format_money(compute, currency, pence=True) + ("  (too thin to see)" if thin else ""), format_money(quote, currency)]
     bigger = max(quote, compute)
     # Two short lines: a phone's chart is about 300 pixels wide and Plotly does not wrap titles.
-    headline = (f"The quote is {times_phrase(quote / compute)}<br>the compute cost of training" if quote >= compute
-                else f"Training's compute costs<br>{times_phrase(compute / quote)} the quote")
-    fig = go.Figure(go.Bar(
-        y=labels, x=values, orientation="h", marker_color=["#0f766e", "#b45309"], width=0.55,
-        text=texts, textposition="outside", cliponaxis=False, hoverinfo="skip",
-    ))
+    headline = (
+        f"The quote is {times_phrase(quote / compute)}<br>the compute cost of training"
+        if quote >= compute
+        else f"Training's compute costs<br>{times_phrase(compute / quote)} the quote"
+    )
+    fig = go.Figure(
+        go.Bar(
+            y=labels,
+            x=values,
+            orientation="h",
+            marker_color=["#0f766e", "#b45309"],
+            width=0.55,
+            text=texts,
+            textposition="outside",
+            cliponaxis=False,
+            hoverinfo="skip",
+        )
+    )
     fig.update_layout(
         title={"text": headline, "x": 0, "xanchor": "left", "font": {"size": 15}},
-        xaxis={"range": [0, bigger * 1.45], "tickprefix": SYMBOLS.get(currency, "£"), "separatethousands": True,
-               "fixedrange": True, "showgrid": True, "nticks": 4, "rangemode": "tozero"},
+        xaxis={
+            "range": [0, bigger * 1.45],
+            "tickprefix": SYMBOLS.get(currency, "£"),
+            "separatethousands": True,
+            "fixedrange": True,
+            "showgrid": True,
+            "nticks": 4,
+            "rangemode": "tozero",
+        },
         yaxis={"fixedrange": True, "automargin": True},
-        margin={"l": 10, "r": 10, "t": 64, "b": 30}, height=250, showlegend=False,
-        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
+        margin={"l": 10, "r": 10, "t": 64, "b": 30},
+        height=250,
+        showlegend=False,
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
     )
     return fig
 
@@ -288,8 +320,12 @@ def _length_stats(result: dict[str, Any]) -> list[tuple[str, float]]:
     """Tokens per clean example as the audit summarises them (mean, median, 95th percentile, longest)."""
     tokens = result.get("tokens")
     if isinstance(tokens, dict):
-        stats = [("Mean", tokens.get("mean")), ("Median", tokens.get("median")),
-                 ("95th percentile", tokens.get("p95")), ("Longest", tokens.get("max"))]
+        stats = [
+            ("Mean", tokens.get("mean")),
+            ("Median", tokens.get("median")),
+            ("95th percentile", tokens.get("p95")),
+            ("Longest", tokens.get("max")),
+        ]
         return [(k, float(v)) for k, v in stats if isinstance(v, (int, float)) and v > 0]
     return []
 
@@ -305,18 +341,29 @@ def _lengths(result: dict[str, Any]) -> list[float]:
 
 def audit_markdown(result: dict[str, Any]) -> str:
     """The audit's figures and findings as Markdown for the chat."""
+
     def n(key: str) -> str:
         value = result.get(key)
         return f"{value:,}" if isinstance(value, (int, float)) else "not known"
 
-    rows = [("Rows read", n("rows")), ("Empty", n("empty")), ("Duplicates", n("duplicates")),
-            ("**Clean examples**", f"**{n('clean')}**"), ("With personal data", n("pii_rows"))]
+    rows = [
+        ("Rows read", n("rows")),
+        ("Empty", n("empty")),
+        ("Duplicates", n("duplicates")),
+        ("**Clean examples**", f"**{n('clean')}**"),
+        ("With personal data", n("pii_rows")),
+    ]
     near = result.get("near_duplicates")
     rows.append(("Near-duplicate pairs", "not checked yet" if near is None else f"{near.get('count', 0):,}"))
     labels = _label_counts(result.get("labels"))
     if labels:
-        rows.append(("Labels", untrusted(", ".join(f"{k} {v:,}" for k, v in labels[:12])).replace("|", "/")
-                     + (" ..." if len(labels) > 12 else "")))
+        rows.append(
+            (
+                "Labels",
+                untrusted(", ".join(f"{k} {v:,}" for k, v in labels[:12])).replace("|", "/")
+                + (" ..." if len(labels) > 12 else ""),
+            )
+        )
     tokens = result.get("tokens") if isinstance(result.get("tokens"), dict) else {}
     if tokens:
         rows.append(("Tokens per example", f"mean {tokens.get('mean', 0):,}, longest {tokens.get('max', 0):,}"))
@@ -338,9 +385,14 @@ def audit_figures(result: dict[str, Any]) -> list[tuple[str, Any]]:
     counts = sorted(_label_counts(result.get("labels")), key=lambda kv: -kv[1])[:30]
     if counts:
         fig = go.Figure(go.Bar(x=[k for k, _ in counts], y=[v for _, v in counts], marker_color="#1d4ed8"))
-        fig.update_layout(title={"text": "Label balance: examples per label", "x": 0}, height=320,
-                          yaxis={"title": "examples"}, margin={"l": 50, "r": 20, "t": 50, "b": 60},
-                          paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)")
+        fig.update_layout(
+            title={"text": "Label balance: examples per label", "x": 0},
+            height=320,
+            yaxis={"title": "examples"},
+            margin={"l": 50, "r": 20, "t": 50, "b": 60},
+            paper_bgcolor="rgba(0,0,0,0)",
+            plot_bgcolor="rgba(0,0,0,0)",
+        )
         out.append(("Label balance", fig))
     lengths = _lengths(result)
     stats = _length_stats(result)
@@ -348,15 +400,27 @@ def audit_figures(result: dict[str, Any]) -> list[tuple[str, Any]]:
         fig = go.Figure(go.Histogram(x=lengths, nbinsx=30, marker_color="#0f766e"))
         fig.update_layout(xaxis={"title": "tokens per example"}, yaxis={"title": "examples"})
     elif stats:
-        fig = go.Figure(go.Bar(x=[k for k, _ in stats], y=[v for _, v in stats], marker_color="#0f766e",
-                               text=[f"{v:,.0f}" for _, v in stats], textposition="outside", cliponaxis=False))
+        fig = go.Figure(
+            go.Bar(
+                x=[k for k, _ in stats],
+                y=[v for _, v in stats],
+                marker_color="#0f766e",
+                text=[f"{v:,.0f}" for _, v in stats],
+                textposition="outside",
+                cliponaxis=False,
+            )
+        )
         fig.update_layout(yaxis={"title": "tokens"})
     else:
         fig = None
     if fig is not None:
-        fig.update_layout(title={"text": "Example lengths (tokens per clean example)", "x": 0}, height=320,
-                          margin={"l": 50, "r": 20, "t": 50, "b": 50},
-                          paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)")
+        fig.update_layout(
+            title={"text": "Example lengths (tokens per clean example)", "x": 0},
+            height=320,
+            margin={"l": 50, "r": 20, "t": 50, "b": 50},
+            paper_bgcolor="rgba(0,0,0,0)",
+            plot_bgcolor="rgba(0,0,0,0)",
+        )
         out.append(("Example lengths", fig))
     return out
 

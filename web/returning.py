@@ -60,8 +60,12 @@ class Returning:
         awaiting = self._awaiting()
         messages = [i for i, step in enumerate(steps) if str(step.get("type", "")).endswith("_message")]
         last = steps[messages[-1]] if messages else None
-        if (awaiting and last is not None and last.get("type") == "assistant_message"
-                and str(last.get("output") or "").startswith(awaiting["question"])):
+        if (
+            awaiting
+            and last is not None
+            and last.get("type") == "assistant_message"
+            and str(last.get("output") or "").startswith(awaiting["question"])
+        ):
             shown = self.unsaved_step(note)
             shown["parentId"] = last.get("parentId")  # the page nests a reply under the run that sent it
             steps.insert(messages[-1], shown)
@@ -97,16 +101,19 @@ class Returning:
         message = await self._show_unsaved(steps, render.question_text(text, awaiting), actions)
         self.open_question = message if actions else None
 
-
     async def offer_carry_on(self) -> None:
         """A new chat from a visitor with a check left unfinished (a phone reload lands on a new chat): offer it back."""
         thread = await self._last_unfinished()
         if thread is None:
             return
         answered = len(thread["state"].get("asked") or [])
-        await cl.Message(content=(f"You have a check from earlier with {answered} answer{'s' if answered != 1 else ''} "
-                                  "given. Carry on with it, or start this new one above."),
-                         actions=render.carry_on_actions(thread["id"])).send()
+        await cl.Message(
+            content=(
+                f"You have a check from earlier with {answered} answer{'s' if answered != 1 else ''} "
+                "given. Carry on with it, or start this new one above."
+            ),
+            actions=render.carry_on_actions(thread["id"]),
+        ).send()
 
     async def _last_unfinished(self) -> dict[str, Any] | None:
         layer, user = get_data_layer(), getattr(context.session, "user", None)
@@ -122,8 +129,12 @@ class Returning:
             return None
         for thread in page.data or []:
             state = (thread.get("metadata") or {}).get(STATE_KEY) if isinstance(thread.get("metadata"), dict) else None
-            if (thread.get("id") != context.session.thread_id and isinstance(state, dict) and state.get("asked")
-                    and state.get("awaiting")):
+            if (
+                thread.get("id") != context.session.thread_id
+                and isinstance(state, dict)
+                and state.get("asked")
+                and state.get("awaiting")
+            ):
                 return {"id": thread["id"], "state": state}
         return None
 
@@ -144,4 +155,3 @@ class Returning:
         await cl.Message(content=note.replace("Welcome back. ", "Carrying on. ")).send()
         await self.save()
         await self.reask()
-

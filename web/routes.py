@@ -24,8 +24,7 @@ from .persistence import FILES_ROUTE, LocalStorage
 log = logging.getLogger(__name__)
 
 MAX_LABEL_CHARS = 200  # a button label, tooltip or any text in a button's payload
-_ACTION_KEYS = {"name": 100, "label": MAX_LABEL_CHARS, "tooltip": MAX_LABEL_CHARS, "icon": 100, "id": 100,
-                "forId": 100}
+_ACTION_KEYS = {"name": 100, "label": MAX_LABEL_CHARS, "tooltip": MAX_LABEL_CHARS, "icon": 100, "id": 100, "forId": 100}
 
 
 def _refuse(status: int, detail: str) -> JSONResponse:
@@ -62,8 +61,9 @@ async def element_file(object_key: str, request: Request) -> Response:
     if found is None:
         return not_found
     content, mime = found
-    return Response(content, media_type=mime, headers={"X-Content-Type-Options": "nosniff",
-                                                       "Cache-Control": "private, max-age=3600"})
+    return Response(
+        content, media_type=mime, headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"}
+    )
 
 
 def widget_token_endpoint(login_required: bool):
@@ -92,8 +92,7 @@ def _short_strings(value: Any, depth: int = 0) -> bool:
     if isinstance(value, str):
         return len(value) <= MAX_LABEL_CHARS
     if isinstance(value, dict):
-        return depth < 3 and all(isinstance(k, str) and len(k) <= 100 and _short_strings(v, depth + 1)
-                                 for k, v in value.items())
+        return depth < 3 and all(isinstance(k, str) and len(k) <= 100 and _short_strings(v, depth + 1) for k, v in value.items())
     if isinstance(value, list):
         return depth < 3 and all(_short_strings(v, depth + 1) for v in value)
     return value is None or isinstance(value, (bool, int, float))

@@ -39,7 +39,8 @@ def allow_audit_uploads(max_size_mb: int) -> None:
     accept["text/plain"] = accept["text/plain"] + [".txt", ".md"]
     accept["application/octet-stream"] = accept["application/octet-stream"] + [".pdf", ".docx", ".html", ".txt", ".md"]
     config.features.spontaneous_file_upload = SpontaneousFileUploadFeature(
-        enabled=True, accept=accept, max_files=1, max_size_mb=max(1, int(max_size_mb)))
+        enabled=True, accept=accept, max_files=1, max_size_mb=max(1, int(max_size_mb))
+    )
 
 
 def keep_empty_files() -> None:
