@@ -2,22 +2,38 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any, NotRequired, TypedDict
+from typing import Any, TypedDict
 
+from chains.concerns import (
+    AUDIT_QUESTIONS,
+    CAUTION_CODES,
+    CONCEPT_IDS,
+    RED_FLAG_CODES,
+    STANDING_QUESTIONS,
+    UNKNOWN,
+    ClaimToTest,
+    Item,
+    cautions,
+    claims_to_test,
+    item,
+    red_flags,
+    vendor_questions,
+)
 from chains.economics import ITEM_NOUNS, Economics, economics
 from chains.economics import number as _number
 from chains.economics import plural as _plural
 from chains.facts import DECIDING_FIELDS, FIELD_BY_NAME
 from chains.money import format_count, format_gbp, format_money, format_range, format_share
-from chains.pitch import read_pitch
 from chains.settings import Settings, get_settings
 
 # Re-exported: the renderers and the report import these from here.
 __all__ = [
+    "AUDIT_QUESTIONS",
+    "CONCEPT_IDS",
     "ITEM_NOUNS",
     "RULE_CODES",
     "RULE_NAMES",
+    "STANDING_QUESTIONS",
     "VERDICT_CODES",
     "VERDICT_LABELS",
     "ClaimToTest",
@@ -31,22 +47,6 @@ __all__ = [
     "format_money",
     "format_share",
 ]
-
-
-class Item(TypedDict):
-    """One reason, caution, red flag or further concern: a rule code, the owner-facing text and the concepts it cites."""
-
-    code: str
-    text: str
-    concepts: list[str]
-    fields: NotRequired[list[str]]  # missing_facts only: the facts still unknown
-
-
-class ClaimToTest(TypedDict):
-    """A promise in the pitch with no measure behind it, and the question that would test it."""
-
-    text: str
-    question: str
 
 
 class Verdict(TypedDict):
@@ -79,14 +79,6 @@ LEVEL_RULES: dict[str, tuple[str, ...]] = {
     "clarify": ("missing_facts",),
     "fine_tune": ("all_conditions_met",),
 }
-CAUTION_CODES: tuple[str, ...] = ("regulated_decision", "regulated_unsure", "personal_data")
-RED_FLAG_CODES: tuple[str, ...] = (
-    "mechanism_unclear",
-    "no_example_count",
-    "no_shortfall_plan",
-    "no_retraining_plan",
-    "upsell_over_cheaper_option",
-)
 RULE_CODES: tuple[str, ...] = tuple(c for codes in LEVEL_RULES.values() for c in codes) + CAUTION_CODES + RED_FLAG_CODES
 # Each rule in plain words, for the report's closing line: the codes are for programs, not for owners.
 RULE_NAMES: dict[str, str] = {
@@ -110,52 +102,6 @@ RULE_NAMES: dict[str, str] = {
     "upsell_over_cheaper_option": "an upsell over a cheaper option",
 }
 
-CONCEPT_IDS: tuple[str, ...] = (
-    "fine-tuning",
-    "base-model",
-    "training-data",
-    "lora",
-    "catastrophic-forgetting",
-    "prompt-engineering",
-    "rag",
-    "few-shot-prompting",
-    "overfitting",
-    "data-audit",
-    "data-curation",
-    "evaluation",
-    "model-customisation",
-    "tokens",
-    "training-cost",
-    "hosting-cost",
-    "output-consistency",
-    "embeddings",
-    "vector-database",
-    "knowledge-currency",
-    "retraining",
-    "personal-data",
-    "eu-ai-act",
-    "auditability",
-    "hallucination",
-    "context-window",
-    "vendor-lock-in",
-    "model-deprecation",
-    "distillation",
-    "open-weight-models",
-)
-
-AUDIT_QUESTIONS: dict[str, str] = {
-    "vendor_examples": "How many clean labelled examples do you need?",
-    "vendor_shortfall": "What will you do if we don't have enough?",
-    "vendor_retraining": "How will the model be retrained when our processes change?",
-}
-STANDING_QUESTIONS: tuple[str, ...] = (
-    "Will you use LoRA or full fine-tuning?",
-    "Which base model will you start from, and what happens when it is retired?",
-    "Who owns the trained model weights?",
-    "How will it be evaluated on held-out examples we choose?",
-)
-
-UNKNOWN = (None, "unsure")
 
 # Plain words for each deciding fact, and how the owner can find it out.
 MISSING_HELP: dict[str, tuple[str, str]] = {
@@ -187,10 +133,6 @@ MISSING_HELP: dict[str, tuple[str, str]] = {
 }
 
 
-def _item(code: str, text: str, concepts: list[str], **extra: Any) -> Item:
-    return {"code": code, "text": text, "concepts": concepts, **extra}  # type: ignore[typeddict-item]
-
-
 def _decline_rules(f: dict[str, Any], s: Settings, quote_phrase: str) -> list[tuple[Item, str]]:
     """Each rule that holds, with the short phrase the headline uses for it."""
     out = []
@@ -199,7 +141,7 @@ def _decline_rules(f: dict[str, Any], s: Settings, quote_phrase: str) -> list[tu
         have = "You have no clean examples yet" if n == 0 else f"You have about {_plural(n, 'clean example')}"
         out.append(
             (
-                _item(
+                item(
                     "too_few_examples",
                     f"{have}; below {format_count(s.min_clean_examples)}, fine-tuning tends to overfit and do "
                     "worse than a good prompt.",
@@ -216,7 +158,7 @@ def _decline_rules(f: dict[str, Any], s: Settings, quote_phrase: str) -> list[tu
     if f.get("task_stable") == "no":
         out.append(
             (
-                _item(
+                item(
                     "task_unstable",
                     "You expect the task to change in the next three months. A fine-tuned model is fixed at the "
                     "moment it is trained, so it would keep going stale and need paying for again to retrain.",
@@ -228,7 +170,7 @@ def _decline_rules(f: dict[str, Any], s: Settings, quote_phrase: str) -> list[tu
     if f.get("personal_data") == "not_lawful":
         out.append(
             (
-                _item(
+                item(
                     "personal_data_unlawful",
                     "Your examples hold personal data you may not lawfully send to the vendor's training systems. "
                     "Removing it or getting permission would likely cost more than fine-tuning could save.",
@@ -240,7 +182,7 @@ def _decline_rules(f: dict[str, Any], s: Settings, quote_phrase: str) -> list[tu
     if f.get("prompt_rag") == "acceptable":
         out.append(
             (
-                _item(
+                item(
                     "prompt_rag_good_enough",
                     f"Well-written prompts plus RAG already give you acceptable results, so {quote_phrase or 'the fine-tuning fee'} "
                     "would buy nothing you need.",
@@ -260,7 +202,7 @@ def _prompt_rag_first_rules(f: dict[str, Any], s: Settings, econ: Economics) -> 
         cheaper = f" than the {format_money(quote, currency)} quote" if quote else ""
         out.append(
             (
-                _item(
+                item(
                     "cheaper_options_untried",
                     "You haven't yet tried well-written prompts plus RAG (the model reading your documents when it "
                     f"answers). They cost far less{cheaper} and are the usual first step; fine-tune only if they "
@@ -273,7 +215,7 @@ def _prompt_rag_first_rules(f: dict[str, Any], s: Settings, econ: Economics) -> 
     if f.get("task") == "open_writing":
         out.append(
             (
-                _item(
+                item(
                     "open_ended_task",
                     "Writing reports, advice or bespoke documents varies too much from one job to the next for "
                     "fine-tuning's strength, consistent fixed-format output, to pay off. A good prompt with a few "
@@ -286,7 +228,7 @@ def _prompt_rag_first_rules(f: dict[str, Any], s: Settings, econ: Economics) -> 
     elif f.get("task") == "knowledge_qa":
         out.append(
             (
-                _item(
+                item(
                     "open_ended_task",
                     "Answering questions from your knowledge is a job for RAG, which reads your current documents "
                     "each time. Fine-tuning bakes facts into the model, where they go stale and can come back "
@@ -307,7 +249,7 @@ def _prompt_rag_first_rules(f: dict[str, Any], s: Settings, econ: Economics) -> 
             )
         out.append(
             (
-                _item(
+                item(
                     "low_volume",
                     f"You handle about {format_count(v)} a month; below {format_count(s.min_monthly_volume)} a "
                     f"month, the savings from a fine-tuned model rarely pay back{payback or ' what it costs'}.",
@@ -319,7 +261,7 @@ def _prompt_rag_first_rules(f: dict[str, Any], s: Settings, econ: Economics) -> 
     if f.get("fresh_knowledge") == "yes":
         out.append(
             (
-                _item(
+                item(
                     "needs_fresh_knowledge",
                     "Your answers depend on facts that change, such as prices, policies or documents. RAG reads "
                     "the current version every time; a fine-tuned model only knows what was true when it was trained.",
@@ -350,7 +292,7 @@ def _clarify_rule(missing: list[str]) -> Item:
         c for c in dict.fromkeys(FIELD_BY_NAME[name].concept for name in missing) if c and c != "data-audit"
     ]
     text = f"We can't give a verdict until we know {_plural(len(missing), 'more thing')}. {steps}"
-    return _item("missing_facts", text, concepts, fields=list(missing))
+    return item("missing_facts", text, concepts, fields=list(missing))
 
 
 def _fine_tune_rule(f: dict[str, Any]) -> Item:
@@ -362,102 +304,7 @@ def _fine_tune_rule(f: dict[str, Any]) -> Item:
         "depend on changing facts. These are the conditions in which fine-tuning earns its keep, provided it is "
         "tested on examples the vendor has not seen."
     )
-    return _item("all_conditions_met", text, ["fine-tuning", "output-consistency", "evaluation"])
-
-
-def _cautions(f: dict[str, Any]) -> list[Item]:
-    out = []
-    if f.get("regulated") == "yes":
-        out.append(
-            _item(
-                "regulated_decision",
-                "The output will feed decisions about individuals, such as hiring, lending, insurance or health. "
-                "The EU AI Act treats these as high-risk, with duties for record-keeping, human oversight and "
-                "transparency, and the UK ICO expects such decisions to be explainable. A fine-tuned model is "
-                "harder to audit than prompts plus RAG, so price in the cost of auditing it.",
-                ["eu-ai-act", "auditability"],
-            )
-        )
-    elif f.get("regulated") == "unsure":
-        out.append(
-            _item(
-                "regulated_unsure",
-                "You weren't sure whether the output will feed decisions about individuals. If it will (hiring, "
-                "lending, insurance, health), the EU AI Act treats that as high-risk and the UK ICO expects the "
-                "decisions to be explainable, which is harder with a fine-tuned model. Check before you sign.",
-                ["eu-ai-act", "auditability"],
-            )
-        )
-    if f.get("personal_data") == "lawful":
-        out.append(
-            _item(
-                "personal_data",
-                "Your examples hold personal data you may lawfully share. Before any of it goes to the vendor, "
-                "complete a data protection impact assessment (DPIA) and sign a data processing agreement that "
-                "covers training, how long they keep it and how they delete it.",
-                ["personal-data"],
-            )
-        )
-    return out
-
-
-def _red_flags(f: dict[str, Any]) -> list[Item]:
-    out = []
-    mechanism = f.get("mechanism")
-    if mechanism == "unclear":
-        out.append(
-            _item(
-                "mechanism_unclear",
-                "The vendor didn't say clearly whether they will retrain the model, connect it to your documents "
-                "(RAG) or just write better prompts. Cost, timeline and risk differ between the three, so get "
-                "this in writing before paying.",
-                ["model-customisation", "fine-tuning", "rag"],
-            )
-        )
-    if f.get("vendor_examples") == "no":
-        out.append(
-            _item(
-                "no_example_count",
-                "The vendor couldn't say how many clean labelled examples they need. That is the first question "
-                "of a data audit; without an answer the pitch is selling a technique, not a result.",
-                ["data-audit", "training-data"],
-            )
-        )
-    if f.get("vendor_shortfall") == "no":
-        out.append(
-            _item(
-                "no_shortfall_plan",
-                "The vendor couldn't say what they will do if you don't have enough examples. Someone has to "
-                "find and tidy up more, and you should know who, and at what cost, before signing.",
-                ["data-audit", "data-curation"],
-            )
-        )
-    if f.get("vendor_retraining") == "no":
-        out.append(
-            _item(
-                "no_retraining_plan",
-                "The vendor couldn't say how the model will be retrained when your processes change. Without a "
-                "plan you either pay again each time or live with a model that is out of date.",
-                ["retraining", "model-deprecation"],
-            )
-        )
-    if mechanism in ("fine_tuning", "mixed") and f.get("prompt_rag") == "acceptable":
-        what = "fine-tuning" if mechanism == "fine_tuning" else "a package that includes fine-tuning"
-        out.append(
-            _item(
-                "upsell_over_cheaper_option",
-                f"You said prompts plus RAG already give acceptable results, yet the vendor is selling {what}. "
-                "It is a higher-margin sale that adds cost without earning anything.",
-                ["prompt-engineering", "rag", "training-cost"],
-            )
-        )
-    return out
-
-
-def _vendor_questions(f: dict[str, Any]) -> list[str]:
-    # A "no" stays on the list too: the question still needs a straight answer.
-    asked = [q for name, q in AUDIT_QUESTIONS.items() if f.get(name) != "yes"]
-    return asked + list(STANDING_QUESTIONS)
+    return item("all_conditions_met", text, ["fine-tuning", "output-consistency", "evaluation"])
 
 
 def _headline(
@@ -536,25 +383,13 @@ def _also_worth_knowing(
             opener = f"Even with {_plural(s.min_clean_examples, 'clean example')}"
         else:
             opener = _EVEN_IF[first]
-        return [_item(rule["code"], f"{opener}, {_also_clause(rule, f, s, econ)}.", list(rule["concepts"])) for rule in lower]
+        return [item(rule["code"], f"{opener}, {_also_clause(rule, f, s, econ)}.", list(rule["concepts"])) for rule in lower]
     if verdict == "prompt_rag_first" and missing:
         rule = _clarify_rule(missing)
         names = [MISSING_HELP[name][0] for name in missing]
         text = f"Before fine-tuning could be worth it, you would also need to know {_join(names)}."
-        return [_item("missing_facts", text, rule["concepts"], fields=list(missing))]
+        return [item("missing_facts", text, rule["concepts"], fields=list(missing))]
     return []
-
-
-@lru_cache(maxsize=64)
-def _vague_claims(pitch: str) -> tuple[tuple[str, str], ...]:
-    return tuple((c["text"], c["question"]) for c in read_pitch(pitch)["vague_claims"])
-
-
-def _claims_to_test(facts: dict[str, Any]) -> list[ClaimToTest]:
-    pitch = facts.get("pitch")
-    if not isinstance(pitch, str) or not pitch.strip():
-        return []
-    return [{"text": text, "question": question} for text, question in _vague_claims(pitch)]
 
 
 def assess(facts: dict[str, Any], settings: Settings | None = None) -> Verdict:
@@ -577,17 +412,17 @@ def assess(facts: dict[str, Any], settings: Settings | None = None) -> Verdict:
         found, verdict = [(_fine_tune_rule(facts), "")], "fine_tune"
     reasons = [rule for rule, _ in found]
     phrases = [phrase for _, phrase in found]
-    flags = _red_flags(facts)
+    flags = red_flags(facts)
 
     return {
         "verdict": verdict,
         "headline": _headline(verdict, reasons, phrases, econ, flags, facts),
         "reasons": reasons,
         "also_worth_knowing": _also_worth_knowing(verdict, reasons, [rule for rule, _ in seconds], missing, facts, s, econ),
-        "cautions": _cautions(facts),
+        "cautions": cautions(facts),
         "red_flags": flags,
-        "claims_to_test": _claims_to_test(facts),
-        "vendor_questions": _vendor_questions(facts),
+        "claims_to_test": claims_to_test(facts),
+        "vendor_questions": vendor_questions(facts),
         "economics": econ,
         "facts": dict(facts),
     }
