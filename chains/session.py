@@ -13,11 +13,11 @@ from collections.abc import Callable
 from typing import Any
 
 from .agenda import ORDER, next_question
+from .asking import Asking, period_of
 from .choices import Embed
 from .clean import clean_input
 from .corrections import find_correction
 from .facts import FIELD_BY_NAME
-from .figures import amounts
 from .intents import confused_about, is_offer, looks_like_question, read_intent
 from .money import format_money
 from .opening import prefill_from_pitch
@@ -54,7 +54,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-MAX_MISSES = 2  # after this many answers not read, the question is left open rather than asked a third time
 
 _GREETING = (
     r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|yo|howdy|greetings)\b[\s!.,]*(?:there|pitchcheck)?[\s!.,]*$"
@@ -65,7 +64,7 @@ Explain = Callable[[str], Any]  # question -> explain.Answer
 ReadField = Callable[[str, str, list[str], str], "str | None"]  # (field, question, choice values, text) -> a value or None
 
 
-class Session:
+class Session(Asking):
     """Runs the interview over a SessionState; handle(text) is one turn."""
 
     def __init__(
@@ -218,7 +217,7 @@ class Session:
         if reading.status == "unreadable":
             return self._missed(reading.hint or "I couldn't read that answer.")
         if reading.status == "clarify":
-            return self._clarify(reading, carry=_period_of(answer))
+            return self._clarify(reading, carry=period_of(answer))
         return self._record(self.awaiting, reading)
 
     # --- pieces of a turn ----------------------------------------------------------------------------------
@@ -239,37 +238,6 @@ class Session:
         if looks_like_question(text) and not is_offer(text):
             return self._explain(text)
         return self._take_pitch(text)
-
-    def _ask_llm(self, text: str, reading: Reading) -> Reading:
-        """The configured LLM's reading of a choice the offline readers could not settle, offered first to confirm."""
-        spec = FIELD_BY_NAME[self.awaiting or ""]
-        if self.read_field is None or not spec.choices:
-            return reading
-        try:
-            value = self.read_field(spec.name, spec.question, spec.choice_values(), text)
-        except Exception:
-            log.warning("field reader failed", exc_info=True)
-            return reading
-        if value not in spec.choice_values():
-            return reading
-        likely = (value, *[o["value"] for o in reading.options if o["value"] in spec.choice_values() and o["value"] != value])
-        return clarify_choices(spec, likely[:3], f'Did you mean "{spec.label_of(value)}"?')
-
-    def _carry_period(self, text: str) -> str:
-        """ "40 a day" asked back, then "no sorry, more like fifty": the fifty is a day's worth too."""
-        carry = (self.state.clarifying or {}).get("carry")
-        options = {str(o["value"]) for o in (self.state.clarifying or {}).get("options", [])}
-        if not carry or text.strip() in options or _period_of(text) or not amounts(text):
-            return text
-        return f"{text} a {carry}"
-
-    def _option_text(self, text: str) -> str:
-        """A number typed at a clarifying question picks that option, not the field's choice of that number."""
-        options = (self.state.clarifying or {}).get("options") or []
-        stripped = text.strip().rstrip(".")
-        if stripped.isdigit() and 1 <= int(stripped) <= len(options):
-            return str(options[int(stripped) - 1]["value"])
-        return text
 
     def _take_pitch(self, text: str) -> Turn:
         self.history.append(("pitch", self.facts["pitch"]))
@@ -308,46 +276,6 @@ class Session:
             echo = "No problem, I'll leave that open."
         self.mark_asked(name)
         return self._advance([Reply("echo", echo)])
-
-    def _clarify(self, reading: Reading, preface: list[Reply] | None = None, carry: str | None = None) -> Turn:
-        assert self.awaiting
-        self.state.misses[self.awaiting] = self.state.misses.get(self.awaiting, 0) + 1
-        if self.state.misses[self.awaiting] > MAX_MISSES + 1:
-            return self._leave_open()
-        self.state.clarifying = {"question": reading.hint, "options": list(reading.options)}
-        if carry and FIELD_BY_NAME[self.awaiting].kind == "volume":
-            self.state.clarifying["carry"] = carry
-        return self._turn(list(preface or []) + [self._question_reply()])
-
-    def _missed(self, hint: str) -> Turn:
-        """An answer not read: a hint, then the choices with an example, then the question is left open."""
-        assert self.awaiting
-        name = self.awaiting
-        misses = self.state.misses[name] = self.state.misses.get(name, 0) + 1
-        self.state.clarifying = None
-        if misses > MAX_MISSES:
-            return self._leave_open()
-        if misses == MAX_MISSES:
-            spec = FIELD_BY_NAME[name]
-            hint = (
-                f"Sorry, I'm still not reading that. You could say something like {spec.example}. "
-                'Or say "skip" and I\'ll leave it open for now.'
-            )
-        return self._turn([Reply("notice", hint)], reask=True)
-
-    def _leave_open(self) -> Turn:
-        name = self.awaiting
-        assert name
-        self.state.misses.pop(name, None)
-        self.state.clarifying = None
-        self.history.append((name, self.facts[name]))
-        self.mark_asked(name)
-        note = Reply(
-            "notice",
-            "I'll leave that question open for now, so we don't go round in circles. "
-            'You can come back to it any time, for example by saying "back".',
-        )
-        return self._advance([note])
 
     def _correction(self, text: str) -> tuple[str, Reading] | None:
         return find_correction(self, text)
@@ -504,8 +432,3 @@ class Session:
 
 def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _period_of(text: str) -> str | None:
-    """The period the owner gave a figure in ("40 a day" -> "day"), if any."""
-    return next((a.period for a in amounts(text) if a.period), None)

@@ -1,0 +1,111 @@
+"""Asking instead of guessing: a clarifying question with the likeliest readings, the LLM's reading offered back,
+a period carried into a corrected figure, and a question left open after two answers not read. Part of
+chains.session.Session."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from .facts import FIELD_BY_NAME
+from .figures import amounts
+from .readers import Reading, clarify_choices
+from .turns import Reply, SessionState, Turn
+
+if TYPE_CHECKING:
+    from .readers import Context
+
+log = logging.getLogger(__name__)
+
+MAX_MISSES = 2  # after this many answers not read, the question is left open rather than asked a third time
+
+
+class Asking:
+    if TYPE_CHECKING:  # provided by chains.session.Session
+        state: SessionState
+        read_field: Any
+        awaiting: str | None
+        facts: dict[str, Any]
+        history: list[tuple[str, Any]]
+
+        def context(self) -> Context: ...
+        def mark_asked(self, name: str) -> None: ...
+        def _turn(self, replies: list[Reply], reask: bool = False) -> Turn: ...
+        def _question_reply(self) -> Reply: ...
+        def _advance(self, replies: list[Reply]) -> Turn: ...
+
+    def _ask_llm(self, text: str, reading: Reading) -> Reading:
+        """The configured LLM's reading of a choice the offline readers could not settle, offered first to confirm."""
+        spec = FIELD_BY_NAME[self.awaiting or ""]
+        if self.read_field is None or not spec.choices:
+            return reading
+        try:
+            value = self.read_field(spec.name, spec.question, spec.choice_values(), text)
+        except Exception:
+            log.warning("field reader failed", exc_info=True)
+            return reading
+        if value not in spec.choice_values():
+            return reading
+        likely = (value, *[o["value"] for o in reading.options if o["value"] in spec.choice_values() and o["value"] != value])
+        return clarify_choices(spec, likely[:3], f'Did you mean "{spec.label_of(value)}"?')
+
+    def _carry_period(self, text: str) -> str:
+        """ "40 a day" asked back, then "no sorry, more like fifty": the fifty is a day's worth too."""
+        carry = (self.state.clarifying or {}).get("carry")
+        options = {str(o["value"]) for o in (self.state.clarifying or {}).get("options", [])}
+        if not carry or text.strip() in options or period_of(text) or not amounts(text):
+            return text
+        return f"{text} a {carry}"
+
+    def _option_text(self, text: str) -> str:
+        """A number typed at a clarifying question picks that option, not the field's choice of that number."""
+        options = (self.state.clarifying or {}).get("options") or []
+        stripped = text.strip().rstrip(".")
+        if stripped.isdigit() and 1 <= int(stripped) <= len(options):
+            return str(options[int(stripped) - 1]["value"])
+        return text
+
+    def _clarify(self, reading: Reading, preface: list[Reply] | None = None, carry: str | None = None) -> Turn:
+        assert self.awaiting
+        self.state.misses[self.awaiting] = self.state.misses.get(self.awaiting, 0) + 1
+        if self.state.misses[self.awaiting] > MAX_MISSES + 1:
+            return self._leave_open()
+        self.state.clarifying = {"question": reading.hint, "options": list(reading.options)}
+        if carry and FIELD_BY_NAME[self.awaiting].kind == "volume":
+            self.state.clarifying["carry"] = carry
+        return self._turn(list(preface or []) + [self._question_reply()])
+
+    def _missed(self, hint: str) -> Turn:
+        """An answer not read: a hint, then the choices with an example, then the question is left open."""
+        assert self.awaiting
+        name = self.awaiting
+        misses = self.state.misses[name] = self.state.misses.get(name, 0) + 1
+        self.state.clarifying = None
+        if misses > MAX_MISSES:
+            return self._leave_open()
+        if misses == MAX_MISSES:
+            spec = FIELD_BY_NAME[name]
+            hint = (
+                f"Sorry, I'm still not reading that. You could say something like {spec.example}. "
+                'Or say "skip" and I\'ll leave it open for now.'
+            )
+        return self._turn([Reply("notice", hint)], reask=True)
+
+    def _leave_open(self) -> Turn:
+        name = self.awaiting
+        assert name
+        self.state.misses.pop(name, None)
+        self.state.clarifying = None
+        self.history.append((name, self.facts[name]))
+        self.mark_asked(name)
+        note = Reply(
+            "notice",
+            "I'll leave that question open for now, so we don't go round in circles. "
+            'You can come back to it any time, for example by saying "back".',
+        )
+        return self._advance([note])
+
+
+def period_of(text: str) -> str | None:
+    """The period the owner gave a figure in ("40 a day" -> "day"), if any."""
+    return next((a.period for a in amounts(text) if a.period), None)
