@@ -10,13 +10,13 @@ import re
 from typing import Any
 
 from .facts import FIELD_BY_NAME, FIELDS
-from .figures import _words_to_digits
 from .intents import is_correction, is_strong_correction, looks_like_question, strip_correction
+from .number_words import words_to_digits
 from .readers import Reading, _currency_named, read_answer
 
 
 def _digits(t: str) -> str:
-    return _words_to_digits(t)
+    return words_to_digits(t)
 
 
 def _search(pattern: str, text: str) -> bool:

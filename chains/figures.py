@@ -15,7 +15,8 @@ from functools import lru_cache
 from typing import Any
 
 from price_parser import Price
-from text_to_num import alpha2digit
+
+from .number_words import words_to_digits
 
 MAX_CHARS = 20_000  # longer input is cut first so no pattern can take long
 MAX_VALUE = Decimal(10) ** 12  # beyond this a figure is a typo, not a business quantity
@@ -61,132 +62,6 @@ def normalise(text: Any) -> str:
     if not isinstance(text, str):
         return ""
     return re.sub(r"\s+", " ", text[:MAX_CHARS].translate(_TRANS).lower()).strip()
-
-
-# --- number words ----------------------------------------------------------------------------------------------
-
-_SMALL = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-# "≈" marks a vague quantity so an explicit figure can win over it; "lo~hi" keeps the range it stands for.
-_VAGUE = (
-    (r"\ba couple (?:of )?hundred\b", "≈200~150~300"),
-    (r"\b(?:a few|several) hundred\b", "≈300~200~900"),
-    (r"\ba couple (?:of )?thousand\b", "≈2000~1500~3000"),
-    (r"\b(?:a few|several) thousand\b", "≈3000~2000~9000"),
-    (r"\b(?:a )?couple (?:of )?dozen\b", "24"),
-    (r"\bhalf a dozen\b", "6"),
-    (r"\ba dozen\b", "12"),
-    (r"\ba couple(?: of)?\b(?! (?:days|weeks|months|years))", "≈2~2~3"),
-    (r"\ba handful\b", "≈5~3~10"),
-    (r"\b(?:a few|several)\b(?! (?:days|weeks|months|years|times))", "≈3~2~9"),
-)
-# Words that hold a number word but are no figure: "good ones", "no one", "this one".
-_NOT_FIGURES = (
-    (r"\bones\b", "items"),
-    (r"\btwo[- ]thirds\b", "twothirds"),
-    (r"\bthree[- ]quarters\b", "threequarters"),
-    (r"\b(?:a|one)[- ]third\b", "athird"),
-    (r"\b(?:a|one)[- ]quarter\b(?! of a million)", "aquarter"),
-    (r"\b(?:phase|stage|step|part|option|tier|level|version|day|year|plan|package) (?:one|two|three|four|[1-4])\b", "that part"),
-    (r"\b(?:no|any|some|every|each|the|this|that|which|last|right|other|first|latest|new|old|only) one\b", "the item"),
-    (r"\bone (?:of (?:them|those|these|us)|day|way or another|thing)\b", "some"),
-)
-_SCALE_WORD = r"(hundred|thousand|grand|million|k|m)"
-_RANGE_WORDS = re.compile(
-    r"\b(" + "|".join(_SMALL) + r"|\d{1,3})\s+(or|to|-)\s+(" + "|".join(_SMALL[1:]) + r"|\d{1,3})\s+" + _SCALE_WORD + r"\b"
-)
-
-
-def _spread_scale(m: re.Match) -> str:
-    """ "one or two hundred" -> "one hundred or two hundred"; "15 to 20 thousand" likewise."""
-    return f"{m[1]} {m[4]} {m[2]} {m[3]} {m[4]}"
-
-
-_NUMBER_WORDS = [
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-    "thirty",
-    "forty",
-    "fifty",
-    "sixty",
-    "seventy",
-    "eighty",
-    "ninety",
-    "hundred",
-    "thousand",
-    "million",
-]
-
-
-def _fix_number_typos(t: str) -> str:
-    """ "tweny", "fourty", "hunderd", "thousnad": a long word one slip away from a number word, same first letter."""
-    import difflib
-
-    def fix(m: re.Match) -> str:
-        word = m[0]
-        if word in _NUMBER_WORDS or word.endswith(("s", "th", "ths")):  # "hundreds", "tenths" are words of their own
-            return word
-        close = difflib.get_close_matches(word, [w for w in _NUMBER_WORDS if w[0] == word[0]], n=1, cutoff=0.85)
-        return close[0] if close else word
-
-    return re.sub(r"\b[a-z]{5,9}\b", fix, t)
-
-
-def _words_to_digits(t: str) -> str:
-    """English number words to digits, with the library's gaps filled."""
-    t = _fix_number_typos(t)
-    for pattern, repl in _NOT_FIGURES:
-        t = re.sub(pattern, repl, t)
-    t = _RANGE_WORDS.sub(_spread_scale, t)
-    for pattern, repl in _VAGUE:
-        t = re.sub(pattern, repl, t)
-    # Plural scale words are no figure at all, though text2num reads "hundreds" as 100.
-    t = re.sub(r"\b(?:tens|hundreds|thousands|millions|billions|dozens)\b", "lots", t)
-    t = re.sub(r"\bhalf a million\b", "500000", t)
-    t = re.sub(r"\bquarter of a million\b", "250000", t)
-    t = re.sub(r"\ban? (hundred|thousand|million|billion)\b", r"one \1", t)
-    t = re.sub(r"\b(?:minus|negative) (?=\w)", "-", t)
-    t = _scale_words(t)
-    try:
-        t = alpha2digit(t, "en", threshold=0)
-    except Exception:  # the library is third-party; a failure there must not reach the owner
-        pass
-    t = re.sub(r"(\d+) and a half\b", lambda m: f"{m[1]}.5", t)  # "4 and a half grand" -> "4.5 grand"
-    t = re.sub(r"(\d+(?:\.\d+)?) dozen\b", lambda m: _fmt_plain(Decimal(m[1]) * 12), t)
-    t = _scale_words(t)  # again, for "eighteen grand", which text2num turns into "18 grand"
-    # text2num leaves "2.5 1000" for "two point five thousand" and "11.5 1000" for the half we filled in.
-    for digits, suffix in (("1000000000", "bn"), ("1000000", "m"), ("1000", "k"), ("100", "h")):
-        t = re.sub(rf"(\d+(?:\.\d+)?) {digits}\b(?!\d)", rf"\1{suffix}", t)
-    return re.sub(r"(\d+(?:\.\d+)?)h\b", lambda m: _fmt_plain(Decimal(m[1]) * 100), t)
-
-
-def _fmt_plain(d: Decimal) -> str:
-    return str(int(d)) if d == d.to_integral_value() else str(d)
-
-
-def _scale_words(t: str) -> str:
-    """Digits followed by a scale word as a suffix: text2num would leave "5 thousand" as "5 1000"."""
-    t = re.sub(r"(\d)\s*(?:thousand|grand|thou)\b", r"\1k", t)
-    t = re.sub(r"(\d)\s*(?:million|mn|mil|mill)\b", r"\1m", t)
-    t = re.sub(r"(\d)\s*(?:billion)\b", r"\1bn", t)
-    return re.sub(r"(?<![\d.,])(\d{1,9}(?:\.\d+)?)\s+hundred\b", lambda m: _fmt_plain(Decimal(m[1]) * 100), t)
 
 
 # --- finding figures ---------------------------------------------------------------------------------------------
@@ -282,7 +157,7 @@ def amounts(text: str) -> list[Amount]:
 
 @lru_cache(maxsize=512)
 def _amounts(normalised: str) -> tuple[Amount, ...]:
-    t = _words_to_digits(normalised)
+    t = words_to_digits(normalised)
     found: list[Amount] = []
     last_end, last_scaled, last_scale = -1, False, 1
     for m in _NUM.finditer(t):
@@ -442,7 +317,7 @@ _PART_BEFORE = re.compile(r"\b(?P<frac>half|athird|aquarter|twothirds|threequart
 def usable_share(text: str, after: int, start: int | None = None) -> Decimal | None:
     """The share of a figure that is usable: "only about half are usable", "10% are junk", "1 in 10 is tidy" after
     it, or "half our 600 jobs" before it."""
-    t = _words_to_digits(normalise(text))
+    t = words_to_digits(normalise(text))
     if start is not None:
         before = _PART_BEFORE.search(t[max(0, start - 30) : start])
         if before:

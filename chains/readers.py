@@ -244,9 +244,9 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
     lo, hi = round_half_up(Decimal(low)), round_half_up(Decimal(high))
     if lo < threshold <= hi:
         return _straddles(spec, best, lo, hi)
-    from chains.figures import _words_to_digits
+    from chains.number_words import words_to_digits
 
-    if _hedged_near(best, _words_to_digits(t), threshold, Decimal(value)):
+    if _hedged_near(best, words_to_digits(t), threshold, Decimal(value)):
         lo, hi = round_half_up(Decimal(threshold) * Decimal("0.9")), round_half_up(Decimal(threshold) * Decimal("1.1"))
         return Reading(
             "clarify",
