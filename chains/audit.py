@@ -1,8 +1,6 @@
-"""The data audit: how many clean, labelled examples a file really holds, and what is wrong with the rest.
-
-Personal data is found by chains.personal_data, near-duplicate inputs by chains.near_duplicates; files are read
-by chains.examples. audit_file runs in the caller's process; chains.audit_worker runs it in a bounded worker.
-"""
+"""The data audit: how many clean, labelled examples a file really holds, and what is wrong with the rest. Files are
+read by chains.examples, personal data found by chains.personal_data, near-duplicates by chains.near_duplicates, and
+chains.audit_worker runs audit_file in a bounded worker process."""
 
 from __future__ import annotations
 
@@ -13,10 +11,25 @@ from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any
 
 import numpy as np
 
+from chains.audit_result import (
+    AUDIT_DEFINITIONS,
+    EMBED_CHARS,
+    FORMULA_START,
+    IMBALANCE_RATIO,
+    IMBALANCE_SHARE,
+    MAX_LABEL_CHARS,
+    MAX_LABELS,
+    AuditResult,
+    PersonalDataCount,
+    Progress,
+    count_phrase,
+    rows_phrase,
+    token_stats,
+)
 from chains.examples import AuditError, Example, ExampleReader, ReadLimits, cell_text
 from chains.near_duplicates import (
     NearDuplicates,
@@ -44,71 +57,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-FORMULA_START = "=+-@"
-MAX_LABELS, MAX_LABEL_CHARS = 20, 40
-IMBALANCE_RATIO, IMBALANCE_SHARE = 10, 0.05
-EMBED_CHARS = 2000  # the model reads 256 word pieces (~1,000 characters); the rest cannot change its vector
-
-#: progress(message, fraction of the whole audit done, 0..1)
-Progress = Callable[[str, float], None]
-
-AUDIT_DEFINITIONS: dict[str, str] = {
-    "rows": "Data rows read, the header not counted. Completely blank rows are skipped. Row numbers count data "
-    "rows from 1 (in JSONL files they are line numbers).",
-    "empty": "A row whose input or output is blank once spaces are trimmed.",
-    "duplicates": "A row with the same input and the same output as an earlier row, ignoring upper/lower case and "
-    "spacing. An empty row counts only as empty.",
-    "clean": "Rows less empty rows less duplicates: the examples a vendor could actually train on.",
-    "personal_data": "A clean row holding an email address, a phone number (UK-shaped, or any valid international "
-    "number), a UK National Insurance number (HMRC's format: two letters, six digits, A-D), a UK "
-    "postcode, or a payment card number (13-19 digits passing the Luhn check).",
-    "labels": f"When the outputs are a few short values (at most {MAX_LABELS} distinct, each at most {MAX_LABEL_CHARS} "
-    "characters, and no more distinct values than half the clean rows), the count of each over clean rows. "
-    f"Badly unbalanced: the largest class is {IMBALANCE_RATIO} or more times the smallest, or a class holds "
-    f"under {IMBALANCE_SHARE:.0%} of the clean rows.",
-    "near_duplicates": "Pairs of clean rows whose inputs mean almost the same: the cosine similarity of their "
-    "sentence embeddings (all-MiniLM-L6-v2) is at or above the threshold (near_duplicate_cosine, "
-    "0.95 by default). Identical inputs with different outputs count too. Large files are "
-    "narrowed down with quicker models first, so a few pairs may be missed.",
-    "tokens": "Estimated tokens per clean example (input plus output; every message of a chat), by the rule of "
-    "thumb for English of one token per four characters, rounded up.",
-    "training_cost": "Tokens of all clean rows x epochs x the price per million training tokens: the compute of one "
-    "training run, not the vendor's fee.",
-    "formulas": "Cells starting with =, +, - or @: a spreadsheet may run them as formulas when the file is opened.",
-}
-
-
-class PersonalDataCount(TypedDict):
-    count: int
-    rows: list[int]
-
-
-class TokenStats(TypedDict):
-    total: int
-    mean: float
-    median: float
-    p95: int
-    max: int
-
-
-class AuditResult(TypedDict):
-    """What the audit reports; the README's audit table defines each key."""
-
-    file: str
-    shape: str
-    rows: int
-    empty: int
-    duplicates: int
-    clean: int
-    pii_rows: int
-    pii: dict[str, PersonalDataCount]
-    labels: dict[str, int] | None
-    near_duplicates: NearDuplicates | None
-    tokens: TokenStats
-    tokens_per_example: int | None
-    training_cost_gbp: float
-    issues: list[str]
 
 
 def escape_formula(text: str) -> str:
@@ -319,7 +267,7 @@ def _audit(
     labels = _labels(tally, clean)
     issues += _label_issues(labels, clean.count) if labels else []
     issues += _formula_findings(tally) + (_reader_findings(reader) if reader is not None else [])
-    tokens = _token_stats(clean.tokens)
+    tokens = token_stats(clean.tokens)
     if timings is not None:
         timings.update(
             read=read_done - started, near_duplicates=time.perf_counter() - read_done, total=time.perf_counter() - started
@@ -356,7 +304,7 @@ def _size_findings(clean: int, settings: Settings) -> list[str]:
     if clean >= settings.min_clean_examples:
         return []
     return [
-        f"{'Only ' if clean else ''}{_n(clean, 'clean example')}: below {settings.min_clean_examples}, "
+        f"{'Only ' if clean else ''}{count_phrase(clean, 'clean example')}: below {settings.min_clean_examples}, "
         "fine-tuning tends to overfit and do worse than a well-written prompt."
     ]
 
@@ -364,9 +312,9 @@ def _size_findings(clean: int, settings: Settings) -> list[str]:
 def _pii_findings(pii: dict[str, PersonalDataCount], pii_rows: int) -> list[str]:
     if not pii_rows:
         return []
-    parts = [f"{PII_NAMES[k]} in {_rows_phrase(v['rows'], v['count'])}" for k, v in pii.items() if v["count"]]
+    parts = [f"{PII_NAMES[k]} in {rows_phrase(v['rows'], v['count'])}" for k, v in pii.items() if v["count"]]
     return [
-        f"{_n(pii_rows, 'row')} {'holds' if pii_rows == 1 else 'hold'} personal data: "
+        f"{count_phrase(pii_rows, 'row')} {'holds' if pii_rows == 1 else 'hold'} personal data: "
         + "; ".join(parts)
         + ". Check it may lawfully go to the vendor, or remove it first."
     ]
@@ -379,14 +327,14 @@ def _repeat_findings(tally: _Tally, clean: _Clean) -> list[str]:
     if duplicates:
         d = int(np.flatnonzero(~clean.is_clean)[0])
         issues.append(
-            f"{_n(duplicates, 'row')} {'repeats' if duplicates == 1 else 'repeat'} an earlier row (same input "
+            f"{count_phrase(duplicates, 'row')} {'repeats' if duplicates == 1 else 'repeat'} an earlier row (same input "
             f"and output, ignoring case and spacing), e.g. row {clean.rows[d]} repeats row "
             f"{clean.rows[clean.first_of[clean.pair_id[d]]]}."
         )
     if tally.empty:
         issues.append(
-            f"{_n(tally.empty, 'row')} {'has' if tally.empty == 1 else 'have'} an empty input or output: "
-            f"{_rows_phrase(tally.empty_rows, tally.empty)}."
+            f"{count_phrase(tally.empty, 'row')} {'has' if tally.empty == 1 else 'have'} an empty input or output: "
+            f"{rows_phrase(tally.empty_rows, tally.empty)}."
         )
     _, first_use, uid, per_input = np.unique(clean.inputs, return_index=True, return_inverse=True, return_counts=True)
     repeated = np.flatnonzero(per_input >= 2)
@@ -394,7 +342,7 @@ def _repeat_findings(tally: _Tally, clean: _Clean) -> list[str]:
         u = int(repeated[np.argmin(first_use[repeated])])
         first_two = clean.clean_rows[uid == u][:2].tolist()
         issues.append(
-            f"{_n(len(repeated), 'input')} {'appears' if len(repeated) == 1 else 'appear'} more than once "
+            f"{count_phrase(len(repeated), 'input')} {'appears' if len(repeated) == 1 else 'appear'} more than once "
             f"with different outputs, e.g. rows {first_two[0]} and {first_two[1]}: check the answers agree."
         )
     return issues
@@ -440,7 +388,7 @@ def _near_findings(near: NearDuplicates | None, settings: Settings) -> list[str]
         return []
     a, b, _ = near["pairs"][0]
     return [
-        f"{_n(near['count'], 'pair')} of rows {'has' if near['count'] == 1 else 'have'} near-identical "
+        f"{count_phrase(near['count'], 'pair')} of rows {'has' if near['count'] == 1 else 'have'} near-identical "
         f"inputs (cosine ≥ {settings.near_duplicate_cosine:g}), e.g. rows {a} and {b}: they teach "
         "the model little and can leak from training into testing."
     ]
@@ -479,8 +427,8 @@ def _formula_findings(tally: _Tally) -> list[str]:
     said = marks[0] if len(marks) == 1 else ", ".join(marks[:-1]) + " or " + marks[-1]
     one = formulas == 1
     return [
-        f"{_n(formulas, 'cell')} {'starts' if one else 'start'} with {said} and could run as "
-        f"{'a formula' if one else 'formulas'} in a spreadsheet ({_rows_phrase(rows, len(rows))}); "
+        f"{count_phrase(formulas, 'cell')} {'starts' if one else 'start'} with {said} and could run as "
+        f"{'a formula' if one else 'formulas'} in a spreadsheet ({rows_phrase(rows, len(rows))}); "
         f"escape {'it' if one else 'them'} before exporting."
     ]
 
@@ -489,38 +437,13 @@ def _reader_findings(reader: ExampleReader) -> list[str]:
     issues = []
     if reader.broken_count:
         one = reader.broken_count == 1
-        where = _rows_phrase(reader.broken_lines, reader.broken_count, 10).replace("row", "line")
+        where = rows_phrase(reader.broken_lines, reader.broken_count, 10).replace("row", "line")
         issues.append(
-            f"{_n(reader.broken_count, 'line')} {'is' if one else 'are'} not valid JSON and "
+            f"{count_phrase(reader.broken_count, 'line')} {'is' if one else 'are'} not valid JSON and "
             f"{'was' if one else 'were'} skipped: {where}."
         )
     if reader.blank_rows:
-        issues.append(f"{_n(reader.blank_rows, 'completely blank row')} {'was' if reader.blank_rows == 1 else 'were'} skipped.")
+        issues.append(
+            f"{count_phrase(reader.blank_rows, 'completely blank row')} {'was' if reader.blank_rows == 1 else 'were'} skipped."
+        )
     return issues + reader.notes
-
-
-def _token_stats(tokens: np.ndarray) -> TokenStats:
-    if not len(tokens):
-        return TokenStats(total=0, mean=0.0, median=0.0, p95=0, max=0)
-    ordered = np.sort(tokens)
-    return TokenStats(
-        total=int(tokens.sum()),
-        mean=round(float(tokens.mean()), 1),
-        median=float(np.median(ordered)),
-        p95=int(ordered[math.ceil(0.95 * len(ordered)) - 1]),  # nearest rank
-        max=int(ordered[-1]),
-    )
-
-
-def _n(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
-
-
-def _rows_phrase(rows: list[int], count: int, shown: int = 3) -> str:
-    """'row 4', 'rows 4, 17 and 23', 'rows 4, 17, 23 and 5 more'."""
-    head = [f"{r:,}" for r in rows[:shown]]
-    if count == 1:
-        return f"row {head[0]}"
-    if count <= shown:
-        return "rows " + ", ".join(head[:-1]) + " and " + head[-1]
-    return "rows " + ", ".join(head) + f" and {count - len(head):,} more"
