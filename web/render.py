@@ -330,15 +330,6 @@ def _length_stats(result: dict[str, Any]) -> list[tuple[str, float]]:
     return []
 
 
-def _lengths(result: dict[str, Any]) -> list[float]:
-    """Per-example lengths, if the audit ever lists them (it summarises them today)."""
-    for key in ("lengths", "example_tokens", "token_counts"):
-        value = result.get(key)
-        if isinstance(value, list) and value and all(isinstance(v, (int, float)) for v in value):
-            return [float(v) for v in value]
-    return []
-
-
 def audit_markdown(result: dict[str, Any]) -> str:
     """The audit's figures and findings as Markdown for the chat."""
 
@@ -394,12 +385,8 @@ def audit_figures(result: dict[str, Any]) -> list[tuple[str, Any]]:
             plot_bgcolor="rgba(0,0,0,0)",
         )
         out.append(("Label balance", fig))
-    lengths = _lengths(result)
-    stats = _length_stats(result)
-    if lengths:
-        fig = go.Figure(go.Histogram(x=lengths, nbinsx=30, marker_color="#0f766e"))
-        fig.update_layout(xaxis={"title": "tokens per example"}, yaxis={"title": "examples"})
-    elif stats:
+    stats = _length_stats(result)  # the audit's own summary (chains.audit_result.TokenStats)
+    if stats:
         fig = go.Figure(
             go.Bar(
                 x=[k for k, _ in stats],
@@ -415,7 +402,7 @@ def audit_figures(result: dict[str, Any]) -> list[tuple[str, Any]]:
         fig = None
     if fig is not None:
         fig.update_layout(
-            title={"text": "Example lengths (tokens per clean example)", "x": 0},
+            title={"text": "Tokens per clean example", "x": 0},
             height=320,
             margin={"l": 50, "r": 20, "t": 50, "b": 50},
             paper_bgcolor="rgba(0,0,0,0)",
