@@ -230,3 +230,26 @@ def test_on_a_phone_nothing_scrolls_sideways_and_buttons_look_tappable(browser, 
         page.locator(CARD).screenshot(path=str(tmp_path / "verdict-phone.png"))
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    "pitch, shown",
+    [
+        ("They'll fine-tune the model on our support tickets for $25,000.", "$25,000"),
+        ("They'll fine-tune the model on our support tickets for €20,000.", "€20,000"),
+    ],
+)
+def test_a_dollar_or_euro_interview_shows_the_economics_in_that_currency(page, app_server, pitch, shown):
+    from chat_driver import TYPED
+
+    chat = open_chat(page, app_server)
+    typed = [(words, pitch if words == "Paste what the vendor said" else text) for words, text in TYPED]
+    for _ in range(25):
+        if page.locator(CARD).count():
+            break
+        question = chat.last_text()
+        chat.type(next(text for words, text in typed if words.lower() in question.lower()))
+    card = page.locator(CARD)
+    assert card.count() == 1
+    economics = card.locator("[data-testid=verdict-economics]").inner_text()
+    assert shown in economics and "£" not in economics.split("compute")[0]

@@ -219,3 +219,34 @@ def test_audit_progress_bar_only_when_asked_or_on_a_terminal(tmp_path):
     assert any("examples.csv: Starting the audit" in f for f in frames)
     assert any("Reading rows" in f and "%" in f for f in frames)
     assert frames[-1].strip() == ""  # the bar is wiped when it is done
+
+
+@pytest.mark.parametrize("quote, symbol", [("$25,000", "$"), ("€20k", "€")])
+def test_a_dollar_or_euro_interview_in_the_terminal_ends_in_that_currency(quote, symbol):
+    lines = [
+        "They'll fine-tune the model on our support tickets.",
+        quote,
+        "sorting tickets",
+        "5,000 a month",
+        "about 2,000",
+        "yes",
+        "no personal data",
+        "tried, not good enough",
+        "no",
+        "no",
+        "yes",
+        "yes",
+        "yes",
+    ]
+    out = subprocess.run(
+        [sys.executable, "-m", "chains.cli", "chat", "--json", "--lexical"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    final = [json.loads(line) for line in out.stdout.splitlines()][-1]
+    assert final["verdict"] is not None and final["facts"]["currency"] == {"$": "USD", "€": "EUR"}[symbol]
+    summary = final["verdict"]["economics"]["summary"]
+    assert summary.startswith(f"The {symbol}") and symbol in summary
