@@ -71,7 +71,6 @@ class Session(Asking):
         self,
         settings: Settings | None = None,
         explain: Explain | None = None,
-        compact: bool = False,
         titles: dict[str, str] | None = None,
         embed: Embed | None = None,
         welcome: str | None = None,
@@ -83,7 +82,7 @@ class Session(Asking):
         self.explain = explain
         self.titles = titles or {}  # concept id -> glossary title, for naming sources
         self.embed = embed
-        self.welcome = welcome or (WELCOME_SHORT if compact else WELCOME)
+        self.welcome = welcome or WELCOME  # a front end passes its own (the widget's is WELCOME_SHORT)
         self.state = state or SessionState()
 
     # --- state -------------------------------------------------------------------------------------------
@@ -114,12 +113,11 @@ class Session(Asking):
         data: dict[str, Any],
         settings: Settings | None = None,
         explain: Explain | None = None,
-        compact: bool = False,
         titles: dict[str, str] | None = None,
         embed: Embed | None = None,
         welcome: str | None = None,
     ) -> Session:
-        return cls(settings, explain, compact, titles, embed, welcome, SessionState.from_dict(data or {}))
+        return cls(settings, explain, titles, embed, welcome, SessionState.from_dict(data or {}))
 
     def current_verdict(self) -> Verdict:
         return assess({**self.facts, **self.extra}, self.settings)
