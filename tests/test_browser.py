@@ -107,10 +107,15 @@ def test_a_question_mid_interview_is_answered_once_and_the_interview_carries_on(
 def bad_files_get_one_line_each(page, chat: Chat, upload_files) -> None:
     for name, reason in (("empty.csv", "empty"), ("binary.csv", "binary"), ("notes.csv", "columns")):
         before = chat.assistant_count()
-        reply = chat.attach(upload_files[name])
-        assert chat.assistant_count() == before + 1, chat.texts()[before:]  # one line, nothing else
-        assert reply.startswith(f"I couldn't audit {name}:") and reason in reply.lower()
-        assert "Traceback" not in reply
+        chat.attach(upload_files[name])
+        new = chat.texts()[before:]
+        # One line saying why, then the question still open, asked again so it is in view.
+        assert len(new) == 2, new
+        line, question = new
+        assert line.startswith(f"I couldn't audit {name}:") and reason in line.lower() and "\n" not in line.strip()
+        assert "Traceback" not in line
+        asked = question.splitlines()[0]
+        assert any(asked in earlier for earlier in chat.texts()[:before]), (asked, chat.texts()[:before])
         assert page.locator(ERROR_TOAST).count() == 0
         assert page.locator("#chat-input").is_editable()  # the message box stays usable
 
