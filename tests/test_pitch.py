@@ -5,42 +5,12 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_glossary import REQUIRED_IDS
 
 from chains.facts import FIELD_BY_NAME
 from chains.pitch import read_pitch
 
-GLOSSARY_IDS = {
-    "fine-tuning",
-    "base-model",
-    "training-data",
-    "lora",
-    "catastrophic-forgetting",
-    "prompt-engineering",
-    "rag",
-    "few-shot-prompting",
-    "overfitting",
-    "data-audit",
-    "data-curation",
-    "evaluation",
-    "model-customisation",
-    "tokens",
-    "training-cost",
-    "hosting-cost",
-    "output-consistency",
-    "embeddings",
-    "vector-database",
-    "knowledge-currency",
-    "retraining",
-    "personal-data",
-    "eu-ai-act",
-    "auditability",
-    "hallucination",
-    "context-window",
-    "vendor-lock-in",
-    "model-deprecation",
-    "distillation",
-    "open-weight-models",
-}
+GLOSSARY_IDS = set(REQUIRED_IDS)  # the concepts the glossary must hold (tests/test_glossary.py)
 KEYS = {
     "mechanism",
     "mechanism_evidence",
