@@ -6,32 +6,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
 
 import chainlit as cl
 
 from . import render, uploads
-
-if TYPE_CHECKING:
-    from chains.session import Session, Turn
-    from chains.settings import Settings
+from .parts import ConversationParts
 
 log = logging.getLogger(__name__)
 
 
-class Files:
-    if TYPE_CHECKING:  # provided by web.chat.Conversation
-        settings: Settings
-        session: Session
-        open_question: cl.Message | None
-
-        async def render(self, turn: Turn, welcome: bool = False) -> None: ...
-        async def save(self) -> None: ...
-        async def reask(self) -> None: ...
-        async def close_question(self) -> None: ...
-        def _awaiting(self) -> Mapping[str, Any] | None: ...
-
+class Files(ConversationParts):
     async def explain_upload(self) -> None:
         """How to hand over a file. Nothing waits for it: the message box stays free and the question stays open."""
         await cl.Message(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import chainlit as cl
 from chainlit.context import context
@@ -14,28 +14,14 @@ from chainlit.step import StepDict
 from chainlit.types import ThreadDict
 
 from . import render
-
-if TYPE_CHECKING:
-    from chains.session import Session, Turn
-    from chains.settings import Settings
+from .parts import ConversationParts
 
 log = logging.getLogger(__name__)
 
 STATE_KEY = "pitchcheck"  # the Session's to_dict() in the user session and in the thread's metadata
 
 
-class Returning:
-    if TYPE_CHECKING:  # provided by web.chat.Conversation
-        settings: Settings
-        session: Session
-        open_question: cl.Message | None
-
-        async def render(self, turn: Turn, welcome: bool = False) -> None: ...
-        async def save(self) -> None: ...
-        async def reask(self) -> None: ...
-        async def close_question(self) -> None: ...
-        def _awaiting(self) -> Mapping[str, Any] | None: ...
-
+class Returning(ConversationParts):
     async def resume(self, thread: ThreadDict, note: str, restored: bool) -> None:
         """After a reload: the note and the pending question join the saved thread on screen, never the thread.
 
