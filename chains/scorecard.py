@@ -1,8 +1,9 @@
 """The retrieval question pool split into a tuning half and a held-out half, and the figures scored on them.
 
-The pool is every lay question in tests/data (the first set and the one written blind, without the glossary in
-view). Each question's half is fixed by a hash of its own words and a seed, so adding questions moves no others and
-nobody can choose which questions are held out.
+The pool is every lay question in tests/data (the first set and two written blind, without the glossary in view).
+Each question's half is fixed by a hash of its own words and a seed, so adding questions moves no others and
+nobody can choose which questions are held out. A question whose id is "none" belongs to no entry: it joins the
+off-topic questions, which should all be answered "not found".
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import yaml
 from .settings import PROJECT_ROOT
 
 DATA = PROJECT_ROOT / "tests" / "data"
-QUESTION_FILES = ("questions.yaml", "questions_lay.yaml")
+QUESTION_FILES = ("questions.yaml", "questions_lay.yaml", "questions_third.yaml")
 OFFTOPIC_FILE = "offtopic.yaml"
 SEED = "pitchcheck-retrieval-1"
+OFF_TOPIC_ID = "none"  # the id of a question in a question file that no entry answers
 Half = Literal["tune", "held_out"]
 
 
@@ -43,13 +45,18 @@ def half_of(question: str) -> Half:
     return "tune" if int(digest, 16) % 2 == 0 else "held_out"
 
 
+def _listed(data_dir: Path) -> list[Question]:
+    """Every question of every question file, each marked with the file it came from."""
+    return [
+        {**item, "source": name}
+        for name in QUESTION_FILES
+        for item in yaml.safe_load((data_dir / name).read_text(encoding="utf-8")) or []
+    ]
+
+
 def question_pool(data_dir: Path = DATA) -> list[Question]:
-    """Every question of every file, each marked with the file it came from."""
-    pool: list[Question] = []
-    for name in QUESTION_FILES:
-        for item in yaml.safe_load((data_dir / name).read_text(encoding="utf-8")) or []:
-            pool.append({**item, "source": name})
-    return pool
+    """Every question that some entry answers."""
+    return [item for item in _listed(data_dir) if item["id"] != OFF_TOPIC_ID]
 
 
 def split(pool: Iterable[Question]) -> dict[Half, list[Question]]:
@@ -60,7 +67,9 @@ def split(pool: Iterable[Question]) -> dict[Half, list[Question]]:
 
 
 def offtopic_questions(data_dir: Path = DATA) -> list[str]:
-    return list(yaml.safe_load((data_dir / OFFTOPIC_FILE).read_text(encoding="utf-8")) or [])
+    """The off-topic file's questions, then those marked id "none" in the question files."""
+    listed = list(yaml.safe_load((data_dir / OFFTOPIC_FILE).read_text(encoding="utf-8")) or [])
+    return listed + [item["q"] for item in _listed(data_dir) if item["id"] == OFF_TOPIC_ID]
 
 
 def score(rank: Callable[[str], list[str]], questions: list[Question]) -> Figures:
