@@ -1,11 +1,13 @@
 """Retrieval figures on both halves of the question pool, for each ranking mode, and the off-topic result.
 
-    .venv/bin/python bench/bench_retrieval.py [--json]
+    .venv/bin/python bench/bench_retrieval.py [--json] [--tune-only] [--misses]
 
 Prints hit@1, hit@3 and MRR for the tuning and held-out halves (chains.scorecard) under dense, lexical and fused
 ranking, then how many off-topic questions were answered rather than met with "not found" (all should be
 not found), and the warm latency of a concept answer. Only totals are printed: no question of the held-out half
-is ever shown. Needs the index (`pitchcheck index`).
+is ever shown. --tune-only scores the tuning half alone (for choosing changes without looking at the held-out half);
+--misses, which implies it, also lists the tuning questions `ask` answers from the wrong entry or not at all.
+Needs the index (`pitchcheck index`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from chains import scorecard
 MODES = ("dense", "lexical", "fused")
 
 
-def measure() -> dict:
+def measure(tune_only: bool = False, misses: bool = False) -> dict:
     from chains.explain import Explainer
     from chains.knowledge_base import KnowledgeBase
     from chains.settings import Settings
@@ -32,6 +34,8 @@ def measure() -> dict:
     if not kb.load_dense():
         raise SystemExit(f"dense search unavailable: {kb.load_error}")
     halves = scorecard.split(scorecard.question_pool())
+    if tune_only:
+        del halves["held_out"]
     figures: dict = {"halves": {}, "weights": vars(kb.retriever.weights)}
     for half, questions in halves.items():
         figures["halves"][half] = {
@@ -42,10 +46,17 @@ def measure() -> dict:
     offtopic = scorecard.offtopic_questions()
     answered = sum(explainer.explain(q).found for q in offtopic)
     # Every answered question of both halves, as `pitchcheck ask` would answer it: found, and listing its concept.
-    pool = halves["tune"] + halves["held_out"]
+    pool = [item for questions in halves.values() for item in questions]
     ask = {}
+    wrong = []
     for half, questions in halves.items():
         answers = [(item["id"], explainer.explain(item["q"])) for item in questions]
+        if misses and half == "tune":
+            wrong = [
+                (item["id"], item["q"], [s.id for s in a.sources] or ["not found", *(s.id for s in a.nearest)])
+                for item, (_, a) in zip(questions, answers, strict=True)
+                if not (a.found and a.sources[0].id == item["id"])
+            ]
         ask[half] = {
             "n": len(answers),
             "hit_at_1": sum(a.found and a.sources[0].id == cid for cid, a in answers) / len(answers),
@@ -54,6 +65,9 @@ def measure() -> dict:
         }
     figures["ask_sources"] = ask
     figures["offtopic"] = {"n": len(offtopic), "answered": answered}
+    if misses:
+        figures["tune_misses"] = wrong
+        figures["offtopic_answered"] = [q for q in offtopic if explainer.explain(q).found]
     timings = []
     for item in pool[:60]:
         start = time.perf_counter()
@@ -81,11 +95,16 @@ def render(figures: dict) -> str:
     lines.append(f"- off-topic: {off['answered']} of {off['n']} answered from the glossary (should be 0)")
     lines.append(f"- warm concept answer: p50 {figures['warm_answer_ms']['p50']} ms, p95 {figures['warm_answer_ms']['p95']} ms")
     lines.append(f"- fusion weights: {figures['weights']}")
+    for cid, question, got in figures.get("tune_misses", []):
+        lines.append(f"  miss {cid:<26} {question!r} -> {got}")
+    for question in figures.get("offtopic_answered", []):
+        lines.append(f"  off-topic answered: {question!r}")
     return "\n".join(lines)
 
 
 def main(argv: list[str]) -> int:
-    figures = measure()
+    misses = "--misses" in argv
+    figures = measure(tune_only=misses or "--tune-only" in argv, misses=misses)
     print(json.dumps(figures, indent=2) if "--json" in argv else render(figures))
     return 0
 

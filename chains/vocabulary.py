@@ -165,13 +165,21 @@ class Vocabulary:
 
     def __init__(self, texts: Iterable[str]):
         counts: dict[str, int] = {}
-        for text in texts:
+        texts_seen = [text.lower() for text in texts]
+        for text in texts_seen:
             for word in _WORD.findall(text.lower()):
                 for part in {word, *word.split("-")}:
                     if part.isalpha() and len(part) > 2:
                         counts[part] = counts.get(part, 0) + 1
         self.words = counts
         self.stems = {stemmer().stemWord(w) for w in counts}
+        # "pretrained" or "holdout" typed for the glossary's "pre-trained" and "hold-out".
+        self.hyphenated = {
+            w.replace("-", ""): w
+            for text in texts_seen
+            for w in _WORD.findall(text)
+            if "-" in w and w.replace("-", "").isalpha()
+        }
         self._speller = None
 
     def _spell(self):
@@ -196,6 +204,8 @@ class Vocabulary:
         """A glossary word for a misspelt one; the word itself when it is known, short or nothing is close."""
         if word in self.words or not word.isalpha() or len(word) < 4:
             return word
+        if word in self.hyphenated:
+            return self.hyphenated[word]
         british = self.british(word)
         if british != word:
             return british
@@ -209,11 +219,31 @@ class Vocabulary:
         # Among equally close glossary words: a dropped letter is the commonest slip, then the more common word.
         return max(found, key=lambda s: (len(s.term) > len(word), english.get(s.term, 0), s.count)).term if found else word
 
+    def _joined(self, words: list[str]) -> list[str]:
+        """Two words typed apart for one glossary word ("over fitting", "data set", "hold out") made one again."""
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            pair = words[i : i + 2]
+            joined = "".join(pair)
+            if len(pair) == 2 and len(joined) > 6 and all(p.isalpha() for p in pair):
+                if joined in self.words:
+                    out.append(joined)
+                    i += 2
+                    continue
+                if joined in self.hyphenated:
+                    out.append(self.hyphenated[joined])
+                    i += 2
+                    continue
+            out.append(words[i])
+            i += 1
+        return out
+
     def normalise(self, question: str) -> str:
         """The question in the glossary's words: lower case, shorthand spelled out, typos mended, jargon glossed."""
         text = _PHRASE.sub(lambda m: f"{m.group(1)} {_PHRASES[m.group(1)]}", question.lower())
         out: list[str] = []
-        for word in _WORD.findall(text):
+        for word in self._joined(_WORD.findall(text)):
             word = SHORTHAND.get(word, word).rstrip("/")
             fixed = "-".join(self.repair(part) for part in word.split("-")) if "-" in word else self.repair(word)
             out.append(fixed)
