@@ -90,9 +90,8 @@ def _vendor_answer(yes_echo: str, no_echo: str, no_cues: tuple[str, ...] = ()) -
     )
 
 
-# A plain no answers the question as asked ("could they tell you?": no, they could not); "dunno" could mean
-# "they didn't know" or "I haven't asked", so it is asked back.
-_VENDOR_POLAR: dict[Polarity, str | None] = {"yes": "yes", "no": "no", "unsure": None}
+# A plain "no" or "dunno" could mean "they could not say" or "I haven't asked", so it is asked back.
+_VENDOR_POLAR: dict[Polarity, str | None] = {"yes": "yes", "no": None, "unsure": None}
 _YES_NO: dict[Polarity, str | None] = {"yes": "yes", "no": "no", "unsure": "unsure"}
 
 # The table is laid out by hand: one choice, its cues and its phrasings to a block.
@@ -110,7 +109,7 @@ FIELDS: tuple[Field, ...] = (
         "Fine-tuning changes the model itself; RAG gives it your documents when it answers; prompting only writes better instructions.",
         (
             Choice("fine_tuning", "Fine-tune (retrain) the model", "fine-tuning the model", (
-                r"\bfine[\s-]?tun", r"\bretrain", r"\bre-train", r"\blora\b", r"\bqlora\b", r"\blow[\s-]rank", r"\bpeft\b", r"\badapters?\b",
+                r"\bfin[de][\s-]?tun", r"\bretrain", r"\btrain\w* (?:\w+ ){0,3}(?:on|with) (?:\w+ ){0,3}(?:our|your|their) (?:own )?(?:\w+ )?(?:data|emails|documents|docs|files|reports|examples|records|history|quotes|contracts|orders|invoices|letters)\b", r"\bre-train", r"\blora\b", r"\bqlora\b", r"\blow[\s-]rank", r"\bpeft\b", r"\badapters?\b",
                 r"\btrain\w* (?:\w+ ){0,4}on (?:\w+ ){0,2}label+ed\b", r"\btrain\w* (?:a|the|our|your|its) own (?:model|version)\b",
                 r"\b(?:adjust|update|chang|tweak)\w* (?:the |its )?(?:model'?s )?(?:weights|parameters)\b", r"\bcustom(?:-trained)? model\b",
                 r"\btrain(?:ing)? (?:the|a|its|our) (?:own )?(?:ai|model)\b", r"\bmodel (?:itself|trained)\b", r"\bbaked in(?:to)?\b",
@@ -124,7 +123,7 @@ FIELDS: tuple[Field, ...] = (
                 r"\breads? (?:our|your|the) (?:documents|docs|files|website|site|pages)\b",
                 r"\bconnect\w* (?:it )?(?:up )?to (?:our|your) (?:documents|docs|files|sharepoint|drive|wiki|intranet|knowledge|website)\b",
                 r"\bindex\w* (?:our|your|the) (?:documents|docs|files|website|site)\b", r"\bgrounded in\b", r"\bcrawl", r"\bscrap(?:e|es|ing)\b",
-                r"\bupload (?:our|your) (?:documents|docs|files|pdfs)\b", r"\bpoint (?:it|the bot) at\b", r"\bfeed (?:it|the bot) (?:our|your) (?:docs|documents|website)\b",
+                r"\buploa\w* (?:all )?(?:our |your |the )?(?:documents|docs|files|pdfs)\b", r"\b(?:docs|documents|files)\b[^.]{0,50}\breads? (?:them|it)\b", r"\bpoint (?:it|the bot) at\b", r"\bfeed (?:it|the bot) (?:our|your) (?:docs|documents|website)\b",
                 r"\bplug\w* (?:in )?(?:our|your|the) (?:docs|documents|files|data|knowledge)\b", r"\bplugg?\w* (?:our|your) \w+ in\b",
                 r"\bsearch(?:es|ing)? (?:our|your|the) \w+\b", r"\breads? (?:our|your|the) (?:\w+ )?(?:documents|docs|files|policies|manuals|handbook)\b",
                 r"\b(?:docs|documents|files|policies|manuals) to (?:read|search|look)", r"\bwhen it answers\b",
@@ -132,14 +131,14 @@ FIELDS: tuple[Field, ...] = (
                 says=("it searches our documents when it answers", "they connect it to our files", "it reads our website to answer")),
             Choice("prompting", "Write better prompts", "writing better prompts", (
                 r"\bprompt(?:s|ing|ed)?\b", r"\bsystem instructions\b", r"\bbetter instructions\b", r"\bprompt engineer",
-                r"\bwrit\w* (?:the |better |clever |some )?instructions\b", r"\btemplates? (?:for|of) (?:the )?(?:questions|prompts)\b"),
+                r"\bwrit\w* (?:\w+ ){0,2}instructions\b", r"\btemplates? (?:for|of) (?:the )?(?:questions|prompts)\b"),
                 says=("they just write better instructions for it", "it's basically clever prompts", "a set of prompt templates")),
             Choice("mixed", "A mix of these", "a mix of approaches", (
                 r"\bmix(?:ture|ed)?\b", r"\bboth\b", r"\bcombination\b", r"\bcombin", r"\bhybrid\b", r"\ball (?:of )?(?:them|three|the above)\b",
                 r"\ba bit of everything\b", r"\bbit of both\b", r"\bcombo\b", r"\bas well as\b"),
                 says=("a bit of both", "some of each", "a combination of things")),
             Choice("unclear", "They didn't say clearly", "they didn't say clearly what they will do", (
-                r"\bdidn'?t (?:say|explain|specify|mention)\b", r"\bnot clear\b", r"\bunclear\b", r"\bvague\b", r"\bno idea\b",
+                r"\bdidn'?t (?:really )?(?:say|explain|specify|mention)\b", r"\b(?:don'?t think|not sure) (?:they|he|she) (?:ever )?(?:said|say|explained|mentioned)\b", r"\bnot clear\b", r"\bunclear\b", r"\bvague\b", r"\bno idea\b",
                 r"\bnever (?:said|explained|specified)\b", r"\bwouldn'?t say\b", r"\bsecret sauce\b", r"\bproprietary\b", r"\bbuzzwords\b",
                 r"\bcustomi[sz]", r"\bpersonali[sz]", r"\btailor", r"\bteach (?:it|the model)\b(?! (?:on|with|from|using))", r"\bmagic\b",
                 r"\bbespoke (?:ai|solution)\b", r"\bjust says\b", r"\bnothing else\b", r"\bsaid ['\"]?ai['\"]? a lot\b", r"\bbuzz ?words?\b"),
@@ -147,7 +146,7 @@ FIELDS: tuple[Field, ...] = (
         ),
         concept="model-customisation", short="what the vendor will do",
         example="\"fine-tune the model\", \"look things up in our documents\" or \"they didn't say\"",
-        names=r"\b(?:mechanism|method|approach|what they(?:'ll| will) do)\b",
+        names=r"\b(?:mechanism|method|approach|what they(?:'ll| will|'d| would) do)\b",
         polar={"yes": None, "no": None, "unsure": "unclear"},
     ),
     Field(
@@ -177,7 +176,7 @@ FIELDS: tuple[Field, ...] = (
                 r"\bstandard (?:\w+ ){0,2}(?:format|letters?|templates?|documents?|quotes?|responses?|replies|emails?)\b", r"\bsame (?:letter|email|reply|document|quote)\b", r"\bfixed (?:format|layout|template)\b",
                 r"\bsame (?:format|layout|structure)\b", r"\btemplates?\b", r"\bboilerplate\b", r"\bform letters?\b",
                 r"\bquotes? in (?:our|a|the) (?:\w+ )?(?:format|layout|template)\b", r"\b(?:generat|produc|writ|draft)\w* quotes\b",
-                r"\bquote generation\b", r"\bcertificates?\b", r"\bconfirmation (?:letters|emails)\b", r"\bschedules?\b"),
+                r"\bquote generation\b", r"\bsame (?:wording|words|text)\b", r"\b(?:bar|except|apart from) the (?:names?|dates?|details|address(?:es)?)\b", r"\bcertificates?\b", r"\bconfirmation (?:letters|emails)\b", r"\bschedules?\b"),
                 says=("fill in our standard quote document", "the same letter every time with different details", "templated paperwork")),
             Choice("open_writing", "Write reports, advice or bespoke documents in our tone", "writing reports or advice in your tone", (
                 r"\breports?\b", r"\badvice\b", r"\badvis", r"\btone\b", r"\bour voice\b", r"\bhouse style\b", r"\bbespoke\b", r"\bproposals?\b",
@@ -260,7 +259,7 @@ FIELDS: tuple[Field, ...] = (
         narrows=((r"\bnames?\b|\bemails?\b|\bcvs?\b|\baddress|\bphone|\bhealth|\bmedical|\bsalar|\bbank|\bpersonal|\bcustomer details\b|"
                   r"\bdates? of birth\b", ("lawful", "not_lawful", "unsure")),),
         example="\"no personal data\", \"yes, and customers consented\", \"yes, and we can't share it\" or \"not sure\"",
-        names=r"personal (?:data|info)|\bcvs?\b|\bgdpr\b|\bconsent\b|anonymi|\blawful|\bdpa\b",
+        names=r"personal (?:data|info)|\bcvs?\b|\bgdpr\b|\bconsent\b|anonymi|\blawful|\bdpa\b|\bnames in (?:there|them|it)\b",
         polar={"yes": None, "no": None, "unsure": "unsure"},
     ),
     Field(
@@ -322,7 +321,7 @@ FIELDS: tuple[Field, ...] = (
         _yes_no_unsure(
             Choice("yes", "Yes", "the output feeds decisions about individuals", (
                 r"\bhir(?:e|es|ed|ing)\b", r"\brecruit", r"\bcandidates?\b", r"\bcvs?\b", r"\blend", r"\bloans?\b", r"\bcredit\b", r"\bmortgage",
-                r"\binsur", r"\bhealth", r"\bmedical\b", r"\bpatients?\b", r"\bclinical\b", r"\btenan", r"\bdisciplin", r"\bpromotions?\b",
+                r"\binsur", r"\bhealth", r"\bmedical\b", r"\bpatients?\b", r"\bclinical\b", r"\bgps?\b", r"\btreatments?\b", r"\bdiagnos", r"\btenan", r"\bdisciplin", r"\bpromotions?\b",
                 r"\bfiring\b", r"\bdismiss", r"\bdecisions? about\b", r"\bindividuals\b", r"\bapplicants?\b", r"\beligib", r"\bwelfare\b",
                 r"\bbenefits? claims?\b", r"\bgrading\b", r"\bexams?\b", r"\bimmigration\b", r"\bshortlist", r"\bscreen(?:s|ing)? (?:people|applicants|cvs)\b",
                 r"\bhr\b", r"\bhuman resources\b", r"\bappraisals?\b", r"\bperformance reviews?\b"),

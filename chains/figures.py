@@ -77,7 +77,7 @@ _NUM = re.compile(
 # Spans of time and percentages are not quantities: "40 examples from the last 2 years" means 40.
 _NOT_QUANTITY = re.compile(
     r"\s?(?:(?:days?|weeks?|months?|years?|yrs?|hours?|hrs?|minutes?|mins?|seconds?|percent|per ?cent|"
-    r"st|nd|rd|th|am|pm|x)\b|%| in \d)"
+    r"st|nd|rd|th|am|pm|x|-?stars?)\b|%| in \d)"
 )
 _DISMISSED = re.compile(r"(?:\bnot|\brather than|\binstead of|n't)\s+(?:about |around |even )?[£$€]?\s*$")
 _RANGE_GAP = re.compile(r"\s*(?:-|to|or|up to|and up to|/)\s*[£$€]?\s*")
@@ -188,7 +188,7 @@ def _amounts(normalised: str) -> tuple[Amount, ...]:
             m.start(),
             m.end(),
             _CURRENCY[currency] if currency else None,
-            _period_after(t, m.end()),
+            _period_after(t, m.end()) or _period_before(t, m.start()),
             bool(m["vague"]),
             t[m.end() : m.end() + 40],
             t[max(0, m.start() - 60) : m.start()],
@@ -260,6 +260,21 @@ def _period_after(t: str, end: int) -> str | None:
     return unit
 
 
+_PERIOD_BEFORE = re.compile(
+    r"(?:^|[,.;:]\s*|\b(?:and|but|so)\s+)(?:(?:in|on|for)\s+)?(?:every|each|per|a|an)\s+" + _ADJ
+    + r"(?P<unit>day|week|fortnight|month|quarter|year)\b(?!\s+ago)(?P<gap>[^\d,.;:]{0,30})$"
+)
+
+
+def _period_before(t: str, start: int) -> str | None:
+    """The period that leads a figure at the start of its clause: "every week maybe 40 or 50"."""
+    m = _PERIOD_BEFORE.search(t[max(0, start - 60) : start])
+    if not m:
+        return None
+    unit = m["unit"]
+    return "working day" if unit == "day" and m["working"] else unit
+
+
 def _monthly_of(a: Amount) -> Amount:
     """The same amount with value turned per-month when a period is stated."""
     if a.period is None:
@@ -310,6 +325,10 @@ _BAD_PART = (
 )
 
 
+_DROP = re.compile(
+    r"\b(?:bin|chuck|ditch|discard|scrap|delete|throw (?:away|out)|get rid of|lose)\w* (?:about |around |maybe |roughly )?"
+    r"(?P<frac>half|athird|aquarter|twothirds|threequarters|(?P<pct>\d{1,2}(?:\.\d+)?)\s?(?:%|percent|per cent))\b"
+)
 _ONE_IN = re.compile(r"\b(\d{1,2}) (?:in|out of) (\d{1,3})\b")
 _PART_BEFORE = re.compile(r"\b(?P<frac>half|athird|aquarter|twothirds|threequarters)(?: of)? (?:our|the|them|those|these|my) $")
 
@@ -322,6 +341,10 @@ def usable_share(text: str, after: int, start: int | None = None) -> Decimal | N
         before = _PART_BEFORE.search(t[max(0, start - 30) : start])
         if before:
             return _FRACTIONS[before["frac"]]
+    drop = _DROP.search(t[after:])
+    if drop:
+        share = Decimal(drop["pct"]) / 100 if drop["pct"] else _FRACTIONS[drop["frac"]]
+        return 1 - share
     one_in = _ONE_IN.search(t[after:])
     if one_in and int(one_in[2]) > 0 and int(one_in[1]) <= int(one_in[2]):
         return Decimal(one_in[1]) / Decimal(one_in[2])

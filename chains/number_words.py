@@ -25,6 +25,7 @@ _VAGUE = (
 )
 # Words that hold a number word but are no figure: "good ones", "no one", "this one".
 _NOT_FIGURES = (
+    (r"(\d[\d,.]*k?\s+(?:[a-z]+\s+){0,3}?)a quarter\b(?! of)", r"\1per quarter"),  # "2,700 a quarter" is a period
     (r"\bones\b", "items"),
     (r"\btwo[- ]thirds\b", "twothirds"),
     (r"\bthree[- ]quarters\b", "threequarters"),
@@ -33,10 +34,11 @@ _NOT_FIGURES = (
     (r"\b(?:phase|stage|step|part|option|tier|level|version|day|year|plan|package) (?:one|two|three|four|[1-4])\b", "that part"),
     (r"\b(?:no|any|some|every|each|the|this|that|which|last|right|other|first|latest|new|old|only) one\b", "the item"),
     (r"\bone (?:of (?:them|those|these|us)|day|way or another|thing)\b", "some"),
+    (r"\b(?:back|forward|up|down) one\b", "a step"),
 )
 _SCALE_WORD = r"(hundred|thousand|grand|million|k|m)"
 _RANGE_WORDS = re.compile(
-    r"\b(" + "|".join(_SMALL) + r"|\d{1,3})\s+(or|to|-)\s+(" + "|".join(_SMALL[1:]) + r"|\d{1,3})\s+" + _SCALE_WORD + r"\b"
+    r"\b(" + "|".join(_SMALL) + r"|\d{1,3})\s+(or|to|-|(?<=between \d\d )and|(?<=between \d )and)\s+(" + "|".join(_SMALL[1:]) + r"|\d{1,3})\s+" + _SCALE_WORD + r"\b"
 )
 
 
@@ -96,6 +98,10 @@ def _fix_number_typos(t: str) -> str:
 def words_to_digits(t: str) -> str:
     """English number words to digits, with the library's gaps filled."""
     t = _fix_number_typos(t)
+    t = re.sub(r"(?:^|(?<=\s))~\s*(?=\d)", "about ", t)  # "~800"
+    t = re.sub(r"(?<![\w-])(\d)o\b", r"\g<1>0", t)  # "4o": a letter o typed for a nought
+    t = re.sub(r"(\d)(hundred|thousand|grand)\b", r"\1 \2", t)  # "6hundred"
+    t = re.sub(r"(\d) (hundred|thousand)s\b", r"\1 \2", t)  # "3 hundreds good pairs"
     for pattern, repl in _NOT_FIGURES:
         t = re.sub(pattern, repl, t)
     t = _RANGE_WORDS.sub(_spread_scale, t)
@@ -105,9 +111,11 @@ def words_to_digits(t: str) -> str:
     t = re.sub(r"\b(?:tens|hundreds|thousands|millions|billions|dozens)\b", "lots", t)
     t = re.sub(r"\bhalf a million\b", "500000", t)
     t = re.sub(r"\bquarter of a million\b", "250000", t)
-    t = re.sub(r"\ban? (hundred|thousand|million|billion)\b", r"one \1", t)
+    t = re.sub(r"\ban? (hundred|thousand|grand|million|billion)\b", r"one \1", t)
     t = re.sub(r"\b(?:minus|negative) (?=\w)", "-", t)
     t = _scale_words(t)
+    # A scale word standing alone after a figure: "around 15 i think, thousand obviously" is 15,000.
+    t = re.sub(r"\b(\d{1,3})\b((?:\s+[a-z']+){0,3},?\s+)(?<!\bone )(?<!\ba )(?:thousand|grand)\b", r"\1k\2", t)
     try:
         t = alpha2digit(t, "en", threshold=0)
     except Exception:  # the library is third-party; a failure there must not reach the owner
@@ -115,10 +123,22 @@ def words_to_digits(t: str) -> str:
     t = re.sub(r"(\d+) and a half\b", lambda m: f"{m[1]}.5", t)  # "4 and a half grand" -> "4.5 grand"
     t = re.sub(r"(\d+(?:\.\d+)?) dozen\b", lambda m: _fmt_plain(Decimal(m[1]) * 12), t)
     t = _scale_words(t)  # again, for "eighteen grand", which text2num turns into "18 grand"
+    t = _joined_scales(t)
     # text2num leaves "2.5 1000" for "two point five thousand" and "11.5 1000" for the half we filled in.
     for digits, suffix in (("1000000000", "bn"), ("1000000", "m"), ("1000", "k"), ("100", "h")):
         t = re.sub(rf"(\d+(?:\.\d+)?) {digits}\b(?!\d)", rf"\1{suffix}", t)
     return re.sub(r"(\d+(?:\.\d+)?)h\b", lambda m: _fmt_plain(Decimal(m[1]) * 100), t)
+
+
+def _joined_scales(t: str) -> str:
+    """ "1 thousand and 200" is 1,200; "around 15 i think, thousand obviously" is 15,000; "15 a day, 5 days a week"
+    is 75 a week."""
+    t = re.sub(r"\b(\d{1,3})k and (\d{1,3})\b(?![\d,.]|\s*(?:k|thousand|grand)\b)", lambda m: str(int(m[1]) * 1000 + int(m[2])), t)
+    return re.sub(
+        r"\b(\d+) ((?:[a-z]+ ){0,3}?)(?:a|per|each) day,? (?:and )?(?:for )?([1-7]) days? (?:a|per|each) week\b",
+        lambda m: f"{int(m[1]) * int(m[3])} {m[2]}a week",
+        t,
+    )
 
 
 def _fmt_plain(d: Decimal) -> str:

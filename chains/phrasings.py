@@ -57,7 +57,8 @@ STEADY = (
 )
 VENDOR_NOT_ASKED = (
     r"\b(?:haven'?t|have not|hasn'?t|didn'?t|did not|never|not yet|yet to|forgot to|going to|gonna|will|'ll|need to|should|must)"
-    r"(?: \w+){0,2} (?:ask|raise|bring (?:it|that) up|check)",
+    r"(?: \w+){0,3} (?:ask|raise|bring (?:it|that) up|check)",
+    r"\b(?:get|got|getting) (?:a)?round to (?:ask|it|that)",
     r"\bnot (?:been )?asked\b",
     r"\bno chance to ask\b",
     r"\bhaven'?t (?:checked|raised it|got that far)\b",
@@ -131,6 +132,9 @@ VENDOR_NO = (
     r"\bas (?:much|many) as (?:possible|we can|we'?ve got)\b",
     r"\bthe more the better\b",
     r"\bno (?:specific|exact)\b",
+    r"\bmake it work\b",
+    r"\b(?:figure|work|sort) (?:it|that|something) out\b",
+    r"\blook(?:ing)? into it\b",
 )
 VENDOR_WEAK_YES = (
     r"\bthey(?: (?:said|told|explained|answered|gave|quoted|showed|promised|confirmed|would|will|reckon)|'d|'ll)\b",

@@ -30,7 +30,7 @@ _LEXICON: dict[Polarity, tuple[str, ...]] = {
         "possibly",
         "it depends",
         "depends",
-        "yes and no",
+        "yes and no(?! (?:we|they|it|i|you)\\b)",
         "50/50",
         "fifty[- ]fifty",
         "idk",
