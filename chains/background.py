@@ -50,4 +50,13 @@ QUESTIONS = (
     "How do I apply for a visa to visit Canada?",
     "Which AI assistant is the most fun to chat with?",
     "Can a chatbot recommend a good restaurant?",
+    # Everyday questions about AI in the news and in society, which share the glossary's words but not its subject.
+    "Will robots and AI replace office workers?",
+    "What is the latest news about artificial intelligence?",
+    "Which programming language should a beginner learn?",
+    "Who were the pioneers of computing?",
+    "Is it cheating if students use AI for their essays?",
+    "Can AI make pictures for my social media posts?",
+    "Which tech company makes the smartest chatbot?",
+    "Is artificial intelligence dangerous for humanity?",
 )

@@ -60,6 +60,11 @@ class Answer:
         return shape
 
 
+def _plain(text: str) -> str:
+    """Lower-case words and digits separated by single spaces."""
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+
+
 def _offline_text(concept: Concept, hit: Hit, concepts: dict[str, Concept]) -> tuple[str, list[str]]:
     sections = list(ANSWER_SECTIONS)
     if hit.section not in sections:
@@ -126,15 +131,19 @@ class Explainer:
 
     def _named(self, question: str, concept_id: str) -> int:
         """The length of the concept's name (id, title or alias) in a short definitional question; 0 if not named."""
-        q = " ".join(re.sub(r"[^a-z0-9]+", " ", question.lower()).split())
-        if len(q.split()) > 8 or not _DEFINITION.search(q):
+        typed = _plain(question)
+        if len(typed.split()) > 8:
             return 0
+        # As typed, and in the glossary's words ("wat is rag" is "what is rag").
+        asked = [q for q in (typed, _plain(self.kb.retriever.vocabulary.normalise(question))) if _DEFINITION.search(q)]
         concept = self.kb.concepts.get(concept_id)
-        if concept is None:
+        if not asked or concept is None:
             return 0
         terms = [concept_id, re.sub(r"\s*\(.*\)\s*$", "", concept.title), *concept.aliases]
-        names = {" ".join(re.sub(r"[^a-z0-9]+", " ", t.lower()).split()) for t in terms}
-        return max((len(n) for n in names if len(n) >= 3 and re.search(rf"\b{re.escape(n)}\b", q)), default=0)
+        names = {_plain(t) for t in terms}
+        return max(
+            (len(n) for n in names for q in asked if len(n) >= 3 and re.search(rf"\b{re.escape(n)}\b", q)), default=0
+        )
 
     def _chosen(self, hits: list[Hit]) -> list[Hit]:
         """The concepts an answer lists and an LLM answer may draw on: the best ones above the threshold."""
