@@ -101,7 +101,7 @@ class Weights:
 
     section: float = 0.5  # best cosine over the concept's prose sections
     name: float = 0.25  # best cosine over its title and aliases
-    question: float = 1.5  # best cosine over the questions it answers
+    question: float = 1.0  # best cosine over the questions it answers
     lexical: float = 0.25  # BM25 over the normalised question, divided by the best BM25 score for it
 
 
