@@ -127,7 +127,12 @@ def read_choice(spec: Field, text: str, embed: Embed | None = None) -> ChoiceRea
         return ChoiceReading(exact, via="exact")
     if "unsure" in spec.choice_values() and _UNSURE_WHETHER.search(t):
         return ChoiceReading("unsure", via="cue")  # "not sure if we're allowed": the doubt governs what follows
-    hits = _combine_techniques(spec, cue_hits(spec, t))
+    if _ACKNOWLEDGED.fullmatch(t):  # "ok" acknowledges the question rather than answering it
+        return ChoiceReading(None, _polar_alternatives(spec, "yes"), via="polarity")
+    raw_hits = cue_hits(spec, t)
+    hits = _combine_techniques(spec, raw_hits)
+    if hits == ["mixed"] and "mixed" not in raw_hits:  # two techniques named, but is it a mix or one of them?
+        return ChoiceReading(None, ("mixed", *[h for h in raw_hits if h != "unclear"])[:3], via="cue")
     said = polarity(t)
     if said == "no" and _UNSURE_TOO.search(t):
         said = "unsure"  # "nah, not really sure"
@@ -154,6 +159,9 @@ def read_choice(spec: Field, text: str, embed: Embed | None = None) -> ChoiceRea
         if re.search(pattern, t):
             return ChoiceReading(None, likely, via="cue")
     return _by_neighbour(spec, t, embed)
+
+
+_ACKNOWLEDGED = re.compile(r"(?:ok|okay|k|kk|alright|all right|cool|noted|thanks|thank you|fine|right|hmm+|um+)[.!]*")
 
 
 def _polar_alternatives(spec: Field, said: str) -> tuple[str, ...]:

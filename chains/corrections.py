@@ -48,8 +48,11 @@ def find_correction(session: Any, text: str) -> tuple[str, Reading] | None:
     for name in targets:  # the most recent answer that the correction reads as
         reading = read_answer(name, inner, session.context())
         if reading.status != "ok" and name == "quote":
-            reading = _currency_only(session, inner)
-        if reading.status != "ok":
+            alt = _currency_only(session, inner)
+            reading = alt if alt.status == "ok" else reading
+        # A change that says so but reads two ways is asked back at that question ("fine-tuning it AND docs to search").
+        unsure = reading.status == "clarify" and cue and (named or is_strong_correction(text))
+        if reading.status != "ok" and not unsure:
             continue
         if session.awaiting and (not cue or (not named and not is_strong_correction(text))):
             current = read_answer(session.awaiting, text, session.context())

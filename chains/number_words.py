@@ -25,7 +25,7 @@ _VAGUE = (
 )
 # Words that hold a number word but are no figure: "good ones", "no one", "this one".
 _NOT_FIGURES = (
-    (r"(\d[\d,.]*k?\s+(?:[a-z]+\s+){0,3}?)a quarter\b(?! of)", r"\1per quarter"),  # "2,700 a quarter" is a period
+    (r"(\d(?:[\d,.]*\d)?k?\s+(?:(?!but|only|and|of|are|is|maybe|about)[a-z]+\s+){0,3}?)a quarter\b(?! of| are| is| were)", r"\1per quarter"),  # "2,700 a quarter" is a period
     (r"\bones\b", "items"),
     (r"\btwo[- ]thirds\b", "twothirds"),
     (r"\bthree[- ]quarters\b", "threequarters"),
@@ -115,7 +115,7 @@ def words_to_digits(t: str) -> str:
     t = re.sub(r"\b(?:minus|negative) (?=\w)", "-", t)
     t = _scale_words(t)
     # A scale word standing alone after a figure: "around 15 i think, thousand obviously" is 15,000.
-    t = re.sub(r"\b(\d{1,3})\b((?:\s+[a-z']+){0,3},?\s+)(?<!\bone )(?<!\ba )(?:thousand|grand)\b", r"\1k\2", t)
+    t = re.sub(r"\b(\d{1,3})\b((?:\s+[a-z']+){0,3},?\s+)(?<!\bone )(?<!\ba )(?<!\bhalf )(?:thousand|grand)\b", r"\1k\2", t)
     try:
         t = alpha2digit(t, "en", threshold=0)
     except Exception:  # the library is third-party; a failure there must not reach the owner

@@ -187,6 +187,16 @@ _EXAMPLE_NOUN = re.compile(
     r"\s*(?:\w+\s+){0,3}?(?:examples?|samples?|pairs|clean|label+ed|good (?:ones|items)|items|records|ones)\b"
 )
 _TIME_NOUN = re.compile(r"\s*(?:\w+\s+){0,2}?(?:staff|people|employees|years?|months?|clients|customers|team)\b")
+_WORKERS = re.compile(r"\s*(?:\w+\s+)?(?:people|persons|staff|employees|full[- ]timers|(?:members of )?staff|" + _UNITS + r")\b")
+# Figures of what could be, not what is: "we could get 200 done by next month".
+_FUTURE = re.compile(
+    r"\b(?:could|can|will|might)\s+(?:probably\s+|easily\s+)?(?:get|make|label|write|produce|knock)\b|"
+    r"\bby (?:next|the end of)\b|\bwithin (?:a|the next|\d)\b|\bgive us (?:a|some) time\b"
+)
+_UNLABELLED = re.compile(
+    r"\bunlabell?ed\b|\b(?:nobody|no one|none of (?:them|it))(?:'s| has| have)?\s+(?:\w+\s+){0,2}?label+ed\b|"
+    r"\b(?:not|never|n't)\s+(?:\w+\s+){0,2}?(?:been\s+)?label+ed\b"
+)
 
 
 def _count_option(value: int, kind: str) -> dict[str, str]:
@@ -225,6 +235,9 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
         return Reading("unreadable", hint=_NUMBER_HINT[spec.kind])
     if best.raw < 0:
         return Reading("unreadable", hint="That needs to be zero or more. " + _NUMBER_HINT[spec.kind].split(". ", 1)[1])
+    doubt = _doubtful_count(spec, found, best, t, ctx)
+    if doubt is not None:
+        return doubt
     units = _unit_count(found, best, t)
     factor = units.raw if units is not None else Decimal(1)
     if spec.kind == "volume":
@@ -261,6 +274,41 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
     return Reading("ok", number, _count_echo(spec, number, best, lo, hi))
 
 
+def _doubtful_count(spec: Field, found: list[Amount], best: Amount, t: str, ctx: Context) -> Reading | None:
+    """A figure that may not be the one asked for is asked back: a head count at a volume question, a rate or a
+    hope at a count question, items nobody has labelled, or two figures on either side of the rule's line."""
+    figure = format_figure(best.raw)
+    if spec.kind == "volume" and best.period is None and _WORKERS.match(best.after):
+        return Reading("unreadable", hint=f"Is {figure} the number of people or places doing the work? "
+                       'About how many items do they handle a month, for example "300 a month"?')
+    if spec.kind == "count" and not _EXAMPLE_NOUN.match(best.after):
+        if best.period is not None:
+            return Reading("unreadable", hint=f"That sounds like a rate ({figure} a {best.period}). How many clean "
+                           "examples could you hand over today, in all?")
+        if _UNLABELLED.search(t):
+            return _options("Are any of them labelled with the right output yet?", spec, (0, round_half_up(best.raw)))
+    if spec.kind == "count" and _FUTURE.search(t[max(0, best.start - 40) : best.end + 40]):
+        return _options(f"Do you have {figure} today, or is that how many you could make?", spec, (0, round_half_up(best.raw)))
+    threshold = ctx.min_volume if spec.kind == "volume" else ctx.min_examples
+    firm = [a for a in found if not a.vague and not _WORKERS.match(a.after) and not _TIME_NOUN.match(a.after)]
+    if spec.kind == "volume":
+        firm = [a for a in firm if (a.period is None) == (best.period is None)]
+        values = [round_half_up(a.value) for a in firm]
+    else:
+        values = [round_half_up(a.raw) for a in firm if _EXAMPLE_NOUN.match(a.after) or a is best]
+    if len(set(values)) > 1 and min(values) < threshold <= max(values) and not usable_share(t, best.end, best.start):
+        return _options("I read two figures there. Which is the one to go on?", spec, tuple(dict.fromkeys(values))[:3])
+    return None
+
+
+def _options(question: str, spec: Field, values: tuple[int, ...]) -> Reading:
+    options = tuple(
+        {"value": str(v), "label": "None yet" if v == 0 and spec.kind == "count" else _count_option(v, spec.kind)["label"]}
+        for v in values
+    )
+    return Reading("clarify", hint=question, options=options + (SOMETHING_ELSE,))
+
+
 def _straddles(spec: Field, best: Amount, lo: int, hi: int) -> Reading:
     """A range across a rule's line: the two ends are the readings, and the owner picks."""
     if spec.kind == "volume" and best.period == "day" and not best.is_range:
@@ -270,7 +318,9 @@ def _straddles(spec: Field, best: Amount, lo: int, hi: int) -> Reading:
         )
     else:
         question = f"That range crosses a line that matters for the verdict. Nearer {lo:,} or nearer {hi:,}?"
-    return Reading("clarify", hint=question, options=(_count_option(lo, spec.kind), _count_option(hi, spec.kind), SOMETHING_ELSE))
+    middle = round_half_up(Decimal(best.value if spec.kind == "volume" else best.raw))
+    values = (lo, middle, hi) if best.vague and lo < middle < hi else (lo, hi)
+    return Reading("clarify", hint=question, options=(*(_count_option(v, spec.kind) for v in values), SOMETHING_ELSE))
 
 
 def _count_echo(spec: Field, number: int, best: Amount, lo: int, hi: int) -> str:
@@ -291,6 +341,22 @@ def _currency_named(t: str) -> str | None:
     """The one currency an answer names in words ("ten grand, american dollars"), if only one."""
     named = {code for code, pattern in _CURRENCY_WORDS if re.search(pattern, t)}
     return named.pop() if len(named) == 1 else None
+
+
+CURRENCY_ORDER = ["GBP", "USD", "EUR"]
+_CURRENCY_NAMES = {"GBP": "pounds", "USD": "dollars", "EUR": "euros"}
+
+
+def _which_currency(price: Any, currencies: list[str]) -> Reading:
+    """A figure whose currency is not said (or said two ways): the same figure in each currency it could be."""
+    options = []
+    for code in currencies:
+        shown = format_money(price.amount, code)
+        if price.high is not None:
+            shown = f"{shown} to {format_money(price.high, code)}"
+        options.append({"value": shown, "label": shown})
+    names = " or ".join(_CURRENCY_NAMES[c] for c in currencies)
+    return Reading("clarify", hint=f"Is that in {names}?", options=(*options, SOMETHING_ELSE))
 
 
 def _read_money(spec: Field, t: str, ctx: Context) -> Reading:
@@ -324,6 +390,9 @@ def _read_money(spec: Field, t: str, ctx: Context) -> Reading:
                 SOMETHING_ELSE,
             ),
         )
+    stated = {a.currency for a in found if a.currency} | {code for code, pattern in _CURRENCY_WORDS if re.search(pattern, t)}
+    if len(stated) > 1 or (not stated and ctx.currency is None):
+        return _which_currency(price, sorted(stated, key=CURRENCY_ORDER.index) if len(stated) > 1 else CURRENCY_ORDER)
     facts = {"quote": price.amount, "currency": price.currency, "quote_high": price.high}
     shown = format_money(price.amount, price.currency)
     if price.high is not None:

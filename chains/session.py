@@ -279,6 +279,9 @@ class Session(Asking):
         return find_correction(self, text)
 
     def _correct(self, name: str, reading: Reading) -> Turn:
+        if reading.status == "clarify":  # the change reads two ways: ask at that question, then come back
+            self.await_field(name)
+            return self._clarify(reading)
         before = self.facts[name]
         self.history.append((name, before))
         self.facts[name] = reading.value

@@ -90,11 +90,11 @@ def test_rates_become_monthly(text, value):
     "text, amount, currency, high",
     [
         ("eleven and a half thousand pounds", 11500, "GBP", None),
-        ("about four and a half grand", 4500, "GBP", None),
+        ("about four and a half grand in pounds", 4500, "GBP", None),
         ("$25,000", 25000, "USD", None),
         ("€20k + VAT", 20000, "EUR", None),
-        ("between 15 and 20k", 15000, "GBP", 20000),
-        ("about 10k, maybe 11", 10000, "GBP", 11000),
+        ("between £15 and 20k", 15000, "GBP", 20000),
+        ("about £10k, maybe 11", 10000, "GBP", 11000),
     ],
 )
 def test_prices_keep_amount_currency_and_range(text, amount, currency, high):

