@@ -99,6 +99,14 @@ JARGON = {
     "chunking": "documents",
     "opex": "running costs",
     "capex": "one-off cost",
+    "corpus": "training data",
+    "erasure": "right to be forgotten data protection",
+    "checkpoint": "saved model",
+    "proprietary": "closed vendor's own",
+    "ssn": "personal data",
+    "ssns": "personal data",
+    "sku": "product code",
+    "skus": "product codes",
 }
 _PHRASES = {
     "custom gpt": "custom instructions system prompt",
@@ -111,6 +119,8 @@ _PHRASES = {
     "domain adapted": "fine-tuned",
     "domain-adapted": "fine-tuned",
     "in context learning": "in-context learning",
+    "prompt optimisation": "prompt engineering",
+    "prompt optimization": "prompt engineering",
 }
 
 # American endings and their British forms, tried only when the British form is a glossary word.
