@@ -245,8 +245,9 @@ def _by_neighbour(spec: Field, t: str, embed: Embed | None) -> ChoiceReading:
         return ChoiceReading(None)
     (top, score), rest = ranked[0], ranked[1:]
     margin = score - (rest[0][1] if rest else 0.0)
+    # Nearness alone is weak evidence: even a sure match is offered back as the first choice, never taken silently.
     if score >= NEIGHBOUR_SURE and margin >= NEIGHBOUR_MARGIN:
-        return ChoiceReading(top, via="neighbour")
+        return ChoiceReading(None, tuple(v for v, _ in ranked[:2]), via="neighbour")
     return ChoiceReading(None, tuple(v for v, _ in ranked[:3]), via="neighbour")
 
 

@@ -79,6 +79,8 @@ _NOT_QUANTITY = re.compile(
     r"\s?(?:(?:days?|weeks?|months?|years?|yrs?|hours?|hrs?|minutes?|mins?|seconds?|percent|per ?cent|"
     r"st|nd|rd|th|am|pm|x|-?stars?)\b|%| in \d)"
 )
+_YEAR = re.compile(r"(?:19|20)\d\d")  # "since 2004": a year, not a quantity
+_SINCE = re.compile(r"\b(?:since|in|from|back in|est\.?|established|founded|until|till|before|after|of)\s+$")
 _DISMISSED = re.compile(r"(?:\bnot|\brather than|\binstead of|n't)\s+(?:about |around |even )?[£$€]?\s*$")
 _RANGE_GAP = re.compile(r"\s*(?:-|to|or|up to|and up to|/)\s*[£$€]?\s*")
 _ODD = re.compile(r"\s?-?\s?odd\b|\s?something\b|\+(?!\s*(?:vat|[£$€\d]))")
@@ -167,6 +169,7 @@ def _amounts(normalised: str) -> tuple[Amount, ...]:
             or _NOT_QUANTITY.match(t, m.end())
             or _DISMISSED.search(t, max(0, m.start() - 30), m.start())
             or re.search(r"\d (?:in|out of) $", t[max(0, m.start() - 12) : m.start()])
+            or (_YEAR.fullmatch(m["num"]) and _SINCE.search(t, max(0, m.start() - 20), m.start()))
         ):
             continue
         scale = _SCALE.get(m["scale"] or "", 1)

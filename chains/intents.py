@@ -113,14 +113,14 @@ _CORRECTION = re.compile(
     r"^(?:no+[,.!]*\s+)?(?:sorry|soz|oops|whoops|wait|hang on|hold on|my bad|my mistake|correction|actually|scratch that|scrap that|"
     r"ignore that|forget that|disregard that|go(?:ing)? back|"
     r"make that|change that|i meant|i mean|er+m*|um+|no no|ah)\b|\b(?:i meant|i mean|actually|more like|make (?:that|it)|"
-    r"scratch that|correction|should (?:have |'ve )?(?:been|be|say|said)|typo|not \S+ but|misread|mistyped|got that wrong|"
+    r"scratch that|correction|should(?: have|'ve)? (?:been|be|say|said)|typo|not \S+ but|misread|mistyped|got that wrong|"
     r"change (?:my|the|that) (?:answer|last)|instead\b|rather than|earlier|i said|when i said|before i answer|meant|"
-    r"the last (?:one|question|answer)|previous (?:one|question|answer)|go(?:ing)? back|scrap that|change that|"
+    r"(?:the|that) last (?:one|question|answer)|previous (?:one|question|answer)|go(?:ing)? back|scrap that|change that|"
     r"i (?:put|typed|wrote|entered))\b"
 )
 _STRONG = re.compile(
-    r"\b(?:i meant|meant|more like|make (?:that|it)|should (?:have |'ve )?(?:been|be|say|said)|typo|mistyped|"
-    r"the last (?:one|question|answer)|previous (?:one|question|answer)|go(?:ing)? back|scrap that|scratch that|"
+    r"\b(?:i meant|meant|more like|make (?:that|it)|should(?: have|'ve)? (?:been|be|say|said)|typo|mistyped|"
+    r"(?:the|that) last (?:one|question|answer)|previous (?:one|question|answer)|go(?:ing)? back|scrap that|scratch that|"
     r"change that|i said|i (?:put|typed|wrote|entered)|earlier|"
     r"not \S+ but|correction|scratch that|change (?:my|the|that) (?:answer|last)|got that wrong|"
     r"(?:sorry|oops|wait)[,.!]? (?:i meant|it'?s|its|it is|that'?s|we have|we'?ve|we get|we do|more|about|nearer|closer|"
@@ -139,7 +139,7 @@ def is_strong_correction(text: str) -> bool:
 
 
 _NEW_ANSWER = re.compile(
-    r"\b(?:but|it'?s|its|it is) (?:really|actually)\b|\bi meant\b|\bshould (?:be|have been|'ve been)\b|\bmake (?:that|it)\b|"
+    r"\b(?:but|it'?s|its|it is) (?:really|actually)\b|\bi meant\b|\bshould(?: be| have been|'ve been)\b|\bmake (?:that|it)\b|"
     r"\bmore like\b|\bit'?s actually\b"
 )
 
@@ -158,7 +158,7 @@ def strip_correction(text: str) -> str:
         t,
     )
     t = re.sub(
-        r"\b(?:it'?s|its|it is|that'?s|that is|make (?:that|it)|more like|should (?:have |'ve )?(?:been|be|say|said)|"
+        r"\b(?:it'?s|its|it is|that'?s|that is|make (?:that|it)|more like|should(?: have|'ve)? (?:been|be|say|said)|"
         r"nearer|closer to|rather)\b",
         " ",
         t,

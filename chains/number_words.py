@@ -102,6 +102,7 @@ def words_to_digits(t: str) -> str:
     t = re.sub(r"(?<![\w-])(\d)o\b", r"\g<1>0", t)  # "4o": a letter o typed for a nought
     t = re.sub(r"(\d)(hundred|thousand|grand)\b", r"\1 \2", t)  # "6hundred"
     t = re.sub(r"(\d) (hundred|thousand)s\b", r"\1 \2", t)  # "3 hundreds good pairs"
+    t = re.sub(r"\b(" + "|".join(_NUMBER_WORDS) + r")-?ish\b", r"\1 ish", t)  # "eighty-ish"
     for pattern, repl in _NOT_FIGURES:
         t = re.sub(pattern, repl, t)
     t = _RANGE_WORDS.sub(_spread_scale, t)

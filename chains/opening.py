@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .choices import mechanism_of
+from .choices import cue_hits, mechanism_of
+from .facts import FIELD_BY_NAME
+from .figures import normalise
 from .money import format_money
 from .pitch import read_pitch
 from .readers import Context, read_answer
@@ -22,14 +24,18 @@ def prefill_from_pitch(facts: dict[str, Any], text: str, context: Context) -> li
     short = len(text) < SHORT
     noted: list[tuple[str, str]] = []
     quote = reading["quote"]
+    own = read_answer("quote", text, context) if short else None
+    if quote is not None and (
+        quote["currency"] is None or (own is not None and own.status == "ok" and abs(own.value - float(quote["amount"])) > 0.5)
+    ):
+        quote = None  # no currency said, or the owner's own words read another figure: asked at its question instead
     if quote is not None and quote["amount"] is not None:
         facts["currency"] = quote["currency"] or "GBP"
         facts["quote_high"] = quote["high"] if quote["high"] != quote["amount"] else None
         facts["quote"] = float(quote["amount"])
     elif reading["quote_gbp"] is not None:
         facts["currency"], facts["quote"] = "GBP", float(reading["quote_gbp"])
-    elif short:  # "they want 12 grand": an owner's own words for the price
-        own = read_answer("quote", text, context)
+    elif own is not None:  # "they want 12 grand in pounds": an owner's own words for the price
         if own.status == "ok" and _PRICE_WORDS.search(text.lower()):
             facts["currency"] = own.facts.get("currency") or "GBP"
             facts["quote_high"] = own.facts.get("quote_high")
@@ -44,7 +50,12 @@ def prefill_from_pitch(facts: dict[str, Any], text: str, context: Context) -> li
             facts["currency"] = (fee["currency"] if fee is not None else None) or "GBP"
         noted.append(("monthly_fee", f"a monthly fee of {format_money(fee_amount, facts['currency'])}"))
     mechanism = (mechanism_of(text) if short else None) or reading.get("mechanism")
-    for name, value in (("mechanism", mechanism), ("task", reading.get("task"))):
+    if short and mechanism == "unclear" and mechanism_of(text) is None:
+        mechanism = None  # an owner's few words that name no technique leave the question to be asked, not answered
+    task = reading.get("task")
+    if task and len(set(cue_hits(FIELD_BY_NAME["task"], normalise(text)))) > 1:
+        task = None  # the words name two jobs: the task question asks which
+    for name, value in (("mechanism", mechanism), ("task", task)):
         if value:
             facts[name] = value
             noted.append((name, ""))

@@ -260,13 +260,19 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
     from chains.number_words import words_to_digits
 
     if _hedged_near(best, words_to_digits(t), threshold, Decimal(value)):
-        lo, hi = round_half_up(Decimal(threshold) * Decimal("0.9")), round_half_up(Decimal(threshold) * Decimal("1.1"))
+        near = round_half_up(Decimal(value))
+        other = threshold - 1 if near >= threshold else threshold
         return Reading(
             "clarify",
             hint=f"Is that a little under {threshold:,} or a little over?",
             options=(
-                _count_option(threshold - 1, spec.kind) | {"label": f"Under {threshold:,}"},
-                _count_option(threshold, spec.kind) | {"label": f"{threshold:,} or more"},
+                *sorted(
+                    (
+                        _count_option(near, spec.kind) | {"label": f"{_count_option(near, spec.kind)['label']}, as I read it"},
+                        _count_option(other, spec.kind) | {"label": f"Under {threshold:,}" if other < threshold else f"{threshold:,} or more"},
+                    ),
+                    key=lambda o: int(o["value"]),
+                ),
                 SOMETHING_ELSE,
             ),
         )
@@ -290,10 +296,10 @@ def _doubtful_count(spec: Field, found: list[Amount], best: Amount, t: str, ctx:
     if spec.kind == "count" and _FUTURE.search(t[max(0, best.start - 40) : best.end + 40]):
         return _options(f"Do you have {figure} today, or is that how many you could make?", spec, (0, round_half_up(best.raw)))
     threshold = ctx.min_volume if spec.kind == "volume" else ctx.min_examples
-    firm = [a for a in found if not a.vague and not _WORKERS.match(a.after) and not _TIME_NOUN.match(a.after)]
+    firm = [a for a in found if not a.vague and not _WORKERS.match(a.after) and (a.period or not _TIME_NOUN.match(a.after))]
     if spec.kind == "volume":
-        firm = [a for a in firm if (a.period is None) == (best.period is None)]
-        values = [round_half_up(a.value) for a in firm]
+        rate = best.value / best.raw if best.raw else Decimal(1)  # a bare figure after "2000 a month" is per month too
+        values = [round_half_up(a.value if a.period else a.raw * rate) for a in firm]
     else:
         values = [round_half_up(a.raw) for a in firm if _EXAMPLE_NOUN.match(a.after) or a is best]
     if len(set(values)) > 1 and min(values) < threshold <= max(values) and not usable_share(t, best.end, best.start):
