@@ -39,7 +39,8 @@ class LazyEmbed:
 
 NEIGHBOUR_SURE = 0.62  # cosine the best phrasing must reach for the neighbour reading to be taken as it is
 NEIGHBOUR_MARGIN = 0.10  # ... and its lead over the best phrasing of any other choice
-DISAGREE_SURE = NEIGHBOUR_SURE  # a cue's reading is asked back when the neighbours are sure of another choice
+DISAGREE_MARGIN = 0.05  # ... by this lead over the cue's own choice
+DISAGREE_SURE = 0.55  # a cue's reading is asked back when the neighbours are fairly sure of another choice
 NEIGHBOUR_FLOOR = 0.30  # below this nothing in the table is near: the answer is not read at all
 
 
@@ -217,10 +218,25 @@ _DOUBT = re.compile(
 )
 
 
+_CONTRAST_NOT = re.compile(
+    r"\b(?:but|though|although|except|apart from)\b[^.;]{0,25}?\b(?:not|no|never|isn'?t|wasn'?t|aren'?t|weren'?t|doesn'?t|didn'?t|won'?t)\b"
+)
+
+
+def _contrasted(spec: Field, value: str | None, t: str) -> bool:
+    """A choice's own cue followed by "but not ...": the answer takes back part of what it said."""
+    choice = spec.choice(value)
+    ends = [m.end() for cue in (choice.cues if choice else ()) for m in re.finditer(cue, t) if not negated(t, m.start())]
+    return bool(ends) and any(m.start() >= min(ends) for m in _CONTRAST_NOT.finditer(t))
+
+
 def _checked(spec: Field, t: str, reading: ChoiceReading, embed: Embed | None) -> ChoiceReading:
     """A cue's reading, asked back when the answer hedges it or the nearest phrasings firmly say something else."""
     if reading.value != "unsure" and "unsure" in spec.choice_values() and reading.via == "cue" and _DOUBT.search(t):
         return ChoiceReading(None, (reading.value, "unsure"), via="cue")  # type: ignore[arg-type]
+    turned = spec.choice(reading.value).negated if spec.choice(reading.value) else None
+    if reading.via == "cue" and turned and _contrasted(spec, reading.value, t):  # "ok for simple stuff but not the reports"
+        return ChoiceReading(None, (reading.value, turned), via="cue")  # type: ignore[arg-type]
     if embed is None or len(t.split()) < 4:  # a word or two is the cue's to read
         return reading
     try:
@@ -229,7 +245,7 @@ def _checked(spec: Field, t: str, reading: ChoiceReading, embed: Embed | None) -
         return reading
     (top, score), rest = ranked[0], ranked[1:]
     margin = score - (rest[0][1] if rest else 0.0)
-    if top != reading.value and score >= DISAGREE_SURE and margin >= NEIGHBOUR_MARGIN:
+    if top != reading.value and score >= DISAGREE_SURE and margin >= DISAGREE_MARGIN:
         return ChoiceReading(None, (reading.value, top), via="neighbour")  # type: ignore[arg-type]
     return reading
 

@@ -37,8 +37,13 @@ _NOT_FIGURES = (
     (r"\b(?:back|forward|up|down) one\b", "a step"),
 )
 _SCALE_WORD = r"(hundred|thousand|grand|million|k|m)"
+_UP_TO_NINETY = _SMALL + (
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+)  # fmt: skip
 _RANGE_WORDS = re.compile(
-    r"\b(" + "|".join(_SMALL) + r"|\d{1,3})\s+(or|to|-|(?<=between \d\d )and|(?<=between \d )and)\s+(" + "|".join(_SMALL[1:]) + r"|\d{1,3})\s+" + _SCALE_WORD + r"\b"
+    r"\b(" + "|".join(_UP_TO_NINETY) + r"|\d{1,3})\s+(or|to|-|(?<=between \d\d )and|(?<=between \d )and)\s+("
+    + "|".join(_UP_TO_NINETY[1:]) + r"|\d{1,3})\s+" + _SCALE_WORD + r"\b"
 )
 
 

@@ -231,4 +231,7 @@ def negated(t: str, start: int) -> bool:
         clause,
     ):
         return True
-    return any(_NEGATOR.fullmatch(w) for w in clause.split()[-3:])
+    words = clause.split()
+    # Near the phrase any negator turns it round; a little further back ("none of it touches decisions", "won't be used
+    # for hiring") only a firm one does, not a bare "no" that answered the question before the sentence went on.
+    return any(_NEGATOR.fullmatch(w) for w in words[-3:]) or any(_NEGATOR.fullmatch(w) and w != "no" for w in words[-5:-3])

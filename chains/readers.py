@@ -95,13 +95,15 @@ _NONE_USABLE = re.compile(
 _MALFORMED = re.compile(r"\d,\d{1,2}(?!\d)|\d,\d{4,}|\d\.\d{3}\.\d")
 _HEDGED = re.compile(
     r"(?:\babout|\baround|\broughly|\bapprox\w*|\bmaybe|\bperhaps|\bcirca|\bnearly|\balmost|\bgive or take|~|\bsay|"
-    r"\bsomething like|\bin the region of|\bballpark)\s*(?:a |an )?[£$€]?\s*$"
+    r"\bsomething like|\bin the region of|\bballpark|\bunder|\bbelow|\bless than|\bfewer than|\bshy of|\bshort of|\bnot quite|"
+    r"\bover|\babove|\bmore than|\bat least|\bat most|\bno more than|\bup to|\bupwards of|\bnorth of|\bsouth of)\s*(?:a |an )?[£$€]?\s*$"
 )
+_AT_LEAST = re.compile(r"\b(?:over|above|more than|at least|upwards of|north of)\b")
 _UNITS = (
     r"offices|branches|sites|shops|stores|locations|teams|clinics|depots|vans|engineers|reps|agents|advis[eo]rs|staff|people|"
     r"salons|restaurants|practices|surgeries|warehouses|departments|franchises|outlets"
 )
-_EACH = re.compile(r"\beach\b|\bper (?:" + _UNITS.replace("|", "|") + r"|one)\b|\bapiece\b|\bevery one of\b")
+_EACH = re.compile(r"\beach\b|\bper (?:" + _UNITS + r"|" + re.sub(r"(?:(?<=ch)e)?s(?=\||$)", "", _UNITS) + r"|one)\b|\bapiece\b|\bevery one of\b")
 _CURRENCY_WORDS = (
     ("USD", r"\b(?:dollars?|usd|us\$|bucks|american)\b"),
     ("EUR", r"\b(?:euros?|eur)\b"),
@@ -214,7 +216,10 @@ def _unit_count(found: list[Amount], best: Amount, t: str) -> Amount | None:
 
 def _hedged_near(best: Amount, t: str, threshold: int, value: Decimal) -> bool:
     """ "about a hundred" against a line at 100: it could be either side, so ask."""
-    return bool(_HEDGED.search(t[: best.start])) and abs(value - threshold) <= Decimal(threshold) / 10 and not best.is_range
+    hedge = _HEDGED.search(t[: best.start])
+    if hedge and _AT_LEAST.search(hedge[0]) and value >= threshold:
+        return False  # "just over 1,000", "at least 100": on the line's far side whatever the exact figure
+    return bool(hedge) and abs(value - threshold) <= Decimal(threshold) / 10 and not best.is_range
 
 
 def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
@@ -302,7 +307,7 @@ def _doubtful_count(spec: Field, found: list[Amount], best: Amount, t: str, ctx:
         values = [round_half_up(a.value if a.period else a.raw * rate) for a in firm]
     else:
         values = [round_half_up(a.raw) for a in firm if _EXAMPLE_NOUN.match(a.after) or a is best]
-    if len(set(values)) > 1 and min(values) < threshold <= max(values) and not usable_share(t, best.end, best.start):
+    if len(set(values)) > 1 and not usable_share(t, best.end, best.start) and _unit_count(found, best, t) is None:
         return _options("I read two figures there. Which is the one to go on?", spec, tuple(dict.fromkeys(values))[:3])
     return None
 
