@@ -142,12 +142,15 @@ def read_choice(spec: Field, text: str, embed: Embed | None = None) -> ChoiceRea
         return ChoiceReading("acceptable" if closing["yes"] else "not_acceptable", via="cue")  # "tried it ..., so no"
     if hits and said == "no" and _NEGATED_CUE.search(t):
         said = None  # "I don't think it will change": the negation already turned the cue round
-    if said is None and not hits:
+    mid_sentence = said is None and not hits
+    if mid_sentence:
         said = polarity(t, anywhere=True)
     polar = spec.polar.get(said) if said and spec.polar else (said if said in spec.choice_values() else None)
     if said and polar is None and not hits and spec.polar:
         # "yes" to a two-part question ("personal data, and may it be shared?") needs the second part.
-        return ChoiceReading(None, _polar_alternatives(spec, said), via="polarity")
+        return ChoiceReading(None, _polar_alternatives(spec, said), via="anywhere" if mid_sentence else "polarity")
+    if polar and mid_sentence and len(t.split()) > 3:  # "hang on, it will change next year": a yes in passing is weak
+        return ChoiceReading(None, tuple(dict.fromkeys([polar, *spec.choice_values()]))[:3], via="anywhere")
     if polar and (not hits or hits == [polar]):
         return _checked(spec, t, ChoiceReading(polar, via="polarity" if not hits else "cue"), embed)
     if hits and polar and polar not in hits:
@@ -214,7 +217,8 @@ def neighbour_scores(spec: Field, text: str, embed: Embed) -> list[tuple[str, fl
 
 _DOUBT = re.compile(
     r"\b(?:might|maybe|possibly|perhaps|not sure|unsure|depends|unless|could be|hard to say|no idea|not certain|"
-    r"no clue|dunno|don'?t know|kind of|sort of|partly|in a way)\b"
+    r"no clue|dunno|don'?t know|kind of|sort of|partly|in a way|could do|in (?:the )?future|at some point|one day|eventually|"
+    r"if (?:\w+ ){0,3}(?:start|starts|started|begin|begins|decide|decides|ever))\b"
 )
 
 

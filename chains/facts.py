@@ -270,7 +270,7 @@ FIELDS: tuple[Field, ...] = (
             Choice("acceptable", "Tried: good enough", "prompts plus RAG were tried and were good enough", (
                 r"\bgood enough\b", r"\bfine\b", r"\bacceptable\b", r"\bwork(?:s|ed)? (?:well|fine|ok|okay|great|nicely)\b", r"\bok\b", r"\bokay\b",
                 r"\bdecent\b", r"\bgreat\b", r"\bgood\b", r"\bhappy\b", r"\bsatisfied\b", r"\bdoes the job\b", r"\bdid the job\b", r"\bsolid\b",
-                r"\bexcellent\b", r"\badequate\b", r"\busable\b", r"\bpassable\b", r"\bsufficient\b", r"\bdid (?:pretty )?well\b", r"\bnot bad\b"),
+                r"\bexcellent\b", r"\bspot on\b", r"\badequate\b", r"\busable\b", r"\bpassable\b", r"\bsufficient\b", r"\bdid (?:pretty )?well\b", r"\bnot bad\b"),
                 "not_acceptable", says=("we tried it and it's fine", "chatgpt with our docs does the job", "it worked well enough")),
             Choice("not_acceptable", "Tried: not good enough", "prompts plus RAG were tried and were not good enough", (
                 r"\bpoor\b", r"\bbad\b", r"\bterrible\b", r"\bawful\b", r"\brubbish\b", r"\buseless\b", r"\bfell short\b", r"\bdisappoint",
@@ -280,7 +280,7 @@ FIELDS: tuple[Field, ...] = (
                 r"\bdidn'?t (?:quite )?(?:work|cut it|do it)\b", r"\bnot quite\b", r"\ball over the place\b", r"\bgave up\b"),
                 "acceptable", says=("we tried a careful prompt and the format kept drifting", "it made things up", "not reliable enough")),
             Choice("not_tried", "Not tried yet", "prompts plus RAG have not been tried yet", (
-                r"\b(?:not|never|haven'?t|have not|hasn'?t|has not|didn'?t|did not|no one|nobody|not yet)\b(?:\s+\w+){0,3}?\s+"
+                r"\b(?:not|never|haven'?t|have not|hasn'?t|has not|didn'?t|did not|no one|nobody|not yet)\b(?:'s|'ve)?(?:\s+\w+){0,3}?\s+"
                 r"(?:tried|try|tested|test|attempted|looked at|done|used|got round)\b", r"\bnot yet\b", r"\bhaven'?t\s*$", r"\buntried\b",
                 r"\bnever\b", r"\bwhat'?s (?:that|rag)\b", r"\bstraight to\b", r"\bskipped (?:that|it)\b",
                 r"\b(?:don'?t|do not|no idea|not sure|unsure) (?:\w+ )?(?:what|how) (?:rag|that|it) (?:is|means|works)\b"),

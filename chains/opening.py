@@ -14,6 +14,7 @@ from .pitch import read_pitch
 from .readers import Context, read_answer
 
 SHORT = 400  # characters: below this the text is an owner's own description rather than a vendor's page
+_CURRENCY_SAID = re.compile(r"[£$€]|\b(?:gbp|usd|eur|pounds?|quid|sterling|dollars?|bucks|euros?)\b")
 _PRICE_WORDS = re.compile(r"[£$€]|\b(?:grand|quid|k|thousand|pounds?|dollars?|euros?)\b")
 
 
@@ -25,11 +26,14 @@ def prefill_from_pitch(facts: dict[str, Any], text: str, context: Context) -> li
     noted: list[tuple[str, str]] = []
     quote = reading["quote"]
     own = read_answer("quote", text, context) if short else None
-    if quote is not None and (
-        quote["currency"] is None or (own is not None and own.status == "ok" and abs(own.value - float(quote["amount"])) > 0.5)
-    ):
-        quote = None  # no currency said, or the owner's own words read another figure: asked at its question instead
-    if quote is not None and quote["amount"] is not None:
+    doubted = quote is not None and (
+        quote["currency"] is None
+        or not _CURRENCY_SAID.search(text.lower())
+        or (own is not None and own.status == "ok" and abs(own.value - float(quote["amount"])) > 0.5)
+    )  # no currency said, or the owner's own words read another figure: asked at its question instead
+    if doubted:
+        pass
+    elif quote is not None and quote["amount"] is not None:
         facts["currency"] = quote["currency"] or "GBP"
         facts["quote_high"] = quote["high"] if quote["high"] != quote["amount"] else None
         facts["quote"] = float(quote["amount"])
@@ -50,7 +54,7 @@ def prefill_from_pitch(facts: dict[str, Any], text: str, context: Context) -> li
             facts["currency"] = (fee["currency"] if fee is not None else None) or "GBP"
         noted.append(("monthly_fee", f"a monthly fee of {format_money(fee_amount, facts['currency'])}"))
     mechanism = (mechanism_of(text) if short else None) or reading.get("mechanism")
-    if short and mechanism == "unclear" and mechanism_of(text) is None:
+    if short and mechanism == "unclear":
         mechanism = None  # an owner's few words that name no technique leave the question to be asked, not answered
     task = reading.get("task")
     if task and len(set(cue_hits(FIELD_BY_NAME["task"], normalise(text)))) > 1:
