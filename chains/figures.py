@@ -80,6 +80,7 @@ _NOT_QUANTITY = re.compile(
     r"st|nd|rd|th|am|pm|x|-?stars?)\b|%| in \d)"
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")  # "since 2004": a year, not a quantity
+_YEARS = re.compile(r"\s*(?:-|to|and|until|till)\s*(?:19|20)\d\d\b")  # "2019 to 2023": a span of years
 _SINCE = re.compile(r"\b(?:since|in|from|back in|est\.?|established|founded|until|till|before|after|of)\s+$")
 _DISMISSED = re.compile(r"(?:\bnot|\brather than|\binstead of|n't)\s+(?:about |around |even )?[£$€]?\s*$")
 _RANGE_GAP = re.compile(r"\s*(?:-|to|or|up to|and up to|/)\s*[£$€]?\s*")
@@ -169,7 +170,8 @@ def _amounts(normalised: str) -> tuple[Amount, ...]:
             or _NOT_QUANTITY.match(t, m.end())
             or _DISMISSED.search(t, max(0, m.start() - 30), m.start())
             or re.search(r"\d (?:in|out of) $", t[max(0, m.start() - 12) : m.start()])
-            or (_YEAR.fullmatch(m["num"]) and _SINCE.search(t, max(0, m.start() - 20), m.start()))
+            or (_YEAR.fullmatch(m["num"]) and (_SINCE.search(t, max(0, m.start() - 20), m.start()) or _YEARS.match(t, m.end())
+                                               or re.search(r"\b(?:19|20)\d\d\s*(?:-|to|and|until|till)\s*$", t[max(0, m.start() - 12) : m.start()])))
         ):
             continue
         scale = _SCALE.get(m["scale"] or "", 1)
@@ -348,7 +350,7 @@ def usable_share(text: str, after: int, start: int | None = None) -> Decimal | N
     if drop:
         share = Decimal(drop["pct"]) / 100 if drop["pct"] else _FRACTIONS[drop["frac"]]
         return 1 - share
-    one_in = _ONE_IN.search(t[after:])
+    one_in = _ONE_IN.search(t[after:]) or (_ONE_IN.search(t[max(0, start - 20) : start]) if start is not None else None)
     if one_in and int(one_in[2]) > 0 and int(one_in[1]) <= int(one_in[2]):
         return Decimal(one_in[1]) / Decimal(one_in[2])
     m = _PART.search(t[after:])

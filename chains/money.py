@@ -135,6 +135,53 @@ def money_of(a: Amount, default_currency: str = "GBP") -> Money:
     return Money(float(a.raw), currency, vat=vat)
 
 
+_CURRENCY_WORDS = (
+    ("USD", r"\b(?:dollars?|usd|us\$|bucks|american)\b"),
+    ("EUR", r"\b(?:euros?|eur)\b"),
+    ("GBP", r"\b(?:pounds?|quid|sterling|gbp)\b"),
+)
+_CURRENCY_NAMES = {"GBP": "pounds", "USD": "dollars", "EUR": "euros"}
+_INSTALMENTS = re.compile(r"\b(\d{1,2}) (?:payments|instalments|installments|stages|tranches|invoices) of\s*[£$€]?\s*$")
+
+
+def currency_named(t: str) -> str | None:
+    """The one currency an answer names in words ("ten grand, american dollars"), if only one."""
+    named = {code for code, pattern in _CURRENCY_WORDS if re.search(pattern, t)}
+    return named.pop() if len(named) == 1 else None
+
+
+def _shown(price: Money, code: str) -> str:
+    shown = format_money(price.amount, code)
+    return f"{shown} to {format_money(price.high, code)}" if price.high is not None else shown
+
+
+def price_doubt(found: list[Amount], one_off: Amount, price: Money, t: str, known: str | None) -> tuple[str, list[dict]] | None:
+    """Why a price cannot be taken as read, as a question and its likeliest readings, or None when it can: no currency
+    said (and none known from the pitch), two currencies said, instalments ("2 payments of £5,000"), or two one-off
+    prices ("£18k for phase 1 and £10k for phase 2")."""
+    stated = {a.currency for a in found if a.currency} | {code for code, pattern in _CURRENCY_WORDS if re.search(pattern, t)}
+    if len(stated) > 1 or (not stated and known is None):
+        codes = [c for c in CURRENCIES if c in stated] if len(stated) > 1 else list(CURRENCIES)
+        names = " or ".join(_CURRENCY_NAMES[c] for c in codes)
+        return f"Is that in {names}?", [{"value": _shown(price, c), "label": _shown(price, c)} for c in codes]
+    code = price.currency
+    from chains.number_words import words_to_digits  # the figures' places are in the text with its words as digits
+
+    digits = words_to_digits(t)
+    times = _INSTALMENTS.search(digits[max(0, one_off.start - 30) : one_off.start])
+    if times and int(times[1]) > 1:
+        total = price.amount * int(times[1])
+        values = (format_money(price.amount, code), format_money(total, code))
+        return f"Is the whole price {values[1]}, or {values[0]}?", [{"value": v, "label": v} for v in (values[1], values[0])]
+    prices = [a for a in found if a.period is None and a.raw >= 100 and (a.currency or not stated)]
+    if len({a.raw for a in prices}) > 1 and not re.search(r"\b(?:down to|reduced to|knocked|now|final|or|if we|instead)\b", digits):
+        total = sum(float(a.raw) for a in prices)
+        values = [format_money(float(a.raw), code) for a in prices] + [format_money(total, code)]
+        question = "I read more than one price there. Which is the one-off quote (the total, if they add up)?"
+        return question, [{"value": v, "label": v} for v in dict.fromkeys(values)][:4]
+    return None
+
+
 def read_price(text: str, default_currency: str = "GBP") -> Money | None:
     """The one-off price if one is stated, else any amount; figures with a currency come first."""
     best = pick(amounts(text), lambda a: a.currency is not None, lambda a: a.period is None)

@@ -35,6 +35,7 @@ _NOT_FIGURES = (
     (r"\b(?:no|any|some|every|each|the|this|that|which|last|right|other|first|latest|new|old|only) one\b", "the item"),
     (r"\bone (?:of (?:them|those|these|us)|day|way or another|thing)\b", "some"),
     (r"\b(?:back|forward|up|down) one\b", "a step"),
+    (r"\b24 ?/ ?7\b|\b24-7\b", "round the clock"),
 )
 _SCALE_WORD = r"(hundred|thousand|grand|million|k|m)"
 _UP_TO_NINETY = _SMALL + (

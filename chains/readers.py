@@ -29,7 +29,8 @@ from chains.figures import (
     usable_share,
 )
 from chains.intents import Intent, looks_like_question, read_intent
-from chains.money import format_money, money_of
+from chains.money import currency_named as _currency_named
+from chains.money import format_money, money_of, price_doubt
 from chains.polarity import negated
 
 __all__ = [
@@ -104,11 +105,6 @@ _UNITS = (
     r"salons|restaurants|practices|surgeries|warehouses|departments|franchises|outlets"
 )
 _EACH = re.compile(r"\beach\b|\bper (?:" + _UNITS + r"|" + re.sub(r"(?:(?<=ch)e)?s(?=\||$)", "", _UNITS) + r"|one)\b|\bapiece\b|\bevery one of\b")
-_CURRENCY_WORDS = (
-    ("USD", r"\b(?:dollars?|usd|us\$|bucks|american)\b"),
-    ("EUR", r"\b(?:euros?|eur)\b"),
-    ("GBP", r"\b(?:pounds?|quid|sterling|gbp)\b"),
-)
 _SKIPPED = Reading("skip", None, "No problem, we can leave that one for now.")
 
 
@@ -189,7 +185,9 @@ _EXAMPLE_NOUN = re.compile(
     r"\s*(?:\w+\s+){0,3}?(?:examples?|samples?|pairs|clean|label+ed|good (?:ones|items)|items|records|ones)\b"
 )
 _TIME_NOUN = re.compile(r"\s*(?:\w+\s+){0,2}?(?:staff|people|employees|years?|months?|clients|customers|team)\b")
-_WORKERS = re.compile(r"\s*(?:\w+\s+)?(?:people|persons|staff|employees|full[- ]timers|(?:members of )?staff|" + _UNITS + r")\b")
+_WORKERS = re.compile(
+    r"\s*(?:\w+\s+)?(?:people|persons|staff|employees|full[- ]timers|(?:members of )?staff|users?|seats?|licen[cs]es|of us|" + _UNITS + r")\b"
+)
 # Figures of what could be, not what is: "we could get 200 done by next month".
 _FUTURE = re.compile(
     r"\b(?:could|can|will|might)\s+(?:probably\s+|easily\s+)?(?:get|make|label|write|produce|knock)\b|"
@@ -210,7 +208,7 @@ def _unit_count(found: list[Amount], best: Amount, t: str) -> Amount | None:
     """ "each of our 3 offices does about 200": the number of offices, when the answer says each."""
     if not _EACH.search(t):
         return None
-    units = [a for a in found if a is not best and re.match(r"\s*(?:\w+\s+)?(?:" + _UNITS + r")\b", a.after)]
+    units = [a for a in found if a is not best and (_WORKERS.match(a.after) or re.match(r"\s*(?:\w+\s+)?(?:customers|clients)\b", a.after))]
     return units[0] if len(units) == 1 else None
 
 
@@ -292,6 +290,9 @@ def _doubtful_count(spec: Field, found: list[Amount], best: Amount, t: str, ctx:
     if spec.kind == "volume" and best.period is None and _WORKERS.match(best.after):
         return Reading("unreadable", hint=f"Is {figure} the number of people or places doing the work? "
                        'About how many items do they handle a month, for example "300 a month"?')
+    if spec.kind == "volume" and best.period is None and re.match(r"\s*(?:\w+\s+)?(?:labell?ed|clean|examples?)\b", best.after):
+        return Reading("unreadable", hint=f"Is {figure} how many examples you have? This question is how many of these "
+                       'the business handles a month, for example "300 a month".')
     if spec.kind == "count" and not _EXAMPLE_NOUN.match(best.after):
         if best.period is not None:
             return Reading("unreadable", hint=f"That sounds like a rate ({figure} a {best.period}). How many clean "
@@ -306,7 +307,8 @@ def _doubtful_count(spec: Field, found: list[Amount], best: Amount, t: str, ctx:
         rate = best.value / best.raw if best.raw else Decimal(1)  # a bare figure after "2000 a month" is per month too
         values = [round_half_up(a.value if a.period else a.raw * rate) for a in firm]
     else:
-        values = [round_half_up(a.raw) for a in firm if _EXAMPLE_NOUN.match(a.after) or a is best]
+        marked = bool(_EXAMPLE_NOUN.match(best.after))  # "40 are clean" outranks figures that name no examples
+        values = [round_half_up(a.raw) for a in firm if a is best or (not a.period and (_EXAMPLE_NOUN.match(a.after) or not marked))]
     if len(set(values)) > 1 and not usable_share(t, best.end, best.start) and _unit_count(found, best, t) is None:
         return _options("I read two figures there. Which is the one to go on?", spec, tuple(dict.fromkeys(values))[:3])
     return None
@@ -348,32 +350,10 @@ def _count_echo(spec: Field, number: int, best: Amount, lo: int, hi: int) -> str
 # --- money ---------------------------------------------------------------------------------------------------------
 
 
-def _currency_named(t: str) -> str | None:
-    """The one currency an answer names in words ("ten grand, american dollars"), if only one."""
-    named = {code for code, pattern in _CURRENCY_WORDS if re.search(pattern, t)}
-    return named.pop() if len(named) == 1 else None
-
-
-CURRENCY_ORDER = ["GBP", "USD", "EUR"]
-_CURRENCY_NAMES = {"GBP": "pounds", "USD": "dollars", "EUR": "euros"}
-
-
-def _which_currency(price: Any, currencies: list[str]) -> Reading:
-    """A figure whose currency is not said (or said two ways): the same figure in each currency it could be."""
-    options = []
-    for code in currencies:
-        shown = format_money(price.amount, code)
-        if price.high is not None:
-            shown = f"{shown} to {format_money(price.high, code)}"
-        options.append({"value": shown, "label": shown})
-    names = " or ".join(_CURRENCY_NAMES[c] for c in currencies)
-    return Reading("clarify", hint=f"Is that in {names}?", options=(*options, SOMETHING_ELSE))
-
-
 def _read_money(spec: Field, t: str, ctx: Context) -> Reading:
     if _MALFORMED.search(t):
         return Reading("unreadable", hint='I couldn\'t tell which figure that is. Could you write it out, for example "£10,000"?')
-    found = [a for a in amounts(t) if a.currency is not None or not _EXAMPLE_NOUN.match(a.after)]
+    found = [a for a in amounts(t) if a.currency is not None or not (_EXAMPLE_NOUN.match(a.after) or _WORKERS.match(a.after))]
     if not found:
         if _DONT_KNOW.search(t) or _SKIP_WORDS.match(_simple(t)):
             return _SKIPPED
@@ -401,9 +381,9 @@ def _read_money(spec: Field, t: str, ctx: Context) -> Reading:
                 SOMETHING_ELSE,
             ),
         )
-    stated = {a.currency for a in found if a.currency} | {code for code, pattern in _CURRENCY_WORDS if re.search(pattern, t)}
-    if len(stated) > 1 or (not stated and ctx.currency is None):
-        return _which_currency(price, sorted(stated, key=CURRENCY_ORDER.index) if len(stated) > 1 else CURRENCY_ORDER)
+    doubt = price_doubt(found, one_off, price, t, ctx.currency)
+    if doubt is not None:
+        return Reading("clarify", hint=doubt[0], options=(*doubt[1], SOMETHING_ELSE))
     facts = {"quote": price.amount, "currency": price.currency, "quote_high": price.high}
     shown = format_money(price.amount, price.currency)
     if price.high is not None:
