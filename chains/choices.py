@@ -263,7 +263,7 @@ def _by_neighbour(spec: Field, t: str, embed: Embed | None) -> ChoiceReading:
         return ChoiceReading(None)
     if not ranked or ranked[0][1] < NEIGHBOUR_FLOOR:
         return ChoiceReading(None)
-    (top, score), rest = ranked[0], ranked[1:]
+    (_, score), rest = ranked[0], ranked[1:]
     margin = score - (rest[0][1] if rest else 0.0)
     # Nearness alone is weak evidence: even a sure match is offered back as the first choice, never taken silently.
     if score >= NEIGHBOUR_SURE and margin >= NEIGHBOUR_MARGIN:

@@ -109,7 +109,7 @@ FIELDS: tuple[Field, ...] = (
         "Fine-tuning changes the model itself; RAG gives it your documents when it answers; prompting only writes better instructions.",
         (
             Choice("fine_tuning", "Fine-tune (retrain) the model", "fine-tuning the model", (
-                r"\bfin[de][\s-]?tun", r"\bretrain", r"\btrain\w* (?:\w+ ){0,3}(?:on|with) (?:\w+ ){0,3}(?:our|your|their) (?:own )?(?:\w+ )?(?:data|emails|documents|docs|files|reports|examples|records|history|quotes|contracts|orders|invoices|letters)\b", r"\bre-train", r"\blora\b", r"\bqlora\b", r"\blow[\s-]rank", r"\bpeft\b", r"\badapters?\b",
+                r"\bfin[de][\s-]?tun", r"\bretrain", r"\btrain\w* (?:\w+ ){0,3}(?:on|with) (?:\w+ ){0,3}(?:our|your|their) (?:own )?(?:\w+ )?(?:data|emails|documents|docs|files|reports|examples|records|history|quotes|contracts|orders|invoices|letters|tickets|cases|notes|jobs|tenders|bids|responses|messages|chats|conversations|proposals)\b", r"\bre-train", r"\blora\b", r"\bqlora\b", r"\blow[\s-]rank", r"\bpeft\b", r"\badapters?\b",
                 r"\btrain\w* (?:\w+ ){0,4}on (?:\w+ ){0,2}label+ed\b", r"\btrain\w* (?:a|the|our|your|its) own (?:model|version)\b",
                 r"\b(?:adjust|update|chang|tweak)\w* (?:the |its )?(?:model'?s )?(?:weights|parameters)\b", r"\bcustom(?:-trained)? model\b",
                 r"\btrain(?:ing)? (?:the|a|its|our) (?:own )?(?:ai|model)\b", r"\bmodel (?:itself|trained)\b", r"\bbaked in(?:to)?\b",
@@ -179,7 +179,7 @@ FIELDS: tuple[Field, ...] = (
                 r"\bquote generation\b", r"\bsame (?:wording|words|text)\b", r"\b(?:bar|except|apart from) the (?:names?|dates?|details|address(?:es)?)\b", r"\bcertificates?\b", r"\bconfirmation (?:letters|emails)\b", r"\bschedules?\b"),
                 says=("fill in our standard quote document", "the same letter every time with different details", "templated paperwork")),
             Choice("open_writing", "Write reports, advice or bespoke documents in our tone", "writing reports or advice in your tone", (
-                r"\breports?\b", r"\badvice\b", r"\badvis", r"\btone\b", r"\bour voice\b", r"\bhouse style\b", r"\bbespoke\b", r"\bproposals?\b",
+                r"\breports?\b", r"\badvice\b", r"\badvis", r"\btone\b", r"\bour voice\b", r"\bhouse style\b", r"\bbespoke\b(?! (?:ai|solution|model|system|software|platform|tool|chat ?bot|bot|build|project|llm))", r"\bproposals?\b",
                 r"\bblog", r"\bmarketing\b", r"\bcopy(?:writing)?\b", r"\bletters\b", r"\bwrit", r"\bdraft", r"\bcontent\b", r"\bnewsletter",
                 r"\bsocial (?:media )?posts?\b", r"\barticles?\b", r"\bsummar"),
                 says=("write our client reports for us", "draft advice letters the way we write them", "blog posts in our style")),

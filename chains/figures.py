@@ -170,8 +170,14 @@ def _amounts(normalised: str) -> tuple[Amount, ...]:
             or _NOT_QUANTITY.match(t, m.end())
             or _DISMISSED.search(t, max(0, m.start() - 30), m.start())
             or re.search(r"\d (?:in|out of) $", t[max(0, m.start() - 12) : m.start()])
-            or (_YEAR.fullmatch(m["num"]) and (_SINCE.search(t, max(0, m.start() - 20), m.start()) or _YEARS.match(t, m.end())
-                                               or re.search(r"\b(?:19|20)\d\d\s*(?:-|to|and|until|till)\s*$", t[max(0, m.start() - 12) : m.start()])))
+            or (
+                _YEAR.fullmatch(m["num"])
+                and (
+                    _SINCE.search(t, max(0, m.start() - 20), m.start())
+                    or _YEARS.match(t, m.end())
+                    or re.search(r"\b(?:19|20)\d\d\s*(?:-|to|and|until|till)\s*$", t[max(0, m.start() - 12) : m.start()])
+                )
+            )
         ):
             continue
         scale = _SCALE.get(m["scale"] or "", 1)
@@ -266,7 +272,8 @@ def _period_after(t: str, end: int) -> str | None:
 
 
 _PERIOD_BEFORE = re.compile(
-    r"(?:^|[,.;:]\s*|\b(?:and|but|so)\s+)(?:(?:in|on|for)\s+)?(?:every|each|per|a|an)\s+" + _ADJ
+    r"(?:^|[,.;:]\s*|\b(?:and|but|so)\s+)(?:(?:in|on|for)\s+)?(?:every|each|per|a|an)\s+"
+    + _ADJ
     + r"(?P<unit>day|week|fortnight|month|quarter|year)\b(?!\s+ago)(?P<gap>[^\d,.;:]{0,30})$"
 )
 

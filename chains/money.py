@@ -162,7 +162,7 @@ def price_doubt(found: list[Amount], one_off: Amount, price: Money, t: str, know
     stated = {a.currency for a in found if a.currency} | {code for code, pattern in _CURRENCY_WORDS if re.search(pattern, t)}
     if len(stated) > 1 or (not stated and known is None):
         codes = [c for c in CURRENCIES if c in stated] if len(stated) > 1 else list(CURRENCIES)
-        names = " or ".join(_CURRENCY_NAMES[c] for c in codes)
+        names = " or ".join([", ".join(_CURRENCY_NAMES[c] for c in codes[:-1]), _CURRENCY_NAMES[codes[-1]]])
         return f"Is that in {names}?", [{"value": _shown(price, c), "label": _shown(price, c)} for c in codes]
     code = price.currency
     from chains.number_words import words_to_digits  # the figures' places are in the text with its words as digits
@@ -174,7 +174,9 @@ def price_doubt(found: list[Amount], one_off: Amount, price: Money, t: str, know
         values = (format_money(price.amount, code), format_money(total, code))
         return f"Is the whole price {values[1]}, or {values[0]}?", [{"value": v, "label": v} for v in (values[1], values[0])]
     prices = [a for a in found if a.period is None and a.raw >= 100 and (a.currency or not stated)]
-    if len({a.raw for a in prices}) > 1 and not re.search(r"\b(?:down to|reduced to|knocked|now|final|or|if we|instead)\b", digits):
+    if len({a.raw for a in prices}) > 1 and not re.search(
+        r"\b(?:down to|reduced to|knocked|now|final|or|if we|instead)\b", digits
+    ):
         total = sum(float(a.raw) for a in prices)
         values = [format_money(float(a.raw), code) for a in prices] + [format_money(total, code)]
         question = "I read more than one price there. Which is the one-off quote (the total, if they add up)?"

@@ -25,7 +25,10 @@ _VAGUE = (
 )
 # Words that hold a number word but are no figure: "good ones", "no one", "this one".
 _NOT_FIGURES = (
-    (r"(\d(?:[\d,.]*\d)?k?\s+(?:(?!but|only|and|of|are|is|maybe|about)[a-z]+\s+){0,3}?)a quarter\b(?! of| are| is| were)", r"\1per quarter"),  # "2,700 a quarter" is a period
+    (
+        r"(\d(?:[\d,.]*\d)?k?\s+(?:(?!but|only|and|of|are|is|maybe|about)[a-z]+\s+){0,3}?)a quarter\b(?! of| are| is| were)",
+        r"\1per quarter",
+    ),  # "2,700 a quarter" is a period
     (r"\bones\b", "items"),
     (r"\btwo[- ]thirds\b", "twothirds"),
     (r"\bthree[- ]quarters\b", "threequarters"),
@@ -43,8 +46,13 @@ _UP_TO_NINETY = _SMALL + (
     "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
 )  # fmt: skip
 _RANGE_WORDS = re.compile(
-    r"\b(" + "|".join(_UP_TO_NINETY) + r"|\d{1,3})\s+(or|to|-|(?<=between \d\d )and|(?<=between \d )and)\s+("
-    + "|".join(_UP_TO_NINETY[1:]) + r"|\d{1,3})\s+" + _SCALE_WORD + r"\b"
+    r"\b("
+    + "|".join(_UP_TO_NINETY)
+    + r"|\d{1,3})\s+(or|to|-|(?<=between \d\d )and|(?<=between \d )and)\s+("
+    + "|".join(_UP_TO_NINETY[1:])
+    + r"|\d{1,3})\s+"
+    + _SCALE_WORD
+    + r"\b"
 )
 
 
@@ -140,7 +148,9 @@ def words_to_digits(t: str) -> str:
 def _joined_scales(t: str) -> str:
     """ "1 thousand and 200" is 1,200; "around 15 i think, thousand obviously" is 15,000; "15 a day, 5 days a week"
     is 75 a week."""
-    t = re.sub(r"\b(\d{1,3})k and (\d{1,3})\b(?![\d,.]|\s*(?:k|thousand|grand)\b)", lambda m: str(int(m[1]) * 1000 + int(m[2])), t)
+    t = re.sub(
+        r"\b(\d{1,3})k and (\d{1,3})\b(?![\d,.]|\s*(?:k|thousand|grand)\b)", lambda m: str(int(m[1]) * 1000 + int(m[2])), t
+    )
     return re.sub(
         r"\b(\d+) ((?:[a-z]+ ){0,3}?)(?:a|per|each) day,? (?:and )?(?:for )?([1-7]) days? (?:a|per|each) week\b",
         lambda m: f"{int(m[1]) * int(m[3])} {m[2]}a week",

@@ -39,11 +39,10 @@ def prefill_from_pitch(facts: dict[str, Any], text: str, context: Context) -> li
         facts["quote"] = float(quote["amount"])
     elif reading["quote_gbp"] is not None:
         facts["currency"], facts["quote"] = "GBP", float(reading["quote_gbp"])
-    elif own is not None:  # "they want 12 grand in pounds": an owner's own words for the price
-        if own.status == "ok" and _PRICE_WORDS.search(text.lower()):
-            facts["currency"] = own.facts.get("currency") or "GBP"
-            facts["quote_high"] = own.facts.get("quote_high")
-            facts["quote"] = own.value
+    elif own is not None and own.status == "ok" and _PRICE_WORDS.search(text.lower()):  # "12 grand in pounds"
+        facts["currency"] = own.facts.get("currency") or "GBP"
+        facts["quote_high"] = own.facts.get("quote_high")
+        facts["quote"] = own.value
     if facts["quote"] is not None:
         noted.append(("quote", ""))
     fee = reading["monthly_fee"]

@@ -217,12 +217,15 @@ _NEGATOR = re.compile(
     r"(?:not|no|never|without|nothing|nothing'?s|none|nobody|nor|hardly|barely|unlike|cannot|dont|wont|cant|isnt|"
     r"(?:do|does|did|is|are|was|were|wo|ca|could|should|would|has|have|had|must|need|ai)n'?t)"
 )
+_ANSWER_NO = re.compile(r"^\s*(?:no|nope|nah)\s+(?=(?:it|its|it'?s|we|we'?re|they|they'?re|i|i'?m|that|that'?s|this|our)\b)")
 _CLAUSE = re.compile(r"[.;:!?,()]|\bbut\b|\bthough\b|\bhowever\b|\bwhereas\b|\bexcept\b")
 
 
 def negated(t: str, start: int) -> bool:
     """True when the words just before start negate it, within the same clause."""
     clause = _CLAUSE.split(t[max(0, start - 60) : start])[-1]
+    if start <= 60 and clause == t[: len(clause)]:  # "no its changing": the no answers the question, then a clause says why
+        clause = _ANSWER_NO.sub("", clause)
     if re.search(r"\bnot (?:only|just)\s*$", clause):
         return False
     if re.search(

@@ -104,7 +104,9 @@ _UNITS = (
     r"offices|branches|sites|shops|stores|locations|teams|clinics|depots|vans|engineers|reps|agents|advis[eo]rs|staff|people|"
     r"salons|restaurants|practices|surgeries|warehouses|departments|franchises|outlets"
 )
-_EACH = re.compile(r"\beach\b|\bper (?:" + _UNITS + r"|" + re.sub(r"(?:(?<=ch)e)?s(?=\||$)", "", _UNITS) + r"|one)\b|\bapiece\b|\bevery one of\b")
+_EACH = re.compile(
+    r"\beach\b|\bper (?:" + _UNITS + r"|" + re.sub(r"(?:(?<=ch)e)?s(?=\||$)", "", _UNITS) + r"|one)\b|\bapiece\b|\bevery one of\b"
+)
 _SKIPPED = Reading("skip", None, "No problem, we can leave that one for now.")
 
 
@@ -186,7 +188,9 @@ _EXAMPLE_NOUN = re.compile(
 )
 _TIME_NOUN = re.compile(r"\s*(?:\w+\s+){0,2}?(?:staff|people|employees|years?|months?|clients|customers|team)\b")
 _WORKERS = re.compile(
-    r"\s*(?:\w+\s+)?(?:people|persons|staff|employees|full[- ]timers|(?:members of )?staff|users?|seats?|licen[cs]es|of us|" + _UNITS + r")\b"
+    r"\s*(?:\w+\s+)?(?:people|persons|staff|employees|full[- ]timers|(?:members of )?staff|users?|seats?|licen[cs]es|of us|"
+    + _UNITS
+    + r")\b"
 )
 # Figures of what could be, not what is: "we could get 200 done by next month".
 _FUTURE = re.compile(
@@ -208,7 +212,11 @@ def _unit_count(found: list[Amount], best: Amount, t: str) -> Amount | None:
     """ "each of our 3 offices does about 200": the number of offices, when the answer says each."""
     if not _EACH.search(t):
         return None
-    units = [a for a in found if a is not best and (_WORKERS.match(a.after) or re.match(r"\s*(?:\w+\s+)?(?:customers|clients)\b", a.after))]
+    units = [
+        a
+        for a in found
+        if a is not best and (_WORKERS.match(a.after) or re.match(r"\s*(?:\w+\s+)?(?:customers|clients)\b", a.after))
+    ]
     return units[0] if len(units) == 1 else None
 
 
@@ -238,7 +246,7 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
         return Reading("unreadable", hint=_NUMBER_HINT[spec.kind])
     if best.raw < 0:
         return Reading("unreadable", hint="That needs to be zero or more. " + _NUMBER_HINT[spec.kind].split(". ", 1)[1])
-    doubt = _doubtful_count(spec, found, best, t, ctx)
+    doubt = _doubtful_count(spec, found, best, t)
     if doubt is not None:
         return doubt
     units = _unit_count(found, best, t)
@@ -272,7 +280,8 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
                 *sorted(
                     (
                         _count_option(near, spec.kind) | {"label": f"{_count_option(near, spec.kind)['label']}, as I read it"},
-                        _count_option(other, spec.kind) | {"label": f"Under {threshold:,}" if other < threshold else f"{threshold:,} or more"},
+                        _count_option(other, spec.kind)
+                        | {"label": f"Under {threshold:,}" if other < threshold else f"{threshold:,} or more"},
                     ),
                     key=lambda o: int(o["value"]),
                 ),
@@ -283,32 +292,42 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
     return Reading("ok", number, _count_echo(spec, number, best, lo, hi))
 
 
-def _doubtful_count(spec: Field, found: list[Amount], best: Amount, t: str, ctx: Context) -> Reading | None:
-    """A figure that may not be the one asked for is asked back: a head count at a volume question, a rate or a
-    hope at a count question, items nobody has labelled, or two figures on either side of the rule's line."""
+def _doubtful_count(spec: Field, found: list[Amount], best: Amount, t: str) -> Reading | None:
+    """A figure that may not be the one asked for is asked back: a head count or examples at the volume question, a
+    rate, a hope or items nobody labelled at the count question, or two figures that disagree."""
     figure = format_figure(best.raw)
     if spec.kind == "volume" and best.period is None and _WORKERS.match(best.after):
-        return Reading("unreadable", hint=f"Is {figure} the number of people or places doing the work? "
-                       'About how many items do they handle a month, for example "300 a month"?')
+        return Reading(
+            "unreadable",
+            hint=f"Is {figure} the number of people or places doing the work? "
+            'About how many items do they handle a month, for example "300 a month"?',
+        )
     if spec.kind == "volume" and best.period is None and re.match(r"\s*(?:\w+\s+)?(?:labell?ed|clean|examples?)\b", best.after):
-        return Reading("unreadable", hint=f"Is {figure} how many examples you have? This question is how many of these "
-                       'the business handles a month, for example "300 a month".')
+        return Reading(
+            "unreadable",
+            hint=f"Is {figure} how many examples you have? This question is how many of these "
+            'the business handles a month, for example "300 a month".',
+        )
     if spec.kind == "count" and not _EXAMPLE_NOUN.match(best.after):
         if best.period is not None:
-            return Reading("unreadable", hint=f"That sounds like a rate ({figure} a {best.period}). How many clean "
-                           "examples could you hand over today, in all?")
+            return Reading(
+                "unreadable",
+                hint=f"That sounds like a rate ({figure} a {best.period}). How many clean "
+                "examples could you hand over today, in all?",
+            )
         if _UNLABELLED.search(t):
             return _options("Are any of them labelled with the right output yet?", spec, (0, round_half_up(best.raw)))
     if spec.kind == "count" and _FUTURE.search(t[max(0, best.start - 40) : best.end + 40]):
         return _options(f"Do you have {figure} today, or is that how many you could make?", spec, (0, round_half_up(best.raw)))
-    threshold = ctx.min_volume if spec.kind == "volume" else ctx.min_examples
     firm = [a for a in found if not a.vague and not _WORKERS.match(a.after) and (a.period or not _TIME_NOUN.match(a.after))]
     if spec.kind == "volume":
         rate = best.value / best.raw if best.raw else Decimal(1)  # a bare figure after "2000 a month" is per month too
         values = [round_half_up(a.value if a.period else a.raw * rate) for a in firm]
     else:
         marked = bool(_EXAMPLE_NOUN.match(best.after))  # "40 are clean" outranks figures that name no examples
-        values = [round_half_up(a.raw) for a in firm if a is best or (not a.period and (_EXAMPLE_NOUN.match(a.after) or not marked))]
+        values = [
+            round_half_up(a.raw) for a in firm if a is best or (not a.period and (_EXAMPLE_NOUN.match(a.after) or not marked))
+        ]
     if len(set(values)) > 1 and not usable_share(t, best.end, best.start) and _unit_count(found, best, t) is None:
         return _options("I read two figures there. Which is the one to go on?", spec, tuple(dict.fromkeys(values))[:3])
     return None

@@ -121,6 +121,12 @@ def test_a_count_is_never_read_from_words_that_only_hold_a_number_word():
         ("personal_data", "no chance we could share those", "not_lawful"),
         ("prompt_rag", "we tried it with a careful prompt and the format kept drifting", "not_acceptable"),
         ("fresh_knowledge", "prices go up every spring", "yes"),
+        # vague vendor promises are no answer
+        ("vendor_shortfall", "They said they'd just 'make it work', whatever that means", "no"),
+        ("vendor_retraining", "someone said they'd look into it", "no"),
+        ("vendor_examples", "they said 'as many as you've got'", "no"),
+        ("vendor_retraining", "they said it learns as it goes", "no"),
+        ("vendor_retraining", "nah, didn't get round to asking", "not_asked"),
     ],
 )
 def test_hedged_negated_and_paraphrased_answers(field, text, value):

@@ -1,0 +1,284 @@
+"""Where an answer rests on weak evidence the interview asks back, with the likely readings as choices, instead of
+taking a value silently; plain answers are still taken at once. Each test asserts what the owner sees: the echo, the
+clarifying question and its choices, and the value kept in the facts."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from test_interview import at
+
+from chains.readers import Context, read_answer
+from chains.session import Session
+
+
+def asked_back(turn, field: str) -> tuple[str, list[str], list[str]]:
+    """The clarifying question on screen for `field`, its choices' labels and values; fails if a value was taken."""
+    assert turn.facts[field] is None, turn.facts[field]
+    assert turn.awaiting and turn.awaiting["field"] == field
+    choices = turn.awaiting.get("choices") or []
+    return turn.replies[-1].text, [c["label"] for c in choices], [c["value"] for c in choices]
+
+
+# --- a price with no currency, or two ----------------------------------------------------------------------------
+@pytest.mark.parametrize("text, amount", [("15,000", 15000), ("twelve grand", 12000), ("18k", 18000)])
+def test_a_price_with_no_currency_is_asked_in_each_currency_and_a_click_sets_it(text, amount):
+    s = at("quote")
+    question, labels, values = asked_back(s.handle(text), "quote")
+    assert "pounds, dollars or euros" in question
+    assert labels[:3] == [f"£{amount:,}", f"${amount:,}", f"€{amount:,}"] and labels[-1] == "Something else"
+    picked = s.handle(values[1])
+    assert (picked.facts["quote"], picked.facts["currency"]) == (amount, "USD")
+
+
+@pytest.mark.parametrize("text, currency", [("£18,000", "GBP"), ("$25k", "USD"), ("about 9,000 euros", "EUR")])
+def test_a_price_that_says_its_currency_is_taken_at_once(text, currency):
+    turn = at("quote").handle(text)
+    assert turn.facts["currency"] == currency and turn.replies[0].text.startswith("Got it: a quote of ")
+
+
+def test_the_pitch_currency_is_used_for_a_bare_figure():
+    s = at("quote")
+    s.facts["currency"] = "EUR"
+    turn = s.handle("15,000")
+    assert (turn.facts["quote"], turn.facts["currency"]) == (15000, "EUR")
+
+
+def test_two_currencies_named_are_the_two_choices():
+    question, labels, _ = asked_back(at("quote").handle("10 thousand, not sure if pounds or dollars"), "quote")
+    assert "pounds or dollars" in question and labels == ["£10,000", "$10,000", "Something else"]
+
+
+@pytest.mark.parametrize(
+    "text, offered",
+    [("it's 2 payments of £5,000", "£10,000"), ("£18k for phase 1 and £10k for phase 2", "£28,000")],
+)
+def test_instalments_and_two_prices_are_asked_back_with_the_total_offered(text, offered):
+    question, labels, _ = asked_back(at("quote").handle(text), "quote")
+    assert offered in labels and "?" in question
+
+
+def test_a_price_per_user_is_a_running_cost_not_a_count_of_users():
+    turn = at("quote").handle("it's £40 per user per month for 25 users")
+    assert turn.facts["quote"] is None and "running cost" in turn.replies[0].text
+
+
+# --- figures that may answer another question --------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "field, text, shown",
+    [
+        ("monthly_volume", "we have 4 people doing it full time", "people"),
+        ("monthly_volume", "we have 200 labelled examples", "examples"),
+        ("clean_examples", "we do about 30 a week and keep every one", "rate"),
+    ],
+)
+def test_a_figure_that_answers_another_question_is_asked_again(field, text, shown):
+    turn = at(field).handle(text)
+    assert turn.facts[field] is None and turn.awaiting["field"] == field
+    assert shown in turn.replies[0].text
+
+
+@pytest.mark.parametrize(
+    "text, figure",
+    [("we could get 200 done by next month", 200), ("we could get 50 done by next month", 50)],  # both sides of 100
+)
+def test_a_figure_of_what_could_be_made_is_asked_today_or_later(text, figure):
+    s = at("clean_examples")
+    question, labels, values = asked_back(s.handle(text), "clean_examples")
+    assert "today" in question and labels[:2] == ["None yet", f"About {figure:,}"]
+    assert s.handle(values[0]).facts["clean_examples"] == 0
+
+
+def test_items_nobody_labelled_offer_none_yet():
+    _, labels, _ = asked_back(at("clean_examples").handle("we've 20,000 emails but nobody's ever labelled any"), "clean_examples")
+    assert labels[:2] == ["None yet", "About 20,000"]
+
+
+@pytest.mark.parametrize(
+    "field, text, readings",
+    [
+        ("monthly_volume", "in summer 2000 a month, in winter more like 300", ["About 2,000 a month", "About 300 a month"]),
+        ("clean_examples", "the first batch had 90 and the second about 130", ["About 90", "About 130"]),
+    ],
+)
+def test_two_figures_either_side_of_a_line_are_both_offered(field, text, readings):
+    _, labels, _ = asked_back(at(field).handle(text), field)
+    assert labels[:2] == readings
+
+
+@pytest.mark.parametrize(
+    "field, text",
+    [
+        ("clean_examples", "under a hundred"),
+        ("clean_examples", "just shy of a hundred"),
+        ("monthly_volume", "under a thousand"),
+        ("monthly_volume", "not quite 1,000"),
+    ],
+)
+def test_a_bound_at_a_line_is_asked_which_side(field, text):
+    question, labels, _ = asked_back(at(field).handle(text), field)
+    assert "a little under" in question and any(label.startswith("Under ") for label in labels)
+
+
+@pytest.mark.parametrize(
+    "field, text, value",
+    [("clean_examples", "over 200", 200), ("clean_examples", "at least 100", 100), ("monthly_volume", "just over 1000", 1000)],
+)
+def test_a_bound_that_settles_the_side_is_taken(field, text, value):
+    assert at(field).handle(text).facts[field] == value
+
+
+@pytest.mark.parametrize("text, value", [("roughly 2,700 a quarter", 900), ("around 1,100 a month", 1100)])
+def test_a_hedged_figure_near_the_line_offers_the_figure_as_read(text, value):
+    _, labels, _ = asked_back(at("monthly_volume").handle(text), "monthly_volume")
+    assert f"About {value:,} a month, as I read it" in labels
+
+
+# --- figures as owners write them ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "field, text, value",
+    [
+        ("monthly_volume", "~800", 800),
+        ("monthly_volume", "abt 6hundred", 600),
+        ("monthly_volume", "per month we have around 1 thousand and 200", 1200),
+        ("monthly_volume", "15 a day, five days a week", 325),
+        ("monthly_volume", "every week maybe 40 or 50", 195),
+        ("monthly_volume", "been trading since 2004, about 300 bookings a month", 300),
+        ("monthly_volume", "about 1 in 5 of our 2,000 monthly orders", 400),
+        ("monthly_volume", "our top 3 customers send 100 each a month", 300),
+        ("clean_examples", "eighty-ish", 80),
+        ("clean_examples", "We have approximately 3 hundreds good pairs", 300),
+        ("clean_examples", "we have around 900, I'd bin two thirds of them", 300),
+        ("clean_examples", "only the 5 star ones, about 70", 70),
+        ("clean_examples", "three of us have about 50 each", 150),
+        ("clean_examples", "we've got the 2019 to 2023 files, about 300 good ones", 300),
+    ],
+)
+def test_figures_in_owners_words(field, text, value):
+    turn = at(field).handle(text)
+    assert turn.facts[field] == value and turn.replies[0].text.startswith("Got it: ")
+
+
+def test_a_lone_thousand_after_a_figure_scales_it():
+    turn = at("quote").handle("dunno exactly, around 15 i think, thousand obviously, in pounds")
+    assert (turn.facts["quote"], turn.facts["currency"]) == (15000, "GBP")
+
+
+# --- choices ---------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("field", ["vendor_examples", "vendor_shortfall", "vendor_retraining"])
+@pytest.mark.parametrize("text", ["nope", "nah"])
+def test_a_bare_no_to_a_vendor_question_asks_whether_they_could_not_say_or_it_was_not_asked(field, text):
+    _, labels, _ = asked_back(at(field).handle(text), field)
+    assert labels == ["No, they could not say", "I haven't asked", "Something else"]
+
+
+def test_two_techniques_named_ask_whether_it_is_a_mix():
+    s = at("mechanism")
+    _, labels, _ = asked_back(
+        s.handle("they said fine-tune, but then also talked about uploading docs for it to search"), "mechanism"
+    )
+    assert labels[:3] == ["A mix of these", "Fine-tune (retrain) the model", "RAG: look things up in our documents"]
+    assert at("mechanism").handle("a mix: fine-tune it and connect it to our documents").facts["mechanism"] == "mixed"
+
+
+@pytest.mark.parametrize("text", ["ok", "okay", "alright"])
+def test_a_bare_ok_to_a_two_part_question_is_asked_back(text):
+    _, labels, _ = asked_back(at("prompt_rag").handle(text), "prompt_rag")
+    assert labels[:2] == ["Tried: good enough", "Tried: not good enough"]
+
+
+def test_a_yes_in_passing_is_offered_back_not_taken():
+    _, labels, _ = asked_back(at("task_stable").handle("well, for the most part it would"), "task_stable")
+    assert labels[0] == "Yes"
+    assert at("task_stable").handle("yes").facts["task_stable"] == "yes"  # a plain yes is taken
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("none of it touches decisions about customers", "no"),
+        ("it won't be used for hiring or anything", "no"),
+        ("no its changing w new system in march", "no"),
+        ("only indirectly, the summaries go to the GP who decides the treatment", None),
+        ("could do, if HR start using it", None),
+    ],
+)
+def test_negation_further_back_and_hedges(text, value):
+    field = "task_stable" if "changing" in text else "regulated"
+    turn = at(field).handle(text)
+    if value is None:
+        _, labels, _ = asked_back(turn, field)
+        assert "Yes" in labels and "Not sure" in labels
+    else:
+        assert turn.facts[field] == value
+
+
+def test_a_cue_taken_back_by_but_not_is_asked():
+    text = "we tried copilot and it was ok for simple stuff but not for the reports"
+    _, labels, _ = asked_back(at("prompt_rag").handle(text), "prompt_rag")
+    assert labels[:2] == ["Tried: good enough", "Tried: not good enough"]
+    assert at("prompt_rag").handle("tried it but it wasn't good enough").facts["prompt_rag"] == "not_acceptable"
+
+
+def _bag_of_words(texts: list[str]) -> np.ndarray:
+    """A stand-in embedder: each word hashed to one of 256 places, so identical wording is cosine 1."""
+    vectors = np.zeros((len(texts), 256))
+    for row, text in enumerate(texts):
+        for word in re.findall(r"[a-z']+", text.lower()):
+            vectors[row, sum(map(ord, word)) % 256] += 1
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+
+
+def test_a_nearest_phrasing_alone_is_offered_first_never_taken():
+    reading = read_answer("personal_data", "our lawyer signed it off", Context(embed=_bag_of_words))
+    assert reading.status == "clarify" and reading.options[0]["value"] == "lawful"
+    assert read_answer("personal_data", "our lawyer signed it off").status != "ok"
+
+
+# --- corrections ------------------------------------------------------------------------------------------------
+def test_a_correction_that_reads_two_ways_is_asked_at_its_own_question_then_the_interview_comes_back():
+    s = at("task", mechanism="rag")
+    turn = s.handle("found the email about the last question: they're fine-tuning it AND giving it our docs to search")
+    assert turn.facts["mechanism"] == "rag" and turn.awaiting["field"] == "mechanism"  # nothing changed until it is settled
+    labels = [c["label"] for c in turn.awaiting["choices"]]
+    values = [c["value"] for c in turn.awaiting["choices"]]
+    assert labels[0] == "A mix of these"
+    picked = s.handle(values[0])
+    assert picked.facts["mechanism"] == "mixed" and picked.awaiting["field"] == "task"
+
+
+@pytest.mark.parametrize(
+    "field, before, text, changed, value",
+    [
+        ("clean_examples", {"monthly_volume": 5000}, "I put 5000 but that's a year, not a month", "monthly_volume", 417),
+        (
+            "vendor_retraining",
+            {"vendor_shortfall": "no"},
+            "sorry, that last one should've been 'haven't asked'",
+            "vendor_shortfall",
+            "not_asked",
+        ),
+    ],
+)
+def test_corrections_in_more_words(field, before, text, changed, value):
+    turn = at(field, **before).handle(text)
+    assert turn.facts[changed] == value and turn.facts[field] is None and turn.replies[0].text.startswith("Changed: ")
+
+
+# --- the pitch pre-fills only what it states plainly -------------------------------------------------------------
+@pytest.mark.parametrize(
+    "pitch, absent",
+    [
+        ("they're going to use RAG over our sharepoint for 8 grand", "quote"),
+        ("guy at a networking breakfast said he can make an AI for us, thats all i know", "mechanism"),
+        ("they will fine tune a model on our emails so it sorts them and writes our reports, £9,000", "task"),
+        ("they said somewhere between 20 and 30 thousand dollars. its for writing our property valuation reports", "quote"),
+    ],
+)
+def test_the_pitch_leaves_open_what_it_does_not_state_plainly(pitch, absent):
+    s = Session()
+    s.start()
+    turn = s.handle(pitch)
+    assert turn.facts[absent] is None and turn.awaiting["field"] != "pitch"
