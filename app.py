@@ -22,7 +22,7 @@ import chainlit as cl
 from chainlit.types import ThreadDict
 
 from chains.settings import get_settings
-from web import auth, hosting, knowledge, persistence, render, routes, uploads
+from web import auth, hosting, knowledge, persistence, render, reports, routes, uploads
 from web.chat import SORRY, STATE_KEY, Conversation
 
 log = logging.getLogger(__name__)
@@ -66,9 +66,9 @@ else:
 
 @cl.on_app_startup
 async def warm_up():
-    # Background threads (lexical answers until the dense index is ready; the data layer, chart and PDF libraries
-    # imported off the first requests), started once the first page is out so their imports do not slow it.
-    hosting.after_first_page(lambda: knowledge.start_dense_loading(settings), hosting.preload_in_background)
+    # Background work (lexical answers until the dense index is ready; the data layer imported off the first
+    # requests; the report worker), started once the first page is out so it does not slow it.
+    hosting.after_first_page(lambda: knowledge.start_dense_loading(settings), hosting.preload_in_background, reports.warm)
 
 
 @cl.set_starters
@@ -96,8 +96,9 @@ async def _friendly(what: str) -> None:
         log.exception("could not even apologise")
 
 
-async def guarded(what: str, work: Callable[[Conversation], Awaitable[Any]]) -> None:
-    """Rate limit, one message in flight, and a friendly line instead of any error."""
+async def guarded(what: str, work: Callable[[Conversation], Awaitable[Any]], task: bool = True) -> None:
+    """Rate limit, one message in flight, and a friendly line instead of any error. `task` shows the page that
+    the app is working (Chainlit already does so around a message, not around a button's callback)."""
     try:
         convo = _conversation()
         if not await convo.admit():
@@ -106,7 +107,8 @@ async def guarded(what: str, work: Callable[[Conversation], Awaitable[Any]]) -> 
         await _friendly(what)
         return
     try:
-        await cl.context.emitter.task_start()  # the page shows it is working (Chainlit does so for messages only)
+        if task:
+            await cl.context.emitter.task_start()
         await work(convo)
     except asyncio.CancelledError:
         raise
@@ -114,7 +116,8 @@ async def guarded(what: str, work: Callable[[Conversation], Awaitable[Any]]) -> 
         await _friendly(what)
     finally:
         convo.inflight.leave()
-        await cl.context.emitter.task_end()
+        if task:
+            await cl.context.emitter.task_end()
 
 
 _BACKGROUND: set[asyncio.Task] = set()  # asyncio keeps only weak references to tasks: hold them until they end
@@ -155,7 +158,7 @@ async def on_chat_resume(thread: ThreadDict):
 
 @cl.on_message
 async def on_message(message: cl.Message):
-    await guarded("message", lambda convo: convo.handle_message(message.content or "", message.elements))
+    await guarded("message", lambda convo: convo.handle_message(message.content or "", message.elements), task=False)
 
 
 @cl.action_callback(render.ANSWER_ACTION)

@@ -217,9 +217,11 @@ def notes(r: dict, rows: list[dict]) -> dict[str, str]:
             f"the anchor's {n(cpu_anchor, 1)} ms"
             + (f" ({cpu_app / cpu_anchor:.1f}x)" if cpu_app and cpu_anchor else "")
             + ". The anchor answers each message with one message; the app's turn runs the interview "
-            "(`Session.handle`, p50 " + n(get(r, "engine", "interview", "turn_ms", "p50"), 1) + " ms in-process), "
-            "removes the last question's buttons, sends the echo of the answer and the next question with its "
-            "buttons, and saves the interview state into the thread, so it sends and stores more per turn."
+            "(`Session.handle`, p50 " + n(get(r, "engine", "interview", "turn_ms", "p50"), 1) + " ms in-process, on a "
+            "worker thread), takes the last question's buttons off the page (one socket event per button), sends "
+            "the echo and the next question as one message with its buttons (one event per button again), and "
+            "waits for the interview state to be committed before the reply goes out (one statement), so it "
+            "sends and stores more per turn."
         ]
         hs_app, hs_anchor = get(r, "app_load", "history_statements"), get(r, "anchor_load", "history_statements")
         if hs_app and hs_anchor:
@@ -251,11 +253,12 @@ def notes(r: dict, rows: list[dict]) -> dict[str, str]:
                 + "."
             )
         parts.append(
-            "The levers left (the verdict's PDF and chart timed just above): build the PDF report when it is downloaded rather than on "
-            "every verdict (it is built in a worker thread but holds the GIL the event loop needs); send the "
-            "echo and the next question as one message; build the economics chart's JSON directly rather "
-            "than through Plotly's validating Figure. Each is in the web layer's rendering (web/chat.py, "
-            "web/render.py)."
+            "Done in this round: the echo and the next question go out as one message; the chart is built as "
+            "plain figure JSON (no Plotly Figure); the PDF and Markdown reports are laid out in a worker process "
+            "after the verdict is on screen; the state is saved in one statement instead of a read and a write; "
+            "the old buttons are removed together. Left: a question's buttons cost one socket event each, sent "
+            "and removed (Chainlit has no batch for them); Chainlit itself sleeps 1 ms on the event loop for "
+            "every message and step it creates (anchor and app alike)."
         )
         loads = [v for v in (r.get("load_by_part") or {}).values() if isinstance(v, (int, float))]
         cores = machine.get("cores_logical") or 0

@@ -114,7 +114,6 @@ KEY_PACKAGES = (
     "numpy",
     "sqlalchemy",
     "fpdf2",
-    "plotly",
 )
 
 

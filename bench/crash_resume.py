@@ -31,6 +31,7 @@ for _p in (str(ROOT), str(ROOT / "bench")):
 
 from common import VENV_BIN, clean_env, free_port, prepare_data_dir, wait_for_http  # noqa: E402
 from guest import Guest, interview_answers, thread_state  # noqa: E402
+from visitor import asked_field  # noqa: E402
 
 _RESTORED = re.compile(r"restored (\d+) answers?")
 
@@ -88,11 +89,11 @@ async def _answer(guest: Guest, questions: dict[str, str], answers: dict[str, st
 
     def reply(name, data):
         text = str(data.get("output") or "").strip() if isinstance(data, dict) else ""
-        return name == "new_message" and (text in questions or text.startswith("**Verdict:"))
+        return name == "new_message" and (asked_field(text, questions) is not None or text.startswith("**Verdict:"))
 
     data = await guest.until(reply, f"the reply to {field}")
     text = str(data["output"]).strip()
-    return None if text.startswith("**Verdict:") else questions[text]
+    return None if text.startswith("**Verdict:") else asked_field(text, questions)
 
 
 async def crash_loops(loops: int, data_dir: Path, log=print) -> dict:

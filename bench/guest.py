@@ -167,12 +167,14 @@ class Guest:
 
     async def question(self, questions: dict[str, str], timeout: float | None = None) -> str:
         """Wait for the next interview question; returns its field."""
+        from visitor import asked_field
+
         data = await self.until(
-            lambda n, d: n == "new_message" and isinstance(d, dict) and str(d.get("output") or "").strip() in questions,
+            lambda n, d: n == "new_message" and isinstance(d, dict) and asked_field(d.get("output"), questions) is not None,
             "the next question",
             timeout,
         )
-        return questions[str(data["output"]).strip()]
+        return asked_field(data["output"], questions)  # type: ignore[return-value]
 
     def texts(self) -> list[str]:
         return [

@@ -120,6 +120,13 @@ def question_fields() -> dict[str, str]:
     return {f.question.strip(): f.name for f in FIELDS}
 
 
+def asked_field(text: Any, questions: dict[str, str]) -> str | None:
+    """The field a message asks about: the app sends a question last in its message, after the echo of the answer
+    before it (blank-line separated). None when the message asks nothing."""
+    last = str(text or "").strip().rsplit("\n\n", 1)[-1].strip()
+    return questions.get(last)
+
+
 # --- results ------------------------------------------------------------------------------------------------
 @dataclass
 class Turn:
@@ -310,12 +317,12 @@ async def interview(client: Client, questions: dict[str, str]) -> None:
         if not is_message(event, data):
             return False
         text = str(data.get("output") or "").strip()
-        return text in questions or text.startswith("**Verdict:")
+        return asked_field(text, questions) is not None or text.startswith("**Verdict:")
 
     started = time.perf_counter()
     data, at = await client.until(question_or_verdict, "first question")
     r.turns.append(Turn("first_question", None, at - started))
-    current = questions.get(str(data.get("output") or "").strip())
+    current = asked_field(data.get("output"), questions)
     if current != "pitch":
         raise AssertionError(f"the chat did not open on the pitch question: {data.get('output')!r}")
 
@@ -327,8 +334,8 @@ async def interview(client: Client, questions: dict[str, str]) -> None:
         r.fields_answered.append(current)
 
         def turn_end(event, data):
-            if is_message(event, data) and not question_or_verdict(event, data):
-                echoes.append(str(data.get("output") or ""))
+            if is_message(event, data):
+                echoes.append(str(data.get("output") or ""))  # the echo, alone or above the next question
             return question_or_verdict(event, data)
 
         data, at = await client.until(turn_end, f"reply to {current}")
@@ -345,7 +352,7 @@ async def interview(client: Client, questions: dict[str, str]) -> None:
             await client.task_end()
             _check_own_figures(client, owner, text, verdict_card, echoes)
             break
-        nxt = questions[text]
+        nxt = asked_field(text, questions)
         if nxt == current:
             raise AssertionError(f"the app did not take {answer!r} for {current}: {echoes[-1:]}")
         r.turns.append(Turn("question", current, at - sent))

@@ -35,12 +35,14 @@ def test_card_props_and_the_economics_chart():
     assert {"label": "Quote (one-off)", "value": "£18,000"} in props["figures"]
     json.dumps(props)  # plain JSON for the browser
     fig = economics_figure(verdict)
+    json.dumps(fig)  # the figure is plain JSON for the page's Plotly
+    bar, layout = fig["data"][0], fig["layout"]
     # An ordinary scale: the quote is a bar, the compute cost a sliver, and the ratio is written out.
-    assert fig.layout.xaxis.type in (None, "linear") and fig.layout.yaxis.type in (None, "category", "linear")
-    assert list(fig.data[0].x) == [verdict["economics"]["compute_cost_gbp"], 18000]
+    assert layout["xaxis"]["type"] == "linear" and bar["type"] == "bar" and bar["orientation"] == "h"
+    assert bar["x"] == [verdict["economics"]["compute_cost_gbp"], 18000]
     ratio = 18000 / verdict["economics"]["compute_cost_gbp"]
-    assert ratio > 1e6 and re.search(r"The quote is about [\d.]+ million times", fig.layout.title.text)
-    assert "too thin to see" in fig.data[0].text[0]
+    assert ratio > 1e6 and re.search(r"The quote is about [\d.]+ million times", layout["title"]["text"])
+    assert "too thin to see" in bar["text"][0]
     assert economics_figure(assess({}, Settings())) is None
 
 
@@ -61,6 +63,10 @@ def test_audit_charts_from_labels_and_lengths():
     tokens = {"total": 5000, "mean": 125.0, "median": 120.0, "p95": 300, "max": 410}
     names = [n for n, _ in audit_figures({"labels": {"billing": 30, "bug": 10}, "tokens": tokens})]
     assert names == ["Label balance", "Example lengths"]
+    figures = dict(audit_figures({"labels": {"bug": 10, "billing": 30}, "tokens": tokens}))
+    labels = figures["Label balance"]["data"][0]
+    assert (labels["x"], labels["y"]) == (["billing", "bug"], [30, 10])  # most examples first
+    assert figures["Example lengths"]["data"][0]["text"] == ["125", "120", "300", "410"]
     assert [n for n, _ in audit_figures({"labels": None, "lengths": [1, 2, 3]})] == []  # no key the audit never emits
     assert audit_figures({"labels": None}) == []
 

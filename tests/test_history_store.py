@@ -226,3 +226,33 @@ def test_saved_state_survives_concurrent_updates_of_a_new_thread(history_url, tm
     found = asyncio.run(_racing_updates(history_url, tmp_path / "files", 30))
     lost = [m for m in found if "pitchcheck" not in (m or {})]
     assert not lost, f"{len(lost)} of {len(found)} saves lost to a concurrent update"
+
+
+async def _saved_turn_by_turn(url: str, files: Path) -> tuple[dict, dict, int]:
+    """A chat's state saved on every turn with the one-statement save, beside Chainlit's own keys and a rename."""
+    layer = make_data_layer(url, files)
+    user = await layer.create_user(User(identifier=f"guest-{uuid.uuid4().hex[:8]}"))
+    thread_id = str(uuid.uuid4())
+    await layer.update_thread(thread_id, name="first message", metadata={"chat_profile": "default"})
+    for turn in range(5):
+        await layer.save_metadata_key(
+            thread_id, "pitchcheck", {"asked": ["pitch"], "turn": turn, "note": "£18,000 'quoted'"}, user.id
+        )
+    reads_before = layer.counts["reads"]
+    await asyncio.gather(
+        layer.save_metadata_key(thread_id, "pitchcheck", {"turn": 5}, user.id),
+        layer.update_thread(thread_id, name="renamed"),
+    )
+    reads = layer.counts["reads"] - reads_before
+    thread = await layer.get_thread(thread_id)
+    await layer.close()
+    return thread, {"userIdentifier": thread["userIdentifier"], "name": thread["name"]}, reads
+
+
+def test_the_state_saved_each_turn_keeps_the_other_keys_and_the_owner(history_url, tmp_path):
+    ensure_schema(history_url)
+    thread, row, reads = asyncio.run(_saved_turn_by_turn(history_url, tmp_path / "files"))
+    assert thread["metadata"]["pitchcheck"] == {"turn": 5}  # the last save, whole
+    assert thread["metadata"]["chat_profile"] == "default"  # Chainlit's own keys untouched
+    assert row["name"] == "renamed" and row["userIdentifier"].startswith("guest-")
+    assert reads == 1  # the rename reads the metadata; the state's save itself reads nothing

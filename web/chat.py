@@ -17,7 +17,7 @@ from chainlit.user import PersistedUser
 
 from chains.settings import Settings
 
-from . import knowledge, render, uploads
+from . import knowledge, render, reports, uploads
 from .files import Files
 from .limits import InFlight, RateLimiter, notify, slow_down_text
 from .returning import STATE_KEY, Returning
@@ -32,6 +32,20 @@ MOVED_ON = "That question has moved on, so I've left that button alone. Here's w
 
 EXAMPLE_PAUSE = 0.6  # seconds between scripted answers, so the owner can watch them go in
 IN_FLIGHT_WAIT = 5.0  # seconds a message waits for the one before it before being turned away
+
+
+# Replies sent as one message with the question that follows them.
+JOINED_KINDS = ("echo", "notice", "error")
+
+
+async def remove_buttons(message: cl.Message | None) -> None:
+    """Take a message's buttons off the page, all at once (Chainlit's remove_actions awaits one after another)."""
+    if message is None:
+        return
+    try:
+        await asyncio.gather(*(action.remove() for action in message.actions))
+    except Exception:
+        log.debug("could not remove old buttons", exc_info=True)
 
 
 class Conversation(Returning, Files):
@@ -81,9 +95,12 @@ class Conversation(Returning, Files):
         user_id = user.id if isinstance(user, PersistedUser) else None  # the thread may not have its owner yet
         try:
             async with self._save_lock:
-                await layer.update_thread(
-                    thread_id=context.session.thread_id, user_id=user_id, metadata={STATE_KEY: self.session.to_dict()}
-                )
+                state, thread_id = self.session.to_dict(), context.session.thread_id
+                save_key = getattr(layer, "save_metadata_key", None)  # one statement (web.history_layer)
+                if save_key is not None:
+                    await save_key(thread_id, STATE_KEY, state, user_id=user_id)
+                else:
+                    await layer.update_thread(thread_id=thread_id, user_id=user_id, metadata={STATE_KEY: state})
         except Exception:
             log.exception("could not save the session state to the thread")
 
@@ -109,20 +126,12 @@ class Conversation(Returning, Files):
         await self.offer_carry_on()
 
     async def close_question(self) -> None:
-        if self.open_question is not None:
-            try:
-                await self.open_question.remove_actions()
-            except Exception:
-                log.debug("could not remove old buttons", exc_info=True)
-            self.open_question = None
+        await remove_buttons(self.open_question)
+        self.open_question = None
 
     async def close_confirm(self) -> None:
-        if self.confirm is not None:
-            try:
-                await self.confirm.remove_actions()
-            except Exception:
-                log.debug("could not remove the confirm buttons", exc_info=True)
-            self.confirm = None
+        await remove_buttons(self.confirm)
+        self.confirm = None
 
     async def handle_message(self, text: str, elements: list[Any] | None = None) -> None:
         """A message from the message box: its text (if any) as a turn, then an attached file for the audit."""
@@ -208,19 +217,29 @@ class Conversation(Returning, Files):
     # --- rendering ---------------------------------------------------------------------------------------
     async def render(self, turn, welcome: bool = False) -> None:
         await self.save()  # the turn's state is stored before its reply is shown
+        replies = list(turn.replies)
         question_index = None
         if turn.awaiting:
-            for i, reply in enumerate(turn.replies):
+            for i, reply in enumerate(replies):
                 if reply.kind == "question":
                     question_index = i
-        for i, reply in enumerate(turn.replies):
+        # The echo of an answer (and any notice) goes out with the question after it, as one message.
+        lead: list[str] = []
+        first = question_index
+        while first is not None and first > 0 and replies[first - 1].kind in JOINED_KINDS:
+            first -= 1
+            lead.insert(0, replies[first].text)
+        for i, reply in enumerate(replies):
+            if first is not None and question_index is not None and first <= i < question_index:
+                continue
             if reply.kind == "verdict" and turn.verdict:
                 await self.send_verdict(turn.verdict, reply)
             elif reply.kind == "explanation":
                 await self.send_explanation(reply)
             elif i == question_index:
                 actions = render.choice_actions(turn.awaiting)
-                msg = cl.Message(content=render.question_text(reply.text, turn.awaiting), actions=actions)
+                text = "\n\n".join([*lead, render.question_text(reply.text, turn.awaiting)])
+                msg = cl.Message(content=text, actions=actions)
                 await msg.send()
                 self.open_question = msg if actions else None
             elif reply.kind == "welcome" and welcome:
@@ -255,23 +274,11 @@ class Conversation(Returning, Files):
         await msg.send()
 
     async def send_verdict(self, verdict: dict[str, Any], reply) -> None:
-        from chains.report import to_markdown, to_pdf
-
-        glossary = knowledge.glossary_summaries(self.settings)
+        """The verdict with its card, its chart and the two report downloads (laid out in the report worker)."""
         elements: list[Any] = [cl.CustomElement(name=render.VERDICT_CARD, props=render.card_props(verdict), display="inline")]
         figure = render.economics_figure(verdict)
         if figure is not None:
             elements.append(render.chart("The economics", figure))
-        try:
-            pdf = await asyncio.to_thread(to_pdf, verdict, glossary)
-            elements.append(cl.File(name=render.REPORT_PDF, content=pdf, mime="application/pdf", display="inline"))
-        except Exception:
-            log.exception("the PDF report failed")
-        try:
-            md = to_markdown(verdict, glossary)
-            elements.append(cl.File(name=render.REPORT_MD, content=md.encode("utf-8"), mime="text/markdown", display="inline"))
-        except Exception:
-            log.exception("the Markdown report failed")
         # The concepts behind the verdict are named, not attached (see render.sources_markdown); "what is ...?"
         # explains any of them.
         titles = [s.get("title") or s.get("id") for s in reply.sources]
@@ -282,6 +289,10 @@ class Conversation(Returning, Files):
             + "\n\nDownload the report as PDF or Markdown below."
             + (("\n\n**Terms used:** " + ", ".join(titles) + '. Ask "what is ...?" about any of them.') if titles else "")
         )
+        glossary = knowledge.glossary_summaries(self.settings)
+        for name, mime, content in await reports.reports(verdict, glossary, (render.REPORT_PDF, render.REPORT_MD)):
+            elements.append(cl.File(name=name, content=content, mime=mime, display="inline"))
+        # All in one message: pieces added after it arrives scroll the card out of a small widget's view.
         await cl.Message(content=text, elements=elements).send()
 
     # --- the worked example ---------------------------------------------------------------------------------

@@ -52,6 +52,7 @@ class HistoryDataLayer(SQLAlchemyDataLayer):
         self._users: OrderedDict[str, PersistedUser] = OrderedDict()  # identifier -> user
         self._identifiers: OrderedDict[str, str] = OrderedDict()  # user id -> identifier
         self._threads: OrderedDict[str, None] = OrderedDict()  # threads known to exist
+        self._owners: OrderedDict[str, str] = OrderedDict()  # thread id -> the user id this process wrote for it
         self.counts = {"reads": 0, "writes": 0}
 
     async def execute_sql(self, query: str, parameters: dict):
@@ -150,8 +151,43 @@ class HistoryDataLayer(SQLAlchemyDataLayer):
             if not lock.locked() and not getattr(lock, "_waiters", None):  # nobody holds or awaits it
                 self._thread_locks.pop(thread_id, None)
 
+    async def save_metadata_key(self, thread_id: str, key: str, value: Any, user_id: str | None = None) -> None:
+        """`update_thread(thread_id, user_id=..., metadata={key: value})` in one statement once the thread exists
+        and has its owner: the key is set inside the stored metadata by the database, with nothing read first.
+
+        The interview state is saved before every reply and the reply waits for it, so Chainlit's read, merge
+        and write-back cost each turn two trips to the database instead of one. It runs under the thread's
+        lock, so it never interleaves with a read-merge-write of the same thread.
+        """
+        if not key.isidentifier():
+            raise ValueError(key)
+        owner = self._owners.get(thread_id)
+        if thread_id not in self._threads or (user_id is not None and owner != user_id):
+            await self.update_thread(thread_id, user_id=user_id, metadata={key: value})
+            if user_id is not None:
+                _remember(self._owners, thread_id, user_id)
+            return
+        if self.engine.dialect.name == "postgresql":
+            query = (
+                'UPDATE threads SET "metadata" = jsonb_set(COALESCE("metadata", \'{}\'::jsonb), '
+                f"'{{{key}}}', CAST(:value AS jsonb)) WHERE \"id\" = :id"
+            )
+        else:
+            query = f'UPDATE threads SET "metadata" = json_set(COALESCE("metadata", \'{{}}\'), \'$.{key}\', json(:value)) WHERE "id" = :id'
+        lock = self._thread_locks.setdefault(thread_id, asyncio.Lock())
+        try:
+            async with lock:
+                written = await self.execute_sql(query, {"id": thread_id, "value": json.dumps(value)})
+        finally:
+            if not lock.locked() and not getattr(lock, "_waiters", None):
+                self._thread_locks.pop(thread_id, None)
+        if written == 0:  # the thread went (deleted meanwhile): write it whole, as Chainlit would
+            self._threads.pop(thread_id, None)
+            await self.update_thread(thread_id, user_id=user_id, metadata={key: value})
+
     async def delete_thread(self, thread_id: str):
         self._threads.pop(thread_id, None)
+        self._owners.pop(thread_id, None)
         return await super().delete_thread(thread_id)
 
     @queue_until_user_message()

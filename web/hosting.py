@@ -265,11 +265,11 @@ def _run_after_first_page() -> None:
 
 
 # --- what the first requests need, loaded after start-up ----------------------------------------------------------
-# The history data layer (SQLAlchemy's ORM, Chainlit's data layer and aiohttp), the LLM client the first chat builds,
-# the chart library (plotly loads its Figure class lazily, on first use) and the PDF writer: imported at app import
+# The history data layer (SQLAlchemy's ORM, Chainlit's data layer and aiohttp) and the LLM client the first chat
+# builds (the PDF writer lives in the report worker, web/reports.py): imported at app import
 # they delayed the first page; imported by the first sign-in, chat or verdict they held the event loop, and every open
 # chat with it. "module:attribute" also loads a lazily imported attribute.
-FIRST_USE_MODULES = ("web.history_layer", "chains.llm", "plotly.graph_objects:Figure", "fpdf:FPDF")
+FIRST_USE_MODULES = ("web.history_layer", "chains.llm")
 
 
 def preload_in_background(modules: tuple[str, ...] = FIRST_USE_MODULES) -> threading.Thread:

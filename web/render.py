@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import chainlit as cl
+from chainlit.element import Element, ElementSize, ElementType
+from pydantic.dataclasses import dataclass
 
 from chains.money import SYMBOLS, format_money
 from chains.verdict import VERDICT_LABELS, format_count, format_gbp, format_share
@@ -233,17 +236,14 @@ def ratio_sentence(verdict: dict[str, Any]) -> str:
     return f"The training run's compute ({computed}) costs {times_phrase(compute / quote)} the quote ({quoted})."
 
 
-def economics_figure(verdict: dict[str, Any]):
+def economics_figure(verdict: dict[str, Any]) -> dict[str, Any] | None:
     """The quote as a bar on an ordinary scale, with the compute cost of the training run beside it (usually a
-    sliver too thin to see), and the ratio written in the title. None without both figures."""
+    sliver too thin to see), and the ratio written in the title, as the figure JSON the page's Plotly draws.
+    None without both figures."""
     pair = quote_to_compute(verdict)
     if pair is None:
         return None
-    import plotly.graph_objects as go
-
     quote, compute, currency = pair
-    labels = ["Training<br>compute", "The quote"]  # bottom to top
-    values = [compute, quote]
     thin = compute < quote / 100
     texts = [format_money(compute, currency, pence=True) + ("  (too thin to see)" if thin else ""), format_money(quote, currency)]
     bigger = max(quote, compute)
@@ -253,22 +253,22 @@ def economics_figure(verdict: dict[str, Any]):
         if quote >= compute
         else f"Training's compute costs<br>{times_phrase(compute / quote)} the quote"
     )
-    fig = go.Figure(
-        go.Bar(
-            y=labels,
-            x=values,
-            orientation="h",
-            marker_color=["#0f766e", "#b45309"],
-            width=0.55,
-            text=texts,
-            textposition="outside",
-            cliponaxis=False,
-            hoverinfo="skip",
-        )
-    )
-    fig.update_layout(
-        title={"text": headline, "x": 0, "xanchor": "left", "font": {"size": 15}},
-        xaxis={
+    bar = {
+        "type": "bar",
+        "orientation": "h",
+        "y": ["Training<br>compute", "The quote"],  # bottom to top
+        "x": [compute, quote],
+        "marker": {"color": ["#0f766e", "#b45309"]},
+        "width": 0.55,
+        "text": texts,
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hoverinfo": "skip",
+    }
+    layout = {
+        "title": {"text": headline, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        "xaxis": {
+            "type": "linear",
             "range": [0, bigger * 1.45],
             "tickprefix": SYMBOLS.get(currency, "£"),
             "separatethousands": True,
@@ -277,27 +277,41 @@ def economics_figure(verdict: dict[str, Any]):
             "nticks": 4,
             "rangemode": "tozero",
         },
-        yaxis={"fixedrange": True, "automargin": True},
-        margin={"l": 10, "r": 10, "t": 64, "b": 30},
-        height=250,
-        showlegend=False,
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-    )
-    return fig
+        "yaxis": {"type": "category", "fixedrange": True, "automargin": True},
+        "margin": {"l": 10, "r": 10, "t": 64, "b": 30},
+        "height": 250,
+    }
+    return _figure([bar], layout)
+
+
+def _figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> dict[str, Any]:
+    """A figure as Plotly's JSON: transparent, no legend, sized by the page."""
+    base = {"showlegend": False, "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)", "autosize": True}
+    return {"data": data, "layout": {**base, **layout}}
 
 
 # No toolbar: owners read these charts, they do not zoom or export them, and on a phone it covers the title.
 CHART_CONFIG = {"displayModeBar": False, "responsive": True}
 
 
-def chart(name: str, figure) -> cl.Plotly:
-    """A Plotly element shown inline; Chainlit's page reads the figure's `config` from the element's JSON."""
-    import json
+@dataclass
+class Chart(Element):
+    """A chart the page draws with its own Plotly, from figure JSON built here: Chainlit's `cl.Plotly` needs the
+    plotly package's validating Figure, which cost a verdict turn more than the rest of it."""
 
-    element = cl.Plotly(name=name, figure=figure, display="inline", size="medium")
-    element.content = json.dumps({**json.loads(element.content), "config": CHART_CONFIG})
-    return element
+    type: ClassVar[ElementType] = "plotly"
+    size: ElementSize = "medium"
+    figure: Any = None  # plain JSON values; not validated field by field
+
+    def __post_init__(self) -> None:
+        self.content = json.dumps({**(self.figure or {}), "config": CHART_CONFIG}, ensure_ascii=False)
+        self.mime = "application/json"
+        super().__post_init__()
+
+
+def chart(name: str, figure: dict[str, Any]) -> Chart:
+    """A chart element shown inline; Chainlit's page reads the figure's `config` from the element's JSON."""
+    return Chart(name=name, figure=figure, display="inline", size="medium")
 
 
 # --- the audit ---------------------------------------------------------------------------------------------
@@ -368,47 +382,38 @@ def audit_markdown(result: dict[str, Any]) -> str:
     return f"**Data audit of {name}**\n\n{table}\n\n**Findings**\n{findings}"
 
 
-def audit_figures(result: dict[str, Any]) -> list[tuple[str, Any]]:
+def audit_figures(result: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """(name, figure) pairs: the label balance and the spread of example lengths, where the audit has them."""
-    import plotly.graph_objects as go
-
     out = []
+    bar: dict[str, Any]
     counts = sorted(_label_counts(result.get("labels")), key=lambda kv: -kv[1])[:30]
     if counts:
-        fig = go.Figure(go.Bar(x=[k for k, _ in counts], y=[v for _, v in counts], marker_color="#1d4ed8"))
-        fig.update_layout(
-            title={"text": "Label balance: examples per label", "x": 0},
-            height=320,
-            yaxis={"title": "examples"},
-            margin={"l": 50, "r": 20, "t": 50, "b": 60},
-            paper_bgcolor="rgba(0,0,0,0)",
-            plot_bgcolor="rgba(0,0,0,0)",
-        )
-        out.append(("Label balance", fig))
+        bar = {"type": "bar", "x": [k for k, _ in counts], "y": [v for _, v in counts], "marker": {"color": "#1d4ed8"}}
+        layout = {
+            "title": {"text": "Label balance: examples per label", "x": 0},
+            "height": 320,
+            "yaxis": {"title": {"text": "examples"}},
+            "margin": {"l": 50, "r": 20, "t": 50, "b": 60},
+        }
+        out.append(("Label balance", _figure([bar], layout)))
     stats = _length_stats(result)  # the audit's own summary (chains.audit_result.TokenStats)
     if stats:
-        fig = go.Figure(
-            go.Bar(
-                x=[k for k, _ in stats],
-                y=[v for _, v in stats],
-                marker_color="#0f766e",
-                text=[f"{v:,.0f}" for _, v in stats],
-                textposition="outside",
-                cliponaxis=False,
-            )
-        )
-        fig.update_layout(yaxis={"title": "tokens"})
-    else:
-        fig = None
-    if fig is not None:
-        fig.update_layout(
-            title={"text": "Tokens per clean example", "x": 0},
-            height=320,
-            margin={"l": 50, "r": 20, "t": 50, "b": 50},
-            paper_bgcolor="rgba(0,0,0,0)",
-            plot_bgcolor="rgba(0,0,0,0)",
-        )
-        out.append(("Example lengths", fig))
+        bar = {
+            "type": "bar",
+            "x": [k for k, _ in stats],
+            "y": [v for _, v in stats],
+            "marker": {"color": "#0f766e"},
+            "text": [f"{v:,.0f}" for _, v in stats],
+            "textposition": "outside",
+            "cliponaxis": False,
+        }
+        layout = {
+            "title": {"text": "Tokens per clean example", "x": 0},
+            "height": 320,
+            "yaxis": {"title": {"text": "tokens"}},
+            "margin": {"l": 50, "r": 20, "t": 50, "b": 50},
+        }
+        out.append(("Example lengths", _figure([bar], layout)))
     return out
 
 

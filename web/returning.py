@@ -50,7 +50,7 @@ class Returning(ConversationParts):
             awaiting
             and last is not None
             and last.get("type") == "assistant_message"
-            and str(last.get("output") or "").startswith(awaiting["question"])
+            and awaiting["question"] in str(last.get("output") or "")  # the question, perhaps after the last echo
         ):
             shown = self.unsaved_step(note)
             shown["parentId"] = last.get("parentId")  # the page nests a reply under the run that sent it
