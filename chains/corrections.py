@@ -56,7 +56,7 @@ def find_correction(session: Any, text: str) -> tuple[str, Reading] | None:
             continue
         if session.awaiting and (not cue or (not named and not is_strong_correction(text))):
             current = read_answer(session.awaiting, text, session.context())
-            if current.status == "ok" or (current.status == "clarify" and not named):
+            if current.status == "ok" or (current.status == "clarify" and not named and not current.weak):
                 return None  # it answers the question on screen as well: take it as that answer
         return name, reading
     return None

@@ -221,7 +221,7 @@ FIELDS: tuple[Field, ...] = (
         ),
         concept="retraining", short="task stays the same", example="\"yes, it's been the same for years\" or \"no, we're still changing it\"",
         names=r"\b(?:task|process|job)\b.{0,40}\b(?:chang|same|stable|settled)|\b(?:chang|same|stable|settled)\w*\b.{0,40}\b(?:task|process)\b",
-        polar=_YES_NO,
+        polar=_YES_NO, narrows=((r"\bbeen doing (?:it|this)\b", ("yes", "unsure")),),  # doing it for years says little of next year
     ),
     Field(
         "personal_data", "choice",
@@ -356,7 +356,7 @@ FIELDS: tuple[Field, ...] = (
                        "the vendor could not say what they'd do if you don't have enough"),
         concept="data-audit", short="vendor's plan for too few examples",
         example="\"yes, they'd write more with us\", \"no real answer\" or \"I haven't asked\"", polar=_VENDOR_POLAR,
-        names=r"\bnot enough\b|\btoo few\b|\bshortfall\b|\bif we (?:don'?t|do not) have enough\b",
+        names=r"\bnot enough\b|\btoo few\b|\bshortfall\b|\bif we (?:don'?t|do not) have enough\b|\btop (?:it |them |us )?up\b|\bsynthetic\b",
     ),
     Field(
         "vendor_retraining", "choice",

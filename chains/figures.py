@@ -385,7 +385,7 @@ def round_half_up(value: Decimal) -> int:
 
 _ZERO = re.compile(
     r"^(?:none|nothing|nil|zilch|zero|not (?:a single )?one|not any|no examples?|we (?:don'?t|do not) have any|"
-    r"(?:we have )?none (?:at all|yet)|none so far|no clean (?:ones|examples?)|not a single (?:one|example))\b"
+    r"(?:we have )?none (?:at all|yet)|we(?: have|'ve)(?: got)? none\b|none so far|no clean (?:ones|examples?)|not a single (?:one|example))\b"
 )
 
 

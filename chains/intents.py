@@ -80,7 +80,7 @@ def looks_like_question(text: str) -> bool:
     if (
         _QUESTION_START.match(t)
         or re.search(
-            r"\bwhat (?:does|do) .{1,40} mean\b|\bmeaning\b|\bwhat .{1,40} (?:actually )?means\b|"
+            r"\bwhat (?:does|do) .{1,40} mean\b|\bmeaning\b|\bwhat .{1,40} (?:actually )?means\b|\bwhat (?:do )?(?:you|u) mean\b|"
             r"\bexplain (?:what|how|why|the|to me)\b",
             t,
         )

@@ -52,7 +52,6 @@ STEADY = (
     r"\bwon'?t change\b(?!.*\bbut\b)",
     r"\bnot (?:going to|gonna) change\b",
     r"\bdone it this way\b",
-    r"\bbeen doing (?:it|this)\b",
     r"\broutine\b",
 )
 VENDOR_NOT_ASKED = (

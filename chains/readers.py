@@ -64,6 +64,7 @@ class Reading:
     hint: str = ""  # for unreadable: how to answer; for clarify: the clarifying question
     options: tuple[dict[str, str], ...] = ()  # for clarify: the likeliest readings as {"value", "label"}
     facts: dict[str, Any] = field(default_factory=dict)  # facts that go with the value (a quote's currency)
+    weak: bool = False  # for clarify: read only from nearest phrasings or a yes or no in passing
 
 
 @dataclass(frozen=True)
@@ -87,11 +88,11 @@ _DONT_KNOW = re.compile(
     r"no price|not discussed|waiting (?:for|on)|haven'?t (?:got|had|received|been given) (?:a|the|any) (?:number|figure|price|quote|cost)|"
     r"(?:wouldn'?t|won'?t|didn'?t|did not|couldn'?t) (?:give|tell|say)(?: us| me)? (?:a|any|the) (?:price|figure|number|quote|cost)|"
     r"no (?:idea|clue) (?:of|about) (?:the )?(?:price|cost|number)|haven'?t (?:the )?(?:foggiest|faintest|slightest)|not a scooby|"
-    r"can'?t remember|no notion)\b"
+    r"can'?t remember|no notion|haven'?t told (?:us|me)|(?:just )?said ['\"]?(?:it )?depends)\b"
 )
 _NONE_USABLE = re.compile(
     r"\b(?:none|nowt|nothing)\b(?: \w+){0,3}? (?:labell?ed|clean|usable|tagged|marked|sorted|any good)\b|"
-    r"\bnothing (?:is )?(?:labell?ed|clean|usable)\b|\bnot (?:a single|one) (?:is |of them )?(?:labell?ed|clean)\b"
+    r"\bnothing (?:is )?(?:labell?ed|clean|usable)\b|\bnot (?:a single|one) (?:is |of them )?(?:labell?ed|clean)\b|\bfrom scratch\b"
 )
 _MALFORMED = re.compile(r"\d,\d{1,2}(?!\d)|\d,\d{4,}|\d\.\d{3}\.\d")
 _HEDGED = re.compile(
@@ -99,6 +100,7 @@ _HEDGED = re.compile(
     r"\bsomething like|\bin the region of|\bballpark|\bunder|\bbelow|\bless than|\bfewer than|\bshy of|\bshort of|\bnot quite|"
     r"\bover|\babove|\bmore than|\bat least|\bat most|\bno more than|\bup to|\bupwards of|\bnorth of|\bsouth of)\s*(?:a |an )?[£$€]?\s*$"
 )
+_HEDGED_AFTER = re.compile(r"(?:ish\b|-ish\b|\s*(?:[a-z,]+\s+){0,3}?(?:or so|give or take|or thereabouts|more or less|ish)\b)")
 _AT_LEAST = re.compile(r"\b(?:over|above|more than|at least|upwards of|north of)\b")
 _UNITS = (
     r"offices|branches|sites|shops|stores|locations|teams|clinics|depots|vans|engineers|reps|agents|advis[eo]rs|staff|people|"
@@ -159,10 +161,13 @@ def _choice_hint(spec: Field) -> str:
     return f"I couldn't match that to one of the answers below: pick one, or say it another way. {spec.hint}"
 
 
-def clarify_choices(spec: Field, likely: tuple[str, ...], question: str | None = None) -> Reading:
-    options = tuple(labels(spec, likely)) + (SOMETHING_ELSE,)
+def clarify_choices(spec: Field, likely: tuple[str, ...], question: str | None = None, weak: bool = False) -> Reading:
+    """The likeliest readings first, with "Not sure" after them at a yes-or-no question."""
+    unsure = ("unsure",) if {"yes", "unsure"} <= set(spec.choice_values()) and len(likely) < 3 else ()
+    shown = tuple(dict.fromkeys((*likely, *unsure)))
+    options = tuple(labels(spec, shown)) + (SOMETHING_ELSE,)
     ask = question or "Just to be sure I have that right, which of these is closest?"
-    return Reading("clarify", hint=ask, options=options)
+    return Reading("clarify", hint=ask, options=options, weak=weak)
 
 
 def _read_choice(spec: Field, t: str, ctx: Context) -> Reading:
@@ -172,7 +177,7 @@ def _read_choice(spec: Field, t: str, ctx: Context) -> Reading:
     if _SKIP_WORDS.match(_simple(t)) or (not reading.likely and _DONT_KNOW.search(t) and "unsure" not in spec.choice_values()):
         return _SKIPPED
     if reading.likely:
-        return clarify_choices(spec, reading.likely)
+        return clarify_choices(spec, reading.likely, weak=reading.via in ("neighbour", "anywhere"))
     return Reading("unreadable", hint=_choice_hint(spec))
 
 
@@ -222,7 +227,7 @@ def _unit_count(found: list[Amount], best: Amount, t: str) -> Amount | None:
 
 def _hedged_near(best: Amount, t: str, threshold: int, value: Decimal) -> bool:
     """ "about a hundred" against a line at 100: it could be either side, so ask."""
-    hedge = _HEDGED.search(t[: best.start])
+    hedge = _HEDGED.search(t[: best.start]) or _HEDGED_AFTER.match(t, best.end) or _HEDGED_AFTER.search(t, best.end - 3, best.end)
     if hedge and _AT_LEAST.search(hedge[0]) and value >= threshold:
         return False  # "just over 1,000", "at least 100": on the line's far side whatever the exact figure
     return bool(hedge) and abs(value - threshold) <= Decimal(threshold) / 10 and not best.is_range
