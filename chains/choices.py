@@ -227,6 +227,12 @@ _CONTRAST_NOT = re.compile(
 )
 
 
+_OWN_DOUBT = re.compile(
+    r"\bnot (?:100%|a hundred percent|totally|entirely|completely|fully) sure\b|\bnot (?:really )?certain\b|\bcould be wrong\b|"
+    r"\bdon'?t quote me\b|\bif i remember (?:right|rightly|correctly)\b|\bi might be wrong\b|\bnot sure (?:tbh|though|really)\b"
+)
+
+
 def _contrasted(spec: Field, value: str | None, t: str) -> bool:
     """A choice's own cue followed by "but not ...": the answer takes back part of what it said."""
     choice = spec.choice(value)
@@ -238,6 +244,9 @@ def _checked(spec: Field, t: str, reading: ChoiceReading, embed: Embed | None) -
     """A cue's reading, asked back when the answer hedges it or the nearest phrasings firmly say something else."""
     if reading.value != "unsure" and "unsure" in spec.choice_values() and reading.via == "cue" and _DOUBT.search(t):
         return ChoiceReading(None, (reading.value, "unsure"), via="cue")  # type: ignore[arg-type]
+    if reading.via == "cue" and "unsure" not in spec.choice_values() and _OWN_DOUBT.search(t):
+        # "I think fine tuning, not 100% sure": the owner doubts the reading, so it is offered rather than taken
+        return ChoiceReading(None, tuple(dict.fromkeys([reading.value, *(["unclear"] if spec.choice("unclear") else [])])), via="cue")  # type: ignore[list-item]
     turned = spec.choice(reading.value).negated if spec.choice(reading.value) else None
     if reading.via == "cue" and turned and _contrasted(spec, reading.value, t):  # "ok for simple stuff but not the reports"
         return ChoiceReading(None, (reading.value, turned), via="cue")  # type: ignore[arg-type]
