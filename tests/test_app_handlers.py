@@ -412,3 +412,25 @@ def test_see_also_buttons_ask_about_the_nearest_other_concepts(app):
         assert conversation().session.awaiting == awaiting  # the question on screen stays
 
     drive(work)
+
+
+def test_the_same_question_is_answered_once_per_search_mode(monkeypatch):
+    from types import SimpleNamespace
+
+    from chains.settings import Settings
+    from web import knowledge
+
+    searched = []
+    kb = SimpleNamespace(dense_ready=False)
+    fake = SimpleNamespace(
+        kb=kb,
+        search=lambda q: searched.append(q) or [q.upper()],
+        offline=lambda q, hits: SimpleNamespace(text=f"{hits[0]} ({'dense' if kb.dense_ready else 'lexical'})"),
+    )
+    monkeypatch.setattr(knowledge, "explainer", lambda settings: fake)
+    explain = knowledge.offline_explain(Settings())
+    assert explain("what is lora?").text == "WHAT IS LORA? (lexical)"
+    assert explain("what is lora?").text == "WHAT IS LORA? (lexical)" and searched == ["what is lora?"]
+    kb.dense_ready = True  # once the dense index is in, the lexical answer is not reused
+    assert explain("what is lora?").text == "WHAT IS LORA? (dense)" and len(searched) == 2
+    assert explain("what is rag?").text.startswith("WHAT IS RAG?") and len(searched) == 3

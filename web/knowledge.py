@@ -85,14 +85,27 @@ def concept_provenance(settings: Settings, concept_id: str) -> str | None:
     return (concept.sources or None) if concept is not None else None
 
 
+ANSWER_CACHE = 512  # glossary answers kept per process, by question and search mode
+
+
 def offline_explain(settings: Settings):
-    """The Session's explain callable: the glossary answer, never an LLM call (the UI streams that itself)."""
+    """The Session's explain callable: the glossary answer, never an LLM call (the UI streams that itself).
+
+    The same words get the same answer, so recent answers are kept: the starter buttons send identical questions
+    ("What is LoRA, in plain English?"), and a crowd arriving from one link asks them at once. A lexical answer
+    given before the dense index loaded is not reused once it has."""
+    import functools
+
     ex = explainer(settings)
     if ex is None:
         return None
 
-    def explain(question: str):
+    @functools.lru_cache(maxsize=ANSWER_CACHE)
+    def answer(question: str, dense: bool):
         return ex.offline(question, ex.search(question))
+
+    def explain(question: str):
+        return answer(question, ex.kb.dense_ready)
 
     return explain
 
