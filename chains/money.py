@@ -140,13 +140,17 @@ _CURRENCY_WORDS = (
     ("EUR", r"\b(?:euros?|eur)\b"),
     ("GBP", r"\b(?:pounds?|quid|sterling|gbp)\b"),
 )
+_NOT_CURRENCY = re.compile(
+    r"\b(?:not|rather than|instead of)\s+(?:in\s+)?(?:pounds?|dollars?|euros?|gbp|usd|eur|sterling|quid|bucks)\b"
+)
 _CURRENCY_NAMES = {"GBP": "pounds", "USD": "dollars", "EUR": "euros"}
 _INSTALMENTS = re.compile(r"\b(\d{1,2}) (?:payments|instalments|installments|stages|tranches|invoices) of\s*[£$€]?\s*$")
 
 
 def currency_named(t: str) -> str | None:
     """The one currency an answer names in words ("ten grand, american dollars"), if only one."""
-    named = {code for code, pattern in _CURRENCY_WORDS if re.search(pattern, t)}
+    said = _NOT_CURRENCY.sub(" ", t)  # "in euros, not pounds": a currency said only to be ruled out does not count
+    named = {code for code, pattern in _CURRENCY_WORDS if re.search(pattern, said)}
     return named.pop() if len(named) == 1 else None
 
 
@@ -159,7 +163,8 @@ def price_doubt(found: list[Amount], one_off: Amount, price: Money, t: str, know
     """Why a price cannot be taken as read, as a question and its likeliest readings, or None when it can: no currency
     said (and none known from the pitch), two currencies said, instalments ("2 payments of £5,000"), or two one-off
     prices ("£18k for phase 1 and £10k for phase 2")."""
-    stated = {a.currency for a in found if a.currency} | {code for code, pattern in _CURRENCY_WORDS if re.search(pattern, t)}
+    said = _NOT_CURRENCY.sub(" ", t)
+    stated = {a.currency for a in found if a.currency} | {code for code, pattern in _CURRENCY_WORDS if re.search(pattern, said)}
     if len(stated) > 1 or (not stated and known is None):
         codes = [c for c in CURRENCIES if c in stated] if len(stated) > 1 else list(CURRENCIES)
         names = " or ".join([", ".join(_CURRENCY_NAMES[c] for c in codes[:-1]), _CURRENCY_NAMES[codes[-1]]])

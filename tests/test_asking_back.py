@@ -33,7 +33,16 @@ def test_a_price_with_no_currency_is_asked_in_each_currency_and_a_click_sets_it(
     assert (picked.facts["quote"], picked.facts["currency"]) == (amount, "USD")
 
 
-@pytest.mark.parametrize("text, currency", [("£18,000", "GBP"), ("$25k", "USD"), ("about 9,000 euros", "EUR")])
+@pytest.mark.parametrize(
+    "text, currency",
+    [
+        ("£18,000", "GBP"),
+        ("$25k", "USD"),
+        ("about 9,000 euros", "EUR"),
+        ("15k in euros, not pounds", "EUR"),
+        ("$15k not pounds", "USD"),
+    ],
+)
 def test_a_price_that_says_its_currency_is_taken_at_once(text, currency):
     turn = at("quote").handle(text)
     assert turn.facts["currency"] == currency and turn.replies[0].text.startswith("Got it: a quote of ")
