@@ -212,6 +212,7 @@ class Retriever:
         # chunk's metadata took ~30 ms a question, the distances ~2 ms.
         self._chunks = {c.id: (c.concept, c.kind, c.section) for c in chunks(concepts)}
         self._background = None  # vectors of chains.background.QUESTIONS, embedded on first dense search
+        self._size: int | None = None  # chunks in the collection: counted once (the index is fixed while serving)
 
     @property
     def dense_ready(self) -> bool:
@@ -221,6 +222,7 @@ class Retriever:
         """Switch on dense search (the web app calls this when the model has loaded in the background)."""
         self.embedder, self.collection = embedder, collection
         self._background = None
+        self._size = None
 
     def _background_likeness(self, vector) -> float:
         if self._background is None:
@@ -232,8 +234,9 @@ class Retriever:
     def dense_evidence(self, question: str) -> dict[str, Evidence]:
         """concept -> Evidence over every chunk: the glossary is small enough to score whole."""
         vector = self.embedder.embed_query(question)
-        n = max(1, self.collection.count())
-        result = self.collection.query(query_embeddings=[vector.tolist()], n_results=n, include=["distances"])
+        if self._size is None:
+            self._size = max(1, self.collection.count())
+        result = self.collection.query(query_embeddings=[vector.tolist()], n_results=self._size, include=["distances"])
         found: dict[str, Evidence] = {}
         cosines: dict[tuple[str, str], list[float]] = {}
         for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=True):

@@ -244,6 +244,13 @@ async def _saved_turn_by_turn(url: str, files: Path) -> tuple[dict, dict, int]:
         layer.update_thread(thread_id, name="renamed"),
     )
     reads = layer.counts["reads"] - reads_before
+    before = layer.counts["reads"]
+    owners = [await layer._get_user_id_by_thread(thread_id) for _ in range(3)]  # asked before every element
+    assert owners == [user.id] * 3 and layer.counts["reads"] == before  # known: the database is not asked
+    fresh = make_data_layer(url, files)
+    assert [await fresh._get_user_id_by_thread(thread_id) for _ in range(2)] == [user.id] * 2
+    assert fresh.counts["reads"] == 1  # a new process asks once
+    await fresh.close()
     thread = await layer.get_thread(thread_id)
     await layer.close()
     return thread, {"userIdentifier": thread["userIdentifier"], "name": thread["name"]}, reads

@@ -125,6 +125,15 @@ class HistoryDataLayer(SQLAlchemyDataLayer):
         return identifier
 
     # --- threads -------------------------------------------------------------------------------------------
+    async def _get_user_id_by_thread(self, thread_id: str) -> str | None:
+        """A thread's owner, asked of the database once: Chainlit asks before storing every element."""
+        owner = self._owners.get(thread_id)
+        if owner is None:
+            owner = await super()._get_user_id_by_thread(thread_id)
+            if owner is not None:  # a thread without an owner yet may get one
+                _remember(self._owners, thread_id, owner)
+        return owner
+
     async def update_thread(
         self,
         thread_id: str,

@@ -105,7 +105,7 @@ def offline_explain(settings: Settings):
         return ex.offline(question, ex.search(question))
 
     def explain(question: str):
-        return answer(question, ex.kb.dense_ready)
+        return answer(question, bool(getattr(getattr(ex, "kb", None), "dense_ready", False)))
 
     return explain
 
