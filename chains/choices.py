@@ -151,6 +151,10 @@ def read_choice(spec: Field, text: str, embed: Embed | None = None) -> ChoiceRea
         return ChoiceReading(None, _polar_alternatives(spec, said), via="anywhere" if mid_sentence else "polarity")
     if polar and mid_sentence and len(t.split()) > 3:  # "hang on, it will change next year": a yes in passing is weak
         return ChoiceReading(None, tuple(dict.fromkeys([polar, *spec.choice_values()]))[:3], via="anywhere")
+    if polar and hits in ([], [polar]) and not _FIRM.match(t):  # "kind of, it suggests which tenants to chase": a hedged topic
+        for pattern, likely in spec.narrows:
+            if re.search(pattern, t):
+                return ChoiceReading(None, tuple(dict.fromkeys([polar, *likely]))[:3], via="cue")
     if polar and (not hits or hits == [polar]):
         return _checked(spec, t, ChoiceReading(polar, via="polarity" if not hits else "cue"), embed)
     if hits and polar and polar not in hits:
@@ -165,6 +169,7 @@ def read_choice(spec: Field, text: str, embed: Embed | None = None) -> ChoiceRea
     return _by_neighbour(spec, t, embed)
 
 
+_FIRM = re.compile(r"(?:yes|yeah|yep|yup|no|nope|nah|definitely|absolutely|certainly|of course)\b")
 _ACKNOWLEDGED = re.compile(r"(?:ok|okay|k|kk|alright|all right|cool|noted|thanks|thank you|fine|right|hmm+|um+)[.!]*")
 
 
@@ -246,7 +251,9 @@ def _checked(spec: Field, t: str, reading: ChoiceReading, embed: Embed | None) -
         return ChoiceReading(None, (reading.value, "unsure"), via="cue")  # type: ignore[arg-type]
     if reading.via == "cue" and "unsure" not in spec.choice_values() and _OWN_DOUBT.search(t):
         # "I think fine tuning, not 100% sure": the owner doubts the reading, so it is offered rather than taken
-        return ChoiceReading(None, tuple(dict.fromkeys([reading.value, *(["unclear"] if spec.choice("unclear") else [])])), via="cue")  # type: ignore[list-item]
+        return ChoiceReading(
+            None, tuple(dict.fromkeys([reading.value, *(["unclear"] if spec.choice("unclear") else [])])), via="cue"
+        )  # type: ignore[list-item]
     turned = spec.choice(reading.value).negated if spec.choice(reading.value) else None
     if reading.via == "cue" and turned and _contrasted(spec, reading.value, t):  # "ok for simple stuff but not the reports"
         return ChoiceReading(None, (reading.value, turned), via="cue")  # type: ignore[arg-type]

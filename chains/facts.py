@@ -320,11 +320,12 @@ FIELDS: tuple[Field, ...] = (
         "These are the uses that law treats as high-risk.",
         _yes_no_unsure(
             Choice("yes", "Yes", "the output feeds decisions about individuals", (
-                r"\bhir(?:e|es|ed|ing)\b", r"\brecruit", r"\bcandidates?\b", r"\bcvs?\b", r"\blend", r"\bloans?\b", r"\bcredit\b", r"\bmortgage",
-                r"\binsur", r"\bhealth", r"\bmedical\b", r"\bpatients?\b", r"\bclinical\b", r"\bgps?\b", r"\btreatments?\b", r"\bdiagnos", r"\btenan", r"\bdisciplin", r"\bpromotions?\b",
-                r"\bfiring\b", r"\bdismiss", r"\bdecisions? about\b", r"\bindividuals\b", r"\bapplicants?\b", r"\beligib", r"\bwelfare\b",
-                r"\bbenefits? claims?\b", r"\bgrading\b", r"\bexams?\b", r"\bimmigration\b", r"\bshortlist", r"\bscreen(?:s|ing)? (?:people|applicants|cvs)\b",
-                r"\bhr\b", r"\bhuman resources\b", r"\bappraisals?\b", r"\bperformance reviews?\b"),
+                r"\bhir(?:e|es|ed|ing)\b", r"\brecruit", r"\blend", r"\bloans?\b", r"\bcredit\b", r"\bmortgage", r"\bdiagnos", r"\btreatments?\b",
+                r"\bdisciplin", r"\bpromotions?\b", r"\bfiring\b", r"\bdismiss", r"\bdecisions? about\b", r"\beligib", r"\bbenefits? claims?\b", r"\bindividuals\b",
+                r"\bgrading\b", r"\bexams?\b", r"\bimmigration\b", r"\bshortlist", r"\bscreen(?:s|ing)? (?:people|applicants|cvs|candidates|tenants)\b",
+                r"\bappraisals?\b", r"\bperformance reviews?\b", r"\b(?:insurance|benefit) claims\b", r"\btenant referenc", r"\bunderwrit",
+                r"\b(?:rank|scor|assess|vet|select|approv|reject|declin|screen|triag|priorit)\w* (?:the |our |their |which )?(?:\w+ )?"
+                r"(?:applicants|candidates|customers|people|staff|employees|tenants|patients|claims|applications|cvs)\b"),
                 "no", says=("it helps us shortlist applicants", "it scores loan applications", "it would suggest treatments")),
             Choice("no", "No", "no decisions about individuals", (
                 r"\binternal\b", r"\badmin\b", r"\bback[- ]office\b", r"\bpaperwork\b", r"\binvoices?\b", r"\btickets?\b", r"\bproducts?\b",
@@ -334,7 +335,8 @@ FIELDS: tuple[Field, ...] = (
             Choice("unsure", "Not sure", "not sure whether it feeds decisions about people", (r"\bindirectly\b", r"\bin a way\b", r"\bsort of\b"),
                    says=("maybe indirectly", "possibly later on", "in a roundabout way")),
         ),
-        concept="eu-ai-act", short="decisions about individuals",
+        concept="eu-ai-act", short="decisions about individuals",  # a topic alone (health, HR, candidates) is asked back:
+        narrows=((r"\bcandidates?\b|\bcvs?\b|\bapplicants?\b|\binsur|\bhealth|\bmedical\b|\bpatients?\b|\bclinical\b|\bgps?\b|\btenan|\bwelfare\b|\bhr\b|\bhuman resources\b", ("yes", "no", "unsure")),),
         example="\"no, it's just admin\" or \"yes, it helps us shortlist candidates\"",
         names=r"\bhiring\b|\blending\b|\binsurance\b|\bhealth\b|\bdecisions about\b|\brecruit|\bhigh[- ]risk\b",
         polar=_YES_NO,

@@ -53,6 +53,8 @@ STEADY = (
     r"\bnot (?:going to|gonna) change\b",
     r"\bdone it this way\b",
     r"\broutine\b",
+    r"\b(?:locked|frozen) (?:in|for)\b",
+    r"\b(?:should|will|would) stay\b",
 )
 VENDOR_NOT_ASKED = (
     r"\b(?:haven'?t|have not|hasn'?t|didn'?t|did not|never|not yet|yet to|forgot to|going to|gonna|will|'ll|need to|should|must)"

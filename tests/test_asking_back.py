@@ -224,6 +224,26 @@ def test_negation_further_back_and_hedges(text, value):
         assert turn.facts[field] == value
 
 
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("it's for the HR team's newsletter", None),  # a topic alone says nothing of decisions
+        ("it summarises medical research for our blog", None),
+        ("kind of, it suggests which tenants to chase for arrears", None),  # a hedge on a topic
+        ("it will rank the applicants for our apprenticeships", "yes"),  # a decision about people
+        ("yes, screening CVs", "yes"),
+        ("no, it just books patients into appointment slots", "no"),  # a firm no is taken
+    ],
+)
+def test_a_topic_alone_at_the_decisions_question_is_asked_back(text, value):
+    turn = at("regulated").handle(text)
+    if value is None:
+        _, labels, _ = asked_back(turn, "regulated")
+        assert {"Yes", "No", "Not sure"} <= set(labels)
+    else:
+        assert turn.facts["regulated"] == value
+
+
 def test_a_cue_taken_back_by_but_not_is_asked():
     text = "we tried copilot and it was ok for simple stuff but not for the reports"
     _, labels, _ = asked_back(at("prompt_rag").handle(text), "prompt_rag")
