@@ -12,10 +12,10 @@ from text_to_num import alpha2digit
 _SMALL = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 # "≈" marks a vague quantity so an explicit figure can win over it; "lo~hi" keeps the range it stands for.
 _VAGUE = (
-    (r"\ba couple (?:of )?hundred\b", "≈200~150~300"),
-    (r"\b(?:a few|several) hundred\b", "≈300~200~900"),
-    (r"\ba couple (?:of )?thousand\b", "≈2000~1500~3000"),
-    (r"\b(?:a few|several) thousand\b", "≈3000~2000~9000"),
+    (r"\b(?:a )?couple (?:of )?hundred\b", "≈200~150~300"),
+    (r"\b(?:a few|few|several) hundred\b", "≈300~200~900"),
+    (r"\b(?:a )?couple (?:of )?thousand\b", "≈2000~1500~3000"),
+    (r"\b(?:a few|few|several) thousand\b", "≈3000~2000~9000"),
     (r"\b(?:a )?couple (?:of )?dozen\b", "24"),
     (r"\bhalf a dozen\b", "6"),
     (r"\ba dozen\b", "12"),

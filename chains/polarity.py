@@ -106,6 +106,8 @@ _LEXICON: dict[Polarity, tuple[str, ...]] = {
     "yes": (
         "yes",
         "yeah",
+        "yeh",
+        "yah",
         "yep",
         "yup",
         "yea",
