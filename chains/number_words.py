@@ -39,6 +39,7 @@ _NOT_FIGURES = (
     (r"\bone (?:of (?:them|those|these|us)|day|way or another|thing)\b", "some"),
     (r"\b(?:back|forward|up|down) one\b", "a step"),
     (r"\b24 ?/ ?7\b|\b24-7\b", "round the clock"),
+    (r"\b(?:four|five|six|seven|[4-7])[- ]figures?\b", "a big sum"),  # "six figures" names no figure
 )
 _SCALE_WORD = r"(hundred|thousand|grand|million|k|m)"
 _UP_TO_NINETY = _SMALL + (

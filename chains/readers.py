@@ -394,16 +394,13 @@ def _read_money(spec: Field, t: str, ctx: Context) -> Reading:
             hint=f"That sounds like a running cost ({format_money(float(one_off.raw), price.currency)} a "
             f'{one_off.period}). What is the one-off price? For example "£18,000" or "$25k".',
         )
-    if price.amount < 100 and one_off.currency is None and not _currency_named(t) and not re.search(r"\d\s*(?:k|m|bn)\b", t):
-        small = round_half_up(one_off.raw)
+    if price.amount < 100 and not re.search(r"\d\s*(?:k|m|bn)\b", t):  # no quote for fine-tuning is under 100
+        small, code = round_half_up(one_off.raw), price.currency if (one_off.currency or _currency_named(t)) else "GBP"
+        shown = [format_money(small, code), format_money(small * 1000, code)]
         return Reading(
             "clarify",
             hint=f"Just {small:,}, or {small:,} thousand?",
-            options=(
-                {"value": f"£{small:,}", "label": f"£{small:,}"},
-                {"value": f"£{small * 1000:,}", "label": f"£{small * 1000:,}"},
-                SOMETHING_ELSE,
-            ),
+            options=(*({"value": v, "label": v} for v in shown), SOMETHING_ELSE),
         )
     doubt = price_doubt(found, one_off, price, t, ctx.currency)
     if doubt is not None:

@@ -69,6 +69,17 @@ def test_instalments_and_two_prices_are_asked_back_with_the_total_offered(text, 
     assert offered in labels and "?" in question
 
 
+@pytest.mark.parametrize("text, labels", [("$50", ["$50", "$50,000"]), ("nine nine nine five pounds", ["£5", "£5,000"])])
+def test_a_price_under_a_hundred_is_asked_whether_thousands_were_meant(text, labels):
+    question, shown, _ = asked_back(at("quote").handle(text), "quote")
+    assert "thousand?" in question and shown[:2] == labels
+
+
+def test_six_figures_names_no_figure():
+    turn = at("quote").handle("six figures")
+    assert turn.facts["quote"] is None and turn.awaiting["field"] == "quote" and not turn.awaiting.get("choices")
+
+
 def test_a_price_per_user_is_a_running_cost_not_a_count_of_users():
     turn = at("quote").handle("it's £40 per user per month for 25 users")
     assert turn.facts["quote"] is None and "running cost" in turn.replies[0].text
@@ -150,6 +161,7 @@ def test_a_hedged_figure_near_the_line_offers_the_figure_as_read(text, value):
     "field, text, value",
     [
         ("monthly_volume", "~800", 800),
+        ("monthly_volume", "couple hundred a month", 200),
         ("monthly_volume", "abt 6hundred", 600),
         ("monthly_volume", "per month we have around 1 thousand and 200", 1200),
         ("monthly_volume", "15 a day, five days a week", 325),
