@@ -159,6 +159,9 @@ def read_choice(spec: Field, text: str, embed: Embed | None = None) -> ChoiceRea
         return _checked(spec, t, ChoiceReading(polar, via="polarity" if not hits else "cue"), embed)
     if hits and polar and polar not in hits:
         return ChoiceReading(None, tuple(dict.fromkeys([*hits, polar]))[:3], via="cue")
+    if len(hits) == 1 and _weak_only(spec, hits[0], t):
+        # Only a weak cue ("they said ...") speaks: what they said is not read, so the reading is offered, not taken.
+        return ChoiceReading(None, tuple(dict.fromkeys([hits[0], *spec.choice_values()]))[:3], via="cue")
     if len(hits) == 1:
         return _checked(spec, t, ChoiceReading(hits[0], via="cue"), embed)
     if hits:
@@ -171,6 +174,14 @@ def read_choice(spec: Field, text: str, embed: Embed | None = None) -> ChoiceRea
 
 _FIRM = re.compile(r"(?:yes|yeah|yep|yup|no|nope|nah|definitely|absolutely|certainly|of course)\b")
 _ACKNOWLEDGED = re.compile(r"(?:ok|okay|k|kk|alright|all right|cool|noted|thanks|thank you|fine|right|hmm+|um+)[.!]*")
+
+
+def _weak_only(spec: Field, value: str, t: str) -> bool:
+    """True when the choice was read from a weak cue alone ("they said ..."), no firm cue of any choice being found."""
+    choice = spec.choice(value)
+    if choice is None or not any(re.search(cue, t) for cue in choice.weak):
+        return False
+    return not any(re.search(cue, t) for c in spec.choices for cue in c.cues)
 
 
 def _polar_alternatives(spec: Field, said: str) -> tuple[str, ...]:

@@ -137,6 +137,7 @@ VENDOR_NO = (
     r"\bthe more the better\b",
     r"\bno (?:specific|exact)\b",
     r"\bsaid (?:loads|lots|a lot|plenty|tons|heaps|as many as)\b",
+    r"\bwhatever (?:we|you) (?:have|'ve got|got)\b",
     r"\bmake it work\b",
     r"\b(?:figure|work|sort) (?:it|that|something) out\b",
     r"\blook(?:ing)? into it\b",
@@ -161,4 +162,15 @@ VENDOR_YES = (
     r"\bclear plan\b",
     r"\bwalked (?:us|me) through\b",
     r"\bstraight answer\b",
+    # a figure they gave, or a plan: what they would do when examples run short, or how retraining is done
+    r"\b(?:said|told(?: us| me)?)\b[^.;%]{0,30}?(?:\d[\d,.]*(?![\d,.]|\s?%|\s?per ?cent)|\b(?:a|one|two|five|ten) (?:hundred|thousand)\b)",
+    r"\bsynthetic\b",
+    r"\b(?:generat|mak|creat|writ|label|annotat|buy|pad)\w* (?:\w+ ){0,3}?(?:more|extra|examples|data|dataset|ones|some)\b",
+    r"\bpilot\b",
+    r"\btop (?:it |them |us )?up\b",
+    r"\brefund",
+    r"\blabell?ing sprint\b",
+    r"\bre-?(?:train|run)\w* (?:\w+ ){0,4}?(?:every|each|within|quarterly|monthly|overnight|when|whenever|for [£$€\d])",
+    r"\b(?:refresh|update)\w* (?:\w+ ){0,2}?(?:every|each|monthly|quarterly|yearly)\b|\b(?:monthly|quarterly|yearly) (?:updates|refresh|retrain)",
+    r"\b(?:per|each) retrain\b",
 )

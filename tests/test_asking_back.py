@@ -195,6 +195,32 @@ def test_a_bare_no_to_a_vendor_question_asks_whether_they_could_not_say_or_it_wa
     assert labels == ["No, they could not say", "I haven't asked", "Something else"]
 
 
+@pytest.mark.parametrize(
+    "field, text",
+    [
+        ("vendor_examples", "they said 'a decent amount'"),
+        ("vendor_shortfall", "they said we must have enough"),
+        ("vendor_retraining", "they said it's future proof"),
+    ],
+)
+def test_they_said_with_nothing_read_in_it_is_offered_back(field, text):
+    _, labels, _ = asked_back(at(field).handle(text), field)
+    assert labels == ["Yes, they answered clearly", "No, they could not say", "I haven't asked", "Something else"]
+
+
+@pytest.mark.parametrize(
+    "field, text",
+    [
+        ("vendor_examples", "they said at least 1,000"),
+        ("vendor_shortfall", "they said they'd generate synthetic ones"),
+        ("vendor_retraining", "they'll do a refresh every 6 months"),
+    ],
+)
+def test_a_figure_or_a_plan_they_gave_is_a_clear_answer(field, text):
+    turn = at(field).handle(text)
+    assert turn.facts[field] == "yes" and turn.replies[0].text.startswith("Got it: the vendor ")
+
+
 def test_two_techniques_named_ask_whether_it_is_a_mix():
     s = at("mechanism")
     _, labels, _ = asked_back(
