@@ -170,13 +170,13 @@ FIELDS: tuple[Field, ...] = (
             Choice("extraction", "Pull fields out into a structure (e.g. JSON)", "pulling fields out into a structure", (
                 r"\bextract", r"\bpull\w* (?:\w+ ){0,3}(?:out|from|into)\b", r"\bjson\b", r"\bstructured data\b", r"\bdata entry\b", r"\bparse",
                 r"\bparsing\b", r"\bfields\b", r"\bcapture (?:the )?(?:data|details)\b", r"\bkey (?:details|data|fields)\b", r"\bspreadsheet\b",
-                r"\bread(?:ing)? (?:the )?(?:invoices|receipts|forms|pdfs)\b", r"\btyp(?:e|ing) (?:up|in)\b"),
+                r"\bread(?:ing)? (?:the )?(?:invoices|receipts|forms|pdfs)\b", r"\btyp(?:e|ing) (?:up|in)\b", r"\bpick\w* out\b", r"\b(?:names|dates|totals|amounts|addresses|details|prices|figures) (?:and (?:the )?\w+ )?(?:from|off|out of)\b"),
                 says=("grab the totals and dates off invoices", "copy details from forms into our system", "read receipts into a spreadsheet")),
             Choice("fixed_format", "Produce documents in a fixed format (quotes, standard letters)", "documents in a fixed format", (
                 r"\bstandard (?:\w+ ){0,2}(?:format|letters?|templates?|documents?|quotes?|responses?|replies|emails?)\b", r"\bsame (?:letter|email|reply|document|quote)\b", r"\bfixed (?:format|layout|template)\b",
                 r"\bsame (?:format|layout|structure)\b", r"\btemplates?\b", r"\bboilerplate\b", r"\bform letters?\b",
                 r"\bquotes? in (?:our|a|the) (?:\w+ )?(?:format|layout|template|style)\b", r"\b(?:generat|produc|writ|draft)\w* quotes\b",
-                r"\bquote generation\b", r"\bsame (?:wording|words|text)\b", r"\b(?:bar|except|apart from) the (?:names?|dates?|details|address(?:es)?)\b", r"\bcertificates?\b", r"\bconfirmation (?:letters|emails)\b", r"\bschedules?\b"),
+                r"\bquote generation\b", r"\bsame (?:\w+ ){0,2}(?:wording|words|text|message|reply|letter|email)\b", r"\b(?:bar|except|apart from) the (?:names?|dates?|details|address(?:es)?)\b", r"\bcertificates?\b", r"\bconfirmation (?:letters|emails)\b", r"\bschedules?\b"),
                 says=("fill in our standard quote document", "the same letter every time with different details", "templated paperwork")),
             Choice("open_writing", "Write reports, advice or bespoke documents in our tone", "writing reports or advice in your tone", (
                 r"\breports?\b", r"\badvice\b", r"\badvis", r"\btone\b", r"\bour voice\b", r"\bhouse style\b", r"\bbespoke\b(?! (?:ai|solution|model|system|software|platform|tool|chat ?bot|bot|build|project|llm))", r"\bproposals?\b",
