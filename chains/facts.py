@@ -281,7 +281,7 @@ FIELDS: tuple[Field, ...] = (
                 "acceptable", says=("we tried a careful prompt and the format kept drifting", "it made things up", "not reliable enough")),
             Choice("not_tried", "Not tried yet", "prompts plus RAG have not been tried yet", (
                 r"\b(?:not|never|haven'?t|have not|hasn'?t|has not|didn'?t|did not|no one|nobody|not yet)\b(?:'s|'ve)?(?:\s+\w+){0,3}?\s+"
-                r"(?:tried|try|tested|test|attempted|looked at|done|used|got round)\b", r"\bnot yet\b", r"\bhaven'?t\s*$", r"\buntried\b",
+                r"(?:tried|try|tested|test|attempted|looked at|done|used|got round)\b", r"\bnot yet\b", r"\bhaven'?t\s*$", r"^(?:no,? )?(?:we|i) (?:haven'?t|didn'?t|never)(?: yet| ourselves)?\s*[,.;]", r"\buntried\b",
                 r"\bnever\b", r"\bwhat'?s (?:that|rag)\b", r"\bstraight to\b", r"\bskipped (?:that|it)\b",
                 r"\b(?:don'?t|do not|no idea|not sure|unsure) (?:\w+ )?(?:what|how) (?:rag|that|it) (?:is|means|works)\b"),
                 says=("no, we went straight to the vendor", "haven't got round to it", "no idea what RAG even is")),
