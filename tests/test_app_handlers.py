@@ -434,3 +434,20 @@ def test_the_same_question_is_answered_once_per_search_mode(monkeypatch):
     kb.dense_ready = True  # once the dense index is in, the lexical answer is not reused
     assert explain("what is lora?").text == "WHAT IS LORA? (dense)" and len(searched) == 2
     assert explain("what is rag?").text.startswith("WHAT IS RAG?") and len(searched) == 3
+
+
+def test_an_answer_gets_one_reply_the_echo_then_the_next_question_with_its_buttons(app):
+    async def work(ctx):
+        await app.on_chat_start()
+        await say(app, PITCH)
+        work.before = len(messages(ctx))
+        await say(app, "sorting tickets into categories")
+
+    ctx = drive(work)
+    replies = [m for m in messages(ctx)[work.before :] if m["type"] == "assistant_message"]
+    assert len(replies) == 1  # one message a turn, not an echo and then a question
+    echo, question = replies[0]["output"].rsplit("\n\n", 1)
+    assert echo == "Got it: sorting or labelling things into set categories."
+    assert question == "About how many of these does the business handle a month?"
+    buttons = [a for a in actions(ctx, "answer") if a["forId"] == replies[0]["id"]]
+    assert [a["label"] for a in buttons] == ["Don't know"]  # the question's own button, on that one message
