@@ -16,9 +16,9 @@ pytestmark = pytest.mark.slow
 
 # Floors at what the readers honestly reach today, a little below the measured figures so that noise in the
 # nearest-neighbour layer cannot fail a run; raise them as the readers improve.
-FLOORS = {"tune": (0.99, 0.004), "held_out": (0.90, 0.08)}  # (right or clarified at least, silently wrong at most)
+FLOORS = {"tune": (0.99, 0.004), "held_out": (0.92, 0.065)}  # (right or clarified at least, silently wrong at most)
 # The whole tuning pool: the first set's tuning half and the second and third blind sets, used whole.
-POOL_FLOOR = (0.985, 0.007)
+POOL_FLOOR = (0.99, 0.004)
 
 
 @pytest.fixture(scope="module")
