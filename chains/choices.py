@@ -245,7 +245,8 @@ _CONTRAST_NOT = re.compile(
 
 _OWN_DOUBT = re.compile(
     r"\bnot (?:100%|a hundred percent|totally|entirely|completely|fully) sure\b|\bnot (?:really )?certain\b|\bcould be wrong\b|"
-    r"\bdon'?t quote me\b|\bif i remember (?:right|rightly|correctly)\b|\bi might be wrong\b|\bnot sure (?:tbh|though|really)\b"
+    r"\bdon'?t quote me\b|\bif i remember (?:right|rightly|correctly)\b|\bi might be wrong\b|\bnot sure (?:tbh|though|really)\b|"
+    r"\b(?:i think|maybe|probably|possibly|perhaps)\s*\?|\?\s*$"
 )
 
 

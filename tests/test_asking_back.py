@@ -236,6 +236,19 @@ def test_a_bare_ok_to_a_two_part_question_is_asked_back(text):
     assert labels[:2] == ["Tried: good enough", "Tried: not good enough"]
 
 
+@pytest.mark.parametrize(
+    "field, text, first",
+    [
+        ("mechanism", "I think fine tuning, not 100% sure", "Fine-tune (retrain) the model"),
+        ("mechanism", "RAG maybe?", "RAG: look things up in our documents"),
+        ("task", "sorting the emails?", "Sort or label things into set categories"),
+    ],
+)
+def test_a_reading_the_owner_doubts_is_offered_first(field, text, first):
+    _, labels, _ = asked_back(at(field).handle(text), field)
+    assert labels[0] == first
+
+
 def test_a_yes_in_passing_is_offered_back_not_taken():
     _, labels, _ = asked_back(at("task_stable").handle("well, for the most part it would"), "task_stable")
     assert labels[0] == "Yes"
