@@ -240,7 +240,7 @@ def test_a_bare_ok_to_a_two_part_question_is_asked_back(text):
     "field, text, first",
     [
         ("mechanism", "I think fine tuning, not 100% sure", "Fine-tune (retrain) the model"),
-        ("mechanism", "RAG maybe?", "RAG: look things up in our documents"),
+        ("task", "writing our client reports i think?", "Write reports, advice or bespoke documents in our tone"),
         ("task", "sorting the emails?", "Sort or label things into set categories"),
     ],
 )
