@@ -259,7 +259,7 @@ def _contrasted(spec: Field, value: str | None, t: str) -> bool:
 
 def _checked(spec: Field, t: str, reading: ChoiceReading, embed: Embed | None) -> ChoiceReading:
     """A cue's reading, asked back when the answer hedges it or the nearest phrasings firmly say something else."""
-    if reading.value != "unsure" and "unsure" in spec.choice_values() and reading.via == "cue" and _DOUBT.search(t):
+    if reading.value != "unsure" and "unsure" in spec.choice_values() and reading.via in ("cue", "polarity") and _DOUBT.search(t):
         return ChoiceReading(None, (reading.value, "unsure"), via="cue")  # type: ignore[arg-type]
     if reading.via == "cue" and "unsure" not in spec.choice_values() and _OWN_DOUBT.search(t):
         # "I think fine tuning, not 100% sure": the owner doubts the reading, so it is offered rather than taken

@@ -242,6 +242,7 @@ def test_a_bare_ok_to_a_two_part_question_is_asked_back(text):
         ("mechanism", "I think fine tuning, not 100% sure", "Fine-tune (retrain) the model"),
         ("task", "writing our client reports i think?", "Write reports, advice or bespoke documents in our tone"),
         ("task", "sorting the emails?", "Sort or label things into set categories"),
+        ("task_stable", "yes maybe", "Yes"),  # then "Not sure"
     ],
 )
 def test_a_reading_the_owner_doubts_is_offered_first(field, text, first):
