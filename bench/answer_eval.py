@@ -137,7 +137,10 @@ def score(entry: dict[str, Any], session_factory: Callable[[], Any], read_choice
         if previous["field"] == "quote" and isinstance(value, dict):
             session.facts["currency"] = value.get("currency", "GBP")
             value = value.get("amount", value.get("low"))
-        session.answer_directly(previous["field"], value)
+        if value == "unknown":  # "don't know" leaves a field open, as the interview does
+            session.mark_asked(previous["field"])
+        else:
+            session.answer_directly(previous["field"], value)
     session.await_field(field)
     before = dict(session.public_facts())
     turn = session.handle(entry["text"])
@@ -211,6 +214,9 @@ def evaluate(
             **{k: counts.get(k, 0) for k in OUTCOMES},
             "right_rate": (counts["right"] + counts["clarified"]) / n,
             "wrong_rate": counts["wrong"] / n,
+            # The price of caution: answers with a plain right reading that were asked back all the same.
+            "plain": sum(s.entry["expect"] != "ask" for s in items),
+            "plain_asked_back": sum(s.entry["expect"] != "ask" and s.outcome == "clarified" for s in items),
         }
     summary["scored"] = scored
     return summary
@@ -252,7 +258,8 @@ def main() -> int:
         s = result[name]
         print(
             f"{name:9s} n={s['n']:3d} right+clarified={s['right_rate']:.3f} wrong={s['wrong_rate']:.3f} "
-            f"(right {s['right']}, clarified {s['clarified']}, asked {s['asked']}, wrong {s['wrong']})"
+            f"(right {s['right']}, clarified {s['clarified']}, asked {s['asked']}, wrong {s['wrong']}; "
+            f"plain answers asked back {s['plain_asked_back']} of {s['plain']})"
         )
     if show:  # only ever the tuning half
         for s in result["scored"]["tune"]:
