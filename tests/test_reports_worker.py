@@ -54,3 +54,51 @@ def test_a_report_that_fails_leaves_the_other(verdict, monkeypatch):
     monkeypatch.setattr(chains.report, "to_pdf", broken)
     built = _by_name(reports.build(verdict, None, NAMES))
     assert list(built) == ["pitchcheck.md"]
+
+
+SERVER_LIKE = """
+import asyncio, logging, multiprocessing, sys, time
+sys.path.insert(0, {root!r})  # the app's folder, as `chainlit run` has it while it loads app.py, then drops it
+from chains.settings import Settings
+from chains.verdict import assess
+from web import reports
+sys.path.remove({root!r})
+logging.basicConfig(level=logging.WARNING, stream=sys.stdout, format="LOG %(message)s")
+built = asyncio.run(reports.reports(assess({facts!r}, Settings()), None, ("r.pdf", "r.md")))
+print("BUILT", sorted(name for name, _, _ in built), flush=True)
+print("WORKER", multiprocessing.active_children()[0].pid, flush=True)
+time.sleep(60)
+"""
+
+
+@pytest.mark.slow  # a server-like process and its worker: a few seconds
+def test_the_worker_runs_without_the_app_folder_and_leaves_when_the_server_is_killed(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from chains.settings import PROJECT_ROOT
+
+    script = SERVER_LIKE.format(root=str(PROJECT_ROOT), facts=FACTS)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=tmp_path, env=env, stdout=subprocess.PIPE, text=True)
+    lines = []
+    try:
+        while not (lines and lines[-1].startswith("WORKER")):
+            line = proc.stdout.readline()
+            assert line, f"the server-like process ended early: {lines}"
+            lines.append(line.strip())
+        assert "BUILT ['r.md', 'r.pdf']" in lines
+        assert not [line for line in lines if line.startswith("LOG")], lines  # no fallback: the worker built them
+        worker = int(lines[-1].split()[1])
+        os.kill(proc.pid, signal.SIGKILL)  # the server dies without a word
+        proc.wait(10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and os.path.exists(f"/proc/{worker}"):
+            time.sleep(0.2)
+        assert not os.path.exists(f"/proc/{worker}"), "the report worker outlived its server"
+    finally:
+        if proc.poll() is None:
+            proc.kill()

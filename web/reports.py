@@ -2,7 +2,8 @@
 
 The PDF takes tens of milliseconds of pure Python to lay out (over a hundred on the first call). On a thread it
 held the interpreter lock that the event loop, and so every other open chat, needed; in a process of its own it
-only takes a core. One worker serves the server, spawned on the first verdict (never forked: the server runs
+only takes a core. What it runs is in `chains.report_files` (a spawned worker can import only the installed
+package). One worker serves the server, spawned on the first verdict (never forked: the server runs
 threads); if it cannot start or dies, the reports are built on a thread as before, and the next verdict tries a
 fresh worker.
 """
@@ -10,12 +11,16 @@ fresh worker.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import os
+import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
+
+from chains.report_files import ReportFile, build, ready, start_worker
 
 log = logging.getLogger(__name__)
 
@@ -24,40 +29,40 @@ REPORT_TIMEOUT_S = 60.0  # a report that takes longer is built on a thread inste
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
-Report = tuple[str, str, bytes]  # (file name, MIME type, content)
-
-
-def _start_worker() -> None:
-    try:
-        os.nice(5)  # the server's own requests come first
-    except OSError:
-        pass
-    import fpdf  # noqa: F401  (the first report then lays out at its warm speed)
-
-
-def build(verdict: dict[str, Any], glossary: dict[str, Any] | None, names: tuple[str, str]) -> list[Report]:
-    """The PDF and Markdown reports; a report that fails is left out and logged (the other still comes)."""
-    from chains.report import to_markdown, to_pdf
-
-    pdf_name, md_name = names
-    out: list[Report] = []
-    for name, mime, make in (
-        (pdf_name, "application/pdf", lambda: to_pdf(verdict, glossary)),
-        (md_name, "text/markdown", lambda: to_markdown(verdict, glossary).encode("utf-8")),
-    ):
-        try:
-            out.append((name, mime, bytes(make())))
-        except Exception:
-            log.exception("the %s report failed", name)
-    return out
+Report = ReportFile
 
 
 def _worker_pool() -> ProcessPoolExecutor:
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker)
+            _pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=start_worker,
+                initargs=(os.getpid(),),
+            )
         return _pool
+
+
+@contextlib.contextmanager
+def _without_main_script():
+    """A spawned process first runs the parent's main script; under `chainlit run` that is the whole of Chainlit (a
+    second and 150 MB), which the worker never uses. It is hidden while the worker starts (on a submit)."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if path is not None:
+        del main.__file__  # type: ignore[union-attr]
+    try:
+        yield
+    finally:
+        if path is not None:
+            main.__file__ = path  # type: ignore[union-attr]
+
+
+def _submit(pool: ProcessPoolExecutor, fn, *args):
+    with _without_main_script():
+        return pool.submit(fn, *args)
 
 
 def _discard(pool: ProcessPoolExecutor) -> None:
@@ -70,11 +75,10 @@ def _discard(pool: ProcessPoolExecutor) -> None:
 
 async def reports(verdict: dict[str, Any], glossary: dict[str, Any] | None, names: tuple[str, str]) -> list[Report]:
     """The reports, from the worker process when it answers, otherwise from a thread."""
-    loop = asyncio.get_running_loop()
     pool = None
     try:
         pool = _worker_pool()
-        return await asyncio.wait_for(loop.run_in_executor(pool, build, verdict, glossary, names), REPORT_TIMEOUT_S)
+        return await asyncio.wait_for(asyncio.wrap_future(_submit(pool, build, verdict, glossary, names)), REPORT_TIMEOUT_S)
     except Exception:
         log.warning("the report worker failed; building the reports here", exc_info=True)
         if pool is not None:
@@ -82,14 +86,10 @@ async def reports(verdict: dict[str, Any], glossary: dict[str, Any] | None, name
     return await asyncio.to_thread(build, verdict, glossary, names)
 
 
-def _ready() -> bool:
-    return True
-
-
 def warm() -> None:
     """Start the worker now (after the first page), so the first verdict's reports do not wait for it."""
     try:
-        _worker_pool().submit(_ready)
+        _submit(_worker_pool(), ready)
     except Exception:
         log.warning("could not start the report worker", exc_info=True)
 
