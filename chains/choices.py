@@ -263,10 +263,10 @@ def _checked(spec: Field, t: str, reading: ChoiceReading, embed: Embed | None) -
         return ChoiceReading(None, (reading.value, "unsure"), via="cue")  # type: ignore[arg-type]
     if reading.via == "cue" and "unsure" not in spec.choice_values() and _OWN_DOUBT.search(t):
         # "I think fine tuning, not 100% sure": the owner doubts the reading, so it is offered rather than taken
-        return ChoiceReading(
-            None, tuple(dict.fromkeys([reading.value, *(["unclear"] if spec.choice("unclear") else [])])), via="cue"
-        )  # type: ignore[list-item]
-    turned = spec.choice(reading.value).negated if spec.choice(reading.value) else None
+        offered = [str(reading.value), *(["unclear"] if spec.choice("unclear") else [])]
+        return ChoiceReading(None, tuple(dict.fromkeys(offered)), via="cue")
+    chosen = spec.choice(reading.value) if reading.value is not None else None
+    turned = chosen.negated if chosen is not None else None
     if reading.via == "cue" and turned and _contrasted(spec, reading.value, t):  # "ok for simple stuff but not the reports"
         return ChoiceReading(None, (reading.value, turned), via="cue")  # type: ignore[arg-type]
     if embed is None or len(t.split()) < 4:  # a word or two is the cue's to read

@@ -141,9 +141,7 @@ class Explainer:
             return 0
         terms = [concept_id, re.sub(r"\s*\(.*\)\s*$", "", concept.title), *concept.aliases]
         names = {_plain(t) for t in terms}
-        return max(
-            (len(n) for n in names for q in asked if len(n) >= 3 and re.search(rf"\b{re.escape(n)}\b", q)), default=0
-        )
+        return max((len(n) for n in names for q in asked if len(n) >= 3 and re.search(rf"\b{re.escape(n)}\b", q)), default=0)
 
     def _chosen(self, hits: list[Hit]) -> list[Hit]:
         """The concepts an answer lists and an LLM answer may draw on: the best ones above the threshold."""

@@ -363,10 +363,10 @@ def usable_share(text: str, after: int, start: int | None = None) -> Decimal | N
     m = _PART.search(t[after:])
     if not m:
         return None
-    share = Decimal(m["pct"]) / 100 if m["pct"] else _FRACTIONS.get(m["frac"])
-    if share is None:
+    part = Decimal(m["pct"]) / 100 if m["pct"] else _FRACTIONS.get(m["frac"])
+    if part is None:
         return None
-    return 1 - share if m["kind"].startswith(_BAD_PART) else share
+    return 1 - part if m["kind"].startswith(_BAD_PART) else part
 
 
 def format_figure(value: Decimal | float | int) -> str:

@@ -183,9 +183,9 @@ def price_doubt(found: list[Amount], one_off: Amount, price: Money, t: str, know
         r"\b(?:down to|reduced to|knocked|now|final|or|if we|instead)\b", digits
     ):
         total = sum(float(a.raw) for a in prices)
-        values = [format_money(float(a.raw), code) for a in prices] + [format_money(total, code)]
+        listed = [format_money(float(a.raw), code) for a in prices] + [format_money(total, code)]
         question = "I read more than one price there. Which is the one-off quote (the total, if they add up)?"
-        return question, [{"value": v, "label": v} for v in dict.fromkeys(values)][:4]
+        return question, [{"value": v, "label": v} for v in dict.fromkeys(listed)][:4]
     return None
 
 

@@ -52,7 +52,7 @@ def prefill_from_pitch(facts: dict[str, Any], text: str, context: Context) -> li
         if not facts["currency"]:
             facts["currency"] = (fee["currency"] if fee is not None else None) or "GBP"
         noted.append(("monthly_fee", f"a monthly fee of {format_money(fee_amount, facts['currency'])}"))
-    mechanism = (mechanism_of(text) if short else None) or reading.get("mechanism")
+    mechanism: str | None = (mechanism_of(text) if short else None) or reading.get("mechanism")
     if short and mechanism == "unclear":
         mechanism = None  # an owner's few words that name no technique leave the question to be asked, not answered
     task = reading.get("task")

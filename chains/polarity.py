@@ -213,7 +213,9 @@ def polarity(t: str, anywhere: bool = False) -> Polarity | None:
     """yes / no / unsure from hedged words at the start of the answer (or anywhere, as a weaker reading)."""
     m = _ANYWHERE.search(t) if anywhere else _START.match(t)
     if m and m.lastgroup == "yes" and re.match(r"\s+not\b", t[m.end() :]):
-        return "no" if re.fullmatch(r"probably|likely|most likely|i think|i guess|i reckon", m[0]) else None  # "probably not much"
+        return (
+            "no" if re.fullmatch(r"probably|likely|most likely|i think|i guess|i reckon", m[0]) else None
+        )  # "probably not much"
     return m.lastgroup if m else None  # type: ignore[return-value]
 
 

@@ -396,11 +396,11 @@ def _read_money(spec: Field, t: str, ctx: Context) -> Reading:
         )
     if price.amount < 100 and not re.search(r"\d\s*(?:k|m|bn)\b", t):  # no quote for fine-tuning is under 100
         small, code = round_half_up(one_off.raw), price.currency if (one_off.currency or _currency_named(t)) else "GBP"
-        shown = [format_money(small, code), format_money(small * 1000, code)]
+        readings = [format_money(small, code), format_money(small * 1000, code)]
         return Reading(
             "clarify",
             hint=f"Just {small:,}, or {small:,} thousand?",
-            options=(*({"value": v, "label": v} for v in shown), SOMETHING_ELSE),
+            options=(*({"value": v, "label": v} for v in readings), SOMETHING_ELSE),
         )
     doubt = price_doubt(found, one_off, price, t, ctx.currency)
     if doubt is not None:

@@ -185,10 +185,7 @@ class Vocabulary:
         self.stems = {stemmer().stemWord(w) for w in counts}
         # "pretrained" or "holdout" typed for the glossary's "pre-trained" and "hold-out".
         self.hyphenated = {
-            w.replace("-", ""): w
-            for text in texts_seen
-            for w in _WORD.findall(text)
-            if "-" in w and w.replace("-", "").isalpha()
+            w.replace("-", ""): w for text in texts_seen for w in _WORD.findall(text) if "-" in w and w.replace("-", "").isalpha()
         }
         self._speller = None
 
