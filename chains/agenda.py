@@ -49,3 +49,34 @@ def _probe_values(name: str, settings: Settings) -> list[Any]:
         return [None, *spec.choice_values()]
     edge = settings.min_clean_examples if name == "clean_examples" else settings.min_monthly_volume
     return [None, 0, edge - 1, edge, edge * 100]
+
+
+# What each answer decides, for an owner who asks "why do you need that?" in the middle of the interview.
+WHY_ASKED = {
+    "pitch": "What the vendor offers shapes every question after it: which technique, for what job, at what price.",
+    "mechanism": "Fine-tuning, RAG and better prompts cost very different amounts and go wrong in different ways, so the "
+    "verdict depends on which of them you would really be paying for.",
+    "quote": "The price is set against what the training run itself costs in compute, and against how much work it "
+    "would do each month, to see whether it could ever pay back.",
+    "task": "Training suits narrow, repetitive jobs such as sorting or pulling out fields; open-ended writing and "
+    "answering from your documents are usually served better, and far more cheaply, by prompts and RAG.",
+    "monthly_volume": "A trained model pays for itself only through volume: below about 1,000 a month the savings "
+    "rarely cover the price.",
+    "clean_examples": "This is often the deciding figure: below about 100 clean examples a fine-tuned model tends to "
+    "overfit and do worse than a good prompt.",
+    "task_stable": "A model trained on today's way of working has to be trained again when the work changes, so a job "
+    "that is still settling is a poor fit for training.",
+    "personal_data": "Personal data in training examples brings data-protection duties; if it may not lawfully go to "
+    "the vendor, the plan cannot go ahead as pitched.",
+    "prompt_rag": "Well-written prompts with RAG cost a fraction of training; if nobody has tried them, they come first.",
+    "fresh_knowledge": "Facts that change, such as prices and policies, belong in documents the model reads when it "
+    "answers; trained into it, they go out of date.",
+    "regulated": "Decisions about people, such as hiring, lending, insurance or health, are high-risk uses in law, "
+    "with duties to explain and oversee them.",
+    "vendor_examples": "A vendor who cannot say how many clean examples they need has not looked at your data yet: "
+    "that is one of the red flags the verdict lists.",
+    "vendor_shortfall": "If your examples fall short, the plan for it (labelling more, waiting, or dropping training) "
+    "decides what you would really be paying for.",
+    "vendor_retraining": "Every change to how you work means training again; who does it, and what it costs, belongs "
+    "in the price you compare.",
+}

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .agenda import ORDER, next_question
+from .agenda import ORDER, WHY_ASKED, next_question
 from .asking import Asking, period_of
 from .choices import Embed
 from .clean import clean_input
@@ -312,6 +312,9 @@ class Session(Asking):
         return self._turn([Reply("notice", "OK, let's go back to that one.")], reask=True)
 
     def _why(self) -> Turn:
+        if self.verdict is None and self.awaiting in WHY_ASKED:
+            # Mid-interview, "why do you need that?" asks about the question on screen, not the verdict.
+            return self._turn([Reply("notice", WHY_ASKED[self.awaiting])], reask=True)
         verdict = self.verdict or self.current_verdict()
         lines = [f"**{verdict['headline']}**", "", "This comes from the rules in order: the first level that holds decides."]
         lines += [f"- {r['text']}" for r in verdict["reasons"]]

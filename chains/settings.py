@@ -114,7 +114,9 @@ class Settings(BaseSettings):
     max_proposal_mb: int = Field(10, gt=0, description="Largest vendor proposal file (PDF, DOCX, HTML or TXT) read, in MB.")
 
     # Abuse limits
-    max_message_chars: int = Field(4000, description="Longer messages are refused before any embedding or LLM call.")
+    max_message_chars: int = Field(
+        12000, description="Longer messages are refused before any embedding or LLM call (a pasted vendor email fits)."
+    )
     rate_limit_per_minute: int = Field(20, description="Messages a session may send per minute.")
 
     # Web app
@@ -149,7 +151,7 @@ class Settings(BaseSettings):
             return None
         return (
             f"That message is longer than I can take ({length:,} characters; the limit is {self.max_message_chars:,}). "
-            "Please send a shorter version, or the part that matters most."
+            "Please paste the part that matters most, or attach the whole proposal as a file (PDF, Word, HTML or text)."
         )
 
     @property

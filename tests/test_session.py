@@ -225,3 +225,24 @@ def test_any_text_in_any_state_gives_a_valid_turn(steps, text):
     assert turn.awaiting is None or turn.awaiting["field"] in FIELD_NAMES
     assert set(turn.facts) >= set(FIELD_NAMES)
     json.dumps(turn.as_json())
+
+
+@pytest.mark.parametrize("asked", ["why do you need that?", "what's that for?", "why?", "Why do you ask"])
+def test_why_mid_interview_says_what_the_question_decides_and_asks_it_again(session, asked):
+    session.start()
+    session.handle("They'll fine-tune it on our support tickets for £18,000")
+    session.handle("sorting tickets into categories")
+    session.handle("about 7,000 a month")
+    assert session.awaiting == "clean_examples"
+    turn = session.handle(asked)
+    reason, question = turn.replies[0], turn.replies[-1]
+    assert reason.kind == "notice" and "100 clean examples" in reason.text
+    assert "Decline" not in reason.text and turn.verdict is None  # no half-finished verdict to take as final
+    assert question.kind == "question" and turn.awaiting["field"] == "clean_examples"
+
+
+def test_every_question_has_a_reason_to_give():
+    from chains.agenda import ORDER, WHY_ASKED
+
+    assert set(WHY_ASKED) == set(ORDER)
+    assert all(len(text) < 260 and text.endswith(".") for text in WHY_ASKED.values())
