@@ -26,6 +26,14 @@ IN_VIEW = """([selector]) => {
 }"""
 
 
+CHART_TITLE = """() => {
+  const root = document.querySelector('#chainlit-copilot').shadowRoot;
+  const plot = [...root.querySelectorAll('.js-plotly-plot')].pop(), title = plot.querySelector('.gtitle');
+  const p = plot.getBoundingClientRect(), t = title.getBoundingClientRect();
+  return [[t.top, t.bottom], [p.top, p.bottom]];
+}"""
+
+
 def comes_into_view(page, selector: str, timeout: float = 3.0) -> bool:
     """The pane scrolls smoothly: give it a moment."""
     deadline = time.monotonic() + timeout
@@ -88,6 +96,9 @@ def test_the_widget_typed_at_full_speed_three_times_never_crashes_and_scrolls_to
                 assert comes_into_view(w.page, ASSISTANT), f"question {answered} is out of view"
         assert answered >= 8
         assert comes_into_view(w.page, CARD), f"run {run}: the verdict did not scroll into view"
+        if run == 0:  # the chart's headline sits on the chart, as on the page (Plotly's own CSS stays outside)
+            title, chart = w.page.evaluate(CHART_TITLE)
+            assert chart[0] <= title[0] and title[1] <= chart[1], (title, chart)
         assert w.react_errors() == [], f"run {run}: {w.react_errors()}"
         assert w.page.locator(ERROR_TOAST).count() == 0
         assert not [e for e in w.errors if "401" in e or "Unauthorized" in e], w.errors  # signed in before it asks
