@@ -1,6 +1,6 @@
 """The retrieval question pool split into a tuning half and a held-out half, and the figures scored on them.
 
-The pool is every lay question in tests/data (the first set and two written blind, without the glossary in view).
+The pool is every lay question in tests/data (the first set and three written blind, without the glossary in view).
 Each question's half is fixed by a hash of its own words and a seed, so adding questions moves no others and
 nobody can choose which questions are held out. A question whose id is "none" belongs to no entry: it joins the
 off-topic questions, which should all be answered "not found".
@@ -18,7 +18,7 @@ import yaml
 from .settings import PROJECT_ROOT
 
 DATA = PROJECT_ROOT / "tests" / "data"
-QUESTION_FILES = ("questions.yaml", "questions_lay.yaml", "questions_third.yaml")
+QUESTION_FILES = ("questions.yaml", "questions_lay.yaml", "questions_third.yaml", "questions_fourth.yaml")
 OFFTOPIC_FILE = "offtopic.yaml"
 SEED = "pitchcheck-retrieval-1"
 OFF_TOPIC_ID = "none"  # the id of a question in a question file that no entry answers
