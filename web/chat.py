@@ -38,16 +38,6 @@ IN_FLIGHT_WAIT = 5.0  # seconds a message waits for the one before it before bei
 JOINED_KINDS = ("echo", "notice", "error")
 
 
-async def remove_buttons(message: cl.Message | None) -> None:
-    """Take a message's buttons off the page, all at once (Chainlit's remove_actions awaits one after another)."""
-    if message is None:
-        return
-    try:
-        await asyncio.gather(*(action.remove() for action in message.actions))
-    except Exception:
-        log.debug("could not remove old buttons", exc_info=True)
-
-
 class Conversation(Returning, Files):
     def __init__(self, settings: Settings, compact: bool = False, state: dict[str, Any] | None = None):
         from chains.llm import field_reader
@@ -69,6 +59,8 @@ class Conversation(Returning, Files):
         self.inflight = InFlight()
         self.open_question: cl.Message | None = None  # the message whose buttons answer the current question
         self.confirm: cl.Message | None = None  # "replace my answers with the example?"
+        self.carry_offer: cl.Message | None = None  # "carry on with your check from earlier?"
+        self.carried_from: str | None = None  # the earlier check taken up here
         self._save_lock = asyncio.Lock()
 
     # --- the user session ------------------------------------------------------------------------------
@@ -126,11 +118,11 @@ class Conversation(Returning, Files):
         await self.offer_carry_on()
 
     async def close_question(self) -> None:
-        await remove_buttons(self.open_question)
+        await render.remove_buttons(self.open_question)
         self.open_question = None
 
     async def close_confirm(self) -> None:
-        await remove_buttons(self.confirm)
+        await render.remove_buttons(self.confirm)
         self.confirm = None
 
     async def handle_message(self, text: str, elements: list[Any] | None = None) -> None:

@@ -18,6 +18,8 @@ class ConversationParts:
         settings: Settings
         session: Session
         open_question: cl.Message | None
+        carry_offer: cl.Message | None
+        carried_from: str | None
 
         async def render(self, turn: Turn, welcome: bool = False) -> None: ...
         async def save(self) -> None: ...

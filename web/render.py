@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
@@ -13,6 +15,8 @@ from pydantic.dataclasses import dataclass
 
 from chains.money import SYMBOLS, format_money
 from chains.verdict import VERDICT_LABELS, format_count, format_gbp, format_share
+
+log = logging.getLogger(__name__)
 
 VERDICT_CARD = "VerdictCard"  # public/elements/VerdictCard.jsx
 # Short names, so both download tiles show in full: Chainlit cuts a tile's name at about 16 characters.
@@ -106,6 +110,16 @@ def sources_markdown(sources: list[dict[str, Any]], provenance_for=None) -> str:
         where = (provenance_for(s.get("id")) if provenance_for else None) or ""
         lines.append(f"- {title}" + (f": {where}" if where else ""))
     return ("\n\n**Sources**\n" + "\n".join(lines)) if lines else ""
+
+
+async def remove_buttons(message: cl.Message | None) -> None:
+    """Take a message's buttons off the page, all at once (Chainlit's remove_actions awaits one after another)."""
+    if message is None:
+        return
+    try:
+        await asyncio.gather(*(action.remove() for action in message.actions))
+    except Exception:
+        log.debug("could not remove old buttons", exc_info=True)
 
 
 def carry_on_actions(thread_id: str) -> list[cl.Action]:

@@ -93,7 +93,7 @@ class Returning(ConversationParts):
         if thread is None:
             return
         answered = len(thread["state"].get("asked") or [])
-        await cl.Message(
+        self.carry_offer = await cl.Message(
             content=(
                 f"You have a check from earlier with {answered} answer{'s' if answered != 1 else ''} "
                 "given. Carry on with it, or start this new one above."
@@ -129,10 +129,14 @@ class Returning(ConversationParts):
         from chains.session import SessionState
 
         wanted = str((payload or {}).get("thread") or "")
+        if wanted and wanted == self.carried_from:  # a second tap on the same offer: already carried on
+            return
         thread = await self._last_unfinished()
         if thread is None or thread["id"] != wanted:  # only the visitor's own, latest unfinished check
             await cl.Message(content="That earlier check is no longer there to carry on; let's go on with this one.").send()
             return
+        await render.remove_buttons(self.carry_offer)  # one carry-on; a second tap finds no button
+        self.carry_offer, self.carried_from = None, wanted
         self.session.state = SessionState.from_dict(thread["state"])
         from .persistence import resume_note
 
