@@ -30,20 +30,22 @@ ANSWERS = ROOT / "tests" / "data" / "answers.yaml"
 ANSWERS_MORE = ROOT / "tests" / "data" / "answers_more.yaml"
 # A third blind set by a writer who never saw the code, likewise used whole for tuning.
 ANSWERS_THIRD = ROOT / "tests" / "data" / "answers_third.yaml"
+# A fourth blind set (with a "plain" family of ordinary clear answers), likewise used whole for tuning.
+ANSWERS_FOURTH = ROOT / "tests" / "data" / "answers_fourth.yaml"
 SEED = "pitchcheck-answers-1"
 OUTCOMES = ("right", "clarified", "asked", "wrong")
 
 
 def load(path: Path = ANSWERS) -> list[dict[str, Any]]:
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if path in (ANSWERS_MORE, ANSWERS_THIRD):
+    if path in (ANSWERS_MORE, ANSWERS_THIRD, ANSWERS_FOURTH):
         for entry in entries:
             entry["half"] = "tune"
     return entries
 
 
 def load_all() -> list[dict[str, Any]]:
-    return load(ANSWERS) + load(ANSWERS_MORE) + load(ANSWERS_THIRD)
+    return load(ANSWERS) + load(ANSWERS_MORE) + load(ANSWERS_THIRD) + load(ANSWERS_FOURTH)
 
 
 def half(entry: dict[str, Any]) -> str:
@@ -151,7 +153,9 @@ def score(entry: dict[str, Any], session_factory: Callable[[], Any], read_choice
     stray = _changed(before, after, allowed)
     if stray:
         return Scored(entry, "wrong", {k: after.get(k) for k in stray}, "changed another answer")
-    if entry.get("expect_field") and turn.awaiting and turn.awaiting.get("field") not in (field, target):
+    # A correction typed at a later question must leave that question on screen; one typed at the corrected
+    # question itself answers it, so moving on is then what any answer does.
+    if target != field and turn.awaiting and turn.awaiting.get("field") not in (field, target):
         return Scored(entry, "wrong", turn.awaiting.get("field"), "correction moved the interview on")
 
     took = _value_of(target, after) != _value_of(target, before)

@@ -130,7 +130,14 @@ def read_choice(spec: Field, text: str, embed: Embed | None = None) -> ChoiceRea
         return ChoiceReading("unsure", via="cue")  # "not sure if we're allowed": the doubt governs what follows
     if _ACKNOWLEDGED.fullmatch(t):  # "ok" acknowledges the question rather than answering it
         return ChoiceReading(None, _polar_alternatives(spec, "yes"), via="polarity")
+    if _BOTH_WAYS.search(t):  # "sometimes no yes": a yes and a no side by side say neither
+        return ChoiceReading(None, tuple(spec.choice_values())[:3], via="polarity")
     raw_hits = cue_hits(spec, t)
+    if "unclear" in raw_hits and len(set(raw_hits) - {"unclear", "mixed"}) == 1:
+        # "one mentioned training, the other said prompts, so no one really said": which, or was it not said?
+        return ChoiceReading(None, tuple(dict.fromkeys([*(h for h in raw_hits if h != "unclear"), "unclear"])), via="cue")
+    if spec.name == "prompt_rag" and _PART_TRIED.search(t):  # prompts tried, the document part not: neither answer fits
+        return ChoiceReading(None, ("not_tried", "not_acceptable", "acceptable"), via="cue")
     hits = _combine_techniques(spec, raw_hits)
     if hits == ["mixed"] and "mixed" not in raw_hits:  # two techniques named, but is it a mix or one of them?
         return ChoiceReading(None, ("mixed", *[h for h in raw_hits if h != "unclear"])[:3], via="cue")
@@ -172,6 +179,11 @@ def read_choice(spec: Field, text: str, embed: Embed | None = None) -> ChoiceRea
     return _by_neighbour(spec, t, embed)
 
 
+_BOTH_WAYS = re.compile(r"\b(?:yes|yeah|yep)[\s,.!]+(?:no|nope|nah)\b\W*$|\b(?:no|nope|nah)[\s,.!]+(?:yes|yeah|yep)\b\W*$")
+_PART_TRIED = re.compile(
+    r"\btried (?:\w+ ){0,3}?(?:the )?(?:prompts?|rag|documents?|docs)\b[^.;]{0,20}?\b(?:but|and) not (?:the |any )?(?:\w+ )?"
+    r"(?:prompts?|rag|documents?|docs|document (?:bit|part|side)|lookup|search)\b"
+)
 _FIRM = re.compile(r"(?:yes|yeah|yep|yup|no|nope|nah|definitely|absolutely|certainly|of course)\b")
 _ACKNOWLEDGED = re.compile(r"(?:ok|okay|k|kk|alright|all right|cool|noted|thanks|thank you|fine|right|hmm+|um+)[.!]*")
 
@@ -261,6 +273,9 @@ def _checked(spec: Field, t: str, reading: ChoiceReading, embed: Embed | None) -
     """A cue's reading, asked back when the answer hedges it or the nearest phrasings firmly say something else."""
     if reading.value != "unsure" and "unsure" in spec.choice_values() and reading.via in ("cue", "polarity") and _DOUBT.search(t):
         return ChoiceReading(None, (reading.value, "unsure"), via="cue")  # type: ignore[arg-type]
+    if reading.via == "cue" and "unsure" in spec.choice_values() and re.search(r"\?\s*$", t):
+        # "individuals??", "does sorting complaints count as a decision about someone?": the owner asks, not answers
+        return ChoiceReading(None, tuple(dict.fromkeys([str(reading.value), *spec.choice_values()]))[:3], via="cue")
     if reading.via == "cue" and "unsure" not in spec.choice_values() and _OWN_DOUBT.search(t):
         # "I think fine tuning, not 100% sure": the owner doubts the reading, so it is offered rather than taken
         offered = [str(reading.value), *(["unclear"] if spec.choice("unclear") else [])]

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .phrasings import CHANGING, STEADY, VENDOR_NO, VENDOR_NOT_ASKED, VENDOR_WEAK_YES, VENDOR_YES
+from .phrasings import CHANGING, NOT_THAT_I_KNOW, STEADY, VENDOR_NO, VENDOR_NOT_ASKED, VENDOR_WEAK_YES, VENDOR_YES
 
 Kind = Literal["text", "choice", "count", "money", "volume"]
 Polarity = Literal["yes", "no", "unsure"]
@@ -139,7 +139,7 @@ FIELDS: tuple[Field, ...] = (
                 says=("a bit of both", "some of each", "a combination of things")),
             Choice("unclear", "They didn't say clearly", "they didn't say clearly what they will do", (
                 r"\bdidn'?t (?:really )?(?:say|explain|specify|mention)\b", r"\b(?:don'?t think|not sure) (?:they|he|she) (?:ever )?(?:said|say|explained|mentioned)\b", r"\bnot clear\b", r"\bunclear\b", r"\bvague\b", r"\bno idea\b",
-                r"\bnever (?:said|explained|specified)\b", r"\bwouldn'?t say\b", r"\bsecret sauce\b", r"\bproprietary\b", r"\bbuzzwords\b",
+                r"\b(?:never|(?:no one|nobody) (?:really |ever )?)(?:said|explained|specified)\b", r"\bwouldn'?t say\b", r"\bsecret sauce\b", r"\bproprietary\b", r"\bbuzzwords\b",
                 r"\bcustomi[sz]", r"\bpersonali[sz]", r"\btailor", r"\bteach (?:it|the model)\b(?! (?:on|with|from|using))", r"\bmagic\b",
                 r"\bbespoke (?:ai|solution)\b", r"\bjust says\b", r"\bnothing else\b", r"\bsaid ['\"]?ai['\"]? a lot\b", r"\bbuzz ?words?\b"),
                 says=("they didn't really say", "it was all buzzwords", "they were vague about what they'd do")),
@@ -175,7 +175,7 @@ FIELDS: tuple[Field, ...] = (
             Choice("fixed_format", "Produce documents in a fixed format (quotes, standard letters)", "documents in a fixed format", (
                 r"\bstandard (?:\w+ ){0,2}(?:format|letters?|templates?|documents?|quotes?|responses?|replies|emails?)\b", r"\bsame (?:letter|email|reply|document|quote)\b", r"\bfixed (?:format|layout|template)\b",
                 r"\bsame (?:format|layout|structure)\b", r"\btemplates?\b", r"\bboilerplate\b", r"\bform letters?\b",
-                r"\bquotes? in (?:our|a|the) (?:\w+ )?(?:format|layout|template|style)\b", r"\b(?:generat|produc|writ|draft)\w* quotes\b",
+                r"\bquotes? in (?:our|your|their|a|the) (?:\w+ )?(?:format|layout|template|style)\b", r"\b(?:generat|produc|writ|draft)\w* quotes\b",
                 r"\bquote generation\b", r"\bsame (?:\w+ ){0,2}(?:wording|words|text|message|reply|letter|email)\b", r"\b(?:bar|except|apart from) the (?:names?|dates?|details|address(?:es)?)\b", r"\bcertificates?\b", r"\bconfirmation (?:letters|emails)\b", r"\bschedules?\b"),
                 says=("fill in our standard quote document", "the same letter every time with different details", "templated paperwork")),
             Choice("open_writing", "Write reports, advice or bespoke documents in our tone", "writing reports or advice in your tone", (
@@ -221,7 +221,7 @@ FIELDS: tuple[Field, ...] = (
         ),
         concept="retraining", short="task stays the same", example="\"yes, it's been the same for years\" or \"no, we're still changing it\"",
         names=r"\b(?:task|process|job)\b.{0,40}\b(?:chang|same|stable|settled)|\b(?:chang|same|stable|settled)\w*\b.{0,40}\b(?:task|process)\b",
-        polar=_YES_NO, narrows=((r"\bbeen doing (?:it|this)\b", ("yes", "unsure")),),  # doing it for years says little of next year
+        polar=_YES_NO, narrows=((r"\bbeen doing (?:it|this)\b", ("yes", "unsure")), (NOT_THAT_I_KNOW, ("no", "yes", "unsure"))),
     ),
     Field(
         "personal_data", "choice",
@@ -251,7 +251,7 @@ FIELDS: tuple[Field, ...] = (
                 r"\b(?:absolutely not|no way|definitely not|certainly not|not allowed|nope|no chance)\b"),
                 says=("no chance we could share those", "that would breach our clients' trust", "legally we can't hand that over")),
             Choice("unsure", "Not sure", "not sure about the personal data", (
-                r"\bneed to check\b", r"\bcheck with\b", r"\bask (?:our )?(?:legal|dpo|lawyers?|solicitor|accountant)\b", r"\bgr[ae]y area\b",
+                r"\b(?:need|want|have|like) to (?:double[- ])?check\b", r"\bcheck with\b", r"\bask (?:our )?(?:legal|dpo|lawyers?|solicitor|accountant)\b", r"\bgr[ae]y area\b",
                 r"\b(?:not sure|don'?t know|dunno|unsure|no idea|no clue|not certain|unclear) (?:if|whether|what|about)\b"),
                 says=("I'd have to check with our lawyer", "no idea what the rules are", "grey area")),
         ),

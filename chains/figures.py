@@ -108,7 +108,7 @@ _CURRENCY = {
 _ADJ = r"(?:(?:typical|normal|average|busy|quiet|good|calendar|single)\s+)?(?P<working>(?:working|business)\s+)?"
 _PERIOD_AFTER = re.compile(
     r"\s*(?:(?!(?:for|over|within|in|after|by|of|than|about|takes?|took|taking|lasts?)\b)[a-z'&-]+\s+){0,4}?"
-    r"(?:(?:a|an|per|each|every|/)\s*" + _ADJ + r"(?P<unit>day|week|wk|fortnight|month|mo|quarter|year|yr|annum)\b"
+    r"(?:(?:(?:a|an|per|each|every)\s+|/\s*)" + _ADJ + r"(?P<unit>day|week|wk|fortnight|month|mo|quarter|year|yr|annum)\b"
     r"|(?P<adv>daily|weekly|fortnightly|monthly|quarterly|yearly|annually|pcm|p/m|pa|p\.a\.|pw)\b)"
 )
 _ADVERB_UNIT = {
@@ -310,15 +310,17 @@ _FRACTIONS = {
     "a half": Decimal("0.5"),
     "athird": Decimal(1) / 3,
     "aquarter": Decimal("0.25"),
+    "afifth": Decimal("0.2"),
+    "atenth": Decimal("0.1"),
     "twothirds": Decimal(2) / 3,
     "threequarters": Decimal("0.75"),
 }
 _PART = re.compile(
     r"\b(?:only |just |about |around |roughly |maybe |perhaps |probably |under |over |less than |more than |say )*"
-    r"(?P<frac>half|a half|athird|aquarter|twothirds|threequarters|(?P<pct>\d{1,2}(?:\.\d+)?)\s?(?:%|percent|per cent))"
+    r"(?P<frac>half|a half|athird|aquarter|afifth|atenth|twothirds|threequarters|(?P<pct>\d{1,2}(?:\.\d+)?)\s?(?:%|percent|per cent))"
     r"(?: of (?:them|those|these|it|that|the \w+))?\s+(?:\w+\s+){0,3}?"
     r"(?P<kind>usable|useable|good|clean|decent|any good|fit to use|worth (?:using|keeping)|proper|labell?ed|complete|tagged|"
-    r"right|correct|need|needs|are|is|would|could|qualify|count|junk|rubbish|unusable|bad|messy|duplicates?|incomplete|useless|"
+    r"right|correct|need|needs|are|is|have|has|would|could|qualify|count|junk|rubbish|unusable|bad|messy|duplicates?|incomplete|useless|"
     r"garbage|wrong|broken)\b"
 )
 _BAD_PART = (

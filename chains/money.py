@@ -147,6 +147,19 @@ _CURRENCY_NAMES = {"GBP": "pounds", "USD": "dollars", "EUR": "euros"}
 _INSTALMENTS = re.compile(r"\b(\d{1,2}) (?:payments|instalments|installments|stages|tranches|invoices) of\s*[£$€]?\s*$")
 
 
+# Currencies the verdict cannot price: the owner is asked for the figure in pounds, dollars or euros.
+_FOREIGN = re.compile(
+    r"\b(?:australian|aussie|canadian|new zealand|nz|kiwi|hong kong|singapore)\s*(?:dollars?|\$)|"
+    r"\b(?:aud|cad|nzd|hkd|sgd|chf|jpy|inr|sek|nok|dkk|zar|yen|rupees?|francs?|kronor|krona|krone|rand|yuan|rmb)\b|"
+    r"(?<![\w$])(?:au|a|c|ca|nz|hk|s)\$"
+)
+
+
+def foreign_currency(t: str) -> bool:
+    """True when the answer prices in a currency other than pounds, US dollars or euros ("twelve grand, Australian")."""
+    return bool(_FOREIGN.search(t))
+
+
 def currency_named(t: str) -> str | None:
     """The one currency an answer names in words ("ten grand, american dollars"), if only one."""
     said = _NOT_CURRENCY.sub(" ", t)  # "in euros, not pounds": a currency said only to be ruled out does not count

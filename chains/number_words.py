@@ -33,6 +33,7 @@ _NOT_FIGURES = (
     (r"\btwo[- ]thirds\b", "twothirds"),
     (r"\bthree[- ]quarters\b", "threequarters"),
     (r"\b(?:a|one)[- ]third\b", "athird"),
+    (r"\b(?:a|one)[- ](fifth|tenth)\b", r"a\1"),
     (r"\b(?:a|one)[- ]quarter\b(?! of a million)", "aquarter"),
     (r"\b(?:phase|stage|step|part|option|tier|level|version|day|year|plan|package) (?:one|two|three|four|[1-4])\b", "that part"),
     (r"\b(?:no|any|some|every|each|the|this|that|which|last|right|other|first|latest|new|old|only) one\b", "the item"),
@@ -114,7 +115,12 @@ def words_to_digits(t: str) -> str:
     """English number words to digits, with the library's gaps filled."""
     t = _fix_number_typos(t)
     t = re.sub(r"(?:^|(?<=\s))~\s*(?=\d)", "about ", t)  # "~800"
-    t = re.sub(r"(?<![\w-])(\d)o\b", r"\g<1>0", t)  # "4o": a letter o typed for a nought
+    t = re.sub(r"(?<![\w-])(\d)(o{1,3})\b", lambda m: m[1] + "0" * len(m[2]), t)  # "4o", "2oo": letters o for noughts
+    # "five hundred and a thousand" is a range's two ends, not 501,000; "1 thousand and half" is 1,500.
+    t = re.sub(r"\b(hundred|thousand|grand) and (?=(?:a|one) (?:thousand|grand|million)\b)", r"\1 to ", t)
+    t = re.sub(
+        r"\b(\d+|one|two|three|four|five|six|seven|eight|nine) (thousand|grand|k) and (?:a )?half\b", r"\1 and a half \2", t
+    )
     t = re.sub(r"(\d)(hundred|thousand|grand)\b", r"\1 \2", t)  # "6hundred"
     t = re.sub(r"(\d) (hundred|thousand)s\b", r"\1 \2", t)  # "3 hundreds good pairs"
     t = re.sub(r"\b(" + "|".join(_NUMBER_WORDS) + r")-?ish\b", r"\1 ish", t)  # "eighty-ish"

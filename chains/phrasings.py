@@ -56,6 +56,8 @@ STEADY = (
     r"\b(?:locked|frozen) (?:in|for)\b",
     r"\b(?:should|will|would) stay\b",
 )
+# Doing it for years says little of next year, and "not that I know of" to "will it look the same?" reads either way.
+NOT_THAT_I_KNOW = r"^not (?:that i know of|as far as i know|to my knowledge)"
 VENDOR_NOT_ASKED = (
     r"\b(?:haven'?t|have not|hasn'?t|didn'?t|did not|never|not yet|yet to|forgot to|going to|gonna|will|'ll|need to|should|must)"
     r"(?: \w+){0,3} (?:ask|raise|bring (?:it|that) up|check)",

@@ -30,7 +30,7 @@ from chains.figures import (
 )
 from chains.intents import Intent, looks_like_question, read_intent
 from chains.money import currency_named as _currency_named
-from chains.money import format_money, money_of, price_doubt
+from chains.money import foreign_currency, format_money, money_of, price_doubt
 from chains.polarity import negated
 
 __all__ = [
@@ -208,6 +208,13 @@ _UNLABELLED = re.compile(
 )
 
 
+# "to hundred", "for hundred": a number word typed as its sound-alike before a scale word.
+_SOUNDS_LIKE = re.compile(r"(?<![\w-])(?<!\bup )(?<!\bclose )(?:(?P<to>to|too)|for|fore)\s+(?P<scale>hundred|thousand)\b(?!s)")
+
+
+_NO_AVERAGE = re.compile(r"\b(?:don'?t|do not|no idea of|not sure (?:of|about)) (?:know )?(?:the |an? |what the )?average\b")
+
+
 def _count_option(value: int, kind: str) -> dict[str, str]:
     what = f"About {value:,} a month" if kind == "volume" else f"About {value:,}"
     return {"value": str(value), "label": what}
@@ -236,6 +243,11 @@ def _hedged_near(best: Amount, t: str, threshold: int, value: Decimal) -> bool:
 def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
     if _MALFORMED.search(t):
         return Reading("unreadable", hint='I couldn\'t tell which figure that is. Could you write it out, for example "1,000"?')
+    slip = _SOUNDS_LIKE.search(t)
+    if slip:  # "about to hundred": two hundred, or a hundred?
+        scale = 100 if slip["scale"] == "hundred" else 1000
+        meant = (2 if slip["to"] else 4) * scale
+        return _options(f"Did you mean {meant:,} or {scale:,}?", spec, (meant, scale))
     found = [a for a in amounts(t) if a.currency is None]
     if spec.kind == "volume":
         best = pick(found, lambda a: a.period is not None)
@@ -251,6 +263,8 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
         return Reading("unreadable", hint=_NUMBER_HINT[spec.kind])
     if best.raw < 0:
         return Reading("unreadable", hint="That needs to be zero or more. " + _NUMBER_HINT[spec.kind].split(". ", 1)[1])
+    if spec.kind == "volume" and _NO_AVERAGE.search(t):  # "300 in spring, nearly none in winter, I don't know the average"
+        return _options("Over a whole year, about how many is that a month?", spec, (round_half_up(best.value),))
     doubt = _doubtful_count(spec, found, best, t)
     if doubt is not None:
         return doubt
@@ -378,6 +392,10 @@ def _read_money(spec: Field, t: str, ctx: Context) -> Reading:
     if _MALFORMED.search(t):
         return Reading("unreadable", hint='I couldn\'t tell which figure that is. Could you write it out, for example "£10,000"?')
     found = [a for a in amounts(t) if a.currency is not None or not (_EXAMPLE_NOUN.match(a.after) or _WORKERS.match(a.after))]
+    if found and foreign_currency(t):
+        return Reading(
+            "unreadable", hint="I can only work in pounds, US dollars or euros. Roughly what is the price in one of those?"
+        )
     if not found:
         if _DONT_KNOW.search(t) or _SKIP_WORDS.match(_simple(t)):
             return _SKIPPED
