@@ -256,14 +256,17 @@ class Retriever:
         return found
 
     def evidence(self, question: str, mode: Mode = "fused") -> tuple[dict[str, Evidence], dict[str, float]]:
-        """Dense evidence and BM25 scores for the normalised question (either may be empty)."""
+        """Dense evidence and BM25 scores for the normalised question (either may be empty).
+
+        BM25 reads the normalised words; the embedder reads them with the question's punctuation kept.
+        """
         text = self.vocabulary.normalise(question)
         lexical = dict(self.lexical.search(text, len(self.concepts))) if mode != "dense" else {}
         dense: dict[str, Evidence] = {}
         if mode != "lexical":
             if self.dense_ready:
                 try:
-                    dense = self.dense_evidence(text)
+                    dense = self.dense_evidence(self.vocabulary.normalise(question, punctuated=True))
                 except Exception as exc:  # e.g. the Chroma server is unreachable: BM25 alone still answers
                     if mode == "dense":
                         raise

@@ -226,34 +226,46 @@ class Vocabulary:
         # Among equally close glossary words: a dropped letter is the commonest slip, then the more common word.
         return max(found, key=lambda s: (len(s.term) > len(word), english.get(s.term, 0), s.count)).term if found else word
 
-    def _joined(self, words: list[str]) -> list[str]:
-        """Two words typed apart for one glossary word ("over fitting", "data set", "hold out") made one again."""
-        out: list[str] = []
+    def _joined(self, words: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+        """Two words typed apart for one glossary word ("over fitting", "data set", "hold out") made one again.
+
+        Each word comes with where it starts and ends in the text, so the joined word spans both.
+        """
+        out: list[tuple[str, int, int]] = []
         i = 0
         while i < len(words):
-            pair = words[i : i + 2]
+            pair = [w for w, _, _ in words[i : i + 2]]
             joined = "".join(pair)
             if len(pair) == 2 and len(joined) > 6 and all(p.isalpha() for p in pair):
-                if joined in self.words:
-                    out.append(joined)
-                    i += 2
-                    continue
-                if joined in self.hyphenated:
-                    out.append(self.hyphenated[joined])
+                one = joined if joined in self.words else self.hyphenated.get(joined)
+                if one:
+                    out.append((one, words[i][1], words[i + 1][2]))
                     i += 2
                     continue
             out.append(words[i])
             i += 1
         return out
 
-    def normalise(self, question: str) -> str:
-        """The question in the glossary's words: lower case, shorthand spelled out, typos mended, jargon glossed."""
+    def normalise(self, question: str, punctuated: bool = False) -> str:
+        """The question in the glossary's words: lower case, shorthand spelled out, typos mended, jargon glossed.
+
+        By default the words alone, space-separated (for BM25). punctuated=True keeps the question's own
+        punctuation between the words, for the embedder: "Is it fair? We're small." reads as two sentences, not a
+        run-on. Cross-validated across the question files, keeping it ranked better on a new writers' set and
+        no worse on the others.
+        """
         text = _PHRASE.sub(lambda m: f"{m.group(1)} {_PHRASES[m.group(1)]}", question.lower())
-        out: list[str] = []
-        for word in self._joined(_WORD.findall(text)):
+        words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
+        pieces: list[str] = []
+        end = 0
+        for word, start, stop in self._joined(words):
             word = SHORTHAND.get(word, word).rstrip("/")
             fixed = "-".join(self.repair(part) for part in word.split("-")) if "-" in word else self.repair(word)
-            out.append(fixed)
+            gap = (text[end:start] if punctuated else " ") if pieces else ""
+            pieces.append(gap + fixed)
             if fixed in JARGON:
-                out.append(JARGON[fixed])
-        return " ".join(out)
+                pieces.append(" " + JARGON[fixed])
+            end = stop
+        if punctuated:
+            pieces.append(text[end:].rstrip())
+        return "".join(pieces).strip()
