@@ -17,6 +17,7 @@ from typing import Any
 
 from chains.facts import FIELD_BY_NAME, Field
 from chains.figures import normalise
+from chains.misspellings import mend
 from chains.polarity import negated, polarity
 
 Embed = Callable[[list[str]], Any]  # texts -> array of unit vectors (n, d)
@@ -122,7 +123,7 @@ def _combine_techniques(spec: Field, hits: list[str]) -> list[str]:
 
 def read_choice(spec: Field, text: str, embed: Embed | None = None) -> ChoiceReading:
     """The owner's words as one of the field's choices, or the likeliest few when unsure."""
-    t = normalise(text)
+    t = mend(normalise(text))
     exact = _exact(spec, t)
     if exact:
         return ChoiceReading(exact, via="exact")
@@ -292,7 +293,10 @@ def _checked(spec: Field, t: str, reading: ChoiceReading, embed: Embed | None) -
         return reading
     (top, score), rest = ranked[0], ranked[1:]
     margin = score - (rest[0][1] if rest else 0.0)
-    if top != reading.value and score >= DISAGREE_SURE and margin >= DISAGREE_MARGIN:
+    # Nearness cannot read a negation ("they're not retraining anything, it just searches our files") nor outweigh a
+    # firm "yes" or "no" that leads the answer, so there the cue's reading stands.
+    steady = _FIRM.match(t) or _OWN_NEGATION.search(t)
+    if top != reading.value and score >= DISAGREE_SURE and margin >= DISAGREE_MARGIN and not steady:
         return ChoiceReading(None, (reading.value, top), via="neighbour")  # type: ignore[arg-type]
     return reading
 
