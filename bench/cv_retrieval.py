@@ -86,7 +86,9 @@ class Evidence:
         """The 0-based rank of the right concept for every question under candidate c."""
         total = c.section + c.name + c.question
         dense = (
-            c.section * self.pooled(SECTION, 1) + c.name * self.pooled(NAME, c.name_k) + c.question * self.pooled(QUESTION, c.question_k)
+            c.section * self.pooled(SECTION, 1)
+            + c.name * self.pooled(NAME, c.name_k)
+            + c.question * self.pooled(QUESTION, c.question_k)
         ) / (total or 1.0)
         if c.lex_norm == "top":
             top = self.bm25.max(axis=1, keepdims=True)
@@ -113,7 +115,9 @@ def leave_one_out(ev: Evidence, grid: list[Candidate]) -> tuple[float, dict[str,
     table = {}
     for c in grid:
         r = ev.ranks(c)
-        table[c] = {s: ((r[ev.sources == s] == 0).mean(), (1.0 / (r[ev.sources == s] + 1)).mean()) for s in scorecard.QUESTION_FILES}
+        table[c] = {
+            s: ((r[ev.sources == s] == 0).mean(), (1.0 / (r[ev.sources == s] + 1)).mean()) for s in scorecard.QUESTION_FILES
+        }
     chosen, total = {}, 0.0
     for s in scorecard.QUESTION_FILES:
         others = [o for o in scorecard.QUESTION_FILES if o != s]
@@ -127,7 +131,13 @@ def show(ev: Evidence, label: str, c: Candidate) -> None:
     folds = per_fold(ev, c)
     r = ev.ranks(c)
     mean, mrr = float((r == 0).mean()), float((1.0 / (r + 1)).mean())
-    print(f"{label:<34} hit@1 {mean:.3f} MRR {mrr:.3f} | " + " ".join(f"{s.split('.')[0][10:] or 'first'} {v:.3f}/{m:.3f}" for (s, v), m in zip(folds.items(), per_fold_mrr(ev, c).values())))
+    print(
+        f"{label:<34} hit@1 {mean:.3f} MRR {mrr:.3f} | "
+        + " ".join(
+            f"{s.split('.')[0][10:] or 'first'} {v:.3f}/{m:.3f}"
+            for (s, v), m in zip(folds.items(), per_fold_mrr(ev, c).values(), strict=True)
+        )
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -141,7 +151,13 @@ def main(argv: list[str]) -> int:
     grid = [
         Candidate(s, n, q, lx, nk, qk, norm)
         for s, n, q, lx, nk, qk, norm in itertools.product(
-            (0.0, 0.25, 0.5, 1.0), (0.0, 0.25, 0.5), (0.5, 1.0, 1.5), (0.1, 0.25, 0.5, 0.75), (1, 2, 3), (1, 2, 3), ("top", "squash")
+            (0.0, 0.25, 0.5, 1.0),
+            (0.0, 0.25, 0.5),
+            (0.5, 1.0, 1.5),
+            (0.1, 0.25, 0.5, 0.75),
+            (1, 2, 3),
+            (1, 2, 3),
+            ("top", "squash"),
         )
     ]
     cv, chosen = leave_one_out(ev, grid)

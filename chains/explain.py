@@ -24,8 +24,13 @@ _DEFINITION = re.compile(
     r"(?:i m )?not (?:really )?sure what)\b"
 )
 
-# How many sources an answer lists: the concept answered, then the nearest others that pass the threshold.
+# How many sources an answer lists: the concept answered, then the nearest others close enough to it.
 MAX_SOURCES = 3
+# "Close enough": each further source, in ranking order, needs this share of the answered concept's relevance.
+# The threshold decides whether a question is on-topic at all; once it is, a second place to look is judged
+# against the first. Across the question files this listed the right entry among the sources as often as the
+# threshold did or more often, with fewer sources on average.
+NEAR_SHARE = 0.6
 
 
 @dataclass
@@ -144,9 +149,15 @@ class Explainer:
         return max((len(n) for n in names for q in asked if len(n) >= 3 and re.search(rf"\b{re.escape(n)}\b", q)), default=0)
 
     def _chosen(self, hits: list[Hit]) -> list[Hit]:
-        """The concepts an answer lists and an LLM answer may draw on: the best ones above the threshold."""
-        threshold = self.threshold(hits)
-        return [h for h in hits if h.score >= threshold][:MAX_SOURCES]
+        """The concepts an answer lists and an LLM answer may draw on: the answered one, then those close to it."""
+        if not hits or hits[0].score < self.threshold(hits):
+            return []
+        chosen = hits[:1]
+        for hit in hits[1:MAX_SOURCES]:  # in ranking order, stopping at the first that is not close enough
+            if hit.score < NEAR_SHARE * hits[0].score:
+                break
+            chosen.append(hit)
+        return chosen
 
     def _llm_sections(self, hits: list[Hit]) -> list[dict[str, str]]:
         return [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chains import scorecard
-from chains.explain import Explainer
+from chains.explain import NEAR_SHARE, Explainer
 from chains.knowledge_base import KnowledgeBase
 from chains.retrieval import tokenize
 from chains.settings import Settings
@@ -37,6 +37,7 @@ def test_questions_no_entry_answers_join_the_off_topic_ones(tmp_path):
         "questions.yaml": '- q: "what is a base model?"\n  id: base-model\n',
         "questions_lay.yaml": '- q: "can it forget things?"\n  id: catastrophic-forgetting\n',
         "questions_third.yaml": '- q: "who owns the model?"\n  id: model-weights-ownership\n- q: "where can I park?"\n  id: none\n',
+        "questions_fourth.yaml": '- q: "is my bakery too small for this?"\n  id: high-volume-tasks\n- q: "best bread flour?"\n  id: none\n',
         "offtopic.yaml": '- "how do I bleed a radiator?"\n',
     }
     for name, text in files.items():
@@ -46,8 +47,9 @@ def test_questions_no_entry_answers_join_the_off_topic_ones(tmp_path):
         ("base-model", "questions.yaml"),
         ("catastrophic-forgetting", "questions_lay.yaml"),
         ("model-weights-ownership", "questions_third.yaml"),
+        ("high-volume-tasks", "questions_fourth.yaml"),
     ]
-    assert scorecard.offtopic_questions(tmp_path) == ["how do I bleed a radiator?", "where can I park?"]
+    assert scorecard.offtopic_questions(tmp_path) == ["how do I bleed a radiator?", "where can I park?", "best bread flour?"]
 
 
 def test_split_is_fixed_by_the_question_text():
@@ -108,7 +110,8 @@ def test_answer_lists_up_to_three_sources_best_first(knowledge_base):
     ids = [s.id for s in answer.sources]
     assert answer.found and 1 <= len(ids) <= 3
     assert ids == [h.concept for h in hits[: len(ids)]]  # the concept answered, then the next nearest
-    assert all(s.score >= explainer.threshold(hits) for s in answer.sources)
+    assert answer.sources[0].score >= explainer.threshold(hits)
+    assert all(s.score >= NEAR_SHARE * answer.sources[0].score for s in answer.sources[1:])
     assert ids[0] == "hosting-cost"
 
 
@@ -138,6 +141,13 @@ def test_tokenize_keeps_hyphenated_terms_and_parts():
 )
 def test_questions_are_put_into_the_glossary_words(knowledge_base, typed, meant):
     assert knowledge_base.retriever.vocabulary.normalise(typed) == meant
+
+
+def test_the_embedder_reads_the_question_with_its_punctuation(knowledge_base):
+    normalise = knowledge_base.retriever.vocabulary.normalise
+    typed = "We're a small clinic. Is the over fitting risk realy that bad?"
+    assert normalise(typed, punctuated=True) == "we're a small clinic. is the overfitting risk really that bad?"
+    assert normalise(typed, punctuated=True).replace(".", "").replace("?", "") == normalise(typed)
 
 
 def test_vendor_jargon_is_glossed_and_ordinary_words_are_left_alone(knowledge_base):
