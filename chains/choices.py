@@ -134,7 +134,7 @@ def read_choice(spec: Field, text: str, embed: Embed | None = None) -> ChoiceRea
     if _BOTH_WAYS.search(t):  # "sometimes no yes": a yes and a no side by side say neither
         return ChoiceReading(None, tuple(spec.choice_values())[:3], via="polarity")
     raw_hits = cue_hits(spec, t)
-    if "unclear" in raw_hits and len(set(raw_hits) - {"unclear", "mixed"}) == 1:
+    if "unclear" in raw_hits and len(set(raw_hits) - {"unclear", "mixed"}) == 1 and _NOT_SAID.search(t):
         # "one mentioned training, the other said prompts, so no one really said": which, or was it not said?
         return ChoiceReading(None, tuple(dict.fromkeys([*(h for h in raw_hits if h != "unclear"), "unclear"])), via="cue")
     if spec.name == "prompt_rag" and _PART_TRIED.search(t):  # prompts tried, the document part not: neither answer fits
@@ -148,6 +148,8 @@ def read_choice(spec: Field, text: str, embed: Embed | None = None) -> ChoiceRea
     closing = _CLOSING.search(t)
     if closing and spec.name == "prompt_rag" and re.search(r"\btr(?:ied|y)\b|\btested\b", t):
         return ChoiceReading("acceptable" if closing["yes"] else "not_acceptable", via="cue")  # "tried it ..., so no"
+    if closing and said is None and not hits and spec.polar.get("yes") == "yes":  # "22 lines now and more to come, so no"
+        said = "yes" if closing["yes"] else "no"
     if hits and said == "no" and _NEGATED_CUE.search(t):
         said = None  # "I don't think it will change": the negation already turned the cue round
     mid_sentence = said is None and not hits
@@ -180,6 +182,9 @@ def read_choice(spec: Field, text: str, embed: Embed | None = None) -> ChoiceRea
     return _by_neighbour(spec, t, embed)
 
 
+_NOT_SAID = re.compile(
+    r"\b(?:didn'?t|never|no one|nobody|wouldn'?t|couldn'?t)\b[^.;]{0,15}\b(?:say|said|explain|specif)|\bunclear\b|\bnot clear\b"
+)
 _BOTH_WAYS = re.compile(r"\b(?:yes|yeah|yep)[\s,.!]+(?:no|nope|nah)\b\W*$|\b(?:no|nope|nah)[\s,.!]+(?:yes|yeah|yep)\b\W*$")
 _PART_TRIED = re.compile(
     r"\btried (?:\w+ ){0,3}?(?:the )?(?:prompts?|rag|documents?|docs)\b[^.;]{0,20}?\b(?:but|and) not (?:the |any )?(?:\w+ )?"

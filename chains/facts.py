@@ -173,7 +173,7 @@ FIELDS: tuple[Field, ...] = (
                 r"\bread(?:ing)? (?:the )?(?:invoices|receipts|forms|pdfs)\b", r"\btyp(?:e|ing) (?:up|in)\b", r"\bpick\w* out\b", r"\b(?:names|dates|totals|amounts|addresses|details|prices|figures) (?:and (?:the )?\w+ )?(?:from|off|out of)\b"),
                 says=("grab the totals and dates off invoices", "copy details from forms into our system", "read receipts into a spreadsheet")),
             Choice("fixed_format", "Produce documents in a fixed format (quotes, standard letters)", "documents in a fixed format", (
-                r"\bstandard (?:\w+ ){0,2}(?:format|letters?|templates?|documents?|quotes?|responses?|replies|emails?)\b", r"\bsame (?:letter|email|reply|document|quote)\b", r"\bfixed (?:format|layout|template)\b",
+                r"\b(?:(?:writ|draft|fill|produc|generat)\w* (?:\w+ ){0,2}?)?standard (?:\w+ ){0,2}(?:format|letters?|templates?|documents?|quotes?|responses?|replies|emails?)\b", r"\bsame (?:letter|email|reply|document|quote)\b", r"\bfixed (?:format|layout|template)\b",
                 r"\bsame (?:format|layout|structure)\b", r"\btemplates?\b", r"\bboilerplate\b", r"\bform letters?\b",
                 r"\bquotes? in (?:our|your|their|a|the) (?:\w+ )?(?:format|layout|template|style)\b", r"\b(?:generat|produc|writ|draft)\w* quotes\b",
                 r"\bquote generation\b", r"\bsame (?:\w+ ){0,2}(?:wording|words|text|message|reply|letter|email)\b", r"\b(?:bar|except|apart from) the (?:names?|dates?|details|address(?:es)?)\b", r"\bcertificates?\b", r"\bconfirmation (?:letters|emails)\b", r"\bschedules?\b"),
@@ -229,14 +229,14 @@ FIELDS: tuple[Field, ...] = (
         "Names, emails, CVs, health or money details all count as personal data.",
         (
             Choice("none", "No personal data", "no personal data", (
-                r"\bno personal\b", r"\bnothing personal\b", r"\bnot personal\b", r"\bno (?:names|pii|individuals|people|customer data|personal info)\b",
+                r"\bno personal\b", r"\bnothing personal\b", r"\bnot personal\b", r"\b(?:no|nothing about) (?:names|pii|individuals|people|anyone|customer data|personal info)\b", r"(?:n'?t|\bnot|\bnever)\b[^.;]{0,25}\bany(?:thing)? personal\b",
                 r"\banonymi[sz]", r"\bde-?identif", r"\bredact", r"\ball (?:business|company|internal|technical) (?:data|documents|info)\b", r"^none\b",
                 r"\b(?:don'?t|doesn'?t|do not|does not|won'?t) (?:contain|have|include|hold|mention) (?:any )?(?:personal|names|pii|people)\b",
                 r"\bnon-personal\b", r"\bjust (?:product|technical|company) (?:data|info|details)\b", r"\bno customer (?:details|info)\b"),
                 says=("it's all product data, no people in it", "nothing about individuals", "names are stripped out")),
             Choice("lawful", "Yes, and we may lawfully share it", "personal data you may lawfully share", (
                 r"\bconsent(?:ed)?\b", r"\bdpa\b", r"\bprocessing agreement\b", r"\b(?:lawful|legal) basis\b", r"\blegitimate interest", r"\ballowed\b",
-                r"\bpermitted\b", r"\b(?:we )?(?:can|may) (?:\w+ )?(?:share|send|use)\b", r"\b(?:fine|ok|okay) to share\b", r"\bcontract (?:covers|allows)\b",
+                r"\bpermitted\b", r"\b(?:we )?(?:can|may) (?:\w+ )?(?:share|send|use)\b", r"\b(?:fine|ok|okay) to share\b", r"\b(?:contracts?|privacy notices?|terms) (?:(?!not\b|never\b)\w+ ){0,4}?(?:covers?|allows?)\b",
                 r"\bcovered by\b", r"\bgdpr[- ]compliant\b", r"\bcleared\b", r"\blegal (?:said|approved|signed off)\b", r"\bapproved\b", r"\bsigned off\b",
                 r"\blawful\b", r"\bagreed to\b", r"\bopted in\b"), "not_lawful",
                 says=("yes but customers agreed to it", "our lawyer signed it off", "we have a DPA in place")),
@@ -268,7 +268,7 @@ FIELDS: tuple[Field, ...] = (
         "If nobody has tried the cheaper options yet, say so.",
         (
             Choice("acceptable", "Tried: good enough", "prompts plus RAG were tried and were good enough", (
-                r"\bgood enough\b", r"\bfine\b", r"\bacceptable\b", r"\bwork(?:s|ed)? (?:well|fine|ok|okay|great|nicely)\b", r"\bok\b", r"\bokay\b",
+                r"\bgood enough\b", r"\bup to (?:scratch|much|the job)\b", r"\bfine\b", r"\bacceptable\b", r"\bwork(?:s|ed)? (?:well|fine|ok|okay|great|nicely)\b", r"\bok\b", r"\bokay\b",
                 r"\bdecent\b", r"\bgreat\b", r"\bgood\b", r"\bhappy\b", r"\bsatisfied\b", r"\bdoes the job\b", r"\bdid the job\b", r"\bsolid\b",
                 r"\bexcellent\b", r"\bspot on\b", r"\badequate\b", r"\busable\b", r"\bpassable\b", r"\bsufficient\b", r"\bdid (?:pretty )?well\b", r"\bnot bad\b"),
                 "not_acceptable", says=("we tried it and it's fine", "chatgpt with our docs does the job", "it worked well enough")),

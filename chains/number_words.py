@@ -117,7 +117,8 @@ def words_to_digits(t: str) -> str:
     t = re.sub(r"(?:^|(?<=\s))~\s*(?=\d)", "about ", t)  # "~800"
     t = re.sub(r"(?<![\w-])(\d)(o{1,3})\b", lambda m: m[1] + "0" * len(m[2]), t)  # "4o", "2oo": letters o for noughts
     # "five hundred and a thousand" is a range's two ends, not 501,000; "1 thousand and half" is 1,500.
-    t = re.sub(r"\b(hundred|thousand|grand) and (?=(?:a|one) (?:thousand|grand|million)\b)", r"\1 to ", t)
+    t = re.sub(r"\b(hundred|thousand|grand) and (?=a (?:thousand|grand|million)\b)", r"\1 to ", t)
+    t = re.sub(r"(\bbetween \w+ (?:hundred|thousand|grand)) and (?=one (?:thousand|grand|million)\b)", r"\1 to ", t)
     t = re.sub(
         r"\b(\d+|one|two|three|four|five|six|seven|eight|nine) (thousand|grand|k) and (?:a )?half\b", r"\1 and a half \2", t
     )

@@ -67,6 +67,7 @@ _LEXICON: dict[Polarity, tuple[str, ...]] = {
         "absolutely not",
         "certainly not",
         "probably not",
+        "probably no",
         "probs? not",
         "unlikely",
         "i (?:don'?t|do not|dont) think so",
@@ -158,6 +159,7 @@ _LEXICON: dict[Polarity, tuple[str, ...]] = {
         "defo",
         "100%",
         "sort of yes",
+        "probably yes",
         "more or less",
         "nah yeah",
         "(?:i'?d|i would) say yes",
@@ -198,10 +200,10 @@ def _alts(words: tuple[str, ...]) -> str:
 
 # A leading "no" counts only when it stands alone: "no change" is not "no".
 _START = re.compile(
-    "^(?:(?:well|um+|er+|hmm+|honestly|tbh|oh|ah|so|i mean|to be honest)[, ]+)?(?:"
+    "^(?:(?:well|um+|er+|hmm+|honestly|tbh|oh|ah|so|i mean|to be honest|actually|sorry|ok|okay)[, ]+){0,2}(?:"
     + "|".join(f"(?P<{k}>{_alts(v)})" for k, v in _LEXICON.items())
     + r")"
-    r"(?=$|\s*[,.!;:\-)]|\s+(?:but|and|i|it|we|they|that|this|not|definitely|probably|really|thanks|tbh|mate|"
+    r"(?=$|\s*[,.!;:\-)]|\s+(?:but|and|i|it|its|it'?s|we|they|that|that'?s|there'?s|just|only|this|not|definitely|probably|really|thanks|tbh|mate|"
     r"honestly|to be honest|as far as|at the moment|for now|yet|for sure|at all)\b)"
 )
 _ANYWHERE = re.compile(
@@ -238,10 +240,13 @@ def negated(t: str, start: int) -> bool:
         return False
     if re.search(
         r"\b(?:don'?t|do not|didn'?t|dont|can'?t|cannot|couldn'?t) (?:think|expect|believe|see|reckon|imagine)\b|\bdoubt\b|"
-        r"\binstead of\b|\brather than\b|\bno (?:reason|sign|plans?)\b",
+        r"\binstead of\b|\brather than\b|\bno (?:reason|sign|plans?)\b|\bthan\s*$",
         clause,
     ):
         return True
+    listed = re.sub(r"\s\w+(?: \w+)?,? (?:or|nor) $", " ", clause)  # "nothing to do with prices or policies"
+    if listed != clause:
+        return negated(t[: start - len(clause)] + listed, start - len(clause) + len(listed))
     words = clause.split()
     # Near the phrase any negator turns it round; a little further back ("none of it touches decisions", "won't be used
     # for hiring") only a firm one does, not a bare "no" that answered the question before the sentence went on.
