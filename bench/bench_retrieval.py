@@ -5,7 +5,7 @@
 Prints hit@1, hit@3 and MRR for the tuning and held-out halves (chains.scorecard) under dense, lexical and fused
 ranking, then how many off-topic questions were answered rather than met with "not found" (all should be
 not found), and the warm latency of a concept answer. Only totals are printed: no question of the held-out half
-is ever shown. --tune-only scores the tuning half alone (for choosing changes without looking at the held-out half);
+is ever shown (totals per question file included). --tune-only scores the tuning half alone (for choosing changes without looking at the held-out half);
 --misses, which implies it, also lists the tuning questions `ask` answers from the wrong entry or not at all.
 Needs the index (`pitchcheck index`).
 """
@@ -63,6 +63,19 @@ def measure(tune_only: bool = False, misses: bool = False) -> dict:
             "hit_at_3": sum(cid in [s.id for s in a.sources] for cid, a in answers) / len(answers),
             "not_found": sum(not a.found for _, a in answers),
         }
+        ask[half]["by_file"] = {
+            name: {
+                "n": len(mine),
+                "fused_hit_at_1": scorecard.score(lambda q: [h.concept for h in kb.retriever.search(q, k=10)], mine)["hit_at_1"],
+                "ask_hit_at_1": sum(a.found and a.sources[0].id == cid for cid, a in answered) / len(answered),
+                "ask_hit_at_3": sum(cid in [s.id for s in a.sources] for cid, a in answered) / len(answered),
+                "not_found": sum(not a.found for _, a in answered),
+            }
+            for name in scorecard.QUESTION_FILES
+            for mine in [[item for item in questions if item["source"] == name]]
+            for answered in [[pair for item, pair in zip(questions, answers, strict=True) if item["source"] == name]]
+            if mine
+        }
     figures["ask_sources"] = ask
     figures["offtopic"] = {"n": len(offtopic), "answered": answered}
     if misses:
@@ -86,11 +99,16 @@ def render(figures: dict) -> str:
         for mode, f in modes.items():
             lines.append(f"| {half} | {mode} | {f['n']} | {f['hit_at_1']:.3f} | {f['hit_at_3']:.3f} | {f['mrr']:.3f} |")
     lines.append("")
-    lines.append("As `pitchcheck ask` lists sources (the concept answered, then up to two more above the threshold):")
+    lines.append("As `pitchcheck ask` lists sources (the concept answered, then up to two more close to it):")
     for half, f in figures["ask_sources"].items():
         lines.append(
             f"- {half}: hit@1 {f['hit_at_1']:.3f}, hit@3 {f['hit_at_3']:.3f}, {f['not_found']} of {f['n']} answered 'not found'"
         )
+        for name, g in f["by_file"].items():  # totals per question file (each written by different people)
+            lines.append(
+                f"  - {name}: n {g['n']}, fused hit@1 {g['fused_hit_at_1']:.3f}; ask hit@1 {g['ask_hit_at_1']:.3f},"
+                f" hit@3 {g['ask_hit_at_3']:.3f}, {g['not_found']} 'not found'"
+            )
     off = figures["offtopic"]
     lines.append(f"- off-topic: {off['answered']} of {off['n']} answered from the glossary (should be 0)")
     lines.append(f"- warm concept answer: p50 {figures['warm_answer_ms']['p50']} ms, p95 {figures['warm_answer_ms']['p95']} ms")
