@@ -407,3 +407,18 @@ def read_monthly(text: str) -> float | None:
     """Items per month: "300 a week" -> 1300, "50 a day" -> 1500, "24,000 a year" -> 2000; a bare number is monthly."""
     best = pick(amounts(text), lambda a: a.period is not None)
     return float(best.value) if best is not None else None
+
+
+# "the 2 page summaries", "a 3 year contract": a figure that describes a noun is no count of it.
+ATTRIBUTIVE = re.compile(r"[\s-]*(?:page|hour|minute|day|week|month|year|line|word|step|point|star|seat|man|person)\b(?!s)")
+_BOUND_BEFORE = re.compile(r"\b(?:under|below|fewer than|less than|up to|at most|no more than|max(?:imum)?(?: of)?)\s*$")
+_BOUND_AFTER = re.compile(r"\s*(?:tops|max|maximum|at (?:the )?most)\b")
+
+
+def inside_bounds(found: list[Amount]) -> list[Amount]:
+    """ "not many, under a hundred, maybe 70": the bound gives way to the figure inside it."""
+    bounds = [a for a in found if _BOUND_BEFORE.search(a.before) or _BOUND_AFTER.match(a.after)]
+    inside = [a for a in found if a not in bounds]
+    if bounds and inside and all(a.raw < b.raw and a.period == b.period for a in inside for b in bounds):
+        return inside
+    return found

@@ -16,10 +16,12 @@ from typing import Any, Literal
 from chains.choices import Embed, labels, mechanism_of, read_choice, task_of
 from chains.facts import FIELD_BY_NAME, Field
 from chains.figures import (
+    ATTRIBUTIVE,
     MAX_CHARS,
     Amount,
     amounts,
     format_figure,
+    inside_bounds,
     is_zero,
     normalise,
     pick,
@@ -194,6 +196,7 @@ _EXAMPLE_NOUN = re.compile(
 _TIME_NOUN = re.compile(r"\s*(?:\w+\s+){0,2}?(?:staff|people|employees|years?|months?|clients|customers|team)\b")
 _WORKERS = re.compile(
     r"\s*(?:\w+\s+)?(?:people|persons|staff|employees|full[- ]timers|(?:members of )?staff|users?|seats?|licen[cs]es|of us|"
+    r"vets|doctors|nurses|dentists|solicitors|lawyers|accountants|partners|drivers|technicians|fitters|surveyors|"
     + _UNITS
     + r")\b"
 )
@@ -248,7 +251,7 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
         scale = 100 if slip["scale"] == "hundred" else 1000
         meant = (2 if slip["to"] else 4) * scale
         return _options(f"Did you mean {meant:,} or {scale:,}?", spec, (meant, scale))
-    found = [a for a in amounts(t) if a.currency is None]
+    found = inside_bounds([a for a in amounts(t) if a.currency is None and not ATTRIBUTIVE.match(a.after)])
     if spec.kind == "volume":
         best = pick(found, lambda a: a.period is not None)
     else:
