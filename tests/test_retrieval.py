@@ -14,12 +14,12 @@ POOL = scorecard.question_pool()
 HALVES = scorecard.split(POOL)
 OFFTOPIC = scorecard.offtopic_questions()
 
-# Floors held by CI on the held-out half (bench/bench_retrieval.py prints the current figures: 0.896 and 0.982).
-HELD_OUT_HIT1_FLOOR = 0.88
-HELD_OUT_HIT3_FLOOR = 0.97
+# Floors held by CI on the held-out half (bench/bench_retrieval.py prints the current figures: 0.876 and 0.967).
+HELD_OUT_HIT1_FLOOR = 0.86
+HELD_OUT_HIT3_FLOOR = 0.95
 # How far the held-out half may trail the tuning half: a wider gap means the tuning fitted its own questions.
-# The glossary's questions were written after reading the tuning half's misses, and it shows (0.977 against 0.896).
-MAX_GAP = 0.09
+# The glossary's questions were written after reading the tuning half's misses, and it shows (0.933 against 0.876).
+MAX_GAP = 0.07
 
 
 def ranked(kb, mode="fused"):
@@ -29,7 +29,7 @@ def ranked(kb, mode="fused"):
 def test_pool_covers_every_concept_in_both_halves(knowledge_base):
     for half in HALVES.values():
         assert {item["id"] for item in half} == set(knowledge_base.concepts)
-    assert len(POOL) >= 600 and abs(len(HALVES["tune"]) - len(HALVES["held_out"])) < len(POOL) // 5
+    assert len(POOL) >= 850 and abs(len(HALVES["tune"]) - len(HALVES["held_out"])) < len(POOL) // 5
 
 
 def test_questions_no_entry_answers_join_the_off_topic_ones(tmp_path):
