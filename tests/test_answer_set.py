@@ -16,9 +16,10 @@ pytestmark = pytest.mark.slow
 
 # Floors at what the readers honestly reach today, a little below the measured figures so that noise in the
 # nearest-neighbour layer cannot fail a run; raise them as the readers improve.
-FLOORS = {"tune": (0.99, 0.004), "held_out": (0.92, 0.065)}  # (right or clarified at least, silently wrong at most)
-# The whole tuning pool: the first set's tuning half and the second and third blind sets, used whole.
-POOL_FLOOR = (0.99, 0.004)
+FLOORS = {"tune": (0.99, 0.004), "held_out": (0.925, 0.06)}  # (right or clarified at least, silently wrong at most)
+# The whole tuning pool: the first set's tuning half and the second, third and fourth blind sets, used whole; with
+# the share of answers that had a plain reading and were asked back all the same, at most.
+POOL_FLOOR = (0.99, 0.003, 0.16)
 
 
 @pytest.fixture(scope="module")
@@ -57,5 +58,6 @@ def test_the_whole_tuning_pool_is_read_right_above_its_floor():
         pool = evaluate([e for e in load_all() if half(e) == "tune"], factory, read_value)["tune"]
     finally:
         logging.disable(logging.NOTSET)
-    right, wrong = POOL_FLOOR
-    assert pool["n"] >= 1100 and pool["right_rate"] >= right and pool["wrong_rate"] <= wrong, pool
+    right, wrong, asked_back = POOL_FLOOR
+    assert pool["n"] >= 1600 and pool["right_rate"] >= right and pool["wrong_rate"] <= wrong, pool
+    assert pool["plain_asked_back"] <= asked_back * pool["plain"], pool

@@ -363,3 +363,112 @@ def test_the_pitch_leaves_open_what_it_does_not_state_plainly(pitch, absent):
     s.start()
     turn = s.handle(pitch)
     assert turn.facts[absent] is None and turn.awaiting["field"] != "pitch"
+
+
+# --- answers that give no value to take, asked back ---------------------------------------------------------------
+def test_a_price_in_a_currency_the_verdict_cannot_use_is_asked_again_in_one_it_can():
+    s = at("quote")
+    turn = s.handle("Twelve grand, Australian dollars")
+    assert turn.facts["quote"] is None and turn.awaiting["field"] == "quote"
+    assert "pounds, US dollars or euros" in turn.replies[-2].text
+    assert s.handle("$12k").facts["quote"] == 12000  # a plain dollar sign is still US dollars
+
+
+@pytest.mark.parametrize(
+    "field, text, labels",
+    [
+        ("monthly_volume", "about to hundred a month", ["About 200 a month", "About 100 a month"]),
+        ("clean_examples", "for hundred maybe", ["About 400", "About 100"]),
+    ],
+)
+def test_a_number_typed_as_its_sound_alike_offers_both_readings(field, text, labels):
+    s = at(field)
+    question, shown, values = asked_back(s.handle(text), field)
+    assert question.startswith("Did you mean") and shown[:2] == labels
+    assert s.handle(values[0]).facts[field] == int(values[0])
+
+
+@pytest.mark.parametrize(
+    "field, text",
+    [
+        ("fresh_knowledge", "sometimes no yes"),
+        ("regulated", "individuals??"),
+        ("regulated", "does sorting complaints count as a decision about someone?"),
+        ("task_stable", "not that I know of"),
+    ],
+)
+def test_a_yes_beside_a_no_a_question_back_or_not_that_i_know_of_is_asked_back(field, text):
+    _, labels, _ = asked_back(at(field).handle(text), field)
+    assert {"Yes", "No", "Not sure"} <= set(labels)
+
+
+def test_not_that_i_know_of_is_a_no_where_no_means_nothing_happens():
+    turn = at("regulated").handle("not that I know of")
+    assert turn.facts["regulated"] == "no" and turn.replies[0].text == "Got it: no decisions about individuals."
+
+
+def test_prompts_tried_without_the_document_part_is_neither_tried_answer():
+    text = "we tried prompts but not the document bit, prompts alone weren't good enough"
+    _, labels, _ = asked_back(at("prompt_rag").handle(text), "prompt_rag")
+    assert labels[0] == "Not tried yet" and "Tried: not good enough" in labels
+
+
+def test_a_wish_to_check_keeps_not_sure_among_the_choices():
+    text = "there's names in there, and I think we're ok to share, but I'd want to check"
+    _, labels, _ = asked_back(at("personal_data").handle(text), "personal_data")
+    assert "Not sure" in labels and "Yes, and we may lawfully share it" in labels
+
+
+def test_a_technique_named_beside_nobody_saying_asks_which():
+    text = "someone mentioned training but the other one said it was only prompts, so no one really said"
+    _, labels, _ = asked_back(at("mechanism").handle(text), "mechanism")
+    assert labels[:2] == ["Write better prompts", "They didn't say clearly"]
+    plain = at("mechanism").handle("They said they'd customise the model itself, retrain its weights on our back catalogue")
+    assert plain.facts["mechanism"] == "fine_tuning"  # a vague word beside a plain technique is no doubt
+
+
+def test_a_volume_whose_average_the_owner_does_not_know_is_asked_over_the_year():
+    text = "In spring we send out maybe 300 bids a month, in winter nearly none, I don't know the average"
+    question, labels, _ = asked_back(at("monthly_volume").handle(text), "monthly_volume")
+    assert question.startswith("Over a whole year") and labels == ["About 300 a month", "Something else"]
+
+
+# --- plain answers taken at once ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "field, text, value",
+    [
+        ("task_stable", "yse", "yes"),
+        ("prompt_rag", "not tride", "not_tried"),
+        ("personal_data", "no personl data", "none"),
+        ("vendor_shortfall", "didnt aks", "not_asked"),
+        ("regulated", "nope its just fr the menu", "no"),
+        ("regulated", "Oh actually yes, the summaries go to the claims handler who decides payouts", "yes"),
+        ("task_stable", "We had 14 product lines last year and 22 now and there'll be more, so no", "no"),
+        ("fresh_knowledge", "It's just sorting by type, nothing to do with prices or policies", "no"),
+        ("task", "Actually it's more about pulling the data out than sorting it", "extraction"),
+        ("task", "write our standard quotes", "fixed_format"),
+        ("prompt_rag", "tried it, it wasn't up to scratch", "not_acceptable"),
+        ("personal_data", "I don't think there's anything personal in them", "none"),
+        ("personal_data", "Just machine part numbers and fault codes, nothing about people", "none"),
+    ],
+)
+def test_plain_answers_with_slips_negations_and_closing_words_are_taken_at_once(field, text, value):
+    turn = at(field).handle(text)
+    assert turn.facts[field] == value and turn.replies[0].text.startswith("Got it: ")
+
+
+def _word_spotter(word: str):
+    """A stand-in embedder for which every text holding `word` is the same point: the nearest phrasings all say it."""
+
+    def embed(texts: list[str]) -> np.ndarray:
+        return np.array([[1.0, 0.0] if word in t.lower() else [0.0, 1.0] for t in texts])
+
+    return embed
+
+
+def test_a_negation_keeps_the_cue_reading_against_nearest_phrasings_that_miss_the_not():
+    embed = Context(embed=_word_spotter("model"))  # "model" is only in the fine-tuning phrasings
+    reading = read_answer("mechanism", "they're not touching the model, it just searches our files", embed)
+    assert reading.status == "ok" and reading.value == "rag"
+    doubted = read_answer("mechanism", "it searches our files and then the model answers", embed)
+    assert doubted.status == "clarify"  # without a negation, neighbours sure of another choice still ask back

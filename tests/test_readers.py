@@ -762,3 +762,23 @@ def test_readers_never_raise(text):
 @given(st.sampled_from([f.name for f in FIELDS]), _WORDY)
 def test_read_answer_never_raises_on_wordy_input(field, text):
     assert read_answer(field, text).status in ("ok", "skip", "unreadable", "clarify")
+
+
+# --- figures as the fourth blind set wrote them ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "field, text, value, echo",
+    [
+        ("clean_examples", "somewhere between five hundred and a thousand", 750, "(you said 500 to 1,000)"),
+        ("monthly_volume", "each month we have more or less 1 thousand and half requests", 1500, "about 1,500 a month"),
+        ("clean_examples", "abuot 2oo", 200, "about 200 clean examples"),
+        ("clean_examples", "2,000 reports on file, though only a tenth are ones I'd be proud of", 200, "about 200"),
+        ("clean_examples", "there's 120 but only a quarter have the right answer filled in", 30, "about 30"),
+        ("clean_examples", "we've got the 2 page summaries for every job since 2019, about 900 of them", 900, "about 900"),
+        ("clean_examples", "We've been open 8 years and have 3 vets, we've got about 250 consult notes", 250, "about 250"),
+        ("monthly_volume", "not many, under a hundred, maybe 70", 70, "about 70 a month"),
+        ("clean_examples", "not many, fewer than 20, about 15", 15, "about 15"),
+    ],
+)
+def test_fractions_ranges_slips_and_bounds_read_to_one_figure(field, text, value, echo):
+    reading = read_answer(field, text)
+    assert reading.status == "ok" and reading.value == value and echo in reading.echo, reading
