@@ -169,7 +169,7 @@ FIELDS: tuple[Field, ...] = (
                 says=("sorting incoming emails into the right pile", "decide which team a ticket goes to", "tag each invoice by type")),
             Choice("extraction", "Pull fields out into a structure (e.g. JSON)", "pulling fields out into a structure", (
                 r"\bextract", r"\bpull\w* (?:\w+ ){0,3}(?:out|from|into)\b", r"\bjson\b", r"\bstructured data\b", r"\bdata entry\b", r"\bparse",
-                r"\bparsing\b", r"\bfields\b", r"\bcapture (?:the )?(?:data|details)\b", r"\bkey (?:details|data|fields)\b", r"\bspreadsheet\b",
+                r"\bparsing\b", r"\bfields\b", r"\bcapture (?:the )?(?:data|details)\b", r"\bkey (?:details|data|fields|dates|facts|figures|terms|info\w*)\b", r"\bspreadsheet\b",
                 r"\bread(?:ing)? (?:the )?(?:invoices|receipts|forms|pdfs)\b", r"\btyp(?:e|ing) (?:up|in)\b", r"\bpick\w* out\b", r"\b(?:names|dates|totals|amounts|addresses|details|prices|figures) (?:and (?:the )?\w+ )?(?:from|off|out of)\b"),
                 says=("grab the totals and dates off invoices", "copy details from forms into our system", "read receipts into a spreadsheet")),
             Choice("fixed_format", "Produce documents in a fixed format (quotes, standard letters)", "documents in a fixed format", (

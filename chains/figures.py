@@ -422,3 +422,7 @@ def inside_bounds(found: list[Amount]) -> list[Amount]:
     if bounds and inside and all(a.raw < b.raw and a.period == b.period for a in inside for b in bounds):
         return inside
     return found
+
+
+# "to hundred", "for hundred": a number word typed as its sound-alike before a scale word.
+SOUNDS_LIKE = re.compile(r"(?<![\w-])(?<!\bup )(?<!\bclose )(?:(?P<to>to|too)|for|fore)\s+(?P<scale>hundred|thousand)\b(?!s)")

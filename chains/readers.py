@@ -18,6 +18,7 @@ from chains.facts import FIELD_BY_NAME, Field
 from chains.figures import (
     ATTRIBUTIVE,
     MAX_CHARS,
+    SOUNDS_LIKE,
     Amount,
     amounts,
     format_figure,
@@ -88,12 +89,14 @@ _DONT_KNOW = re.compile(
     r"(?:they )?haven'?t said|not given|not yet|no figure|no number|not (?:been )?(?:given|told)|hard to say|"
     r"haven'?t (?:a clue|counted)|never counted|(?:didn'?t|did not|haven'?t) (?:give|say|mention)|tbc|to be confirmed|"
     r"no price|not discussed|waiting (?:for|on)|haven'?t (?:got|had|received|been given) (?:a|the|any) (?:number|figure|price|quote|cost)|"
-    r"(?:wouldn'?t|won'?t|didn'?t|did not|couldn'?t) (?:give|tell|say)(?: us| me)? (?:a|any|the) (?:price|figure|number|quote|cost)|"
+    r"(?:wouldn'?t|won'?t|didn'?t|did not|couldn'?t|haven'?t|hasn'?t) (?:give|given|tell|told|say)(?: us| me)? (?:a|any|the) "
+    r"(?:price|figure|number|quote|cost)|"
     r"no (?:idea|clue) (?:of|about) (?:the )?(?:price|cost|number)|haven'?t (?:the )?(?:foggiest|faintest|slightest)|not a scooby|"
     r"can'?t remember|no notion|haven'?t told (?:us|me)|(?:just )?said ['\"]?(?:it )?depends)\b"
 )
 _NONE_USABLE = re.compile(
-    r"\b(?:none|nowt|nothing)\b(?: \w+){0,3}? (?:labell?ed|clean|usable|tagged|marked|sorted|any good)\b|"
+    r"\b(?:none|nowt|nothing)\b(?: \w+){0,3}? (?:labell?ed|clean|usable|tagged|marked|sorted|tidied|checked|any good)\b|"
+    r"\bso none\b|\bnone (?:today|right now|at the moment)\b|^non really\b|"
     r"\bnothing (?:is )?(?:labell?ed|clean|usable)\b|\bnot (?:a single|one) (?:is |of them )?(?:labell?ed|clean)\b|\bfrom scratch\b"
 )
 _MALFORMED = re.compile(r"\d,\d{1,2}(?!\d)|\d,\d{4,}|\d\.\d{3}\.\d")
@@ -211,10 +214,6 @@ _UNLABELLED = re.compile(
 )
 
 
-# "to hundred", "for hundred": a number word typed as its sound-alike before a scale word.
-_SOUNDS_LIKE = re.compile(r"(?<![\w-])(?<!\bup )(?<!\bclose )(?:(?P<to>to|too)|for|fore)\s+(?P<scale>hundred|thousand)\b(?!s)")
-
-
 _NO_AVERAGE = re.compile(r"\b(?:don'?t|do not|no idea of|not sure (?:of|about)) (?:know )?(?:the |an? |what the )?average\b")
 
 
@@ -246,7 +245,7 @@ def _hedged_near(best: Amount, t: str, threshold: int, value: Decimal) -> bool:
 def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
     if _MALFORMED.search(t):
         return Reading("unreadable", hint='I couldn\'t tell which figure that is. Could you write it out, for example "1,000"?')
-    slip = _SOUNDS_LIKE.search(t)
+    slip = SOUNDS_LIKE.search(t)
     if slip:  # "about to hundred": two hundred, or a hundred?
         scale = 100 if slip["scale"] == "hundred" else 1000
         meant = (2 if slip["to"] else 4) * scale
@@ -264,6 +263,8 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
         if _DONT_KNOW.search(t) or _SKIP_WORDS.match(_simple(t)):
             return _SKIPPED
         return Reading("unreadable", hint=_NUMBER_HINT[spec.kind])
+    if spec.kind == "count" and _NONE_USABLE.search(t) and not any(_EXAMPLE_NOUN.match(a.after) for a in found):
+        return Reading("ok", 0, "Got it: no clean examples yet.")  # "1,000 a month for 2 years, but none are tidied up"
     if best.raw < 0:
         return Reading("unreadable", hint="That needs to be zero or more. " + _NUMBER_HINT[spec.kind].split(". ", 1)[1])
     if spec.kind == "volume" and _NO_AVERAGE.search(t):  # "300 in spring, nearly none in winter, I don't know the average"

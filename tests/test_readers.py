@@ -782,3 +782,21 @@ def test_read_answer_never_raises_on_wordy_input(field, text):
 def test_fractions_ranges_slips_and_bounds_read_to_one_figure(field, text, value, echo):
     reading = read_answer(field, text)
     assert reading.status == "ok" and reading.value == value and echo in reading.echo, reading
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Every job since we started, and it's about 1,000 a month for 2 years, but none of them are tidied up",
+        "someone would have to dig them out, no one keeps them labelled, so none today",
+        "non really",
+    ],
+)
+def test_none_usable_beside_other_figures_is_no_clean_examples(text):
+    reading = read_answer("clean_examples", text)
+    assert (reading.status, reading.value, reading.echo) == ("ok", 0, "Got it: no clean examples yet.")
+    assert read_answer("clean_examples", "none are labelled but 200 are clean").value == 200  # a marked figure wins
+
+
+def test_a_quote_not_given_yet_is_left_open():
+    assert read_answer("quote", "They haven't given us a number").status == "skip"
