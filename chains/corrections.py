@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .choices import cue_hits
 from .facts import FIELD_BY_NAME, FIELDS
+from .figures import normalise
 from .intents import is_correction, is_strong_correction, looks_like_question, strip_correction
 from .number_words import words_to_digits
 from .readers import Reading, _currency_named, read_answer
@@ -56,10 +58,20 @@ def find_correction(session: Any, text: str) -> tuple[str, Reading] | None:
             continue
         if session.awaiting and (not cue or (not named and not is_strong_correction(text))):
             current = read_answer(session.awaiting, text, session.context())
-            if current.status == "ok" or (current.status == "clarify" and not named and not current.weak):
+            answers_current = current.status == "ok" or (current.status == "clarify" and not named and not current.weak)
+            if answers_current and not (cue and _on_topic_of(name, session.awaiting, inner, text)):
                 return None  # it answers the question on screen as well: take it as that answer
         return name, reading
     return None
+
+
+def _on_topic_of(name: str, awaiting: str, inner: str, text: str) -> bool:
+    """ "hang on, the quotes do use our current rates, so yes": a change that speaks of the earlier question's matter
+    and of nothing the question on screen asks about, beyond a yes or no."""
+    earlier, current = FIELD_BY_NAME[name], FIELD_BY_NAME[awaiting]
+    if earlier.kind != "choice" or current.kind != "choice":
+        return False
+    return bool(cue_hits(earlier, normalise(inner))) and not cue_hits(current, normalise(text))
 
 
 def _currency_only(session: Any, text: str) -> Reading:

@@ -123,6 +123,8 @@ _STRONG = re.compile(
     r"(?:the|that) last (?:one|question|answer)|previous (?:one|question|answer)|go(?:ing)? back|scrap that|scratch that|"
     r"change that|i said|i (?:put|typed|wrote|entered)|earlier|"
     r"not \S+ but|correction|scratch that|change (?:my|the|that) (?:answer|last)|got that wrong|"
+    r"(?:looked|was looking) at the wrong|misread|(?:was|been) (?:confusing|mixing)|mixed (?:it|them|those) up|"
+    r"(?:was|been) thinking of (?:something|another|the other|a different)|wrong (?:column|figure|number|sheet|one)|"
     r"(?:sorry|oops|wait)[,.!]? (?:i meant|it'?s|its|it is|that'?s|we have|we'?ve|we get|we do|more|about|nearer|closer|"
     r"actually|make|\d))\b"
 )

@@ -472,3 +472,31 @@ def test_a_negation_keeps_the_cue_reading_against_nearest_phrasings_that_miss_th
     assert reading.status == "ok" and reading.value == "rag"
     doubted = read_answer("mechanism", "it searches our files and then the model answers", embed)
     assert doubted.status == "clarify"  # without a negation, neighbours sure of another choice still ask back
+
+
+@pytest.mark.parametrize(
+    "field, before, text, changed, value",
+    [
+        ("clean_examples", {"monthly_volume": 2500}, "no wait, 250. I looked at the wrong column", "monthly_volume", 250),
+        (
+            "vendor_shortfall",
+            {"vendor_examples": "yes"},
+            "Actually, I never asked them, I was confusing it with another supplier",
+            "vendor_examples",
+            "not_asked",
+        ),
+        (
+            "regulated",
+            {"fresh_knowledge": "no"},
+            "hang on, the quotes do use our current rates, so yes",
+            "fresh_knowledge",
+            "yes",
+        ),
+    ],
+)
+def test_a_correction_at_the_next_question_changes_the_answer_it_speaks_of_and_leaves_the_question_on_screen(
+    field, before, text, changed, value
+):
+    turn = at(field, **before).handle(text)
+    assert turn.facts[changed] == value and turn.facts[field] is None and turn.awaiting["field"] == field
+    assert turn.replies[0].text.startswith("Changed: ")
