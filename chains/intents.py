@@ -87,7 +87,9 @@ def looks_like_question(text: str) -> bool:
         or _CONFUSED.search(t)
     ):
         return True
-    return t.endswith("?") and bool(re.search(TERMS + r"|\bwhat\b|\bhow\b|\bwhy\b|\bmean\b", t))
+    # "do the 200 old ones count?": a sentence that opens with a verb and ends in a question mark asks
+    asks = re.match(r"(?:do|does|did|is|are|was|were|can|could|would|will|should|shall|has|have|may|might|must)\b", t)
+    return t.endswith("?") and bool(asks or re.search(TERMS + r"|\bwhat\b|\bhow\b|\bwhy\b|\bmean\b", t))
 
 
 def confused_about(text: str) -> bool:

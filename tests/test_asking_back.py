@@ -500,3 +500,9 @@ def test_a_correction_at_the_next_question_changes_the_answer_it_speaks_of_and_l
     turn = at(field, **before).handle(text)
     assert turn.facts[changed] == value and turn.facts[field] is None and turn.awaiting["field"] == field
     assert turn.replies[0].text.startswith("Changed: ")
+
+
+def test_a_question_that_opens_with_a_verb_is_answered_not_taken_as_the_figure_in_it():
+    turn = at("clean_examples").handle("would 150 be enough?")
+    assert turn.facts["clean_examples"] is None and turn.awaiting["field"] == "clean_examples"
+    assert turn.replies[-1].kind == "question" and not turn.replies[0].text.startswith("Got it")  # explained, asked again
