@@ -414,13 +414,11 @@ ATTRIBUTIVE = re.compile(r"[\s-]*(?:page|hour|minute|day|week|month|year|line|wo
 _BOUND_BEFORE = re.compile(r"\b(?:under|below|fewer than|less than|up to|at most|no more than|max(?:imum)?(?: of)?)\s*$")
 _BOUND_AFTER = re.compile(r"\s*(?:tops|max|maximum|at (?:the )?most)\b")
 _FLOOR_BEFORE = re.compile(r"\b(?:over|above|more than|at least|upwards of|north of)\s*(?:a |an )?$")
-_YEAR = re.compile(r"\b(?:since|in|from|back in|started in|founded in|opened in)\s*$")
 
 
 def inside_bounds(found: list[Amount]) -> list[Amount]:
     """ "not many, under a hundred, maybe 70", "well over a thousand, probably 1,500": a bound gives way to the figure
-    inside it; a year ("trading since 2004") is no figure of the business at all."""
-    found = [a for a in found if not (_YEAR.search(a.before) and 1900 <= a.raw <= 2100 and a.raw == int(a.raw))] or found
+    inside it."""
     tops = [a for a in found if _BOUND_BEFORE.search(a.before) or _BOUND_AFTER.match(a.after)]
     floors = [a for a in found if _FLOOR_BEFORE.search(a.before)]
     inside = [a for a in found if a not in tops and a not in floors]
