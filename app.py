@@ -22,7 +22,7 @@ import chainlit as cl
 from chainlit.types import ThreadDict
 
 from chains.settings import get_settings
-from web import auth, hosting, knowledge, persistence, render, reports, routes, uploads
+from web import auth, hosting, knowledge, persistence, render, routes, uploads
 from web.chat import SORRY, STATE_KEY, Conversation
 
 log = logging.getLogger(__name__)
@@ -67,8 +67,9 @@ else:
 @cl.on_app_startup
 async def warm_up():
     # Background work (lexical answers until the dense index is ready; the data layer imported off the first
-    # requests; the report worker), started once the first page is out so it does not slow it.
-    hosting.after_first_page(lambda: knowledge.start_dense_loading(settings), hosting.preload_in_background, reports.warm)
+    # requests), started once the first page is out so it does not slow it. The report worker starts at the first
+    # verdict (web/reports.py).
+    hosting.after_first_page(lambda: knowledge.start_dense_loading(settings), hosting.preload_in_background)
 
 
 @cl.set_starters

@@ -26,13 +26,15 @@ def _by_name(built):
 
 
 @pytest.mark.slow  # spawns the worker: a second or two
-def test_the_reports_come_from_a_worker_process(verdict):
+def test_the_first_verdict_starts_the_worker_and_the_next_ones_come_from_it(verdict):
     built = _by_name(asyncio.run(reports.reports(verdict, None, NAMES)))
+    assert reports.last_source == "thread"  # the first verdict does not wait for the worker to start
     assert built["pitchcheck.pdf"][0] == "application/pdf" and built["pitchcheck.pdf"][1].startswith(b"%PDF")
     assert b"Decline" in built["pitchcheck.md"][1] and b"18,000" in built["pitchcheck.md"][1]
-    assert multiprocessing.active_children()  # the worker stays for the next verdict
+    assert reports.started_soon() and multiprocessing.active_children()  # it stays for the next verdict
     again = _by_name(asyncio.run(reports.reports(verdict, None, NAMES)))
-    assert again["pitchcheck.md"] == built["pitchcheck.md"]
+    assert reports.last_source == "worker" and again["pitchcheck.md"] == built["pitchcheck.md"]
+    assert again["pitchcheck.pdf"][1].startswith(b"%PDF")
 
 
 def test_without_a_worker_the_reports_are_built_here(verdict, monkeypatch, caplog):
@@ -42,7 +44,7 @@ def test_without_a_worker_the_reports_are_built_here(verdict, monkeypatch, caplo
     monkeypatch.setattr(reports, "_worker_pool", no_worker)
     built = _by_name(asyncio.run(reports.reports(verdict, None, NAMES)))
     assert set(built) == set(NAMES) and built["pitchcheck.pdf"][1].startswith(b"%PDF")
-    assert "building the reports here" in caplog.text
+    assert "building the reports here" in caplog.text and reports.last_source == "thread"
 
 
 def test_a_report_that_fails_leaves_the_other(verdict, monkeypatch):
@@ -64,8 +66,11 @@ from chains.verdict import assess
 from web import reports
 sys.path.remove({root!r})
 logging.basicConfig(level=logging.WARNING, stream=sys.stdout, format="LOG %(message)s")
-built = asyncio.run(reports.reports(assess({facts!r}, Settings()), None, ("r.pdf", "r.md")))
-print("BUILT", sorted(name for name, _, _ in built), flush=True)
+verdict = assess({facts!r}, Settings())
+asyncio.run(reports.reports(verdict, None, ("r.pdf", "r.md")))  # the first starts the worker
+assert reports.started_soon()
+built = asyncio.run(reports.reports(verdict, None, ("r.pdf", "r.md")))
+print("BUILT", reports.last_source, sorted(name for name, _, _ in built), flush=True)
 print("WORKER", multiprocessing.active_children()[0].pid, flush=True)
 time.sleep(60)
 """
@@ -90,7 +95,7 @@ def test_the_worker_runs_without_the_app_folder_and_leaves_when_the_server_is_ki
             line = proc.stdout.readline()
             assert line, f"the server-like process ended early: {lines}"
             lines.append(line.strip())
-        assert "BUILT ['r.md', 'r.pdf']" in lines
+        assert "BUILT worker ['r.md', 'r.pdf']" in lines
         assert not [line for line in lines if line.startswith("LOG")], lines  # no fallback: the worker built them
         worker = int(lines[-1].split()[1])
         os.kill(proc.pid, signal.SIGKILL)  # the server dies without a word

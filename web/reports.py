@@ -3,9 +3,9 @@
 The PDF takes tens of milliseconds of pure Python to lay out (over a hundred on the first call). On a thread it
 held the interpreter lock that the event loop, and so every other open chat, needed; in a process of its own it
 only takes a core. What it runs is in `chains.report_files` (a spawned worker can import only the installed
-package). One worker serves the server, spawned on the first verdict (never forked: the server runs
-threads); if it cannot start or dies, the reports are built on a thread as before, and the next verdict tries a
-fresh worker.
+package). One worker serves the server, spawned at the first verdict (never forked: the server runs threads), whose
+own reports are built on a thread while it starts; if it cannot start or dies, the reports are built on a thread
+as before, and the next verdict tries a fresh worker.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 from chains.report_files import ReportFile, build, ready, start_worker
@@ -27,22 +27,26 @@ log = logging.getLogger(__name__)
 REPORT_TIMEOUT_S = 60.0  # a report that takes longer is built on a thread instead
 
 _pool: ProcessPoolExecutor | None = None
+_started: Future | None = None  # the worker's first task: done once it has started and can take reports
 _pool_lock = threading.Lock()
+last_source: str | None = None  # "worker" or "thread": where the last reports were laid out
 
 Report = ReportFile
 
 
-def _worker_pool() -> ProcessPoolExecutor:
-    global _pool
+def _worker_pool() -> tuple[ProcessPoolExecutor, Future]:
+    """The worker and its start (started on the first call: a server that gives no verdict runs no worker)."""
+    global _pool, _started
     with _pool_lock:
-        if _pool is None:
+        if _pool is None or _started is None:
             _pool = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=start_worker,
                 initargs=(os.getpid(),),
             )
-        return _pool
+            _started = _submit(_pool, ready)
+        return _pool, _started
 
 
 @contextlib.contextmanager
@@ -66,38 +70,47 @@ def _submit(pool: ProcessPoolExecutor, fn, *args):
 
 
 def _discard(pool: ProcessPoolExecutor) -> None:
-    global _pool
+    global _pool, _started
     with _pool_lock:
         if _pool is pool:
-            _pool = None
+            _pool, _started = None, None
     pool.shutdown(wait=False, cancel_futures=True)
 
 
 async def reports(verdict: dict[str, Any], glossary: dict[str, Any] | None, names: tuple[str, str]) -> list[Report]:
-    """The reports, from the worker process when it answers, otherwise from a thread."""
+    """The reports, from the worker process once it has started; until then (the first verdict, while the worker
+    starts) and whenever it fails, from a thread."""
+    global last_source
     pool = None
     try:
-        pool = _worker_pool()
-        return await asyncio.wait_for(asyncio.wrap_future(_submit(pool, build, verdict, glossary, names)), REPORT_TIMEOUT_S)
+        pool, started = _worker_pool()
+        if started.done() and started.exception() is None:
+            built = await asyncio.wait_for(asyncio.wrap_future(_submit(pool, build, verdict, glossary, names)), REPORT_TIMEOUT_S)
+            last_source = "worker"
+            return built
+        if started.done():
+            raise RuntimeError("the report worker did not start") from started.exception()
     except Exception:
         log.warning("the report worker failed; building the reports here", exc_info=True)
         if pool is not None:
             _discard(pool)
+    last_source = "thread"
     return await asyncio.to_thread(build, verdict, glossary, names)
 
 
-def warm() -> None:
-    """Start the worker now (after the first page), so the first verdict's reports do not wait for it."""
+def started_soon(timeout: float = 30.0) -> bool:
+    """Start the worker if need be and wait until it can take reports (tests, benchmarks)."""
     try:
-        _submit(_worker_pool(), ready)
+        _worker_pool()[1].result(timeout)
+        return True
     except Exception:
-        log.warning("could not start the report worker", exc_info=True)
+        return False
 
 
 def shutdown() -> None:
     """Stop the worker (tests; the server's exit stops it too)."""
-    global _pool
+    global _pool, _started
     with _pool_lock:
-        pool, _pool = _pool, None
+        pool, _pool, _started = _pool, None, None
     if pool is not None:
         pool.shutdown(wait=True, cancel_futures=True)
