@@ -51,7 +51,8 @@ def _probe_values(name: str, settings: Settings) -> list[Any]:
     return [None, 0, edge - 1, edge, edge * 100]
 
 
-# What each answer decides, for an owner who asks "why do you need that?" in the middle of the interview.
+# What each answer decides, for an owner who asks "why do you need that?" in the middle of the interview; {clean}
+# and {volume} are the rules' own lines (Settings.min_clean_examples, min_monthly_volume).
 WHY_ASKED = {
     "pitch": "What the vendor offers shapes every question after it: which technique, for what job, at what price.",
     "mechanism": "Fine-tuning, RAG and better prompts cost very different amounts and go wrong in different ways, so the "
@@ -60,10 +61,10 @@ WHY_ASKED = {
     "would do each month, to see whether it could ever pay back.",
     "task": "Training suits narrow, repetitive jobs such as sorting or pulling out fields; open-ended writing and "
     "answering from your documents are usually served better, and far more cheaply, by prompts and RAG.",
-    "monthly_volume": "A trained model pays for itself only through volume: below about 1,000 a month the savings "
-    "rarely cover the price.",
-    "clean_examples": "This is often the deciding figure: below about 100 clean examples a fine-tuned model tends to "
-    "overfit and do worse than a good prompt.",
+    "monthly_volume": "A trained model pays for itself only through volume: below about {volume:,} a month the "
+    "savings rarely cover the price.",
+    "clean_examples": "This is often the deciding figure: below about {clean:,} clean examples a fine-tuned model "
+    "tends to overfit and do worse than a good prompt.",
     "task_stable": "A model trained on today's way of working has to be trained again when the work changes, so a job "
     "that is still settling is a poor fit for training.",
     "personal_data": "Personal data in training examples brings data-protection duties; if it may not lawfully go to "

@@ -87,8 +87,13 @@ def looks_like_question(text: str) -> bool:
         or _CONFUSED.search(t)
     ):
         return True
-    # "do the 200 old ones count?": a sentence that opens with a verb and ends in a question mark asks
-    asks = re.match(r"(?:do|does|did|is|are|was|were|can|could|would|will|should|shall|has|have|may|might|must)\b", t)
+    # "do the 200 old ones count?", "is that enough?": an auxiliary then its subject, ending in a question mark, asks;
+    # "could be 200?", "would 150 be enough?", "have maybe 80?" are answers said doubtfully, and are read as answers.
+    asks = re.match(
+        r"(?:do|does|did|is|are|was|were|can|could|would|will|should|shall|has|have|may|might|must)\s+"
+        r"(?:you|i|we|it|that|this|they|there|these|those|the|a|an|my|our|your|he|she)\b",
+        t,
+    )
     return t.endswith("?") and bool(asks or re.search(TERMS + r"|\bwhat\b|\bhow\b|\bwhy\b|\bmean\b", t))
 
 

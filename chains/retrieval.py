@@ -213,6 +213,7 @@ class Retriever:
         self._chunks = {c.id: (c.concept, c.kind, c.section) for c in chunks(concepts)}
         self._background = None  # vectors of chains.background.QUESTIONS, embedded on first dense search
         self._size: int | None = None  # chunks in the collection: counted once (the index is fixed while serving)
+        self.dense_failures = 0  # dense searches that failed and fell back to BM25 (an answer cache skips those)
 
     @property
     def dense_ready(self) -> bool:
@@ -270,6 +271,7 @@ class Retriever:
                 except Exception as exc:  # e.g. the Chroma server is unreachable: BM25 alone still answers
                     if mode == "dense":
                         raise
+                    self.dense_failures += 1
                     log.warning("dense search failed, ranking by BM25 alone: %s", exc)
             elif mode == "dense":
                 raise RuntimeError("dense search asked for before the embedding model was ready")

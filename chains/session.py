@@ -314,7 +314,10 @@ class Session(Asking):
     def _why(self) -> Turn:
         if self.verdict is None and self.awaiting in WHY_ASKED:
             # Mid-interview, "why do you need that?" asks about the question on screen, not the verdict.
-            return self._turn([Reply("notice", WHY_ASKED[self.awaiting])], reask=True)
+            reason = WHY_ASKED[self.awaiting].format(
+                clean=self.settings.min_clean_examples, volume=self.settings.min_monthly_volume
+            )
+            return self._turn([Reply("notice", reason)], reask=True)
         verdict = self.verdict or self.current_verdict()
         lines = [f"**{verdict['headline']}**", "", "This comes from the rules in order: the first level that holds decides."]
         lines += [f"- {r['text']}" for r in verdict["reasons"]]

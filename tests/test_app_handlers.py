@@ -421,7 +421,8 @@ def test_the_same_question_is_answered_once_per_search_mode(monkeypatch):
     from web import knowledge
 
     searched = []
-    kb = SimpleNamespace(dense_ready=False)
+    retriever = SimpleNamespace(dense_failures=0)
+    kb = SimpleNamespace(dense_ready=False, retriever=retriever)
     fake = SimpleNamespace(
         kb=kb,
         search=lambda q: searched.append(q) or [q.upper()],
@@ -434,6 +435,19 @@ def test_the_same_question_is_answered_once_per_search_mode(monkeypatch):
     kb.dense_ready = True  # once the dense index is in, the lexical answer is not reused
     assert explain("what is lora?").text == "WHAT IS LORA? (dense)" and len(searched) == 2
     assert explain("what is rag?").text.startswith("WHAT IS RAG?") and len(searched) == 3
+    another_chat = knowledge.offline_explain(Settings())  # every chat in the process shares the answers
+    assert another_chat("what is rag?").text.startswith("WHAT IS RAG?") and len(searched) == 3
+
+    def failing_search(q):  # dense search failed during this answer: BM25 alone, not kept
+        retriever.dense_failures += 1
+        searched.append(q)
+        return [q.upper()]
+
+    fake.search = failing_search
+    explain("what is a token?")
+    fake.search = lambda q: searched.append(q) or [q.upper()]
+    explain("what is a token?")
+    assert searched[-2:] == ["what is a token?", "what is a token?"]  # asked again, now that dense search works
 
 
 def test_an_answer_gets_one_reply_the_echo_then_the_next_question_with_its_buttons(app):

@@ -502,7 +502,22 @@ def test_a_correction_at_the_next_question_changes_the_answer_it_speaks_of_and_l
     assert turn.replies[0].text.startswith("Changed: ")
 
 
-def test_a_question_that_opens_with_a_verb_is_answered_not_taken_as_the_figure_in_it():
-    turn = at("clean_examples").handle("would 150 be enough?")
+@pytest.mark.parametrize("text", ["do the 200 old ones count?", "is that enough?", "does it matter if they're short?"])
+def test_a_question_with_a_subject_after_its_verb_is_answered_not_taken_as_the_figure_in_it(text):
+    turn = at("clean_examples").handle(text)
     assert turn.facts["clean_examples"] is None and turn.awaiting["field"] == "clean_examples"
     assert turn.replies[-1].kind == "question" and not turn.replies[0].text.startswith("Got it")  # explained, asked again
+
+
+@pytest.mark.parametrize(
+    "field, text, value",
+    [
+        ("clean_examples", "could be 200?", 200),
+        ("clean_examples", "have maybe 80?", 80),
+        ("clean_examples", "would 150 be enough?", 150),
+        ("monthly_volume", "is about 300 I think?", 300),
+    ],
+)
+def test_a_figure_said_doubtfully_with_a_question_mark_is_still_the_answer(field, text, value):
+    turn = at(field).handle(text)
+    assert turn.facts[field] == value and turn.replies[0].text.startswith("Got it: about")

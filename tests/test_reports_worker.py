@@ -17,6 +17,7 @@ FACTS = {"quote": 18000, "monthly_volume": 12, "clean_examples": 40, "task": "op
 
 @pytest.fixture
 def verdict():
+    reports.shutdown()  # no worker left from an earlier test: each test starts from a server's first verdict
     yield assess(FACTS, Settings())
     reports.shutdown()
 

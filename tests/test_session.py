@@ -246,3 +246,18 @@ def test_every_question_has_a_reason_to_give():
 
     assert set(WHY_ASKED) == set(ORDER)
     assert all(len(text) < 260 and text.endswith(".") for text in WHY_ASKED.values())
+
+
+def test_the_reason_names_the_rules_own_line():
+    from chains.session import Session
+    from chains.settings import Settings
+
+    class Answer:
+        def __init__(self, question):
+            self.text, self.sources = "x", []
+
+    session = Session(Settings(min_clean_examples=250), explain=Answer)
+    session.start()
+    session.handle("They'll fine-tune it on our support tickets for £18,000")
+    session.await_field("clean_examples")
+    assert "below about 250 clean examples" in session.handle("why do you need that?").replies[0].text

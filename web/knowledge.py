@@ -94,20 +94,49 @@ def offline_explain(settings: Settings):
     The same words get the same answer, so recent answers are kept: the starter buttons send identical questions
     ("What is LoRA, in plain English?"), and a crowd arriving from one link asks them at once. A lexical answer
     given before the dense index loaded is not reused once it has."""
-    import functools
-
     ex = explainer(settings)
     if ex is None:
         return None
-
-    @functools.lru_cache(maxsize=ANSWER_CACHE)
-    def answer(question: str, dense: bool):
-        return ex.offline(question, ex.search(question))
+    answer = _answers_of(ex)
 
     def explain(question: str):
         return answer(question, bool(getattr(getattr(ex, "kb", None), "dense_ready", False)))
 
     return explain
+
+
+_answer_caches: dict[int, Any] = {}  # one per explainer (one per process in the app), shared by every chat
+
+
+def _answers_of(ex):
+    """The explainer's answers, the most recent kept; an answer given while dense search was failing is not kept."""
+    from collections import OrderedDict
+
+    with _lock:
+        cached = _answer_caches.get(id(ex))
+        if cached is not None and cached[0] is ex:
+            return cached[1]
+        kept: OrderedDict[tuple[str, bool], Any] = OrderedDict()
+        kept_lock = threading.Lock()
+        retriever = getattr(getattr(ex, "kb", None), "retriever", None)
+
+        def answer(question: str, dense: bool):
+            key = (question, dense)
+            with kept_lock:
+                if key in kept:
+                    kept.move_to_end(key)
+                    return kept[key]
+            failures = getattr(retriever, "dense_failures", 0)
+            result = ex.offline(question, ex.search(question))
+            if getattr(retriever, "dense_failures", 0) == failures:
+                with kept_lock:
+                    kept[key] = result
+                    while len(kept) > ANSWER_CACHE:
+                        kept.popitem(last=False)
+            return result
+
+        _answer_caches[id(ex)] = (ex, answer)
+        return answer
 
 
 _reading_embed: Any = None
@@ -129,3 +158,4 @@ def reset_for_tests() -> None:
     global _kb, _explainer, _kb_error, _loader, _reading_embed
     with _lock:
         _kb = _explainer = _kb_error = _loader = _reading_embed = None
+        _answer_caches.clear()

@@ -24,7 +24,7 @@ from chains.report_files import ReportFile, build, ready, start_worker
 
 log = logging.getLogger(__name__)
 
-REPORT_TIMEOUT_S = 60.0  # a report that takes longer is built on a thread instead
+REPORT_TIMEOUT_S = 10.0  # a worker that takes longer is stopped, and the reports are built on a thread instead
 
 _pool: ProcessPoolExecutor | None = None
 _started: Future | None = None  # the worker's first task: done once it has started and can take reports
@@ -70,10 +70,16 @@ def _submit(pool: ProcessPoolExecutor, fn, *args):
 
 
 def _discard(pool: ProcessPoolExecutor) -> None:
+    """Give up on a worker: a stuck one is stopped (shutdown alone waits for its task, and it would linger)."""
     global _pool, _started
     with _pool_lock:
         if _pool is pool:
             _pool, _started = None, None
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            process.terminate()
+        except Exception:
+            log.debug("could not stop a report worker", exc_info=True)
     pool.shutdown(wait=False, cancel_futures=True)
 
 
