@@ -38,6 +38,12 @@ from common import VENV_BIN, chainlit_server, clean_env, free_port, prepare_data
 PG_ROOT = Path("/usr/lib/postgresql")
 
 
+def pg_bindir() -> Path | None:
+    """Debian's PostgreSQL binaries (the newest installed), or None."""
+    found = sorted(PG_ROOT.glob("*/bin/initdb")) if PG_ROOT.is_dir() else []
+    return found[-1].parent if found else None
+
+
 def _as_postgres() -> list[str]:
     return ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 
@@ -46,10 +52,9 @@ def _as_postgres() -> list[str]:
 def postgres() -> Iterator[str]:
     """A PostgreSQL cluster on a free loopback port, in a temp folder of its own (the server runs as the postgres
     user, who may not enter this process's private temp folders); yields its asyncpg URL."""
-    found = sorted(PG_ROOT.glob("*/bin/initdb")) if PG_ROOT.is_dir() else []
-    if not found:
+    bindir = pg_bindir()
+    if bindir is None:
         raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql)")
-    bindir = found[-1].parent
     root = Path(tempfile.mkdtemp(prefix="pitchcheck-bench-pg-"))
     data, sock = root / "data", root / "sock"
     sock.mkdir()

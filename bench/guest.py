@@ -23,22 +23,7 @@ for _p in (str(ROOT), str(ROOT / "bench")):
     if _p not in sys.path:
         sys.path.insert(0, _p)
 
-SOCKETIO_PATH = "/ws/socket.io"
-EVENTS = (
-    "new_message",
-    "update_message",
-    "stream_start",
-    "stream_token",
-    "element",
-    "task_start",
-    "task_end",
-    "action",
-    "remove_action",
-    "delete_message",
-    "first_interaction",
-    "ask",
-    "resume_thread",
-)
+from visitor import EVENTS, SOCKETIO_PATH, asked_field  # noqa: E402
 
 
 def message_payload(text: str, message_id: str | None = None, **extra: Any) -> dict:
@@ -167,8 +152,6 @@ class Guest:
 
     async def question(self, questions: dict[str, str], timeout: float | None = None) -> str:
         """Wait for the next interview question; returns its field."""
-        from visitor import asked_field
-
         data = await self.until(
             lambda n, d: n == "new_message" and isinstance(d, dict) and asked_field(d.get("output"), questions) is not None,
             "the next question",

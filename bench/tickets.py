@@ -443,22 +443,6 @@ T_REPLIES = [
     "I've looked into order {o}: the courier lost it, so we're sending another {p} today.",
     "You can return the {p} within 30 days for a refund or an exchange; I've emailed you a returns label.",
 ]
-T_COURIERS = ["DPD", "Royal Mail", "Evri", "DHL", "Yodel", "UPS"]
-T_ORDINALS = ["second", "third", "fourth"]
-T_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 def templated_message(rng: random.Random) -> tuple[str, str]:
@@ -467,10 +451,10 @@ def templated_message(rng: random.Random) -> tuple[str, str]:
         p=rng.choice(T_PRODUCTS),
         n=rng.randint(2, 30),
         o=rng.randint(100000, 999999),
-        k=rng.choice(T_ORDINALS),
-        d=f"{rng.randint(1, 28)} {rng.choice(T_MONTHS)}",
+        k=rng.choice(ORDINALS),
+        d=f"{rng.randint(1, 28)} {rng.choice(MONTHS)}",
         a=rng.randint(5, 900),
-        c=rng.choice(T_COURIERS),
+        c=rng.choice(COURIERS),
     )
     parts = [
         rng.choice(T_GREETINGS),

@@ -17,6 +17,22 @@ from datetime import UTC, datetime
 from typing import Any
 
 SOCKETIO_PATH = "/ws/socket.io"
+# What a client listens for: every event the page handles that a server may send.
+EVENTS = (
+    "new_message",
+    "update_message",
+    "stream_start",
+    "stream_token",
+    "element",
+    "task_start",
+    "task_end",
+    "action",
+    "remove_action",
+    "delete_message",
+    "first_interaction",
+    "ask",
+    "resume_thread",
+)
 CONCEPT_QUESTION = "what is LoRA?"
 MAX_SESSIONS = 500  # the per-session figures stay in ranges no glossary text or constant uses
 ECHO_PREFIX = "Echo: "  # bench/echo_app.py replies "Echo: <the message>"
@@ -221,19 +237,7 @@ class Client:
         token = await self._guest_cookie()
         self.result.auth_s = time.perf_counter() - started
         self.sio = socketio.AsyncClient(reconnection=False, logger=False, engineio_logger=False)
-        for event in (
-            "new_message",
-            "update_message",
-            "stream_start",
-            "stream_token",
-            "element",
-            "task_start",
-            "task_end",
-            "action",
-            "remove_action",
-            "delete_message",
-            "first_interaction",
-        ):
+        for event in EVENTS:
             self.sio.on(event, (lambda name: lambda data=None: self.inbox.put(name, data))(event))
         self.sio.on("disconnect", lambda *a: self.inbox.put("disconnect", None))
         headers = {"Cookie": f"access_token={token}"} if token else {}

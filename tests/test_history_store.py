@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -19,84 +16,23 @@ import pytest
 from chainlit.types import Feedback
 from chainlit.user import User
 
+from chains.settings import PROJECT_ROOT
 from web.persistence import ensure_schema, make_data_layer
 
-PG_BIN = Path("/usr/lib/postgresql")
-
-
-def _pg_bindir() -> Path | None:
-    found = sorted(PG_BIN.glob("*/bin/initdb")) if PG_BIN.is_dir() else []
-    return found[-1].parent if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+if str(PROJECT_ROOT / "bench") not in sys.path:
+    sys.path.insert(0, str(PROJECT_ROOT / "bench"))
+import cluster
 
 
 @pytest.fixture(scope="module")
 def postgres_url():
-    """A throwaway PostgreSQL cluster on a free loopback port, owned by the postgres user."""
-    bindir = _pg_bindir()
-    if bindir is None:
+    """A throwaway PostgreSQL cluster on a free loopback port (bench/cluster.py starts it as the benchmarks do)."""
+    if cluster.pg_bindir() is None:
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL is not installed, but CI must run this test (.ci/run installs it)")
         pytest.skip("PostgreSQL is not installed (apt-get install postgresql); CI installs it")
-    # pytest's own temp folders are private to root; the server runs as postgres, so it gets a folder of its own.
-    root = Path(tempfile.mkdtemp(prefix="pitchcheck-pg-"))
-    data, sock = root / "data", root / "sock"
-    sock.mkdir()
-    shutil.chown(root, "postgres")
-    shutil.chown(sock, "postgres")
-    as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    subprocess.run(
-        [*as_pg, str(bindir / "initdb"), "-D", str(data), "--auth=trust", "-U", "postgres", "-E", "UTF8"],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    port = _free_port()
-    subprocess.run(
-        [
-            *as_pg,
-            str(bindir / "pg_ctl"),
-            "-D",
-            str(data),
-            "-w",
-            "-t",
-            "60",
-            "-l",
-            str(root / "log"),
-            "-o",
-            f"-p {port} -k {sock} -c listen_addresses=127.0.0.1",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    try:
-        subprocess.run(
-            [
-                *as_pg,
-                str(bindir / "createdb") if (bindir / "createdb").exists() else "createdb",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "-U",
-                "postgres",
-                "pitchcheck",
-            ],
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
-        yield f"postgresql+asyncpg://postgres@127.0.0.1:{port}/pitchcheck"
-    finally:
-        subprocess.run([*as_pg, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True, timeout=60)
-        shutil.rmtree(root, ignore_errors=True)
+    with cluster.postgres() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -161,7 +97,7 @@ def test_tables_are_created_once_and_history_survives_a_restart(history_url, tmp
 def test_an_unreachable_database_is_a_clear_one_line_error(tmp_path):
     from web.persistence import SchemaError
 
-    port = _free_port()
+    port = cluster.free_port()
     start = time.monotonic()
     with pytest.raises(SchemaError) as err:
         ensure_schema(f"postgresql+asyncpg://user:secret@127.0.0.1:{port}/nowhere")

@@ -271,11 +271,12 @@ def _run_after_first_page() -> None:
 
 
 # --- what the first requests need, loaded after start-up ----------------------------------------------------------
-# The history data layer (SQLAlchemy's ORM, Chainlit's data layer and aiohttp) and the LLM client the first chat
-# builds (the PDF writer lives in the report worker, web/reports.py): imported at app import
+# The history data layer (SQLAlchemy's ORM, Chainlit's data layer and aiohttp), the LLM client and the interview
+# (its rules and readers) the first chat builds (the PDF writer lives in the report worker, web/reports.py): imported
+# at app import
 # they delayed the first page; imported by the first sign-in, chat or verdict they held the event loop, and every open
 # chat with it. "module:attribute" also loads a lazily imported attribute.
-FIRST_USE_MODULES = ("web.history_layer", "chains.llm")
+FIRST_USE_MODULES = ("web.history_layer", "chains.llm", "chains.session")
 
 
 def preload_in_background(modules: tuple[str, ...] = FIRST_USE_MODULES) -> threading.Thread:
