@@ -24,6 +24,8 @@ QUESTIONS = (
     "What is a good film to watch tonight?",
     "How do I book a driving test?",
     "How much should I charge for my services?",
+    "What hourly rate should I charge my customers for a lesson or a visit?",
+    "How do I set my prices against my competitors?",
     "How do I get a mortgage as a self-employed person?",
     "What are the opening hours of the bank?",
     "How do I learn to play the guitar?",

@@ -65,3 +65,17 @@ def _mend_word(m: re.Match) -> str:
 def mend(t: str) -> str:
     """Lower-cased answer text with slipped answer words mended."""
     return re.sub(r"[a-z][a-z']*[a-z]", _mend_word, t)
+
+
+def looks_like_gibberish(text: str) -> bool:
+    """True for keyboard mashing ("asdf qwer", "jjjjj"): no figure, and under a third of its words are English."""
+    if re.search(r"[0-9£$€]", text):
+        return False
+    words = re.findall(r"[a-z]+", text.lower())
+    english = _english()
+    if not english:  # without the word list nothing is judged
+        return False
+    if not words:
+        return bool(text.strip())  # only punctuation or symbols
+    known = sum(1 for w in words if w in english or w in _ASKED_PLAIN)
+    return known * 3 < len(words)

@@ -18,7 +18,13 @@ import yaml
 from .settings import PROJECT_ROOT
 
 DATA = PROJECT_ROOT / "tests" / "data"
-QUESTION_FILES = ("questions.yaml", "questions_lay.yaml", "questions_third.yaml", "questions_fourth.yaml")
+QUESTION_FILES = (
+    "questions.yaml",
+    "questions_lay.yaml",
+    "questions_third.yaml",
+    "questions_fourth.yaml",
+    "questions_fifth.yaml",
+)
 OFFTOPIC_FILE = "offtopic.yaml"
 SEED = "pitchcheck-retrieval-1"
 OFF_TOPIC_ID = "none"  # the id of a question in a question file that no entry answers

@@ -19,6 +19,7 @@ from .clean import clean_input
 from .corrections import find_correction
 from .facts import FIELD_BY_NAME
 from .intents import confused_about, is_offer, looks_like_question, read_intent
+from .misspellings import looks_like_gibberish
 from .money import format_money
 from .opening import prefill_from_pitch
 from .readers import SOMETHING_ELSE, Context, Reading, clarify_choices, read_answer
@@ -55,6 +56,10 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
+UNREAD_PITCH = (
+    "I couldn't make out an offer in that. Paste the vendor's words, or tell me in a line what they offered "
+    '(for example "£12,000 to train a model on our support emails"), or say "skip" to go on without it.'
+)
 _GREETING = (
     r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|yo|howdy|greetings)\b[\s!.,]*(?:there|pitchcheck)?[\s!.,]*$"
 )
@@ -235,6 +240,9 @@ class Session(Asking):
             return self._turn([Reply("notice", "Hello! Tell me about the offer when you're ready.")], reask=True)
         if looks_like_question(text) and not is_offer(text):
             return self._explain(text)
+        if looks_like_gibberish(text) and not self.state.misses.get("pitch"):
+            self.state.misses["pitch"] = 1  # asked once; the same again is kept as the pitch
+            return self._turn([Reply("notice", UNREAD_PITCH)], reask=True)
         return self._take_pitch(text)
 
     def _take_pitch(self, text: str) -> Turn:

@@ -38,6 +38,7 @@ def test_questions_no_entry_answers_join_the_off_topic_ones(tmp_path):
         "questions_lay.yaml": '- q: "can it forget things?"\n  id: catastrophic-forgetting\n',
         "questions_third.yaml": '- q: "who owns the model?"\n  id: model-weights-ownership\n- q: "where can I park?"\n  id: none\n',
         "questions_fourth.yaml": '- q: "is my bakery too small for this?"\n  id: high-volume-tasks\n- q: "best bread flour?"\n  id: none\n',
+        "questions_fifth.yaml": '- q: "lora cost"\n  id: lora\n- q: "tyre pressure?"\n  id: none\n',
         "offtopic.yaml": '- "how do I bleed a radiator?"\n',
     }
     for name, text in files.items():
@@ -48,8 +49,14 @@ def test_questions_no_entry_answers_join_the_off_topic_ones(tmp_path):
         ("catastrophic-forgetting", "questions_lay.yaml"),
         ("model-weights-ownership", "questions_third.yaml"),
         ("high-volume-tasks", "questions_fourth.yaml"),
+        ("lora", "questions_fifth.yaml"),
     ]
-    assert scorecard.offtopic_questions(tmp_path) == ["how do I bleed a radiator?", "where can I park?", "best bread flour?"]
+    assert scorecard.offtopic_questions(tmp_path) == [
+        "how do I bleed a radiator?",
+        "where can I park?",
+        "best bread flour?",
+        "tyre pressure?",
+    ]
 
 
 def test_split_is_fixed_by_the_question_text():

@@ -261,3 +261,27 @@ def test_the_reason_names_the_rules_own_line():
     session.handle("They'll fine-tune it on our support tickets for £18,000")
     session.await_field("clean_examples")
     assert "below about 250 clean examples" in session.handle("why do you need that?").replies[0].text
+
+
+@pytest.mark.parametrize("mashed", ["asdf qwer zxcv", "jjjjjjj", "~~~", "sdfg hjkl;"])
+def test_a_mashed_pitch_is_asked_for_again_once_then_kept(session, mashed):
+    session.start()
+    turn = session.handle(mashed)
+    assert turn.awaiting["field"] == "pitch" and turn.facts["pitch"] is None
+    assert "couldn't make out an offer" in turn.replies[0].text and '"skip"' in turn.replies[0].text
+    turn = session.handle(mashed)  # the same again: the owner means it
+    assert turn.facts["pitch"] == mashed and turn.awaiting["field"] != "pitch"
+
+
+@pytest.mark.parametrize("plain", ["they want to train a chatbot", "AI for our invoices", "some AI thing, not sure"])
+def test_a_short_plain_pitch_is_kept_at_once(session, plain):
+    session.start()
+    turn = session.handle(plain)
+    assert turn.facts["pitch"] == plain and turn.awaiting["field"] != "pitch"
+
+
+def test_a_mashed_pitch_can_be_skipped(session):
+    session.start()
+    session.handle("qwerty uiop")
+    turn = session.handle("skip")
+    assert turn.awaiting["field"] != "pitch"
