@@ -1,11 +1,16 @@
 """Choose the retrieval fusion weights by cross-validation on the tuning half only (the held-out half is not read).
 
-    .venv/bin/python bench/tune_retrieval.py [--misses]
+    .venv/bin/python bench/tune_retrieval.py [--misses] [--fit]
 
 The evidence for each tuning question (cosines per chunk kind and BM25) is computed once; every weight setting on
 the grid is then scored by mean reciprocal rank in 5-fold cross-validation: the best setting on four folds is scored
 on the fifth. The printed cross-validated figure estimates how the chosen weights do on questions they were not
-chosen on; the weights printed last are the best on the whole tuning half, for chains.retrieval.WEIGHTS.
+chosen on; the weights printed last are the best on the whole tuning half.
+
+--fit instead fits the four weights as a conditional logit (bench/fusion_fit.py): the chance of each concept is a
+softmax over concepts of the weighted evidence, and the weights maximise the right concepts' likelihood. It prints
+the fitted weights' figures in 5-fold and leave-one-file-out cross-validation beside the grid's, then the weights
+fitted on the whole tuning half, for chains.retrieval.WEIGHTS.
 """
 
 from __future__ import annotations
@@ -15,10 +20,12 @@ import itertools
 import sys
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from chains import scorecard
-from chains.retrieval import Weights, rank
+from chains.retrieval import WEIGHTS, Weights, rank
 
 GRID = {
     "section": (0.0, 0.5, 1.0),
@@ -33,16 +40,59 @@ def _fold(question: str) -> int:
     return int(hashlib.sha256(f"fold|{question}".encode()).hexdigest(), 16) % FOLDS
 
 
-def _mrr(kb, evidence, items, weights: Weights) -> tuple[float, float]:
-    reciprocal = hits = 0.0
+def _positions(kb, evidence, items, weights: Weights) -> list[int]:
+    """The 0-based rank of each question's right concept (10 when it is not in the top ten)."""
+    out = []
     for item in items:
         dense, lexical = evidence[item["q"]]
         ids = [h.concept for h in rank(kb.concepts, dense, lexical, weights, kb.settings.dense_weight, 10)]
-        if item["id"] in ids:
-            reciprocal += 1.0 / (ids.index(item["id"]) + 1)
-            hits += ids[0] == item["id"]
+        out.append(ids.index(item["id"]) if item["id"] in ids else 10)
+    return out
+
+
+def _mrr(kb, evidence, items, weights: Weights) -> tuple[float, float]:
+    positions = _positions(kb, evidence, items, weights)
     n = max(len(items), 1)
-    return reciprocal / n, hits / n
+    return sum(1.0 / (p + 1) for p in positions) / n, sum(p == 0 for p in positions) / n
+
+
+def _line(label: str, positions: list[int]) -> str:
+    n = max(len(positions), 1)
+    hit1, hit3 = sum(p == 0 for p in positions) / n, sum(p < 3 for p in positions) / n
+    return f"{label:<44} hit@1 {hit1:.3f}, hit@3 {hit3:.3f}, MRR {sum(1.0 / (p + 1) for p in positions) / n:.3f}"
+
+
+def _unseen(kb, evidence, tune, groups: list, chosen: dict) -> list[int]:
+    """Each question ranked by the weights chosen without its group."""
+    return [_positions(kb, evidence, [item], chosen[g])[0] for item, g in zip(tune, groups, strict=True)]
+
+
+def fitted(kb, evidence, tune, table, grid) -> None:
+    """The conditional-logit weights beside the grid's, each judged on folds and files it was not chosen on."""
+    from bench import fusion_fit
+
+    ids = list(kb.concepts)
+    x = np.stack([fusion_fit.features(ids, *evidence[item["q"]]) for item in tune])
+    target = np.asarray([ids.index(item["id"]) for item in tune])
+    folds = [_fold(item["q"]) for item in tune]
+    files = [item["source"] for item in tune]
+    weight = kb.settings.dense_weight
+    print(_line(f"current {WEIGHTS}", _positions(kb, evidence, tune, WEIGHTS)))
+    grid_folds = {f: max(grid, key=lambda w: sum(table[w][g][0] for g in range(FOLDS) if g != f)) for f in range(FOLDS)}
+    print(_line("grid, 5-fold", _unseen(kb, evidence, tune, folds, grid_folds)))
+    print(_line("fitted, 5-fold", _unseen(kb, evidence, tune, folds, fusion_fit.fitted_without(x, target, folds, weight))))
+    by_file = {name: [i for i, f in enumerate(files) if f == name] for name in scorecard.QUESTION_FILES}
+    grid_files = {
+        name: max(grid, key=lambda w: _mrr(kb, evidence, [tune[i] for i in range(len(tune)) if i not in rows], w))
+        for name, rows in ((n, set(r)) for n, r in by_file.items())
+    }
+    for label, chosen in (("grid", grid_files), ("fitted", fusion_fit.fitted_without(x, target, files, weight))):
+        positions = _unseen(kb, evidence, tune, files, chosen)
+        print(_line(f"{label}, leave-one-file-out", positions))
+        for name, rows in by_file.items():
+            print("   " + _line(name, [positions[i] for i in rows]))
+    final = fusion_fit.as_weights(fusion_fit.fit(x, target), weight)
+    print(_line(f"fitted on the whole tuning half: {final}", _positions(kb, evidence, tune, final)))
 
 
 def main(argv: list[str]) -> int:
@@ -57,6 +107,9 @@ def main(argv: list[str]) -> int:
     evidence = {item["q"]: kb.retriever.evidence(item["q"]) for item in tune}
     grid = [Weights(*values) for values in itertools.product(*GRID.values())]
     table = {w: {f: _mrr(kb, evidence, [i for i in tune if _fold(i["q"]) == f], w) for f in range(FOLDS)} for w in grid}
+    if "--fit" in argv:
+        fitted(kb, evidence, tune, table, grid)
+        return 0
 
     cv_mrr = cv_hit = 0.0
     for f in range(FOLDS):
