@@ -1,11 +1,15 @@
 """Cross-validate retrieval choices across question writers, on the tuning half only (the held-out half is not read).
 
-    .venv/bin/python bench/cv_retrieval.py
+    .venv/bin/python bench/cv_retrieval.py [--learned]
 
 The folds are the question files: each was written by different people, so a choice that wins on three files and
 also wins on the fourth generalises to new writers rather than to the questions that inspired it. For each
 candidate (how name and question cosines are pooled, the fusion weights, how BM25 is normalised) it prints the
 hit@1 on every fold and the leave-one-file-out figure: the candidate chosen on three files, scored on the fourth.
+
+--learned instead compares sets of evidence for the fitted fusion (bench/fusion_fit.py): for each held file the
+weights are fitted on the other files and scored on it. The last line adds the other files' questions to each
+concept's own as examples, to see whether more writers' questions would help new ones.
 """
 
 from __future__ import annotations
@@ -70,6 +74,7 @@ class Evidence:
         texts = [r.vocabulary.normalise(item["q"]) for item in self.items]
         queries = np.asarray([r.embedder.embed_query(r.vocabulary.normalise(item["q"], punctuated=True)) for item in self.items])
         self.cos = queries @ vectors.T
+        self.alike = queries @ queries.T  # question to question, for other writers' questions as examples
         self.bm25 = np.zeros((len(texts), len(self.ids)))
         for row, text in enumerate(texts):
             for cid, value in r.lexical.search(text, len(self.ids)):
@@ -141,8 +146,66 @@ def show(ev: Evidence, label: str, c: Candidate) -> None:
     )
 
 
+def _reciprocal_rank(m: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + (-m).argsort(axis=1).argsort(axis=1))
+
+
+def _with_examples(ev: Evidence, held: str) -> np.ndarray:
+    """The question evidence (mean of the two best) with the other files' questions among each concept's own."""
+    out = np.zeros((len(ev.items), len(ev.ids)))
+    for j, own in enumerate(ev.groups[QUESTION]):
+        examples = np.where((ev.sources != held) & (ev.target == j))[0]
+        cos = np.concatenate([ev.cos[:, own], ev.alike[:, examples]], axis=1)
+        cos[examples, len(own) + np.arange(len(examples))] = -1.0  # no question is its own example
+        out[:, j] = -np.sort(-cos, axis=1)[:, :2].mean(axis=1)
+    return out
+
+
+def learned(ev: Evidence) -> None:
+    """Leave-one-file-out hit@1 of the fitted fusion over several sets of evidence."""
+    from bench import fusion_fit
+
+    top = ev.bm25.max(axis=1, keepdims=True)
+    pieces = {
+        "section": ev.pooled(SECTION, 1),
+        "section top-2": ev.pooled(SECTION, 2),
+        "name top-2": ev.pooled(NAME, 2),
+        "name best": ev.pooled(NAME, 1),
+        "question top-2": ev.pooled(QUESTION, 2),
+        "question best": ev.pooled(QUESTION, 1),
+        "bm25 share": np.divide(ev.bm25, top, out=np.zeros_like(ev.bm25), where=top > 0),
+        "bm25 squashed": ev.bm25 / (ev.bm25 + 3.0),
+        "bm25 rank": np.where(ev.bm25 > 0, _reciprocal_rank(ev.bm25), 0.0),
+        "question rank": _reciprocal_rank(ev.pooled(QUESTION, 2)),
+    }
+    base = ["section", "name top-2", "question top-2", "bm25 share"]
+    sets = {
+        "the four served": base,
+        "+ best name and question": [*base, "name best", "question best"],
+        "+ sections' top-2": [*base, "section top-2"],
+        "+ bm25 squashed": [*base, "bm25 squashed"],
+        "+ bm25 and question ranks": [*base, "bm25 rank", "question rank"],
+    }
+    for label, names in [*sets.items(), ("the four, other files' questions as examples", base)]:
+        positions = np.zeros(len(ev.items), dtype=int)
+        for held in scorecard.QUESTION_FILES:
+            chosen = dict(pieces)
+            if label.endswith("examples"):
+                chosen["question top-2"] = _with_examples(ev, held)
+            x = np.stack([chosen[n] for n in names], axis=2)
+            coef = fusion_fit.fit(x[ev.sources != held], ev.target[ev.sources != held])
+            scores = x[ev.sources == held] @ coef
+            right = scores[np.arange(len(scores)), ev.target[ev.sources == held]][:, None]
+            positions[ev.sources == held] = (scores > right).sum(axis=1)
+        per = " ".join(f"{(positions[ev.sources == s] == 0).mean():.3f}" for s in scorecard.QUESTION_FILES)
+        print(f"{label:<46} hit@1 {(positions == 0).mean():.3f} hit@3 {(positions < 3).mean():.3f} | by file {per}")
+
+
 def main(argv: list[str]) -> int:
     ev = Evidence()
+    if "--learned" in argv:
+        learned(ev)
+        return 0
     base = Candidate()
     show(ev, "current", base)
     for k in (1, 2, 3, 4):
