@@ -32,20 +32,23 @@ ANSWERS_MORE = ROOT / "tests" / "data" / "answers_more.yaml"
 ANSWERS_THIRD = ROOT / "tests" / "data" / "answers_third.yaml"
 # A fourth blind set (with a "plain" family of ordinary clear answers), likewise used whole for tuning.
 ANSWERS_FOURTH = ROOT / "tests" / "data" / "answers_fourth.yaml"
+# A fifth blind set, split by the seed as the first is: its held-out half joins the first set's as the honest figure.
+ANSWERS_FIFTH = ROOT / "tests" / "data" / "answers_fifth.yaml"
 SEED = "pitchcheck-answers-1"
 OUTCOMES = ("right", "clarified", "asked", "wrong")
 
 
 def load(path: Path = ANSWERS) -> list[dict[str, Any]]:
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if path in (ANSWERS_MORE, ANSWERS_THIRD, ANSWERS_FOURTH):
-        for entry in entries:
+    for entry in entries:
+        entry["source"] = path.name
+        if path in (ANSWERS_MORE, ANSWERS_THIRD, ANSWERS_FOURTH):
             entry["half"] = "tune"
     return entries
 
 
 def load_all() -> list[dict[str, Any]]:
-    return load(ANSWERS) + load(ANSWERS_MORE) + load(ANSWERS_THIRD) + load(ANSWERS_FOURTH)
+    return [e for path in (ANSWERS, ANSWERS_MORE, ANSWERS_THIRD, ANSWERS_FOURTH, ANSWERS_FIFTH) for e in load(path)]
 
 
 def half(entry: dict[str, Any]) -> str:
@@ -226,6 +229,20 @@ def evaluate(
     return summary
 
 
+def by_source(result: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """(half, file, totals) for each file in each half."""
+    rows = []
+    for name in ("tune", "held_out"):
+        sources = sorted({s.entry.get("source", "?") for s in result["scored"][name]})
+        for source in sources:
+            items = [s for s in result["scored"][name] if s.entry.get("source", "?") == source]
+            counts = Counter(s.outcome for s in items)
+            n = len(items)
+            rate = {"right_rate": (counts["right"] + counts["clarified"]) / n, "wrong_rate": counts["wrong"] / n}
+            rows.append((name, source, {"n": n, **rate}))
+    return rows
+
+
 def default_factory(with_embeddings: bool = True) -> tuple[Callable[[], Any], Callable[[str, str], Any]]:
     """A session as the terminal interview builds it, with a stand-in explainer (explanations are not scored)."""
     from chains.readers import read_value
@@ -265,6 +282,8 @@ def main() -> int:
             f"(right {s['right']}, clarified {s['clarified']}, asked {s['asked']}, wrong {s['wrong']}; "
             f"plain answers asked back {s['plain_asked_back']} of {s['plain']})"
         )
+    for name, source, s in by_source(result):  # totals only: no held-out answer is ever shown
+        print(f"  {name:9s} {source:20s} n={s['n']:4d} right+clarified={s['right_rate']:.3f} wrong={s['wrong_rate']:.3f}")
     if show:  # only ever the tuning half
         for s in result["scored"]["tune"]:
             if s.outcome in ("wrong", "asked"):

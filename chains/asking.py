@@ -57,13 +57,14 @@ class Asking:
             return text
         return f"{text} a {carry}"
 
-    def _option_text(self, text: str) -> str:
-        """A number typed at a clarifying question picks that option, not the field's choice of that number."""
+    def _option_text(self, text: str) -> tuple[str, bool]:
+        """(the answer, whether it picked an offered option): a number typed at a clarifying question picks that
+        option, not the field's choice of that number; an option's own value picks it too."""
         options = (self.state.clarifying or {}).get("options") or []
         stripped = text.strip().rstrip(".")
         if stripped.isdigit() and 1 <= int(stripped) <= len(options):
-            return str(options[int(stripped) - 1]["value"])
-        return text
+            return str(options[int(stripped) - 1]["value"]), True
+        return text, any(stripped == str(o["value"]) for o in options)
 
     def _clarify(self, reading: Reading, preface: list[Reply] | None = None, carry: str | None = None) -> Turn:
         assert self.awaiting

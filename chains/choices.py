@@ -56,15 +56,22 @@ def _simple(t: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", t).strip()
 
 
-def _exact(spec: Field, t: str) -> str | None:
+def _exact(spec: Field, t: str, picked: bool = False) -> str | None:
     simple, values = _simple(t), spec.choice_values()
     for c in spec.choices:
-        if simple in (_simple(c.value), _simple(c.label.lower())):  # a choice's value is what its button sends
+        if simple == _simple(c.label.lower()):
+            return c.value
+        if simple == _simple(c.value) and (picked or not _two_ways(spec, c.value)):  # the value is what a button sends
             return c.value
     number = re.fullmatch(r"(?:option |number |no |choice |#)?(\d{1,2})", simple)
     if number and 1 <= int(number[1]) <= len(values):
         return values[int(number[1]) - 1]
     return None
+
+
+def _two_ways(spec: Field, value: str) -> bool:
+    """A typed bare "no" where the field's "no" reads two ways ("they could not say", or "I haven't asked")."""
+    return bool(spec.polar) and value in spec.polar and spec.polar[value] is None
 
 
 def cue_hits(spec: Field, t: str) -> list[str]:
@@ -121,10 +128,10 @@ def _combine_techniques(spec: Field, hits: list[str]) -> list[str]:
     return hits
 
 
-def read_choice(spec: Field, text: str, embed: Embed | None = None) -> ChoiceReading:
-    """The owner's words as one of the field's choices, or the likeliest few when unsure."""
+def read_choice(spec: Field, text: str, embed: Embed | None = None, picked: bool = False) -> ChoiceReading:
+    """The owner's words as one of the field's choices, or the likeliest few when unsure (picked: a button's value)."""
     t = mend(normalise(text))
-    exact = _exact(spec, t)
+    exact = _exact(spec, t, picked)
     if exact:
         return ChoiceReading(exact, via="exact")
     if "unsure" in spec.choice_values() and _UNSURE_WHETHER.search(t):

@@ -49,9 +49,9 @@ def find_correction(session: Any, text: str) -> tuple[str, Reading] | None:
     inner = strip_correction(text)
     for name in targets:  # the most recent answer that the correction reads as
         reading = read_answer(name, inner, session.context())
-        if reading.status != "ok" and name == "quote":
-            alt = _currency_only(session, inner)
-            reading = alt if alt.status == "ok" else reading
+        if reading.status != "ok":
+            alt = restated(session, name, inner)
+            reading = alt if alt.status in ("ok", "clarify") else reading
         # A change that says so but reads two ways is asked back at that question ("fine-tuning it AND docs to search").
         unsure = reading.status == "clarify" and cue and (named or is_strong_correction(text))
         if reading.status != "ok" and not unsure:
@@ -83,3 +83,16 @@ def _currency_only(session: Any, text: str) -> Reading:
     if amount is None or currency is None:
         return Reading("unreadable")
     return Reading("ok", amount, facts={"quote": amount, "currency": currency})
+
+
+def restated(session: Any, name: str, text: str) -> Reading:
+    """The earlier figure read again with words that only qualify it: "that was per week", "only about half of those
+    are labelled properly", "it was dollars, not pounds"."""
+    if name == "quote":
+        return _currency_only(session, text)
+    value = session.facts.get(name)
+    if FIELD_BY_NAME[name].kind not in ("count", "volume") or value is None or re.search(r"\d", _digits(text.lower())):
+        return Reading("unreadable")
+    reading = read_answer(name, f"{value:g} {text}", session.context())
+    changed = reading.status == "clarify" or (reading.status == "ok" and reading.value != value)
+    return reading if changed else Reading("unreadable")

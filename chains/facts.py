@@ -112,7 +112,7 @@ FIELDS: tuple[Field, ...] = (
                 r"\bfin[de][\s-]?tun", r"\bretrain", r"\btrain\w* (?:\w+ ){0,3}(?:on|with) (?:\w+ ){0,3}(?:our|your|their) (?:own )?(?:\w+ )?(?:data|emails|documents|docs|files|reports|examples|records|history|quotes|contracts|orders|invoices|letters|tickets|cases|notes|jobs|tenders|bids|responses|messages|chats|conversations|proposals)\b", r"\bre-train", r"\blora\b", r"\bqlora\b", r"\blow[\s-]rank", r"\bpeft\b", r"\badapters?\b",
                 r"\btrain\w* (?:\w+ ){0,4}on (?:\w+ ){0,2}label+ed\b", r"\btrain\w* (?:a|the|our|your|its) own (?:model|version)\b",
                 r"\b(?:adjust|update|chang|tweak)\w* (?:the |its )?(?:model'?s )?(?:weights|parameters)\b", r"\bcustom(?:-trained)? model\b",
-                r"\btrain(?:ing)? (?:the|a|its|our) (?:own )?(?:ai|model)\b", r"\bmodel (?:itself|trained)\b", r"\bbaked in(?:to)?\b",
+                r"\btrain(?:ing)? (?:the|a|its|our) (?:own )?(?:ai|model)\b", r"\b(?:they'?(?:d|ll)|will|would) train (?:it|them)\b", r"\bmodel (?:itself|trained)\b", r"\bbaked in(?:to)?\b",
                 r"\bbuilt into the model\b", r"\blearns? (?:it )?from (?:our|your) (?:old|past|previous)\b",
                 r"\bteach\w* (?:it|the model|the ai) (?:on|with|from|using) (?:our|your)\b"),
                 says=("they will retrain the model on our data", "train their own version on our examples", "tune the model itself")),
@@ -173,8 +173,8 @@ FIELDS: tuple[Field, ...] = (
                 r"\bread(?:ing)? (?:the )?(?:invoices|receipts|forms|pdfs)\b", r"\btyp(?:e|ing) (?:up|in)\b", r"\bpick\w* out\b", r"\b(?:names|dates|totals|amounts|addresses|details|prices|figures) (?:and (?:the )?\w+ )?(?:from|off|out of)\b"),
                 says=("grab the totals and dates off invoices", "copy details from forms into our system", "read receipts into a spreadsheet")),
             Choice("fixed_format", "Produce documents in a fixed format (quotes, standard letters)", "documents in a fixed format", (
-                r"\b(?:(?:writ|draft|fill|produc|generat)\w* (?:\w+ ){0,2}?)?standard (?:\w+ ){0,2}(?:format|letters?|templates?|documents?|quotes?|responses?|replies|emails?)\b", r"\bsame (?:letter|email|reply|document|quote)\b", r"\bfixed (?:format|layout|template)\b",
-                r"\bsame (?:format|layout|structure)\b", r"\btemplates?\b", r"\bboilerplate\b", r"\bform letters?\b",
+                r"\b(?:(?:writ|draft|fill|produc|generat)\w* (?:\w+ ){0,2}?)?standard (?:\w+ ){0,2}(?:format|layout|headings|structure|letters?|templates?|documents?|quotes?|responses?|replies|emails?)\b", r"\bsame (?:letter|email|reply|document|quote)\b", r"\bfixed (?:format|layout|template)\b",
+                r"\bsame (?:format|layout|structure|headings|sections|fields)\b", r"\btemplates?\b", r"\bboilerplate\b", r"\bform letters?\b",
                 r"\bquotes? in (?:our|your|their|a|the) (?:\w+ )?(?:format|layout|template|style)\b", r"\b(?:generat|produc|writ|draft)\w* quotes\b",
                 r"\bquote generation\b", r"\bsame (?:\w+ ){0,2}(?:wording|words|text|message|reply|letter|email)\b", r"\b(?:bar|except|apart from) the (?:names?|dates?|details|address(?:es)?)\b", r"\bcertificates?\b", r"\bconfirmation (?:letters|emails)\b", r"\bschedules?\b"),
                 says=("fill in our standard quote document", "the same letter every time with different details", "templated paperwork")),
@@ -301,7 +301,8 @@ FIELDS: tuple[Field, ...] = (
             Choice("yes", "Yes", "the answers depend on facts that change", CHANGING + (
                 r"\bout of date\b", r"\bcurrent\b", r"\blatest\b", r"\blive\b", r"\bfluctuat", r"\bprices?\b", r"\bpolic(?:y|ies)\b",
                 r"\brates\b", r"\bstock(?: levels?)?\b", r"\bavailability\b", r"\blegislation\b", r"\bregulations\b", r"\bseasonal\b",
-                r"\bevery (?:day|week|month|quarter|year)\b", r"\ball the time\b", r"\bconstantly\b"), "no",
+                r"\bevery (?:day|week|month|quarter|year)\b", r"\ball the time\b", r"\bconstantly\b",
+                r"\bsome of (?:it|them|the (?:facts|answers|info\w*)) (?:does|do|will|changes?)\b", r"\bsome of (?:it|them),? like\b"), "no",
                 says=("prices go up every spring", "our policies get revised a lot", "stock changes daily")),
             Choice("no", "No", "the facts behind the answers stay put", STEADY + (
                 r"\btimeless\b", r"\bevergreen\b", r"\bconstant\b", r"\bpermanent\b", r"\bhistorical\b", r"\bnothing (?:time|date)[- ]sensitive\b"),

@@ -109,7 +109,9 @@ _ADJ = r"(?:(?:typical|normal|average|busy|quiet|good|calendar|single)\s+)?(?P<w
 _PERIOD_AFTER = re.compile(
     r"\s*(?:(?!(?:for|over|within|in|after|by|of|than|about|takes?|took|taking|lasts?)\b)[a-z'&-]+\s+){0,4}?"
     r"(?:(?:(?:a|an|per|each|every)\s+|/\s*)" + _ADJ + r"(?P<unit>day|week|wk|fortnight|month|mo|quarter|year|yr|annum)\b"
-    r"|(?P<adv>daily|weekly|fortnightly|monthly|quarterly|yearly|annually|pcm|p/m|pa|p\.a\.|pw)\b)"
+    r"|(?P<adv>daily|weekly|fortnightly|monthly|quarterly|yearly|annually|pcm|p/m|pa|p\.a\.|pw)\b"
+    r"|(?:for|in|over|across|throughout) (?:a|the) (?:whole |full |entire )?(?P<span>year|quarter|month|week|fortnight)\b(?! or)"
+    r"(?!\s+(?:ago|before|since))(?<!the month)(?<!the week))"
 )
 _ADVERB_UNIT = {
     "daily": "day",
@@ -265,6 +267,8 @@ def _period_after(t: str, end: int) -> str | None:
         return None
     if m["adv"]:
         return _ADVERB_UNIT[m["adv"]]
+    if m["span"]:
+        return m["span"]
     unit = _UNIT_ALIAS.get(m["unit"], m["unit"])
     if unit == "day" and m["working"]:
         return "working day"
@@ -303,74 +307,6 @@ def pick(found: list[Amount], *prefer) -> Amount | None:
     return pool[-1] if pool else None
 
 
-# --- parts of a figure ---------------------------------------------------------------------------------------------
-
-_FRACTIONS = {
-    "half": Decimal("0.5"),
-    "a half": Decimal("0.5"),
-    "athird": Decimal(1) / 3,
-    "aquarter": Decimal("0.25"),
-    "afifth": Decimal("0.2"),
-    "atenth": Decimal("0.1"),
-    "twothirds": Decimal(2) / 3,
-    "threequarters": Decimal("0.75"),
-}
-_PART = re.compile(
-    r"\b(?:only |just |about |around |roughly |maybe |perhaps |probably |under |over |less than |more than |say )*"
-    r"(?P<frac>half|a half|athird|aquarter|afifth|atenth|twothirds|threequarters|(?P<pct>\d{1,2}(?:\.\d+)?)\s?(?:%|percent|per cent))"
-    r"(?: of (?:them|those|these|it|that|the \w+))?\s+(?:\w+\s+){0,3}?"
-    r"(?P<kind>usable|useable|good|clean|decent|any good|fit to use|worth (?:using|keeping)|proper|labell?ed|complete|tagged|"
-    r"right|correct|need|needs|are|is|have|has|would|could|qualify|count|junk|rubbish|unusable|bad|messy|duplicates?|incomplete|useless|"
-    r"garbage|wrong|broken)\b"
-)
-_BAD_PART = (
-    "junk",
-    "rubbish",
-    "unusable",
-    "bad",
-    "messy",
-    "duplicate",
-    "duplicates",
-    "incomplete",
-    "useless",
-    "garbage",
-    "wrong",
-    "broken",
-)
-
-
-_DROP = re.compile(
-    r"\b(?:bin|chuck|ditch|discard|scrap|delete|throw (?:away|out)|get rid of|lose)\w* (?:about |around |maybe |roughly )?"
-    r"(?P<frac>half|athird|aquarter|twothirds|threequarters|(?P<pct>\d{1,2}(?:\.\d+)?)\s?(?:%|percent|per cent))\b"
-)
-_ONE_IN = re.compile(r"\b(\d{1,2}) (?:in|out of) (\d{1,3})\b")
-_PART_BEFORE = re.compile(r"\b(?P<frac>half|athird|aquarter|twothirds|threequarters)(?: of)? (?:our|the|them|those|these|my) $")
-
-
-def usable_share(text: str, after: int, start: int | None = None) -> Decimal | None:
-    """The share of a figure that is usable: "only about half are usable", "10% are junk", "1 in 10 is tidy" after
-    it, or "half our 600 jobs" before it."""
-    t = words_to_digits(normalise(text))
-    if start is not None:
-        before = _PART_BEFORE.search(t[max(0, start - 30) : start])
-        if before:
-            return _FRACTIONS[before["frac"]]
-    drop = _DROP.search(t[after:])
-    if drop:
-        share = Decimal(drop["pct"]) / 100 if drop["pct"] else _FRACTIONS[drop["frac"]]
-        return 1 - share
-    one_in = _ONE_IN.search(t[after:]) or (_ONE_IN.search(t[max(0, start - 20) : start]) if start is not None else None)
-    if one_in and int(one_in[2]) > 0 and int(one_in[1]) <= int(one_in[2]):
-        return Decimal(one_in[1]) / Decimal(one_in[2])
-    m = _PART.search(t[after:])
-    if not m:
-        return None
-    part = Decimal(m["pct"]) / 100 if m["pct"] else _FRACTIONS.get(m["frac"])
-    if part is None:
-        return None
-    return 1 - part if m["kind"].startswith(_BAD_PART) else part
-
-
 def format_figure(value: Decimal | float | int) -> str:
     """A figure with thousands separators and no trailing zeros."""
     d = Decimal(str(value))
@@ -386,7 +322,9 @@ def round_half_up(value: Decimal) -> int:
 # --- plain readers, for other modules and the command line ---------------------------------------------------------
 
 _ZERO = re.compile(
-    r"^(?:none|nothing|nil|zilch|zero|not (?:a single )?one|not any|no examples?|we (?:don'?t|do not) have any|"
+    r"^(?:(?:(?:she|he|they|my \w+|mum|dad) says?|honestly|basically|pretty much|practically|virtually|realistically|"
+    r"effectively|to be honest|tbh|well|um+|er+|so|sadly|currently|right now)[,.]? )*"
+    r"(?:none|nothing|nil|zilch|zero|not (?:a single )?one|not any|no examples?|we (?:don'?t|do not) have any|"
     r"(?:we have )?none (?:at all|yet)|we(?: have|'ve)(?: got)? none\b|none so far|no clean (?:ones|examples?)|not a single (?:one|example))\b"
 )
 

@@ -104,14 +104,25 @@ def confused_about(text: str) -> bool:
 
 _OFFER = re.compile(
     r"\b(?:vendor|agency|supplier|consultan\w*|company|firm|they'?re|they'?ve|"
-    r"quoted?|quoting|offer\w*|charg\w*|pay|paying|worth it|pitch\w*|proposal|contract|sign|£|\$|€|grand|\d)\b|[£$€]"
+    r"quoted?|quoting|offer\w*|charg\w*|pay|paying|worth it|pitch\w*|proposal|contract|sign|£|\$|€|grand|\d|someone|"
+    r"they (?:want|wanna|would like|say|said|propose\w*|suggest\w*|plan\w*|reckon)|they'?d|"
+    r"re-?train\w*|fine[- ]?tun\w*|train (?:a|an|the|our|my) (?:\w+ )?(?:ai|model|bot|chatbot|system))\b|[£$€]"
 )
 _OUR = re.compile(r"\b(?:we|our|us|my|i'?m|i'?ve|me)\b")
+
+
+# "what does it mean when they say they'll 'ground the model'?": a question about words, whoever said them.
+_MEANING = re.compile(
+    r"^(?:so |ok |okay |sorry,? |hi,? )?(?:what (?:does|do|did) .{0,80}\bmean\b|what(?:'s| is| are) (?:meant by|the difference)|"
+    r"(?:can you |could you |please )?(?:explain|define)\b|what(?:'s| is| are) (?:an? |the )?['\"]?[\w-]+(?: [\w-]+)?['\"]?\s*\??$)"
+)
 
 
 def is_offer(text: str) -> bool:
     """A question or statement about the owner's own offer ("should we pay someone to fine-tune our invoices?")."""
     t = normalise(text)
+    if _MEANING.search(t) and not re.search(r"[£$€]|\d", t):
+        return False
     return bool(_OFFER.search(t) and _OUR.search(t))
 
 

@@ -3,6 +3,8 @@ owners say of a vendor's answer. Each is a regular expression on lower-cased tex
 
 from __future__ import annotations
 
+import re
+
 CHANGING = (
     r"\bchang",
     r"\bevolv",
@@ -175,4 +177,18 @@ VENDOR_YES = (
     r"\bre-?(?:train|run)\w* (?:\w+ ){0,4}?(?:every|each|within|quarterly|monthly|overnight|when|whenever|for [£$€\d])",
     r"\b(?:refresh|update)\w* (?:\w+ ){0,2}?(?:every|each|monthly|quarterly|yearly)\b|\b(?:monthly|quarterly|yearly) (?:updates|refresh|retrain)",
     r"\b(?:per|each) retrain\b",
+)
+
+# "don't know" to a figure or price: "no idea", "not been quoted yet", "the quote will follow next week".
+DONT_KNOW = re.compile(
+    r"\b(?:don'?t know|do not know|dont know|dunno|no idea|not sure|unsure|no clue|not a clue|can'?t say|cannot say|"
+    r"unknown|idk|skip|pass|n/?a|no quote yet|(?:quote|price|figure|number)s? (?:will|would|is going to|is to) (?:follow|come)|"
+    r"not (?:been )?quoted|haven'?t (?:got|had|received) (?:a|the) (?:quote|price)|"
+    r"(?:they )?haven'?t said|not given|not yet|no figure|no number|not (?:been )?(?:given|told)|hard to say|"
+    r"haven'?t (?:a clue|counted)|never counted|(?:didn'?t|did not|haven'?t) (?:give|say|mention)|tbc|to be confirmed|"
+    r"no price|not discussed|waiting (?:for|on)|haven'?t (?:got|had|received|been given) (?:a|the|any) (?:number|figure|price|quote|cost)|"
+    r"(?:wouldn'?t|won'?t|didn'?t|did not|couldn'?t|haven'?t|hasn'?t) (?:give|given|tell|told|say)(?: us| me)? (?:a|any|the) "
+    r"(?:price|figure|number|quote|cost)|"
+    r"no (?:idea|clue) (?:of|about) (?:the )?(?:price|cost|number)|haven'?t (?:the )?(?:foggiest|faintest|slightest)|not a scooby|"
+    r"can'?t remember|no notion|haven'?t told (?:us|me)|(?:just )?said ['\"]?(?:it )?depends)\b"
 )

@@ -66,7 +66,7 @@ _ONE = (
     r"(?P<{p}cur>us\$|£|\$|€|\b(?:gbp|usd|eur)\b)?\s?"
     r"(?P<{p}num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:\.\d{{3}})+(?=\s?(?:€|eur\b|euro))|\d+(?:\.\d+)?)"
     r"(?:\s?(?P<{p}scale>k|m|mn|bn|thousand|million|billion|grand)\b)?"
-    r"(?:\s?(?P<{p}word>pounds?|quid|sterling|dollars?|euros?|gbp|usd|eur)\b|\s?(?P<{p}sign>€|£))?"
+    r"(?:\s?(?:[-–]\s?)?(?:us |u\.s\. |american )?(?P<{p}word>pounds?|quid|sterling|dollars?|euros?|gbp|usd|eur)\b|\s?(?P<{p}sign>€|£))?"
 )
 _FIGURE = re.compile(
     r"(?<![\w.,])" + _ONE.format(p="a") + r"(?:\s*(?:-|to)\s*(?<![\w.,])" + _ONE.format(p="b") + r")?(?P<plus>\+)?"

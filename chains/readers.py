@@ -29,12 +29,13 @@ from chains.figures import (
     read_monthly,
     read_number,
     round_half_up,
-    usable_share,
 )
 from chains.intents import Intent, looks_like_question, read_intent
 from chains.money import currency_named as _currency_named
 from chains.money import foreign_currency, format_money, money_of, price_doubt
+from chains.phrasings import DONT_KNOW
 from chains.polarity import negated
+from chains.shares import usable_share
 
 __all__ = [
     "Amount",
@@ -78,21 +79,11 @@ class Context:
     min_volume: int = 1000
     currency: str | None = None
     embed: Embed | None = None
+    picked: bool = False  # the text is a choice's value sent by its button, not typed
 
 
 _SKIP_WORDS = re.compile(
     r"^(?:skip|pass|next|skip (?:this|it|that)(?: one| question)?|(?:i'?d )?rather not say|prefer not to say)$"
-)
-_DONT_KNOW = re.compile(
-    r"\b(?:don'?t know|do not know|dont know|dunno|no idea|not sure|unsure|no clue|not a clue|can'?t say|cannot say|"
-    r"unknown|idk|skip|pass|n/?a|no quote yet|not (?:been )?quoted|haven'?t (?:got|had|received) (?:a|the) (?:quote|price)|"
-    r"(?:they )?haven'?t said|not given|not yet|no figure|no number|not (?:been )?(?:given|told)|hard to say|"
-    r"haven'?t (?:a clue|counted)|never counted|(?:didn'?t|did not|haven'?t) (?:give|say|mention)|tbc|to be confirmed|"
-    r"no price|not discussed|waiting (?:for|on)|haven'?t (?:got|had|received|been given) (?:a|the|any) (?:number|figure|price|quote|cost)|"
-    r"(?:wouldn'?t|won'?t|didn'?t|did not|couldn'?t|haven'?t|hasn'?t) (?:give|given|tell|told|say)(?: us| me)? (?:a|any|the) "
-    r"(?:price|figure|number|quote|cost)|"
-    r"no (?:idea|clue) (?:of|about) (?:the )?(?:price|cost|number)|haven'?t (?:the )?(?:foggiest|faintest|slightest)|not a scooby|"
-    r"can'?t remember|no notion|haven'?t told (?:us|me)|(?:just )?said ['\"]?(?:it )?depends)\b"
 )
 _NONE_USABLE = re.compile(
     r"\b(?:none|nowt|nothing)\b(?: \w+){0,3}? (?:labell?ed|clean|usable|tagged|marked|sorted|tidied|checked|any good)\b|"
@@ -143,7 +134,7 @@ def read_answer(field_name: str, text: str, context: Context | None = None) -> R
 
 def read_value(field_name: str, text: str) -> Any:
     """The value a click on an offered choice sets (for money, the facts it sets), or None."""
-    reading = read_answer(field_name, text)
+    reading = read_answer(field_name, text, Context(picked=True))
     if reading.status != "ok":
         return None
     return reading.facts if reading.facts else reading.value
@@ -176,10 +167,10 @@ def clarify_choices(spec: Field, likely: tuple[str, ...], question: str | None =
 
 
 def _read_choice(spec: Field, t: str, ctx: Context) -> Reading:
-    reading = read_choice(spec, t, ctx.embed)
+    reading = read_choice(spec, t, ctx.embed, picked=ctx.picked)
     if reading.value in spec.choice_values():
         return _ok_choice(spec, reading.value)
-    if _SKIP_WORDS.match(_simple(t)) or (not reading.likely and _DONT_KNOW.search(t) and "unsure" not in spec.choice_values()):
+    if _SKIP_WORDS.match(_simple(t)) or (not reading.likely and DONT_KNOW.search(t) and "unsure" not in spec.choice_values()):
         return _SKIPPED
     if reading.likely:
         return clarify_choices(spec, reading.likely, weak=reading.via in ("neighbour", "anywhere"))
@@ -215,6 +206,11 @@ _UNLABELLED = re.compile(
 
 
 _NO_AVERAGE = re.compile(r"\b(?:don'?t|do not|no idea of|not sure (?:of|about)) (?:know )?(?:the |an? |what the )?average\b")
+# "about 2,000 old ones saved on the server": a stock kept so far, not how many a month.
+_STOCK = re.compile(
+    r"\b(?:saved|stored|archived?|backlog|on file|kept|sitting|so far|to date|over the years|in total|all told|"
+    r"old ones|(?:on|in) (?:the|our) (?:server|system|drive|database|crm|inbox|archive))\b"
+)
 
 
 def _count_option(value: int, kind: str) -> dict[str, str]:
@@ -260,7 +256,7 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
     if best is None:
         if is_zero(t) or _NONE_USABLE.search(t):
             return Reading("ok", 0, "Got it: no clean examples yet." if spec.kind == "count" else "Got it: none a month.")
-        if _DONT_KNOW.search(t) or _SKIP_WORDS.match(_simple(t)):
+        if DONT_KNOW.search(t) or _SKIP_WORDS.match(_simple(t)):
             return _SKIPPED
         return Reading("unreadable", hint=_NUMBER_HINT[spec.kind])
     if spec.kind == "count" and _NONE_USABLE.search(t) and not any(_EXAMPLE_NOUN.match(a.after) for a in found):
@@ -269,6 +265,12 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
         return Reading("unreadable", hint="That needs to be zero or more. " + _NUMBER_HINT[spec.kind].split(". ", 1)[1])
     if spec.kind == "volume" and _NO_AVERAGE.search(t):  # "300 in spring, nearly none in winter, I don't know the average"
         return _options("Over a whole year, about how many is that a month?", spec, (round_half_up(best.value),))
+    if spec.kind == "volume" and best.period is None and _STOCK.search(t):
+        return _options(
+            f"Is {format_figure(best.raw)} how many come in a month, or how many you have kept so far?",
+            spec,
+            (round_half_up(best.value),),
+        )
     doubt = _doubtful_count(spec, found, best, t)
     if doubt is not None:
         return doubt
@@ -401,7 +403,7 @@ def _read_money(spec: Field, t: str, ctx: Context) -> Reading:
             "unreadable", hint="I can only work in pounds, US dollars or euros. Roughly what is the price in one of those?"
         )
     if not found:
-        if _DONT_KNOW.search(t) or _SKIP_WORDS.match(_simple(t)):
+        if DONT_KNOW.search(t) or _SKIP_WORDS.match(_simple(t)):
             return _SKIPPED
         return Reading("unreadable", hint=_NUMBER_HINT["money"])
     one_off = pick([a for a in found if a.period is None] or found, lambda a: a.currency is not None, lambda a: a.raw >= 100)

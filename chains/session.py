@@ -8,7 +8,6 @@ never stored, so it cannot go stale.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -16,12 +15,11 @@ from .agenda import ORDER, WHY_ASKED, next_question
 from .asking import Asking, period_of
 from .choices import Embed
 from .clean import clean_input
-from .corrections import find_correction
+from .corrections import find_correction, restated
 from .facts import FIELD_BY_NAME
-from .intents import confused_about, is_offer, looks_like_question, read_intent
-from .misspellings import looks_like_gibberish
+from .first_message import FirstMessage
+from .intents import confused_about, looks_like_question, read_intent, strip_correction
 from .money import format_money
-from .opening import prefill_from_pitch
 from .readers import SOMETHING_ELSE, Context, Reading, clarify_choices, read_answer
 from .settings import Settings, get_settings
 from .turns import (
@@ -56,20 +54,11 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-UNREAD_PITCH = (
-    "I couldn't make out an offer in that. Paste the vendor's words, or tell me in a line what they offered "
-    '(for example "£12,000 to train a model on our support emails"), or say "skip" to go on without it.'
-)
-_GREETING = (
-    r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|yo|howdy|greetings)\b[\s!.,]*(?:there|pitchcheck)?[\s!.,]*$"
-)
-
-
 Explain = Callable[[str], Any]  # question -> explain.Answer
 ReadField = Callable[[str, str, list[str], str], "str | None"]  # (field, question, choice values, text) -> a value or None
 
 
-class Session(Asking):
+class Session(Asking, FirstMessage):
     """Runs the interview over a SessionState; handle(text) is one turn."""
 
     def __init__(
@@ -83,6 +72,7 @@ class Session(Asking):
         read_field: ReadField | None = None,
     ):
         self.settings = settings or get_settings()
+        self._picked = False  # while a button's value is read (choose)
         self.read_field = read_field  # the LLM's reading, when one is configured: offered back, never taken silently
         self.explain = explain
         self.titles = titles or {}  # concept id -> glossary title, for naming sources
@@ -137,7 +127,13 @@ class Session(Asking):
         return awaiting_object(self.awaiting)
 
     def context(self) -> Context:
-        return Context(self.settings.min_clean_examples, self.settings.min_monthly_volume, self.facts.get("currency"), self.embed)
+        return Context(
+            self.settings.min_clean_examples,
+            self.settings.min_monthly_volume,
+            self.facts.get("currency"),
+            self.embed,
+            self._picked,
+        )
 
     # --- moving about the interview (the worked example and tests start mid-way) ---------------------------
     def mark_asked(self, name: str) -> None:
@@ -163,6 +159,11 @@ class Session(Asking):
         self.awaiting = "pitch"
         return self._turn([Reply("welcome", self.welcome), self._question_reply()])
 
+    def choose(self, value: str) -> Turn:
+        """A choice's button: its value is taken as that choice (a typed bare "no" may be asked back)."""
+        self._picked = True
+        return self.handle(value)
+
     def handle(self, text: str) -> Turn:
         """One turn: never raises for any text."""
         try:
@@ -179,6 +180,8 @@ class Session(Asking):
             if self.awaiting:
                 replies.append(self._question_reply())
             return self._turn(replies)
+        finally:
+            self._picked = False
 
     def _handle(self, raw: str) -> Turn:
         text = clean_input(raw if isinstance(raw, str) else "")
@@ -209,12 +212,20 @@ class Session(Asking):
         if correction:
             return self._correct(*correction)
         if looks_like_question(text):
-            return self._explain(text)
+            rest = self._answer_after_question(text)
+            if rest is None:
+                return self._explain(text)
+            text = rest  # "is that per site or all three shops? altogether about 900": the answer after the question
         if self.awaiting is None:
             return self._turn([Reply("notice", AFTER_VERDICT)])
 
-        answer = self._carry_period(self._option_text(text))
+        option, picked = self._option_text(text)
+        self._picked = self._picked or picked
+        answer = self._carry_period(option)
         reading = Reading("skip") if intent == "skip" else read_answer(self.awaiting, answer, self.context())
+        if reading.status == "unreadable" and self.facts.get(self.awaiting) is not None:  # "no wait, that's per week"
+            again = restated(self, self.awaiting, strip_correction(answer))
+            reading = again if again.status != "unreadable" else reading
         if reading.status in ("unreadable", "clarify"):
             reading = self._ask_llm(text, reading)
         if reading.status == "unreadable":
@@ -224,48 +235,14 @@ class Session(Asking):
         return self._record(self.awaiting, reading)
 
     # --- pieces of a turn ----------------------------------------------------------------------------------
-    def take_document(self, text: str) -> Turn:
-        """A vendor's proposal read from a file, as the pitch: it may be longer than a typed message."""
-        if self.awaiting != "pitch":
-            return self._turn([Reply("notice", "A proposal is read as the pitch at the first question.")], reask=True)
-        cleaned = clean_input(text if isinstance(text, str) else "")
-        if not cleaned:
-            return self._turn([Reply("notice", "That file had no text I could read.")], reask=True)
-        self.transcript.append(("owner", cleaned[:2000]))
-        return self._take_pitch(cleaned)
-
-    def _opening(self, text: str) -> Turn:
-        """The first message: the offer itself (even asked as a question), a concept question, or a greeting."""
-        if re.match(_GREETING, text.strip().lower()):
-            return self._turn([Reply("notice", "Hello! Tell me about the offer when you're ready.")], reask=True)
-        if looks_like_question(text) and not is_offer(text):
-            return self._explain(text)
-        if looks_like_gibberish(text) and not self.state.misses.get("pitch"):
-            self.state.misses["pitch"] = 1  # asked once; the same again is kept as the pitch
-            return self._turn([Reply("notice", UNREAD_PITCH)], reask=True)
-        return self._take_pitch(text)
-
-    def _take_pitch(self, text: str) -> Turn:
-        self.history.append(("pitch", self.facts["pitch"]))
-        self.facts["pitch"] = text
-        self.mark_asked("pitch")
-        noted = [
-            self.describe(name, self.facts[name]) if name in FIELD_BY_NAME else phrase
-            for name, phrase in prefill_from_pitch(self.facts, text, self.context())
-        ]
-        for name in ("mechanism", "quote", "task"):
-            if self.facts[name] is not None:
-                self.mark_asked(name)
-        if noted:
-            example = format_money(15000, self.facts.get("currency")).replace(",000", "k")
-            reply = Reply(
-                "echo",
-                "From the pitch I noted " + _join(noted) + ". If any of that is wrong, just say so "
-                f'(for example "actually the quote was {example}").',
-            )
-        else:
-            reply = Reply("echo", "Thanks, I've kept the pitch for the report.")
-        return self._advance([reply])
+    def _answer_after_question(self, text: str) -> str | None:
+        """The words after a leading question mark, when they answer the question on screen by themselves."""
+        _head, mark, rest = text.partition("?")
+        rest = rest.strip(" ,.;:-")
+        if not (mark and self.awaiting and rest) or looks_like_question(rest):
+            return None
+        reading = read_answer(self.awaiting, rest, self.context())
+        return rest if reading.status == "ok" or (reading.status == "clarify" and not reading.weak) else None
 
     def _record(self, name: str, reading: Reading) -> Turn:
         self.history.append((name, self.facts[name]))
@@ -443,7 +420,3 @@ class Session(Asking):
             label = spec.label_of(value)
             return f"{spec.short}: {label if label.startswith('I ') else label[:1].lower() + label[1:]}"
         return str(value)
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -58,7 +58,7 @@ def test_chat_json_is_lock_step_and_reaches_a_verdict(tmp_path):
         "no",
         "no",
         "haven't asked",
-        "no",
+        "no, they couldn't say",
         "haven't asked",
         "why?",
     ]

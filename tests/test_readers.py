@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from chains.facts import FIELD_BY_NAME, FIELDS
 from chains.readers import (
+    Context,
     Reading,
     looks_like_question,
     read_answer,
@@ -331,9 +332,19 @@ def test_choice_by_value_label_and_number(field, value, label, number):
         f"option {number}",
         f" {number} ",
     ):
-        reading = read_answer(field, text)
+        picked = text.lower() in (value, value.replace("_", " "))  # a button sends the value
+        reading = read_answer(field, text, Context(picked=True) if picked else None)
         assert reading.status == "ok" and reading.value == value, text
         assert reading.echo.startswith("Got it: ") and reading.echo.endswith(".")
+
+
+@pytest.mark.parametrize("field", ["vendor_examples", "vendor_shortfall", "vendor_retraining"])
+@pytest.mark.parametrize("typed", ["no", "No", "nope", "nah"])
+def test_a_typed_bare_no_at_a_vendor_question_is_asked_back_its_button_is_taken(field, typed):
+    reading = read_answer(field, typed)
+    assert reading.status == "clarify"
+    assert {o["value"] for o in reading.options} >= {"no", "not_asked"}  # "they could not say" or "I haven't asked"
+    assert read_answer(field, "no", Context(picked=True)).value == "no"  # the button "No, they could not say"
 
 
 @pytest.mark.parametrize("field", [f.name for f in CHOICE_FIELDS])

@@ -167,7 +167,7 @@ class Conversation(Returning, Files):
             return
         await self.close_question()
         await self.echo(str(payload.get("label") or value))
-        turn = await asyncio.to_thread(self.session.handle, str(value))
+        turn = await asyncio.to_thread(self.session.choose, str(value))
         await self.render(turn)
 
     async def see_also(self, payload: dict[str, Any]) -> None:

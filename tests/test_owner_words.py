@@ -1,0 +1,168 @@
+"""Owners' own words, families found in the fifth blind set's tuning half: a negated hedge with no subject, a bare
+"no" that reads two ways, a stock given for a monthly figure, a share the owner would stand behind, a correction that
+only qualifies the earlier figure, an answer after a question of the owner's own, and openings about the offer.
+Each test asserts what the owner sees: the echo, the question asked back and its choices, the value kept."""
+
+from __future__ import annotations
+
+import pytest
+from test_interview import at
+
+from chains.session import Session
+from chains.settings import Settings
+
+
+@pytest.mark.parametrize("field", ["task_stable", "fresh_knowledge", "regulated"])
+@pytest.mark.parametrize("text", ["don't think so", "dont think so", "Don't believe so", "do not reckon so"])
+def test_a_negated_hedge_without_a_subject_is_no(field, text):
+    turn = at(field).handle(text)
+    assert turn.facts[field] == "no"
+    assert turn.replies[0].text.startswith("Got it:")
+
+
+@pytest.mark.parametrize("field", ["task_stable", "fresh_knowledge", "regulated"])
+def test_a_hedged_yes_is_still_yes(field):
+    assert at(field).handle("I think so").facts[field] == "yes"
+
+
+@pytest.mark.parametrize("field", ["vendor_examples", "vendor_shortfall", "vendor_retraining"])
+def test_a_typed_no_at_a_vendor_question_asks_which_no_and_the_button_answers(field):
+    s = at(field)
+    turn = s.handle("no")
+    assert turn.facts[field] is None and turn.awaiting["field"] == field
+    assert [c["label"] for c in turn.awaiting["choices"]][:2] == ["No, they could not say", "I haven't asked"]
+    assert s.handle("2").facts[field] == "not_asked"  # the second choice, by its number
+    s = at(field)
+    assert s.choose("no").facts[field] == "no"  # the button "No, they could not say" sends its value
+
+
+@pytest.mark.parametrize(
+    "text, asked",
+    [
+        ("we've got about 2,000 old ones saved on the server", True),
+        ("there are 800 on file", True),
+        ("about 2,000", False),
+        ("2,000 a month, all kept on the server", False),
+    ],
+)
+def test_a_stock_given_for_a_monthly_figure_is_asked_back(text, asked):
+    turn = at("monthly_volume").handle(text)
+    if asked:
+        assert turn.facts["monthly_volume"] is None
+        assert "how many come in a month, or how many you have kept so far" in turn.replies[-1].text
+        assert turn.awaiting["choices"][0]["label"].endswith("a month")
+    else:
+        assert turn.facts["monthly_volume"] == 2000
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("1,000 emails with our replies, but I'd be proud of half at best", 500),
+        ("600, I'd be happy with maybe a third", 200),
+        ("300, all of them good", 300),
+        ("she says basically none lol", 0),
+        ("honestly none", 0),
+    ],
+)
+def test_the_share_the_owner_stands_behind_and_none_said_loosely(text, value):
+    assert at("clean_examples").handle(text).facts["clean_examples"] == value
+
+
+@pytest.mark.parametrize(
+    "text, monthly", [("6,000 for the whole year", 500), ("6,000 over the year", 500), ("about 300 in the last month", 300)]
+)
+def test_a_figure_for_the_whole_year_is_divided_by_twelve(text, monthly):
+    assert at("monthly_volume").handle(text).facts["monthly_volume"] == monthly
+
+
+@pytest.mark.parametrize("text", ["They said the quote would follow next week", "still waiting for their quote"])
+def test_a_quote_still_to_come_is_left_open(text):
+    turn = at("quote").handle(text)
+    assert turn.facts["quote"] is None and turn.awaiting["field"] != "quote"
+    assert "leave that open" in turn.replies[0].text
+
+
+# --- corrections that only qualify the earlier figure, typed at the next question or at the same one -------------
+@pytest.mark.parametrize("where", ["task", "monthly_volume"])
+def test_that_was_per_week_turns_the_earlier_figure_into_a_month(where):
+    s = at("monthly_volume")
+    s.handle("300")
+    s.await_field(where)
+    turn = s.handle("no wait, that's per week")
+    assert turn.facts["monthly_volume"] == 1300
+    assert "1,300 a month" in turn.replies[0].text
+
+
+def test_half_of_those_halves_the_earlier_count_and_keeps_the_question_on_screen():
+    s = at("clean_examples")
+    s.handle("300")
+    on_screen = s.awaiting
+    turn = s.handle("actually only about half of those are labelled properly")
+    assert turn.facts["clean_examples"] == 150 and turn.awaiting["field"] == on_screen
+    assert turn.replies[0].text.startswith("Changed: about 150 clean examples")
+
+
+def test_dollars_not_pounds_changes_the_currency_and_keeps_the_amount():
+    s = at("quote")
+    s.handle("£14,000")
+    turn = s.handle("Actually it was dollars not pounds, they're a US company")
+    assert (turn.facts["quote"], turn.facts["currency"]) == (14000, "USD")
+
+
+def test_a_day_rate_as_a_correction_straddling_the_line_is_asked_at_its_question():
+    s = at("monthly_volume")
+    s.handle("40")
+    turn = s.handle("sorry, that was per day")
+    assert turn.awaiting["field"] == "monthly_volume" and turn.facts["monthly_volume"] == 40
+    assert [c["label"] for c in turn.awaiting["choices"]][:2] == ["About 880 a month", "About 1,200 a month"]
+
+
+# --- an answer after the owner's own question ----------------------------------------------------------------------
+def test_the_answer_after_a_question_is_read_and_a_question_alone_is_explained():
+    turn = at("clean_examples").handle("what counts as clean? we have maybe 200")
+    assert turn.facts["clean_examples"] == 200
+    turn = at("clean_examples").handle("what counts as clean?")
+    assert turn.facts["clean_examples"] is None and turn.awaiting["field"] == "clean_examples"
+    assert turn.replies[0].kind != "echo"
+
+
+# --- the opening ---------------------------------------------------------------------------------------------------
+class _Explainer:
+    def __call__(self, question):
+        from chains.explain import Answer
+
+        return Answer(question, "An explanation.", [], True)
+
+
+@pytest.mark.parametrize(
+    "text, mechanism",
+    [
+        ("They want to retrain an AI model on our data. Is that a good idea?", "fine_tuning"),
+        ("Should we pay someone to fine-tune a model for our invoices?", "fine_tuning"),
+    ],
+)
+def test_a_question_about_the_offer_is_taken_as_the_pitch(text, mechanism):
+    s = Session(Settings(llm="off"), explain=_Explainer())
+    s.start()
+    turn = s.handle(text)
+    assert turn.facts["pitch"] == text and turn.facts["mechanism"] == mechanism
+    assert turn.replies[0].text.startswith("From the pitch I noted")
+
+
+@pytest.mark.parametrize(
+    "text", ["what does it mean when they say they'll 'ground the model in our documents'?", "what is LoRA?", "explain RAG"]
+)
+def test_a_question_about_words_is_explained_and_the_pitch_asked_again(text):
+    s = Session(Settings(llm="off"), explain=_Explainer())
+    s.start()
+    turn = s.handle(text)
+    assert turn.replies[0].kind == "explanation" and turn.awaiting["field"] == "pitch" and turn.facts["pitch"] is None
+
+
+def test_a_price_followed_by_us_dollars_after_a_dash_is_dollars():
+    s = Session(Settings(llm="off"), explain=_Explainer())
+    s.start()
+    turn = s.handle("Quote is 11,000 - US dollars, not Canadian - to fine-tune on our bookkeeping notes.")
+    assert (turn.facts["quote"], turn.facts["currency"]) == (11000, "USD")
+    assert "$11,000" in turn.replies[0].text
