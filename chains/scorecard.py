@@ -25,7 +25,7 @@ QUESTION_FILES = (
     "questions_fourth.yaml",
     "questions_fifth.yaml",
 )
-OFFTOPIC_FILE = "offtopic.yaml"
+OFFTOPIC_FILES = ("offtopic.yaml", "offtopic_lay.yaml")
 SEED = "pitchcheck-retrieval-1"
 OFF_TOPIC_ID = "none"  # the id of a question in a question file that no entry answers
 Half = Literal["tune", "held_out"]
@@ -73,8 +73,8 @@ def split(pool: Iterable[Question]) -> dict[Half, list[Question]]:
 
 
 def offtopic_questions(data_dir: Path = DATA) -> list[str]:
-    """The off-topic file's questions, then those marked id "none" in the question files."""
-    listed = list(yaml.safe_load((data_dir / OFFTOPIC_FILE).read_text(encoding="utf-8")) or [])
+    """The off-topic files' questions, then those marked id "none" in the question files."""
+    listed = [q for name in OFFTOPIC_FILES for q in yaml.safe_load((data_dir / name).read_text(encoding="utf-8")) or []]
     return listed + [item["q"] for item in _listed(data_dir) if item["id"] == OFF_TOPIC_ID]
 
 

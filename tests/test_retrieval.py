@@ -15,7 +15,7 @@ HALVES = scorecard.split(POOL)
 OFFTOPIC = scorecard.offtopic_questions()
 
 # Floors held by CI on the held-out half (bench/bench_retrieval.py prints the current figures: 0.876 and 0.967).
-HELD_OUT_HIT1_FLOOR = 0.86
+HELD_OUT_HIT1_FLOOR = 0.88
 HELD_OUT_HIT3_FLOOR = 0.95
 # How far the held-out half may trail the tuning half: a wider gap means the tuning fitted its own questions.
 # The glossary's questions were written after reading the tuning half's misses, and it shows (0.933 against 0.876).
@@ -40,6 +40,7 @@ def test_questions_no_entry_answers_join_the_off_topic_ones(tmp_path):
         "questions_fourth.yaml": '- q: "is my bakery too small for this?"\n  id: high-volume-tasks\n- q: "best bread flour?"\n  id: none\n',
         "questions_fifth.yaml": '- q: "lora cost"\n  id: lora\n- q: "tyre pressure?"\n  id: none\n',
         "offtopic.yaml": '- "how do I bleed a radiator?"\n',
+        "offtopic_lay.yaml": '- "when is the VAT return due?"\n',
     }
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
@@ -53,6 +54,7 @@ def test_questions_no_entry_answers_join_the_off_topic_ones(tmp_path):
     ]
     assert scorecard.offtopic_questions(tmp_path) == [
         "how do I bleed a radiator?",
+        "when is the VAT return due?",
         "where can I park?",
         "best bread flour?",
         "tyre pressure?",
