@@ -34,6 +34,7 @@ ANSWERS_THIRD = ROOT / "tests" / "data" / "answers_third.yaml"
 ANSWERS_FOURTH = ROOT / "tests" / "data" / "answers_fourth.yaml"
 # A fifth blind set, split by the seed as the first is: its held-out half joins the first set's as the honest figure.
 ANSWERS_FIFTH = ROOT / "tests" / "data" / "answers_fifth.yaml"
+ANSWERS_SIXTH = ROOT / "tests" / "data" / "answers_sixth.yaml"  # likewise
 SEED = "pitchcheck-answers-1"
 OUTCOMES = ("right", "clarified", "asked", "wrong")
 
@@ -48,7 +49,9 @@ def load(path: Path = ANSWERS) -> list[dict[str, Any]]:
 
 
 def load_all() -> list[dict[str, Any]]:
-    return [e for path in (ANSWERS, ANSWERS_MORE, ANSWERS_THIRD, ANSWERS_FOURTH, ANSWERS_FIFTH) for e in load(path)]
+    return [
+        e for path in (ANSWERS, ANSWERS_MORE, ANSWERS_THIRD, ANSWERS_FOURTH, ANSWERS_FIFTH, ANSWERS_SIXTH) for e in load(path)
+    ]
 
 
 def half(entry: dict[str, Any]) -> str:

@@ -5,11 +5,13 @@ chains.session.Session."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 
 from .facts import FIELD_BY_NAME
-from .figures import amounts
-from .readers import Reading, clarify_choices
+from .figures import amounts, normalise
+from .money import SYMBOLS, currency_named
+from .readers import SOMETHING_ELSE, Reading, clarify_choices
 from .turns import Reply, SessionState, Turn
 
 if TYPE_CHECKING:
@@ -59,12 +61,16 @@ class Asking:
 
     def _option_text(self, text: str) -> tuple[str, bool]:
         """(the answer, whether it picked an offered option): a number typed at a clarifying question picks that
-        option, not the field's choice of that number; an option's own value picks it too."""
+        option, not the field's choice of that number; so do the option's value or label, the currency it is in
+        ("pounds obvs"), what it stands for ("weekdays only") and its place ("the first one")."""
         options = (self.state.clarifying or {}).get("options") or []
         stripped = text.strip().rstrip(".")
         if stripped.isdigit() and 1 <= int(stripped) <= len(options):
             return str(options[int(stripped) - 1]["value"]), True
-        return text, any(stripped == str(o["value"]) for o in options)
+        if any(stripped == str(o["value"]) for o in options):
+            return text, True
+        picked = pick_option(options, text)
+        return (str(picked["value"]), True) if picked is not None else (text, False)
 
     def _clarify(self, reading: Reading, preface: list[Reply] | None = None, carry: str | None = None) -> Turn:
         assert self.awaiting
@@ -81,15 +87,14 @@ class Asking:
         assert self.awaiting
         name = self.awaiting
         misses = self.state.misses[name] = self.state.misses.get(name, 0) + 1
+        after_options = self.state.clarifying is not None  # the owner was answering "which of these?"
         self.state.clarifying = None
         if misses > MAX_MISSES:
             return self._leave_open()
         if misses == MAX_MISSES:
             spec = FIELD_BY_NAME[name]
-            hint = (
-                f"Sorry, I'm still not reading that. You could say something like {spec.example}. "
-                'Or say "skip" and I\'ll leave it open for now.'
-            )
+            lead = "Sorry, I couldn't match that to one of those." if after_options else "Sorry, I'm still not reading that."
+            hint = f'{lead} You could say something like {spec.example}. Or say "skip" and I\'ll leave it open for now.'
         return self._turn([Reply("notice", hint)], reask=True)
 
     def _leave_open(self) -> Turn:
@@ -110,3 +115,32 @@ class Asking:
 def period_of(text: str) -> str | None:
     """The period the owner gave a figure in ("40 a day" -> "day"), if any."""
     return next((a.period for a in amounts(text) if a.period), None)
+
+
+_PLACE = {"first": 0, "1st": 0, "top": 0, "second": 1, "2nd": 1, "middle": 1, "third": 2, "3rd": 2}
+_SIMPLE = re.compile(r"[^a-z0-9£$€]+")
+
+
+def pick_option(options: list[dict[str, Any]], text: str) -> dict[str, Any] | None:
+    """The one offered option a typed reply names, or None (then the reply is read as an answer of its own)."""
+    real = [o for o in options if o.get("value") != SOMETHING_ELSE["value"]]
+    if not real:
+        return None
+    t = normalise(text)
+    simple = _SIMPLE.sub(" ", t).strip()
+    for o in real:
+        if simple == _SIMPLE.sub(" ", str(o["label"]).lower()).strip():
+            return o
+    said = [o for o in real if o.get("says") and re.search(str(o["says"]), t)]
+    if len(said) == 1:
+        return said[0]
+    code = currency_named(t) or next((c for c, sym in SYMBOLS.items() if sym in t), None)
+    if code and not amounts(t):
+        named = [o for o in real if str(o["label"]).startswith(SYMBOLS[code])]
+        if len(named) == 1:
+            return named[0]
+    place = re.search(r"\b(first|1st|top|second|2nd|middle|third|3rd|last|bottom)\b", t)
+    if place and len(t.split()) <= 6 and not amounts(t):
+        index = len(real) - 1 if place[1] in ("last", "bottom") else _PLACE[place[1]]
+        return real[index] if index < len(real) else None
+    return None

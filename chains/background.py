@@ -26,6 +26,7 @@ QUESTIONS = (
     "How much should I charge for my services?",
     "What hourly rate should I charge my customers for a lesson or a visit?",
     "How do I set my prices against my competitors?",
+    "Are there grants or funding for a small business like mine?",
     "How do I get a mortgage as a self-employed person?",
     "What are the opening hours of the bank?",
     "How do I learn to play the guitar?",

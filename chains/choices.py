@@ -144,7 +144,8 @@ def read_choice(spec: Field, text: str, embed: Embed | None = None, picked: bool
     if "unclear" in raw_hits and len(set(raw_hits) - {"unclear", "mixed"}) == 1 and _NOT_SAID.search(t):
         # "one mentioned training, the other said prompts, so no one really said": which, or was it not said?
         return ChoiceReading(None, tuple(dict.fromkeys([*(h for h in raw_hits if h != "unclear"), "unclear"])), via="cue")
-    if spec.name == "prompt_rag" and _PART_TRIED.search(t):  # prompts tried, the document part not: neither answer fits
+    if spec.name == "prompt_rag" and (_PART_TRIED.search(t) or _chat_tool_only(t)):
+        # prompts tried, the document part not ("we've used chatgpt a bit, it's ok"): neither answer fits
         return ChoiceReading(None, ("not_tried", "not_acceptable", "acceptable"), via="cue")
     hits = _combine_techniques(spec, raw_hits)
     if hits == ["mixed"] and "mixed" not in raw_hits:  # two techniques named, but is it a mix or one of them?
@@ -197,6 +198,18 @@ _PART_TRIED = re.compile(
     r"\btried (?:\w+ ){0,3}?(?:the )?(?:prompts?|rag|documents?|docs)\b[^.;]{0,20}?\b(?:but|and) not (?:the |any )?(?:\w+ )?"
     r"(?:prompts?|rag|documents?|docs|document (?:bit|part|side)|lookup|search)\b"
 )
+_CHAT_TOOL = re.compile(r"\b(?:chat ?gpt|gpt|copilot|gemini|claude|bard|chatbot|ai (?:tool|app|chat))\b")
+_DOCUMENTS = re.compile(
+    r"\b(?:rag|documents?|docs|files|knowledge|manuals?|policies|handbook|sharepoint|uploaded|retriev\w*|search\w*)\b"
+)
+
+
+def _chat_tool_only(t: str) -> bool:
+    """A general chat tool tried with no word of the owner's documents: the prompt part only."""
+    without = re.sub(r"\bwithout (?:any |our |the |your )?(?:own )?\w+", " ", t)  # "without our documents"
+    return bool(_CHAT_TOOL.search(t)) and not _DOCUMENTS.search(without)
+
+
 _FIRM = re.compile(r"(?:yes|yeah|yep|yup|no|nope|nah|definitely|absolutely|certainly|of course)\b")
 _ACKNOWLEDGED = re.compile(r"(?:ok|okay|k|kk|alright|all right|cool|noted|thanks|thank you|fine|right|hmm+|um+)[.!]*")
 

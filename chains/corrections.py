@@ -46,6 +46,8 @@ def find_correction(session: Any, text: str) -> tuple[str, Reading] | None:
             return None
     recent = list(dict.fromkeys(h[0] for h in reversed(session.history) if h[0] not in ("pitch", session.awaiting)))[:3]
     targets = named[:2] or (recent if cue and not after_verdict else [])
+    if cue and recent and re.search(r"\b(?:the|that|my) (?:last|previous) (?:one|question|answer)\b", t):
+        targets = recent[:1]  # "oops, the last one is yes": the answer just given, whatever else the words name
     inner = strip_correction(text)
     for name in targets:  # the most recent answer that the correction reads as
         reading = read_answer(name, inner, session.context())

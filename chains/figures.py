@@ -69,7 +69,7 @@ def normalise(text: Any) -> str:
 _SCALE = {"k": 1000, "m": 10**6, "bn": 10**9}
 _NUM = re.compile(
     r"(?<![\w.,≈~])(?<![a-z]-)(?P<neg>-)?(?P<vague>≈)?"
-    r"(?P<num>\d{1,3}(?:,\d{3}){1,4}(?:\.\d{1,6})?(?!\d|,\d)|\d{1,3}(?:\.\d{3})+(?=\s?(?:€|eur))|\d{1,3}(?: \d{3}){1,4}(?![\d.,])|"
+    r"(?P<num>\d{1,3}(?:,\d{3}){1,4}(?:\.\d{1,6})?(?!\d|,\d)|\d{1,3}(?:\.\d{3})+(?:,\d{2})?(?=\s?(?:€|eur))|\d{1,3}(?: \d{3}){1,4}(?![\d.,])|"
     r"\d{1,15}(?:\.\d{1,6})?(?!\d))"
     r"(?:~(?P<vlow>\d+)~(?P<vhigh>\d+))?"
     r"(?:\s?(?P<scale>k|m|bn)\b|ish\b|(?![a-z\d]))"
@@ -143,7 +143,9 @@ _PER_MONTH = {
 def _parse(num: str) -> Decimal | None:
     """One matched figure as a Decimal; the dot is the decimal point and commas group thousands ("9.500 €", with its
     three digits after a dot before a euro sign, is nine and a half thousand)."""
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", num) and num.count(".") >= 1 and len(num.split(".")[-1]) == 3 and "," not in num:
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+,\d{2}", num):  # "14.750,00 €": euro cents after a comma
+        num = num.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}(?:\.\d{3})+", num) and len(num.split(".")[-1]) == 3:
         num = num.replace(".", ",") if _EURO_DOTS else num
     try:
         amount = Price.fromstring(num, decimal_separator=".").amount

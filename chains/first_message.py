@@ -11,7 +11,8 @@ from .facts import FIELD_BY_NAME
 from .intents import is_offer, looks_like_question
 from .misspellings import looks_like_gibberish
 from .money import format_money
-from .opening import prefill_from_pitch
+from .opening import SHORT, prefill_from_pitch
+from .readers import read_answer
 from .turns import Reply, SessionState, Turn
 
 if TYPE_CHECKING:
@@ -77,6 +78,8 @@ class FirstMessage:
         for name in ("mechanism", "quote", "task"):
             if self.facts[name] is not None:
                 self.mark_asked(name)
+        if self.facts["quote"] is None and len(text) < SHORT and read_answer("quote", text, self.context()).status == "clarify":
+            self.state.said["quote"] = text  # a price with no currency: asked back when the price question comes
         if noted:
             example = format_money(15000, self.facts.get("currency")).replace(",000", "k")
             reply = Reply(

@@ -128,7 +128,7 @@ def is_offer(text: str) -> bool:
 
 # A correction says so: "no sorry", "wait", "I meant", "make that", "more like", "scratch that", "actually".
 _CORRECTION = re.compile(
-    r"^(?:no+[,.!]*\s+)?(?:sorry|soz|oops|whoops|wait|hang on|hold on|my bad|my mistake|correction|actually|scratch that|scrap that|"
+    r"^(?:(?:no+|oh|ah|um+|er+|hmm+|ok|okay)[,.!]*\s+)?(?:sorry|soz|oops|whoops|wait|hang on|hold on|my bad|my mistake|correction|actually|scratch that|scrap that|"
     r"ignore that|forget that|disregard that|go(?:ing)? back|"
     r"make that|change that|i meant|i mean|er+m*|um+|no no|ah)\b|\b(?:i meant|i mean|actually|more like|make (?:that|it)|"
     r"scratch that|correction|should(?: have|'ve)? (?:been|be|say|said)|typo|not \S+ but|misread|mistyped|got that wrong|"
@@ -177,6 +177,7 @@ def strip_correction(text: str) -> str:
         "",
         t,
     )
+    t = re.sub(r"^(?:for )?(?:the|that|my) (?:last|previous) (?:one|question|answer)(?: (?:is|was|should be))?[,.:\- ]*", "", t)
     t = re.sub(
         r"\b(?:it'?s|its|it is|that'?s|that is|make (?:that|it)|more like|should(?: have|'ve)? (?:been|be|say|said)|"
         r"nearer|closer to|rather)\b",

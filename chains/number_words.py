@@ -123,6 +123,7 @@ def words_to_digits(t: str) -> str:
         r"\b(\d+|one|two|three|four|five|six|seven|eight|nine) (thousand|grand|k) and (?:a )?half\b", r"\1 and a half \2", t
     )
     t = re.sub(r"(\d)(hundred|thousand|grand)\b", r"\1 \2", t)  # "6hundred"
+    t = re.sub(r"\b(" + "|".join(_NUMBER_WORDS) + r")(hundred|thousand)\b", r"\1 \2", t)  # "twelvethousand"
     t = re.sub(r"(\d) (hundred|thousand)s\b", r"\1 \2", t)  # "3 hundreds good pairs"
     t = re.sub(r"\b(" + "|".join(_NUMBER_WORDS) + r")-?ish\b", r"\1 ish", t)  # "eighty-ish"
     for pattern, repl in _NOT_FIGURES:

@@ -57,6 +57,9 @@ STEADY = (
     r"\broutine\b",
     r"\b(?:locked|frozen) (?:in|for)\b",
     r"\b(?:should|will|would) stay\b",
+    r"\blast (?:updated|changed|touched|revised) (?:in |back in )?(?:19|20)\d\d\b",
+    r"\b(?:nobody|no one|no-one) has (?:touched|changed|updated)\b",
+    r"\bnot (?:been )?(?:changed|touched|updated|revised) (?:in|for|since)\b",
 )
 # Doing it for years says little of next year, and "not that I know of" to "will it look the same?" reads either way.
 NOT_THAT_I_KNOW = r"^not (?:that i know of|as far as i know|to my knowledge)"
@@ -182,6 +185,7 @@ VENDOR_YES = (
 # "don't know" to a figure or price: "no idea", "not been quoted yet", "the quote will follow next week".
 DONT_KNOW = re.compile(
     r"\b(?:don'?t know|do not know|dont know|dunno|no idea|not sure|unsure|no clue|not a clue|can'?t say|cannot say|"
+    r"(?:could|can)(?:n'?t| ?not) tell you|(?:don'?t|do not|never) (?:keep track|track|tracked|count|counted)|no way of knowing|"
     r"unknown|idk|skip|pass|n/?a|no quote yet|(?:quote|price|figure|number)s? (?:will|would|is going to|is to) (?:follow|come)|"
     r"not (?:been )?quoted|haven'?t (?:got|had|received) (?:a|the) (?:quote|price)|"
     r"(?:they )?haven'?t said|not given|not yet|no figure|no number|not (?:been )?(?:given|told)|hard to say|"
@@ -191,4 +195,24 @@ DONT_KNOW = re.compile(
     r"(?:price|figure|number|quote|cost)|"
     r"no (?:idea|clue) (?:of|about) (?:the )?(?:price|cost|number)|haven'?t (?:the )?(?:foggiest|faintest|slightest)|not a scooby|"
     r"can'?t remember|no notion|haven'?t told (?:us|me)|(?:just )?said ['\"]?(?:it )?depends)\b"
+)
+
+# Which end of a clarifying question's two readings a typed reply names ("weekdays only", "nearer the top").
+WORKING_DAYS = (
+    r"\b(?:week ?days?|working days?|work days?|business days?|mon(?:day)?s? ?(?:-|to|till|thru|through) ?fri(?:day)?s?|"
+    r"(?:shut|closed|off|not open|don'?t (?:work|open)) (?:at |on |over )?(?:the )?weekends?|five days|5 days|not (?:at |on )?weekends?)\b"
+)
+EVERY_DAY = r"\b(?:every ?day|seven days|7 days|all week|weekends too|including weekends|open (?:at |on )?weekends|daily)\b"
+LOWER_END = r"\b(?:lower|less|fewer|smaller|bottom|low end|nearer (?:the )?(?:first|low))\b"
+HIGHER_END = r"\b(?:higher|more|bigger|larger|top|upper|high end|nearer (?:the )?(?:second|high))\b"
+
+# "about 2,000 old ones saved on the server": a stock kept so far, not how many a month.
+STOCK = re.compile(
+    r"\b(?:saved|stored|archived?|backlog|on file|kept|sitting|so far|to date|over the years|in total|all told|"
+    r"old ones|(?:on|in) (?:the|our) (?:server|system|drive|database|crm|inbox|archive))\b"
+)
+# "they said they need 500": the vendor's figure, not the owner's count.
+VENDOR_FIGURE = re.compile(
+    r"\b(?:they|vendor|he|she|the (?:vendor|company|agency|supplier))(?: have| had)? (?:said|say|says|reckon\w*|want\w*|asked for|"
+    r"need\w*|quoted|told us)(?: (?:they|we|you|us))?(?: (?:need|want|require|would need|'?d need))?(?: (?:at least|about|around))?\s*$"
 )

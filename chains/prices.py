@@ -64,7 +64,7 @@ _SYMBOL = {
 _SCALE = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
 _ONE = (
     r"(?P<{p}cur>us\$|£|\$|€|\b(?:gbp|usd|eur)\b)?\s?"
-    r"(?P<{p}num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:\.\d{{3}})+(?=\s?(?:€|eur\b|euro))|\d+(?:\.\d+)?)"
+    r"(?P<{p}num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:\.\d{{3}})+(?:,\d{{2}})?(?=\s?(?:€|eur\b|euro))|\d+(?:\.\d+)?)"
     r"(?:\s?(?P<{p}scale>k|m|mn|bn|thousand|million|billion|grand)\b)?"
     r"(?:\s?(?:[-–]\s?)?(?:us |u\.s\. |american )?(?P<{p}word>pounds?|quid|sterling|dollars?|euros?|gbp|usd|eur)\b|\s?(?P<{p}sign>€|£))?"
 )
@@ -146,8 +146,8 @@ _UP_TO = re.compile(r"\b(?:up to|no more than|max(?:imum)?(?: of)?)\s*:?\s*$")
 def _number(num: str | None, scale: str | None) -> float | None:
     if not num:
         return None
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", num):
-        num = num.replace(".", "")  # "4.900 €": the dot groups thousands, as written across much of Europe
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d{2})?", num):  # "4.900 €", "12.400,00 EUR": the dot groups
+        num = num.replace(".", "").replace(",", ".")  # thousands and the comma marks cents, as across much of Europe
     try:
         value = float(num.replace(",", ""))
     except ValueError:

@@ -33,7 +33,7 @@ from chains.figures import (
 from chains.intents import Intent, looks_like_question, read_intent
 from chains.money import currency_named as _currency_named
 from chains.money import foreign_currency, format_money, money_of, price_doubt
-from chains.phrasings import DONT_KNOW
+from chains.phrasings import DONT_KNOW, EVERY_DAY, HIGHER_END, LOWER_END, STOCK, VENDOR_FIGURE, WORKING_DAYS
 from chains.polarity import negated
 from chains.shares import usable_share
 
@@ -90,7 +90,7 @@ _NONE_USABLE = re.compile(
     r"\bso none\b|\bnone (?:today|right now|at the moment)\b|^non really\b|"
     r"\bnothing (?:is )?(?:labell?ed|clean|usable)\b|\bnot (?:a single|one) (?:is |of them )?(?:labell?ed|clean)\b|\bfrom scratch\b"
 )
-_MALFORMED = re.compile(r"\d,\d{1,2}(?!\d)|\d,\d{4,}|\d\.\d{3}\.\d")
+_MALFORMED = re.compile(r"(?<!\.\d\d)\d,\d{1,2}(?!\d)|\d,\d{4,}|\d\.\d{3}\.\d(?!\d{2}(?:,\d{2})?\s?(?:€|eur))")
 _HEDGED = re.compile(
     r"(?:\babout|\baround|\broughly|\bapprox\w*|\bmaybe|\bperhaps|\bcirca|\bnearly|\balmost|\bgive or take|~|\bsay|"
     r"\bsomething like|\bin the region of|\bballpark|\bunder|\bbelow|\bless than|\bfewer than|\bshy of|\bshort of|\bnot quite|"
@@ -206,11 +206,6 @@ _UNLABELLED = re.compile(
 
 
 _NO_AVERAGE = re.compile(r"\b(?:don'?t|do not|no idea of|not sure (?:of|about)) (?:know )?(?:the |an? |what the )?average\b")
-# "about 2,000 old ones saved on the server": a stock kept so far, not how many a month.
-_STOCK = re.compile(
-    r"\b(?:saved|stored|archived?|backlog|on file|kept|sitting|so far|to date|over the years|in total|all told|"
-    r"old ones|(?:on|in) (?:the|our) (?:server|system|drive|database|crm|inbox|archive))\b"
-)
 
 
 def _count_option(value: int, kind: str) -> dict[str, str]:
@@ -247,6 +242,11 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
         meant = (2 if slip["to"] else 4) * scale
         return _options(f"Did you mean {meant:,} or {scale:,}?", spec, (meant, scale))
     found = inside_bounds([a for a in amounts(t) if a.currency is None and not ATTRIBUTIVE.match(a.after)])
+    theirs = [a for a in found if spec.kind == "count" and VENDOR_FIGURE.search(t[max(0, a.start - 40) : a.start])]
+    if theirs and len(theirs) == len(found):  # "they said they need 500": the vendor's figure, not the owner's
+        theirs_q = f"Is {format_figure(theirs[-1].raw)} how many you have, or how many the vendor said they need?"
+        return _options(theirs_q, spec, (round_half_up(theirs[-1].raw),))
+    found = [a for a in found if a not in theirs]
     if spec.kind == "volume":
         best = pick(found, lambda a: a.period is not None)
     else:
@@ -265,12 +265,9 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
         return Reading("unreadable", hint="That needs to be zero or more. " + _NUMBER_HINT[spec.kind].split(". ", 1)[1])
     if spec.kind == "volume" and _NO_AVERAGE.search(t):  # "300 in spring, nearly none in winter, I don't know the average"
         return _options("Over a whole year, about how many is that a month?", spec, (round_half_up(best.value),))
-    if spec.kind == "volume" and best.period is None and _STOCK.search(t):
-        return _options(
-            f"Is {format_figure(best.raw)} how many come in a month, or how many you have kept so far?",
-            spec,
-            (round_half_up(best.value),),
-        )
+    if spec.kind == "volume" and best.period is None and STOCK.search(t):
+        stock = f"Is {format_figure(best.raw)} how many come in a month, or how many you have kept so far?"
+        return _options(stock, spec, (round_half_up(best.value),))
     doubt = _doubtful_count(spec, found, best, t)
     if doubt is not None:
         return doubt
@@ -377,7 +374,10 @@ def _straddles(spec: Field, best: Amount, lo: int, hi: int) -> Reading:
         question = f"That range crosses a line that matters for the verdict. Nearer {lo:,} or nearer {hi:,}?"
     middle = round_half_up(Decimal(best.value if spec.kind == "volume" else best.raw))
     values = (lo, middle, hi) if best.vague and lo < middle < hi else (lo, hi)
-    return Reading("clarify", hint=question, options=(*(_count_option(v, spec.kind) for v in values), SOMETHING_ELSE))
+    options = [_count_option(v, spec.kind) for v in values]
+    days = spec.kind == "volume" and best.period == "day" and not best.is_range
+    options[0]["says"], options[-1]["says"] = (WORKING_DAYS, EVERY_DAY) if days else (LOWER_END, HIGHER_END)
+    return Reading("clarify", hint=question, options=(*options, SOMETHING_ELSE))
 
 
 def _count_echo(spec: Field, number: int, best: Amount, lo: int, hi: int) -> str:

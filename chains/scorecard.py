@@ -24,6 +24,7 @@ QUESTION_FILES = (
     "questions_third.yaml",
     "questions_fourth.yaml",
     "questions_fifth.yaml",
+    "questions_sixth.yaml",
 )
 OFFTOPIC_FILES = ("offtopic.yaml", "offtopic_lay.yaml")
 SEED = "pitchcheck-retrieval-1"

@@ -8,6 +8,7 @@ never stored, so it cannot go stale.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -241,6 +242,8 @@ class Session(Asking, FirstMessage):
         rest = rest.strip(" ,.;:-")
         if not (mark and self.awaiting and rest) or looks_like_question(rest):
             return None
+        if re.match(r"(?i)(?:otherwise|if (?:so|not|yes|no|it does|they do)|unless|or else|in which case|depending)\b", rest):
+            return None  # "does a farm name count? otherwise no": the answer hangs on the owner's own question
         reading = read_answer(self.awaiting, rest, self.context())
         return rest if reading.status == "ok" or (reading.status == "clarify" and not reading.weak) else None
 
@@ -373,6 +376,12 @@ class Session(Asking, FirstMessage):
         if self.awaiting is None:
             return self._show_verdict(replies)
         self.state.finished = False
+        said = self.state.said.pop(self.awaiting, None)
+        if said:  # "they want like 9 grand" in the pitch: its price asked back in each currency, not from scratch
+            reading = read_answer(self.awaiting, said, self.context())
+            if reading.status == "clarify":
+                question = f"The pitch gave a price. {reading.hint}"
+                self.state.clarifying = {"question": question, "options": list(reading.options)}
         replies.append(self._question_reply())
         return self._turn(replies)
 

@@ -89,6 +89,7 @@ class SessionState:
     misses: dict[str, int] = field(default_factory=dict)  # answers not read, per field
     clarifying: dict[str, Any] | None = None  # {"question", "options"} while a clarifying question is open
     transcript: list[tuple[str, str]] = field(default_factory=list)  # (who, text): what the owner typed is never lost
+    said: dict[str, str] = field(default_factory=dict)  # words from the pitch to ask back at a question ("9 grand")
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -120,6 +121,8 @@ class SessionState:
         clarifying = data.get("clarifying")
         state.clarifying = clarifying if isinstance(clarifying, dict) and state.awaiting else None
         state.transcript = [tuple(t) for t in data.get("transcript", []) if isinstance(t, (list, tuple)) and len(t) == 2]
+        said = data.get("said")
+        state.said = {k: str(v) for k, v in said.items() if k in FIELD_BY_NAME} if isinstance(said, dict) else {}
         return state
 
 

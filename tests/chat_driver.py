@@ -32,6 +32,15 @@ TYPED = [
     ("vendor tell you", "yes"),
     ("Could they say", "yes"),
 ]
+
+
+def typed_answer(message: str, table: list[tuple[str, str]] = TYPED) -> str | None:
+    """The answer to type: the one whose words come latest in the message, which is the question (the echo of the
+    last answer may stand above it)."""
+    found = [(message.lower().rfind(words.lower()), text) for words, text in table if words.lower() in message.lower()]
+    return max(found)[1] if found else None
+
+
 # The button to click, by words in the question; a number question gets "Don't know".
 CLICKED = [
     ("actually do", "Fine-tune (retrain) the model"),
@@ -163,7 +172,7 @@ class Chat:
             )
             self.click(choice)
             return "click", choice
-        typed = next((text for words, text in TYPED if words.lower() in question.lower()), None)
+        typed = typed_answer(question)
         if typed is None:
             raise AssertionError(f"no typed answer for: {question!r}")
         self.type(typed, quiet=0.0 if fast else 0.3)

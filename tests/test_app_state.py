@@ -339,3 +339,61 @@ def test_no_offer_without_an_unfinished_check_and_no_carrying_on_a_thread_not_of
 
     ctx = drive(work, user=visitor)
     assert any("no longer there" in t for t in texts(ctx))
+
+
+def test_a_finished_latest_check_hides_an_older_unfinished_one(app, monkeypatch):
+    from chainlit.user import PersistedUser
+
+    from chains.session import Session
+
+    finished = Session()
+    finished.start()
+    finished.handle("They want to fine-tune a model on our tickets for £9,000.")
+    for field in list(finished.state.asked):
+        finished.mark_asked(field)
+    finished.answer_directly("clean_examples", 40)
+    finished.state.awaiting, finished.state.finished = None, True  # its verdict was shown
+    latest = {"id": "finished-thread", "metadata": {"pitchcheck": finished.to_dict()}, "steps": []}
+    _layer_with(monkeypatch, [latest, _earlier_thread()])  # newest first, as the history lists them
+    visitor = PersistedUser(id="u-1", identifier="guest-1", createdAt="2026-12-01", metadata={})
+
+    async def work(ctx):
+        await app.on_chat_start()
+        assert not [a for a in actions(ctx) if a["name"] == "Carry on with my last check"]
+
+    ctx = drive(work, user=visitor)
+    assert not any("check from earlier" in t for t in texts(ctx))
+
+
+def test_carrying_on_names_the_chat_after_the_check_it_carries_on(app, monkeypatch):
+    import chainlit as cl
+    from chainlit.user import PersistedUser
+
+    earlier = {**_earlier_thread(), "name": "They want to fine-tune a model on our tickets"}
+    layer = _layer_with(monkeypatch, [earlier])
+    visitor = PersistedUser(id="u-1", identifier="guest-1", createdAt="2026-12-01", metadata={})
+
+    async def work(ctx):
+        await app.on_chat_start()
+        offer = next(a for a in actions(ctx) if a["name"] == "Carry on with my last check")
+        await app.on_carry_on(cl.Action(name=offer["name"], payload=offer["payload"], label=offer["label"]))
+
+    drive(work, user=visitor)
+    names = [c.kwargs.get("name") for c in layer.update_thread.call_args_list if c.kwargs.get("name")]
+    assert names == ["They want to fine-tune a model on our tickets (carried on)"]
+
+
+@pytest.mark.parametrize(
+    "started, title",
+    [
+        ("The £18,000 example", "The £18,000 example"),
+        (
+            "Hi there,\nWe at AcmeAI would love to fine-tune a model on your data for £14,500 a year",
+            "Hi there, We at AcmeAI would love to fine-tune a model on…",
+        ),
+    ],
+)
+def test_a_chat_is_named_by_its_opening_words_on_one_line(started, title):
+    from web.history_layer import TITLE_CHARS, thread_title
+
+    assert thread_title(started) == title and len(title) <= TITLE_CHARS + 1

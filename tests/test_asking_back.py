@@ -299,7 +299,8 @@ def test_a_topic_alone_at_the_decisions_question_is_asked_back(text, value):
 def test_a_cue_taken_back_by_but_not_is_asked():
     text = "we tried copilot and it was ok for simple stuff but not for the reports"
     _, labels, _ = asked_back(at("prompt_rag").handle(text), "prompt_rag")
-    assert labels[:2] == ["Tried: good enough", "Tried: not good enough"]
+    # Both tried readings are offered; with no word of documents, "not tried" (prompts alone, no RAG) comes first.
+    assert labels[:3] == ["Not tried yet", "Tried: not good enough", "Tried: good enough"]
     assert at("prompt_rag").handle("tried it but it wasn't good enough").facts["prompt_rag"] == "not_acceptable"
 
 

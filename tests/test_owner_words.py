@@ -166,3 +166,106 @@ def test_a_price_followed_by_us_dollars_after_a_dash_is_dollars():
     turn = s.handle("Quote is 11,000 - US dollars, not Canadian - to fine-tune on our bookkeeping notes.")
     assert (turn.facts["quote"], turn.facts["currency"]) == (11000, "USD")
     assert "$11,000" in turn.replies[0].text
+
+
+# --- a typed reply to "which of these?" -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "first, reply, value, currency",
+    [
+        ("about twelve grand", "pounds obvs", 12000, "GBP"),
+        ("12k", "dollars", 12000, "USD"),
+        ("12k", "€", 12000, "EUR"),
+        ("12k", "euro please", 12000, "EUR"),
+    ],
+)
+def test_naming_the_currency_picks_that_reading_of_the_price(first, reply, value, currency):
+    s = at("quote")
+    assert s.handle(first).awaiting["choices"][0]["label"] == f"£{value:,}"
+    turn = s.handle(reply)
+    assert (turn.facts["quote"], turn.facts["currency"]) == (value, currency)
+    assert turn.awaiting["field"] != "quote"
+
+
+@pytest.mark.parametrize(
+    "reply, monthly",
+    [("weekdays only, were shut weekends", 880), ("mon to fri", 880), ("every day, we're open weekends", 1200)],
+)
+def test_saying_which_days_picks_that_reading_of_a_day_rate(reply, monthly):
+    s = at("monthly_volume")
+    s.handle("about 40 a day")
+    assert s.handle(reply).facts["monthly_volume"] == monthly
+
+
+@pytest.mark.parametrize("reply, value", [("nearer the top", 120), ("the lower one", 80), ("first one", 80)])
+def test_saying_which_end_of_a_range_picks_it(reply, value):
+    s = at("clean_examples")
+    s.handle("between 80 and 120")
+    assert s.handle(reply).facts["clean_examples"] == value
+
+
+def test_the_first_one_picks_the_first_offered_choice():
+    s = at("task")
+    offered = s.handle("they'd write reports in our standard layout").awaiting["choices"]
+    assert s.handle("the first one i guess").facts["task"] == offered[0]["value"]
+
+
+def test_a_reply_that_names_no_option_says_so_plainly():
+    s = at("quote")
+    s.handle("12k")
+    turn = s.handle("hmm")
+    assert turn.replies[0].text.startswith("Sorry, I couldn't match that to one of those.")
+    assert "in pounds" in turn.replies[0].text  # the example answer carries a currency
+
+
+# --- more of the owners' words ---------------------------------------------------------------------------------------
+def test_a_price_in_the_opening_without_a_currency_is_asked_back_in_each_currency():
+    s = Session(Settings(llm="off"), explain=_Explainer())
+    s.start()
+    turn = s.handle("is it worth paying someone to train AI on our emails? they want like 9 grand")
+    assert turn.awaiting["field"] == "quote" and turn.facts["quote"] is None
+    assert turn.awaiting["question"].startswith("The pitch gave a price.")
+    assert [c["label"] for c in turn.awaiting["choices"]][:3] == ["£9,000", "$9,000", "€9,000"]
+    assert s.handle("pounds").facts["quote"] == 9000
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["weve used chatgpt a bit for drafting replies, its ok", "we only tried plain chatgpt without our documents, it was fine"],
+)
+def test_a_chat_tool_without_documents_is_not_prompts_plus_rag(text):
+    turn = at("prompt_rag").handle(text)
+    assert turn.facts["prompt_rag"] is None
+    assert turn.awaiting["choices"][0]["value"] == "not_tried"
+
+
+def test_a_chat_tool_with_the_documents_is_read_as_tried():
+    assert at("prompt_rag").handle("we tried chatgpt with our documents uploaded and it was fine").facts["prompt_rag"] == (
+        "acceptable"
+    )
+
+
+@pytest.mark.parametrize("text", ["they said they need 500", "the vendor reckons they need about 500"])
+def test_the_vendors_figure_at_the_examples_question_is_asked_back(text):
+    turn = at("clean_examples").handle(text)
+    assert turn.facts["clean_examples"] is None
+    assert "how many the vendor said they need" in turn.replies[-1].text
+
+
+def test_the_owners_figure_is_taken_beside_the_vendors():
+    assert at("clean_examples").handle("we have 300, they said they need 500").facts["clean_examples"] == 300
+
+
+@pytest.mark.parametrize(
+    "text, amount", [("14.750,00 €", 14750), ("12.400,00 EUR", 12400), ("Twelvethousand Euro", 12000), ("9.500 €", 9500)]
+)
+def test_euro_amounts_as_written_across_europe(text, amount):
+    turn = at("quote").handle(text)
+    assert (turn.facts["quote"], turn.facts["currency"]) == (amount, "EUR")
+
+
+def test_oh_wait_the_last_one_corrects_the_answer_just_given():
+    s = at("vendor_shortfall")
+    s.handle("no, they could not say")
+    turn = s.handle("oops, the last one is yes, they'd generate extra examples")
+    assert turn.facts["vendor_shortfall"] == "yes" and turn.facts["vendor_retraining"] is None
+    assert turn.replies[0].text.startswith("Changed:")

@@ -33,31 +33,16 @@ def test_pool_covers_every_concept_in_both_halves(knowledge_base):
 
 
 def test_questions_no_entry_answers_join_the_off_topic_ones(tmp_path):
-    files = {
-        "questions.yaml": '- q: "what is a base model?"\n  id: base-model\n',
-        "questions_lay.yaml": '- q: "can it forget things?"\n  id: catastrophic-forgetting\n',
-        "questions_third.yaml": '- q: "who owns the model?"\n  id: model-weights-ownership\n- q: "where can I park?"\n  id: none\n',
-        "questions_fourth.yaml": '- q: "is my bakery too small for this?"\n  id: high-volume-tasks\n- q: "best bread flour?"\n  id: none\n',
-        "questions_fifth.yaml": '- q: "lora cost"\n  id: lora\n- q: "tyre pressure?"\n  id: none\n',
-        "offtopic.yaml": '- "how do I bleed a radiator?"\n',
-        "offtopic_lay.yaml": '- "when is the VAT return due?"\n',
-    }
-    for name, text in files.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
+    # Each question file holds one answered question and one that no entry answers; the off-topic files one each.
+    for n, name in enumerate(scorecard.QUESTION_FILES):
+        (tmp_path / name).write_text(f'- q: "what is lora {n}?"\n  id: lora\n- q: "where can I park {n}?"\n  id: none\n')
+    for name in scorecard.OFFTOPIC_FILES:
+        (tmp_path / name).write_text(f'- "how do I bleed a radiator ({name})?"\n', encoding="utf-8")
     pool = scorecard.question_pool(tmp_path)
-    assert [(item["id"], item["source"]) for item in pool] == [
-        ("base-model", "questions.yaml"),
-        ("catastrophic-forgetting", "questions_lay.yaml"),
-        ("model-weights-ownership", "questions_third.yaml"),
-        ("high-volume-tasks", "questions_fourth.yaml"),
-        ("lora", "questions_fifth.yaml"),
-    ]
+    assert [(item["id"], item["source"]) for item in pool] == [("lora", name) for name in scorecard.QUESTION_FILES]
     assert scorecard.offtopic_questions(tmp_path) == [
-        "how do I bleed a radiator?",
-        "when is the VAT return due?",
-        "where can I park?",
-        "best bread flour?",
-        "tyre pressure?",
+        *(f"how do I bleed a radiator ({name})?" for name in scorecard.OFFTOPIC_FILES),
+        *(f"where can I park {n}?" for n in range(len(scorecard.QUESTION_FILES))),
     ]
 
 

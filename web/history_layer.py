@@ -34,6 +34,20 @@ def _as_json(value: Any, default: Any) -> Any:
     return default if value is None else value
 
 
+TITLE_CHARS = 60  # a chat's name in the history list: a pasted email is cut to its opening words
+
+
+def thread_title(name: str | None) -> str | None:
+    """A chat's name: what started it on one line, cut at a word within TITLE_CHARS."""
+    if not name:
+        return name
+    first = " ".join(name.split()) or name
+    if len(first) <= TITLE_CHARS:
+        return first
+    cut = first[:TITLE_CHARS].rsplit(" ", 1)[0] or first[:TITLE_CHARS]
+    return cut.rstrip(" ,.;:-") + "…"
+
+
 class HistoryDataLayer(SQLAlchemyDataLayer):
     """SQLAlchemyDataLayer whose threads come back with JSON columns decoded, whose steps stay in their thread, and
     which asks the database only what it cannot know.
@@ -153,7 +167,9 @@ class HistoryDataLayer(SQLAlchemyDataLayer):
         lock = self._thread_locks.setdefault(thread_id, asyncio.Lock())
         try:
             async with lock:
-                result = await super().update_thread(thread_id, name=name, user_id=user_id, metadata=metadata, tags=tags)
+                result = await super().update_thread(
+                    thread_id, name=thread_title(name), user_id=user_id, metadata=metadata, tags=tags
+                )
                 _remember(self._threads, thread_id, None)
                 return result
         finally:

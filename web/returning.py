@@ -113,15 +113,13 @@ class Returning(ConversationParts):
         except Exception:
             log.debug("could not list the visitor's threads", exc_info=True)
             return None
-        for thread in page.data or []:
+        for thread in page.data or []:  # newest first: only the latest check with answers is offered
             state = (thread.get("metadata") or {}).get(STATE_KEY) if isinstance(thread.get("metadata"), dict) else None
-            if (
-                thread.get("id") != context.session.thread_id
-                and isinstance(state, dict)
-                and state.get("asked")
-                and state.get("awaiting")
-            ):
-                return {"id": thread["id"], "state": state}
+            if thread.get("id") == context.session.thread_id or not isinstance(state, dict) or not state.get("asked"):
+                continue
+            if state.get("awaiting") and not state.get("finished"):
+                return {"id": thread["id"], "state": state, "name": thread.get("name")}
+            return None  # the latest check was finished (its verdict is in the history): an older one is stale
         return None
 
     async def carry_on(self, payload: dict[str, Any]) -> None:
@@ -145,3 +143,14 @@ class Returning(ConversationParts):
         await cl.Message(content=note.replace("Welcome back. ", "Carrying on. ")).send()
         await self.save()
         await self.reask()
+        await self._name_after(thread.get("name"))
+
+    async def _name_after(self, earlier: str | None) -> None:
+        """The carried-on chat is named after the check it carries on, not after the button."""
+        layer = get_data_layer()
+        if layer is None or not earlier or not context.session.thread_id:
+            return
+        try:
+            await layer.update_thread(context.session.thread_id, name=f"{earlier} (carried on)"[:120])
+        except Exception:
+            log.debug("could not name the carried-on chat", exc_info=True)
