@@ -21,7 +21,7 @@ test-fast: index
 	.venv/bin/python -m pytest -q -p no:cacheprovider -m "not browser and not server and not slow"
 
 # The two-instance run needs nginx and PostgreSQL from Debian (installed when missing; root, as on this project's
-# machines). About 15 minutes on 2 cores; rewrites docs/BENCHMARKS.md.
+# machines). About seven to ten minutes on 2 cores; rewrites docs/BENCHMARKS.md.
 bench: index bench-deps
 	.venv/bin/python bench/run.py
 

@@ -271,7 +271,7 @@ def neighbour_scores(spec: Field, text: str, embed: Embed) -> list[tuple[str, fl
 
 _DOUBT = re.compile(
     r"\b(?:might|maybe|possibly|perhaps|not sure|unsure|depends|unless|could be|hard to say|no idea|not certain|"
-    r"no clue|dunno|don'?t know|kind of|sort of|partly|in a way|could do|in (?:the )?future|at some point|one day|eventually|"
+    r"no clue|dunno|don'?t know|(?<!same )(?<!the )(?<!this )(?<!that )(?<!what )(?<!a )(?<!any )(?<!all )(?:kind|sort) of|partly|in a way|could do|in (?:the )?future|at some point|one day|eventually|"
     r"if (?:\w+ ){0,3}(?:start|starts|started|begin|begins|decide|decides|ever))\b"
 )
 

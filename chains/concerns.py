@@ -59,7 +59,7 @@ class ClaimToTest(TypedDict):
     question: str
 
 
-CAUTION_CODES: tuple[str, ...] = ("regulated_decision", "regulated_unsure", "personal_data")
+CAUTION_CODES: tuple[str, ...] = ("regulated_decision", "regulated_unsure", "audit_personal_data", "personal_data")
 RED_FLAG_CODES: tuple[str, ...] = (
     "mechanism_unclear",
     "no_example_count",
@@ -107,6 +107,16 @@ def cautions(f: dict[str, Any]) -> list[Item]:
                 "lending, insurance, health), the EU AI Act treats that as high-risk and the UK ICO expects the "
                 "decisions to be explainable, which is harder with a fine-tuned model. Check before you sign.",
                 ["eu-ai-act", "auditability"],
+            )
+        )
+    if f.get("pii_rows") and f.get("personal_data") != "not_lawful":  # not_lawful is a decline of its own
+        rows = int(f["pii_rows"])
+        out.append(
+            item(
+                "audit_personal_data",
+                f"The audit found personal data (names, emails, phone numbers and the like) in {rows:,} of your "
+                f"examples. Remove it, or confirm it may lawfully be shared, before any example goes to the vendor.",
+                ["personal-data", "data-audit"],
             )
         )
     if f.get("personal_data") == "lawful":

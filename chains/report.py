@@ -140,6 +140,8 @@ def _answers(verdict: Mapping[str, Any]) -> list[tuple[str, str]]:
             shown.append((label, _fact_value(name, value, facts)))
         elif name in waiting:
             shown.append((label, "Not known yet"))
+        elif name in (facts.get("left_open") or ()):
+            shown.append((label, "Don't know"))  # asked, and left open: the verdict did not need it
     return shown
 
 

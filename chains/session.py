@@ -116,7 +116,8 @@ class Session(Asking, FirstMessage):
         return cls(settings, explain, titles, embed, welcome, SessionState.from_dict(data or {}))
 
     def current_verdict(self) -> Verdict:
-        return assess({**self.facts, **self.extra}, self.settings)
+        left_open = [n for n in self.asked if n != "pitch" and self.facts.get(n) is None]  # "don't know", or skipped
+        return assess({**self.facts, **self.extra, "left_open": left_open}, self.settings)
 
     def current_awaiting(self) -> Awaiting | None:
         """The question on screen now, narrowed to the likeliest readings while a clarifying question is open."""
@@ -351,16 +352,23 @@ class Session(Asking, FirstMessage):
             f"The audit found {result['clean']:,} clean examples out of {result['rows']:,} rows, so I've "
             f"set clean examples to {result['clean']:,}."
         ]
-        if result.get("pii_rows") and self.facts["personal_data"] is None:
-            self.facts["personal_data"] = "unsure"
-            holds = "holds" if result["pii_rows"] == 1 else "hold"
-            notes.append(
-                f"{result['pii_rows']:,} of them {holds} personal data, so I've marked personal data as "
-                "'not sure' for now; I'll ask whether it may lawfully be shared."
-            )
+        rows = int(result.get("pii_rows") or 0)
+        self.extra["pii_rows"] = rows  # the verdict's cautions and the personal-data question name it
+        if rows:
+            holds = f"{rows:,} of the rows {'holds' if rows == 1 else 'hold'} personal data"
+            if self.facts["personal_data"] in (None, "none"):
+                said_none = self.facts["personal_data"] == "none"
+                self.facts["personal_data"] = None  # asked again, with what the audit found
+                if "personal_data" in self.asked:
+                    self.asked.remove("personal_data")
+                notes.append(f"{holds}{', though you told me there was none' if said_none else ''}: I'll ask about it.")
+            else:
+                notes.append(f"{holds}; the verdict's cautions say what to do about it.")
         replies = [Reply("echo", " ".join(notes))]
-        if self.awaiting is None and self.state.finished:
+        if self.awaiting is None and self.state.finished and self._next_field() is None:
             return self._show_verdict(replies)
+        if self.awaiting is None:
+            return self._advance(replies)
         if self.awaiting == "clean_examples":
             self.state.clarifying = None
             return self._advance(replies)
@@ -376,6 +384,12 @@ class Session(Asking, FirstMessage):
         if self.awaiting is None:
             return self._show_verdict(replies)
         self.state.finished = False
+        if self.awaiting == "personal_data" and self.extra.get("pii_rows"):  # the audit found some: lawful or not?
+            spec = FIELD_BY_NAME["personal_data"]
+            rows = self.extra["pii_rows"]
+            found = f"The audit found personal data in {rows:,} of your examples. May it lawfully go to the vendor?"
+            asked = clarify_choices(spec, ("lawful", "not_lawful", "unsure"), found)
+            self.state.clarifying = {"question": asked.hint, "options": list(asked.options)}
         said = self.state.said.pop(self.awaiting, None)
         if said:  # "they want like 9 grand" in the pitch: its price asked back in each currency, not from scratch
             reading = read_answer(self.awaiting, said, self.context())

@@ -94,6 +94,7 @@ RULE_NAMES: dict[str, str] = {
     "all_conditions_met": "every condition for fine-tuning met",
     "regulated_decision": "decisions about individuals",
     "regulated_unsure": "possibly decisions about individuals",
+    "audit_personal_data": "personal data found by the audit",
     "personal_data": "personal data that may be shared",
     "mechanism_unclear": "no clear method",
     "no_example_count": "no example count from the vendor",

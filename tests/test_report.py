@@ -246,3 +246,18 @@ def test_markdown_and_pdf_for_every_verdict():
         assert VERDICT_LABELS[code] in to_markdown(v)
         _, text = pdf_text(to_pdf(v))
         assert VERDICT_LABELS[code] in text
+
+
+def test_an_answer_left_open_shows_as_dont_know_and_a_question_never_asked_not_at_all():
+    from chains.session import Session
+
+    s = Session(Settings(llm="off"))
+    s.start()
+    s.handle("They'll fine-tune the model on our client reports")
+    s.handle("don't know")  # the quote
+    for name in ("task", "monthly_volume", "clean_examples"):
+        s.await_field(name)
+        s.handle({"task": "writing client reports", "monthly_volume": "don't know", "clean_examples": "40"}[name])
+    md = to_markdown(s.current_verdict())
+    assert "- **Quote (one-off):** Don't know" in md and "- **How many a month:** Don't know" in md
+    assert "Vendor: retraining plan" not in md  # never asked: the verdict was reached without it

@@ -182,13 +182,31 @@ def test_injected_instructions_in_the_pitch_change_nothing(session):
     assert {k: v for k, v in a.items() if k != "pitch"} == {k: v for k, v in b.items() if k != "pitch"}
 
 
-def test_audit_fills_clean_examples_and_flags_personal_data(session):
+def test_audit_fills_clean_examples_and_asks_about_the_personal_data_it_found(session):
     session.start()
     session.handle("They'll fine-tune it")
     turn = session.apply_audit({"rows": 120, "clean": 87, "pii_rows": 5, "tokens_per_example": 350})
-    assert turn.facts["clean_examples"] == 87
-    assert turn.facts["personal_data"] == "unsure"
-    assert "87" in turn.replies[0].text
+    assert turn.facts["clean_examples"] == 87 and turn.facts["personal_data"] is None
+    assert "87" in turn.replies[0].text and "5 of the rows hold personal data" in turn.replies[0].text
+    while turn.awaiting["field"] != "personal_data":  # on to the personal-data question
+        turn = session.handle("skip")
+    assert turn.awaiting["question"].startswith("The audit found personal data in 5 of your examples.")
+    assert [c["value"] for c in turn.awaiting["choices"]][:3] == ["lawful", "not_lawful", "unsure"]
+    turn = session.handle("1")
+    assert turn.facts["personal_data"] == "lawful"
+    while turn.awaiting:
+        turn = session.handle("skip")
+    cautions = " ".join(c["text"] for c in turn.verdict["cautions"])
+    assert "The audit found personal data" in cautions and "in 5 of your examples" in cautions
+
+
+def test_an_audit_that_finds_personal_data_after_none_was_said_asks_again(session):
+    session.start()
+    session.handle("They'll fine-tune it")
+    session.answer_directly("personal_data", "none")
+    turn = session.apply_audit({"rows": 10, "clean": 10, "pii_rows": 1})
+    assert turn.facts["personal_data"] is None
+    assert "though you told me there was none" in turn.replies[0].text
 
 
 def test_state_round_trips_through_json(session):

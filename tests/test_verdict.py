@@ -17,6 +17,7 @@ from chains.verdict import (
     CONCEPT_IDS,
     LEVEL_RULES,
     RULE_CODES,
+    RULE_NAMES,
     STANDING_QUESTIONS,
     VERDICT_LABELS,
     assess,
@@ -78,7 +79,8 @@ def test_baseline_is_fine_tune_with_owner_numbers():
 def test_labels_and_codes_exported():
     assert set(VERDICT_LABELS) == {"decline", "prompt_rag_first", "clarify", "fine_tune"}
     assert VERDICT_LABELS["decline"] == "Decline the offer"
-    assert len(RULE_CODES) == len(set(RULE_CODES)) == 18
+    assert len(RULE_CODES) == len(set(RULE_CODES)) == 19
+    assert set(RULE_CODES) <= set(RULE_NAMES)  # each rule has the short name the report uses
 
 
 @pytest.mark.parametrize(
