@@ -253,11 +253,12 @@ def notes(r: dict, rows: list[dict]) -> dict[str, str]:
                 + "."
             )
         parts.append(
-            "Done in this round: the echo and the next question go out as one message; the chart is built as "
-            "plain figure JSON (no Plotly Figure); the PDF and Markdown reports are laid out in a worker process "
-            "started at the first verdict (that one on a thread); the state is saved in one statement instead of a "
-            "read and a write; the old buttons are removed together; an identical question is answered from the "
-            "recent answers; a thread's owner is asked of the database once. Left: a question's buttons cost one "
+            "Done so far: the echo and the next question go out as one message; the chart is built as "
+            "plain figure JSON (no Plotly Figure); the PDF and Markdown reports are laid out only when one is "
+            "downloaded (in a worker process), so a verdict sends links and lays out nothing; the state is saved in "
+            "one statement instead of a read and a write; the old buttons are removed together; an identical "
+            "question is answered from the recent answers; a thread's owner is asked of the database once. The "
+            "visitors here never download a report, so none is laid out during the load. Left: a question's buttons cost one "
             "socket event each, sent and removed (Chainlit has no batch for them); each new chat looks up the "
             'visitor\'s unfinished checks (one read, to offer "Carry on"); Chainlit itself sleeps 1 ms on the '
             "event loop for every message and step it creates (anchor and app alike)."

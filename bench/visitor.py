@@ -377,7 +377,7 @@ async def interview(client: Client, questions: dict[str, str]) -> None:
 
 def _check_own_figures(client: Client, owner: Owner, verdict_text: str, card: dict, echoes: list[str]) -> None:
     r = client.result
-    shown = numbers_in(verdict_text)
+    shown = numbers_in(verdict_text) | numbers_in(json.dumps(card, ensure_ascii=False))  # the headline is on the card
     wanted = {owner.quote} if owner.guide_case else {owner.clean, owner.volume}
     for number in wanted - shown:
         r.isolation.append(f"the verdict does not mention this session's {number:,}")

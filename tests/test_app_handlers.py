@@ -172,9 +172,20 @@ def test_verdict_card_chart_and_report_downloads(app):
     files = {e["name"]: e for e in sent if e["type"] == "file"}
     assert set(files) == {"pitchcheck.pdf", "pitchcheck.md"}  # short enough to show whole on a tile
     contents = {c.kwargs["name"]: c.kwargs["content"] for c in ctx.session.persist_file.call_args_list}
-    assert contents["pitchcheck.pdf"].startswith(b"%PDF")
-    assert b"Pitchcheck report" in contents["pitchcheck.md"]
+    assert "pitchcheck.pdf" not in contents  # the reports are laid out when downloaded, not with every verdict
     assert json.loads(contents["The economics"])["config"]["displayModeBar"] is False  # no toolbar over the title
+    from web import reports
+
+    def fetched(name):
+        _, route, _thread, token, file_name = files[name]["url"].rsplit("/", 4)
+        assert route == "report" and file_name == name
+        return asyncio.run(reports.download(token, name, ("pitchcheck.pdf", "pitchcheck.md")))
+
+    mime, pdf = fetched("pitchcheck.pdf")
+    assert mime == "application/pdf" and pdf.startswith(b"%PDF")
+    assert fetched("pitchcheck.md") == ("text/markdown", fetched("pitchcheck.md")[1])  # laid out once, kept
+    assert b"Pitchcheck report" in fetched("pitchcheck.md")[1]
+    assert asyncio.run(reports.download("no-such-token", "pitchcheck.pdf", ("pitchcheck.pdf", "pitchcheck.md"))) is None
     assert any(
         re.search(r"The quote \(£18,000\) is about [\d,.]+ (million )?times what the training run costs", t) for t in texts(ctx)
     )

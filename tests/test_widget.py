@@ -84,7 +84,7 @@ def widget(browser, app_server):
         w.close()
 
 
-def test_the_widget_typed_at_full_speed_three_times_never_crashes_and_scrolls_to_each_reply(widget):
+def test_the_widget_typed_at_full_speed_three_times_never_crashes_and_scrolls_to_each_reply(widget, app_server):
     for run in range(3):
         w = widget()
         answered = 0
@@ -99,6 +99,12 @@ def test_the_widget_typed_at_full_speed_three_times_never_crashes_and_scrolls_to
         if run == 0:  # the chart's headline sits on the chart, as on the page (Plotly's own CSS stays outside)
             title, chart = w.page.evaluate(CHART_TITLE)
             assert chart[0] <= title[0] and title[1] <= chart[1], (title, chart)
+            # The report tiles link to the Pitchcheck server itself (the widget sits on another site's page), and
+            # the PDF is laid out when it is fetched.
+            pdf = w.page.locator("a.inline-file").filter(has_text="pitchcheck.pdf").last.get_attribute("href")
+            assert pdf.startswith(app_server + "/pitchcheck/report/"), pdf
+            got = w.page.request.get(pdf)
+            assert got.status == 200 and got.body()[:5] == b"%PDF-"
         assert w.react_errors() == [], f"run {run}: {w.react_errors()}"
         assert w.page.locator(ERROR_TOAST).count() == 0
         assert not [e for e in w.errors if "401" in e or "Unauthorized" in e], w.errors  # signed in before it asks

@@ -275,15 +275,18 @@ class Conversation(Returning, Files):
         # explains any of them.
         titles = [s.get("title") or s.get("id") for s in reply.sources]
         ratio = render.ratio_sentence(verdict)
+        # Short, so the card shows at once in a small widget: the card itself carries the headline and the detail.
         text = (
-            render.verdict_summary(verdict)
-            + (f"\n\n{ratio}" if ratio else "")
-            + "\n\nDownload the report as PDF or Markdown below."
+            render.verdict_label_line(verdict)
+            + (f" {ratio}" if ratio else "")
+            + " The card has the reasons and the questions to put to the vendor; the report to download is under the chart."
             + (("\n\n**Terms used:** " + ", ".join(titles) + '. Ask "what is ...?" about any of them.') if titles else "")
         )
-        glossary = knowledge.glossary_summaries(self.settings)
-        for name, mime, content in await reports.reports(verdict, glossary, (render.REPORT_PDF, render.REPORT_MD)):
-            elements.append(cl.File(name=name, content=content, mime=mime, display="inline"))
+        thread_id = context.session.thread_id
+        token = reports.link(thread_id, verdict, knowledge.glossary_summaries(self.settings))  # laid out when downloaded
+        for name, mime in ((render.REPORT_PDF, "application/pdf"), (render.REPORT_MD, "text/markdown")):
+            url = reports.report_url(_public_base(), thread_id, token, name)
+            elements.append(cl.File(name=name, url=url, mime=mime, display="inline"))
         # All in one message: pieces added after it arrives scroll the card out of a small widget's view.
         await cl.Message(content=text, elements=elements).send()
 
@@ -345,3 +348,17 @@ class Conversation(Returning, Files):
             elif reply.kind == "question":
                 await cl.Message(content=render.question_text(reply.text, turn.awaiting)).send()
         await self.save()
+
+
+def _public_base() -> str:
+    """Where this server is, for links that must work inside the widget on another site (the page's own links are
+    relative). Behind a proxy, its X-Forwarded-Proto says whether the visitor came by HTTPS."""
+    if getattr(context.session, "client_type", None) != "copilot":
+        return ""
+    environ = getattr(context.session, "environ", None) or {}
+    host = environ.get("HTTP_X_FORWARDED_HOST") or environ.get("HTTP_HOST")
+    if not host:
+        return ""
+    scheme = environ.get("HTTP_X_FORWARDED_PROTO") or environ.get("wsgi.url_scheme") or "http"
+    scheme = {"ws": "http", "wss": "https"}.get(scheme, scheme)
+    return f"{scheme}://{host}"

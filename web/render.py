@@ -205,10 +205,10 @@ def card_props(verdict: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def verdict_summary(verdict: dict[str, Any]) -> str:
-    """The message text under the card: short, so the card carries the detail."""
+def verdict_label_line(verdict: dict[str, Any]) -> str:
+    """The verdict's name, bold, to open the message the card comes with."""
     label = VERDICT_LABELS.get(str(verdict.get("verdict")), str(verdict.get("verdict")))
-    return f"**Verdict: {label}.** {verdict.get('headline', '')}"
+    return f"**Verdict: {label}.**"
 
 
 def times_phrase(ratio: float) -> str:

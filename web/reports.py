@@ -1,4 +1,9 @@
-"""The verdict's report downloads, laid out in a worker process.
+"""The verdict's report downloads, laid out in a worker process when one is downloaded.
+
+A verdict gives each report a link (REPORT_ROUTE, with a random token) and lays nothing out: most verdicts are read,
+not downloaded, and a crowd's verdicts no longer queue behind their PDFs. The first download of a link lays out both
+reports and keeps them for the next. After a restart, or on another instance, the thread's owner still gets them,
+rebuilt from the check's saved state.
 
 The PDF takes tens of milliseconds of pure Python to lay out (over a hundred on the first call). On a thread it
 held the interpreter lock that the event loop, and so every other open chat, needed; in a process of its own it
@@ -15,8 +20,10 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import secrets
 import sys
 import threading
+from collections import OrderedDict
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
@@ -25,6 +32,10 @@ from chains.report_files import ReportFile, build, ready, start_worker
 log = logging.getLogger(__name__)
 
 REPORT_TIMEOUT_S = 10.0  # a worker that takes longer is stopped, and the reports are built on a thread instead
+REPORT_ROUTE = "/pitchcheck/report"
+MAX_LINKS = 2000  # reports kept ready per process; an older link is rebuilt from its thread's saved state
+_links: OrderedDict[str, dict[str, Any]] = OrderedDict()  # token -> {"thread", "verdict", "glossary", "built"}
+_links_lock = threading.Lock()
 
 _pool: ProcessPoolExecutor | None = None
 _started: Future | None = None  # the worker's first task: done once it has started and can take reports
@@ -102,6 +113,38 @@ async def reports(verdict: dict[str, Any], glossary: dict[str, Any] | None, name
             _discard(pool)
     last_source = "thread"
     return await asyncio.to_thread(build, verdict, glossary, names)
+
+
+def link(thread_id: str | None, verdict: dict[str, Any], glossary: dict[str, Any] | None) -> str:
+    """A token for this verdict's reports, kept until MAX_LINKS newer ones push it out."""
+    token = secrets.token_urlsafe(16)
+    with _links_lock:
+        _links[token] = {"thread": thread_id, "verdict": verdict, "glossary": glossary, "built": None}
+        while len(_links) > MAX_LINKS:
+            _links.popitem(last=False)
+    return token
+
+
+def report_url(base: str, thread_id: str | None, token: str, name: str) -> str:
+    return f"{base}{REPORT_ROUTE}/{thread_id or 'none'}/{token}/{name}"
+
+
+async def download(token: str, name: str, names: tuple[str, str], rebuild=None) -> tuple[str, bytes] | None:
+    """(MIME type, content) of one report of a link, laid out at its first download; None when the link is unknown
+    and `rebuild` (an async function giving the verdict and glossary again, or None) cannot stand in for it."""
+    with _links_lock:
+        entry = _links.get(token)
+    if entry is None:
+        again = await rebuild() if rebuild is not None else None
+        if again is None:
+            return None
+        entry = {"thread": None, "verdict": again[0], "glossary": again[1], "built": None}
+        with _links_lock:
+            _links[token] = entry
+    if entry["built"] is None:
+        files = await reports(entry["verdict"], entry["glossary"], names)
+        entry["built"] = {file_name: (mime, content) for file_name, mime, content in files}
+    return entry["built"].get(name)
 
 
 def started_soon(timeout: float = 30.0) -> bool:

@@ -66,6 +66,53 @@ async def element_file(object_key: str, request: Request) -> Response:
     )
 
 
+REPORT_EXPIRED = (
+    "This report link has expired. Open the chat it came from in Pitchcheck: the verdict is there, and changing "
+    "any answer gives a new report to download."
+)
+
+
+async def report_file(thread_id: str, token: str, name: str, request: Request) -> Response:
+    """A verdict's report, laid out at its first download (web.reports); after a restart, for the thread's owner,
+    rebuilt from the check's saved state."""
+    from chains.session import Session
+    from chains.settings import get_settings
+
+    from . import knowledge, reports
+    from .render import REPORT_MD, REPORT_PDF
+    from .returning import STATE_KEY
+
+    if name not in (REPORT_PDF, REPORT_MD):
+        return Response(status_code=404)
+
+    async def rebuild() -> tuple[dict[str, Any], dict[str, Any] | None] | None:
+        layer, user = get_data_layer(), _cookie_user(request)
+        if layer is None or user is None or not await layer.owns_thread(user.identifier, thread_id):
+            return None
+        thread = await layer.get_thread(thread_id)
+        state = ((thread or {}).get("metadata") or {}).get(STATE_KEY)
+        if not isinstance(state, dict) or not state.get("finished"):
+            return None
+        settings = get_settings()
+        verdict = Session.from_dict(state, settings).current_verdict()
+        return dict(verdict), knowledge.glossary_summaries(settings)
+
+    try:
+        found = await reports.download(token, name, (REPORT_PDF, REPORT_MD), rebuild)
+    except Exception:
+        log.exception("a report download failed")
+        found = None
+    if found is None:
+        return Response(REPORT_EXPIRED, status_code=404, media_type="text/plain; charset=utf-8")
+    mime, content = found
+    headers = {
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, max-age=3600",
+    }
+    return Response(content, media_type=mime, headers=headers)
+
+
 def widget_token_endpoint(login_required: bool):
     async def widget_token(request: Request) -> JSONResponse:
         """A guest access token for the Copilot widget (which cannot use header auth itself).
@@ -200,6 +247,7 @@ async def logout(request: Request, response: Response):
 
 def register(login_required: bool, max_action_bytes: int = 4096) -> None:
     add_route_first(FILES_ROUTE + "/{object_key:path}", element_file, ["GET"])
+    add_route_first("/pitchcheck/report/{thread_id}/{token}/{name}", report_file, ["GET"])
     add_route_first(WIDGET_TOKEN_ROUTE, widget_token_endpoint(login_required), ["GET"])
     add_route_first("/project/action", action_endpoint(max_action_bytes), ["POST"])
     put_feedback, remove_feedback = feedback_endpoints()
