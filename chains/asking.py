@@ -88,13 +88,19 @@ class Asking:
         name = self.awaiting
         misses = self.state.misses[name] = self.state.misses.get(name, 0) + 1
         after_options = self.state.clarifying is not None  # the owner was answering "which of these?"
-        self.state.clarifying = None
         if misses > MAX_MISSES:
+            self.state.clarifying = None
             return self._leave_open()
+        if after_options:  # the same choices again ("12 grand" stays offered in each currency), once
+            hint = "I couldn't match that to one of those: pick one, or tell me in your own words."
+            return self._turn([Reply("notice", hint)], reask=True)
+        self.state.clarifying = None
         if misses == MAX_MISSES:
             spec = FIELD_BY_NAME[name]
-            lead = "Sorry, I couldn't match that to one of those." if after_options else "Sorry, I'm still not reading that."
-            hint = f'{lead} You could say something like {spec.example}. Or say "skip" and I\'ll leave it open for now.'
+            hint = (
+                f"Sorry, I'm still not reading that. You could say something like {spec.example}. "
+                'Or say "skip" and I\'ll leave it open for now.'
+            )
         return self._turn([Reply("notice", hint)], reask=True)
 
     def _leave_open(self) -> Turn:
@@ -140,7 +146,13 @@ def pick_option(options: list[dict[str, Any]], text: str) -> dict[str, Any] | No
         if len(named) == 1:
             return named[0]
     place = re.search(r"\b(first|1st|top|second|2nd|middle|third|3rd|last|bottom)\b", t)
-    if place and len(t.split()) <= 6 and not amounts(t):
+    only_place = re.fullmatch(  # "the second one", "um the first i guess": a place and nothing more
+        r"(?:(?:the|that|um|er|erm|ok|okay|so|i guess|i think|prob|probably|maybe|it'?s) )*"
+        r"(?:first|1st|top|second|2nd|middle|third|3rd|last|bottom)(?: one| option| choice| answer)?"
+        r"(?: (?:i guess|i think|please|pls|probably|then|mate))?[.!]?",
+        t,
+    )
+    if place and len(t.split()) <= 6 and (only_place or not amounts(t)):
         index = len(real) - 1 if place[1] in ("last", "bottom") else _PLACE[place[1]]
         return real[index] if index < len(real) else None
     return None

@@ -109,13 +109,13 @@ def cautions(f: dict[str, Any]) -> list[Item]:
                 ["eu-ai-act", "auditability"],
             )
         )
-    if f.get("pii_rows") and f.get("personal_data") != "not_lawful":  # not_lawful is a decline of its own
-        rows = int(f["pii_rows"])
+    rows = int(f.get("pii_rows") or 0)
+    if rows and f.get("personal_data") not in ("not_lawful", "lawful"):  # those have their own decline or caution
         out.append(
             item(
                 "audit_personal_data",
-                f"The audit found personal data (names, emails, phone numbers and the like) in {rows:,} of your "
-                f"examples. Remove it, or confirm it may lawfully be shared, before any example goes to the vendor.",
+                f"The audit found personal data (email addresses, phone numbers and the like) in {rows:,} of your "
+                "examples. Remove it, or confirm it may lawfully be shared, before any example goes to the vendor.",
                 ["personal-data", "data-audit"],
             )
         )
@@ -123,7 +123,9 @@ def cautions(f: dict[str, Any]) -> list[Item]:
         out.append(
             item(
                 "personal_data",
-                "Your examples hold personal data you may lawfully share. Before any of it goes to the vendor, "
+                "Your examples hold personal data you may lawfully share"
+                + (f" (the audit found it in {rows:,} of them)" if rows else "")
+                + ". Before any of it goes to the vendor, "
                 "complete a data protection impact assessment (DPIA) and sign a data processing agreement that "
                 "covers training, how long they keep it and how they delete it.",
                 ["personal-data"],

@@ -175,7 +175,7 @@ FIELDS: tuple[Field, ...] = (
             Choice("fixed_format", "Produce documents in a fixed format (quotes, standard letters)", "documents in a fixed format", (
                 r"\b(?:(?:writ|draft|fill|produc|generat)\w* (?:\w+ ){0,2}?)?standard (?:\w+ ){0,2}(?:format|layout|headings|structure|letters?|templates?|documents?|quotes?|responses?|replies|emails?)\b", r"\bsame (?:letter|email|reply|document|quote)\b", r"\bfixed (?:format|layout|template)\b",
                 r"\bsame (?:format|layout|structure|headings|sections|fields)\b", r"\btemplates?\b", r"\bboilerplate\b", r"\bform letters?\b",
-                r"\bquotes? in (?:our|your|their|a|the) (?:\w+ )?(?:format|layout|template|style)\b", r"\b(?:generat|produc|writ|draft)\w* quotes\b",
+                r"\bquotes? in (?:our|your|their|a|the) (?:\w+ )?(?:format|layout|template|style)\b", r"\b(?:generat|produc|writ|draft|do|doing)\w* (?:(?:the|our|up|out) ){0,2}quotes\b",
                 r"\bquote generation\b", r"\bsame (?:\w+ ){0,2}(?:wording|words|text|message|reply|letter|email)\b", r"\b(?:bar|except|apart from) the (?:names?|dates?|details|address(?:es)?)\b", r"\bcertificates?\b", r"\bconfirmation (?:letters|emails)\b", r"\bschedules?\b"),
                 says=("fill in our standard quote document", "the same letter every time with different details", "templated paperwork")),
             Choice("open_writing", "Write reports, advice or bespoke documents in our tone", "writing reports or advice in your tone", (

@@ -165,6 +165,7 @@ def amounts(text: str) -> list[Amount]:
 @lru_cache(maxsize=512)
 def _amounts(normalised: str) -> tuple[Amount, ...]:
     t = words_to_digits(normalised)
+    t = re.sub(r"(\d\s?[km])\s?[-–]\s?(?=[£$€]?\d)", r"\1 to ", t)  # "20k-35k": a range, as "20k to 35k"
     found: list[Amount] = []
     last_end, last_scaled, last_scale = -1, False, 1
     for m in _NUM.finditer(t):

@@ -72,13 +72,20 @@ _CONFUSED = re.compile(
 )
 
 
+_LEAD_IN = re.compile(
+    r"^(?:(?:hang on|hold on|wait|ok|okay|so|and|um+|er+|sorry|quick question|btw|oh|also|right|hmm+|before i answer)[,.!:]?\s+)+"
+)
+
+
 def looks_like_question(text: str) -> bool:
     """True when the owner is asking something ("what's LoRA?") rather than answering; navigation commands are not questions."""
     t = normalise(text)
     if not t or read_intent(t) is not None:
         return False
+    lead = _LEAD_IN.sub("", t)  # "hang on, what's LoRA? they mentioned it", "ok and what's lora"
     if (
         _QUESTION_START.match(t)
+        or (lead != t and _QUESTION_START.match(lead))
         or re.search(
             r"\bwhat (?:does|do) .{1,40} mean\b|\bmeaning\b|\bwhat .{1,40} (?:actually )?means\b|\bwhat (?:do )?(?:you|u) mean\b|"
             r"\bexplain (?:what|how|why|the|to me)\b",

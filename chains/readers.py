@@ -179,11 +179,9 @@ def _read_choice(spec: Field, t: str, ctx: Context) -> Reading:
 
 # --- counts and volumes --------------------------------------------------------------------------------------------
 
-_NUMBER_HINT = {
-    "count": 'I couldn\'t read a number there. Try "about 40" or "2,000".',
-    "volume": 'I couldn\'t read a number there. Try "about twelve a month", "300 a week" or "5k".',
-    "money": 'I couldn\'t read an amount there. Try "£18,000", "$25k" or "eighteen thousand". Say "don\'t know" to skip.',
-}
+_NUMBER_HINT = {"count": 'I couldn\'t read a number there. Try "about 40" or "2,000".',
+                "volume": 'I couldn\'t read a number there. Try "about twelve a month", "300 a week" or "5k".',
+                "money": 'I couldn\'t read an amount there. Try "£18,000", "$25k" or "eighteen thousand". Say "don\'t know" to skip.'}  # fmt: skip
 _EXAMPLE_NOUN = re.compile(
     r"\s*(?:\w+\s+){0,3}?(?:examples?|samples?|pairs|clean|label+ed|good (?:ones|items)|items|records|ones)\b"
 )
@@ -268,6 +266,8 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
     if spec.kind == "volume" and best.period is None and STOCK.search(t):
         stock = f"Is {format_figure(best.raw)} how many come in a month, or how many you have kept so far?"
         return _options(stock, spec, (round_half_up(best.value),))
+    if best.currency is not None or re.match(r"\s*(?:grand|quid|pounds?|dollars?|bucks|euros?)\b", t[best.end :]):
+        return Reading("unreadable", hint="That sounds like a price. " + _NUMBER_HINT[spec.kind].split(". ", 1)[1])
     doubt = _doubtful_count(spec, found, best, t)
     if doubt is not None:
         return doubt

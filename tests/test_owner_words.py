@@ -209,12 +209,13 @@ def test_the_first_one_picks_the_first_offered_choice():
     assert s.handle("the first one i guess").facts["task"] == offered[0]["value"]
 
 
-def test_a_reply_that_names_no_option_says_so_plainly():
+def test_a_reply_that_names_no_option_says_so_plainly_and_a_second_leaves_the_question_open():
     s = at("quote")
     s.handle("12k")
     turn = s.handle("hmm")
-    assert turn.replies[0].text.startswith("Sorry, I couldn't match that to one of those.")
-    assert "in pounds" in turn.replies[0].text  # the example answer carries a currency
+    assert turn.replies[0].text == "I couldn't match that to one of those: pick one, or tell me in your own words."
+    turn = s.handle("hmm")
+    assert "leave that question open" in turn.replies[0].text and turn.awaiting["field"] != "quote"  # no third time
 
 
 # --- more of the owners' words ---------------------------------------------------------------------------------------
@@ -269,3 +270,48 @@ def test_oh_wait_the_last_one_corrects_the_answer_just_given():
     turn = s.handle("oops, the last one is yes, they'd generate extra examples")
     assert turn.facts["vendor_shortfall"] == "yes" and turn.facts["vendor_retraining"] is None
     assert turn.replies[0].text.startswith("Changed:")
+
+
+# --- from a second stranger's walk ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("field", ["monthly_volume", "clean_examples"])
+@pytest.mark.parametrize("text", ["is 15 grand a lot for this?", "£500", "about 200 quid"])
+def test_a_price_at_a_count_question_is_not_taken_as_the_count(field, text):
+    turn = at(field).handle(text)
+    assert turn.facts[field] is None and turn.awaiting["field"] == field
+
+
+def test_a_price_range_written_with_k_on_both_ends_keeps_both_ends():
+    turn = at("quote").handle("the quote is 20k-35k euros")
+    assert (turn.facts["quote"], turn.facts["quote_high"], turn.facts["currency"]) == (20000, 35000, "EUR")
+
+
+@pytest.mark.parametrize("text", ["writing the quotes", "doing our quotes", "writing up the quotes for jobs"])
+def test_writing_quotes_is_a_fixed_format(text):
+    assert at("task").handle(text).facts["task"] == "fixed_format"
+
+
+@pytest.mark.parametrize(
+    "text", ["hang on whats lora? they mentioned it on the call", "ok and what's lora, the guy mentioned it"]
+)
+def test_a_concept_question_after_a_lead_in_is_explained_mid_interview(text):
+    s = at("clean_examples")
+    s.explain = _Explainer()
+    turn = s.handle(text)
+    assert turn.replies[0].kind == "explanation" and turn.facts["clean_examples"] is None
+    assert turn.awaiting["field"] == "clean_examples"
+
+
+@pytest.mark.parametrize("reply, value", [("the second one", "classification"), ("um the first i guess", "open_writing")])
+def test_a_place_alone_picks_that_option(reply, value):
+    s = at("task")
+    offered = s.handle("reports and also sorting emails").awaiting["choices"]
+    assert [c["value"] for c in offered][:2] == ["open_writing", "classification"]
+    assert s.handle(reply).facts["task"] == value
+
+
+def test_a_reply_that_names_no_option_keeps_the_options_once():
+    s = at("quote")
+    s.handle("about 12 grand i think plus vat")
+    turn = s.handle("hmm")
+    assert turn.facts["quote"] is None and turn.awaiting["choices"][0]["label"] == "£12,000"
+    assert s.handle("pounds").facts["quote"] == 12000

@@ -197,7 +197,8 @@ def test_audit_fills_clean_examples_and_asks_about_the_personal_data_it_found(se
     while turn.awaiting:
         turn = session.handle("skip")
     cautions = " ".join(c["text"] for c in turn.verdict["cautions"])
-    assert "The audit found personal data" in cautions and "in 5 of your examples" in cautions
+    assert "you may lawfully share (the audit found it in 5 of them)" in cautions
+    assert "Remove it, or confirm" not in cautions  # confirmed lawful: no second caution saying the opposite
 
 
 def test_an_audit_that_finds_personal_data_after_none_was_said_asks_again(session):
@@ -207,6 +208,10 @@ def test_an_audit_that_finds_personal_data_after_none_was_said_asks_again(sessio
     turn = session.apply_audit({"rows": 10, "clean": 10, "pii_rows": 1})
     assert turn.facts["personal_data"] is None
     assert "though you told me there was none" in turn.replies[0].text
+    while turn.awaiting:
+        turn = session.handle("not sure" if turn.awaiting["field"] == "personal_data" else "skip")
+    cautions = " ".join(c["text"] for c in turn.verdict["cautions"])
+    assert "The audit found personal data (email addresses, phone numbers and the like) in 1 of your examples" in cautions
 
 
 def test_state_round_trips_through_json(session):

@@ -165,11 +165,11 @@ def resume_note(state: dict[str, Any] | None) -> tuple[str, bool]:
     for name in session.asked:
         value = session.facts.get(name)
         if name == "pitch":
-            parts.append("the pitch" if value else "no pitch (skipped)")
+            parts.append("the pitch" if value else "no pitch (left open)")
         elif value is not None:
             parts.append(session.describe(name, value))
         else:
-            parts.append(f"{name.replace('_', ' ')} skipped")
+            parts.append(f"{name.replace('_', ' ')} left open")
     if not parts:
         return ("Welcome back. I found no saved answers for this chat, so let's start from the beginning.", False)
     listed = "; ".join(parts)
