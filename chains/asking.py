@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .facts import FIELD_BY_NAME
 from .figures import amounts, normalise
 from .money import SYMBOLS, currency_named
+from .polarity import negated
 from .readers import SOMETHING_ELSE, Reading, clarify_choices
 from .turns import Reply, SessionState, Turn
 
@@ -137,11 +138,13 @@ def pick_option(options: list[dict[str, Any]], text: str) -> dict[str, Any] | No
     for o in real:
         if simple == _SIMPLE.sub(" ", str(o["label"]).lower()).strip():
             return o
-    said = [o for o in real if o.get("says") and re.search(str(o["says"]), t)]
+    if amounts(re.sub(r"\bones?\b", " ", t)):  # "the lower one" names no figure
+        return None  # "a bit more, say 1200": its own figure is the answer, read as one
+    said = [o for o in real if o.get("says") and (m := re.search(str(o["says"]), t)) and not negated(t, m.start())]
     if len(said) == 1:
         return said[0]
     code = currency_named(t) or next((c for c, sym in SYMBOLS.items() if sym in t), None)
-    if code and not amounts(t):
+    if code:
         named = [o for o in real if str(o["label"]).startswith(SYMBOLS[code])]
         if len(named) == 1:
             return named[0]

@@ -232,7 +232,7 @@ FIELDS: tuple[Field, ...] = (
                 r"\bno personal\b", r"\bnothing personal\b", r"\bnot personal\b", r"\b(?:no|nothing about) (?:names|pii|individuals|people|anyone|customer data|personal info)\b", r"(?:n'?t|\bnot|\bnever)\b[^.;]{0,25}\bany(?:thing)? personal\b",
                 r"\banonymi[sz]", r"\bde-?identif", r"\bredact", r"\ball (?:business|company|internal|technical) (?:data|documents|info)\b", r"^none\b",
                 r"\b(?:don'?t|doesn'?t|do not|does not|won'?t) (?:contain|have|include|hold|mention) (?:any )?(?:personal|names|pii|people)\b",
-                r"\bnon-personal\b", r"\b(?:just|only) (?:product|technical|company|stock|part) (?:data|info|details|codes|numbers|names)\b", r"\bno customer (?:details|info)\b"),
+                r"\bnon-personal\b", r"\b(?:just|only) (?:product|technical|company|stock|part) (?:data|info|details|codes|numbers)\b(?![^.;]*\b(?:customer|client|patient|people|staff|contact|names?|e-?mails?|phones?|address\w*)\b)", r"\bno customer (?:details|info)\b"),
                 says=("it's all product data, no people in it", "nothing about individuals", "names are stripped out")),
             Choice("lawful", "Yes, and we may lawfully share it", "personal data you may lawfully share", (
                 r"\bconsent(?:ed)?\b", r"\bdpa\b", r"\bprocessing agreement\b", r"\b(?:lawful|legal) basis\b", r"\blegitimate interest", r"\ballowed\b",

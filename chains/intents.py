@@ -121,7 +121,8 @@ _OUR = re.compile(r"\b(?:we|our|us|my|i'?m|i'?ve|me)\b")
 # "what does it mean when they say they'll 'ground the model'?": a question about words, whoever said them.
 _MEANING = re.compile(
     r"^(?:so |ok |okay |sorry,? |hi,? )?(?:what (?:does|do|did) .{0,80}\bmean\b|what(?:'s| is| are) (?:meant by|the difference)|"
-    r"(?:can you |could you |please )?(?:explain|define)\b|what(?:'s| is| are) (?:an? |the )?['\"]?[\w-]+(?: [\w-]+)?['\"]?\s*\??$)"
+    r"(?:can you |could you |please )?(?:explain|define)\b|what(?:'s| is| are) (?:an? |the )?['\"]?[\w-]+(?: [\w-]+)?['\"]?\s*\??$|"
+    r"what(?:'s| is| are) [\w-]+ and\b|how (?:does|do) [\w -]{1,40} work\b)|\bexplain\b"
 )
 
 

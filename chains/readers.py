@@ -266,7 +266,7 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
     if spec.kind == "volume" and best.period is None and STOCK.search(t):
         stock = f"Is {format_figure(best.raw)} how many come in a month, or how many you have kept so far?"
         return _options(stock, spec, (round_half_up(best.value),))
-    if best.currency is not None or re.match(r"\s*(?:grand|quid|pounds?|dollars?|bucks|euros?)\b", t[best.end :]):
+    if re.match(r"\s*(?:grand|quid|pounds?|dollars?|bucks|euros?)\b", t[best.end :]):
         return Reading("unreadable", hint="That sounds like a price. " + _NUMBER_HINT[spec.kind].split(". ", 1)[1])
     doubt = _doubtful_count(spec, found, best, t)
     if doubt is not None:

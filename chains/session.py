@@ -239,10 +239,12 @@ class Session(Asking, FirstMessage):
     # --- pieces of a turn ----------------------------------------------------------------------------------
     def _answer_after_question(self, text: str) -> str | None:
         """The words after a leading question mark, when they answer the question on screen by themselves."""
-        _head, mark, rest = text.partition("?")
+        head, mark, rest = text.partition("?")
         rest = rest.strip(" ,.;:-")
         if not (mark and self.awaiting and rest) or looks_like_question(rest):
             return None
+        if re.match(r"(?i)\s*(?:what(?:'s| is| are| does)|whats|explain|how does)\b", head):
+            return None  # "what's a DPIA? none of that applies": the question about a term is answered first
         if re.match(r"(?i)(?:otherwise|if (?:so|not|yes|no|it does|they do)|unless|or else|in which case|depending)\b", rest):
             return None  # "does a farm name count? otherwise no": the answer hangs on the owner's own question
         reading = read_answer(self.awaiting, rest, self.context())
@@ -358,6 +360,8 @@ class Session(Asking, FirstMessage):
             holds = f"{rows:,} of the rows {'holds' if rows == 1 else 'hold'} personal data"
             if self.facts["personal_data"] in (None, "none"):
                 said_none = self.facts["personal_data"] == "none"
+                if said_none:
+                    self.history.append(("personal_data", "none"))  # "back" brings the owner's answer back
                 self.facts["personal_data"] = None  # asked again, with what the audit found
                 if "personal_data" in self.asked:
                     self.asked.remove("personal_data")

@@ -43,14 +43,18 @@ _BAD_PART = (
 )
 
 
+_BAD_AFTER = re.compile(
+    r"\s+(?:\w+\s+){0,2}?(?:junk|rubbish|unusable|bad|messy|duplicates?|incomplete|useless|garbage|wrong|broken|"
+    r"(?:(?:need|needs) )?(?:fixing|cleaning|redoing|a clean-?up))\b"
+)
 _DROP = re.compile(
     r"\b(?:bin|chuck|ditch|discard|scrap|delete|throw (?:away|out)|get rid of|lose)\w* (?:about |around |maybe |roughly )?"
-    r"(?P<frac>half|athird|aquarter|twothirds|threequarters|(?P<pct>\d{1,2}(?:\.\d+)?)\s?(?:%|percent|per cent))\b"
+    r"(?P<frac>half|athird|aquarter|twothirds|threequarters|(?P<pct>\d{1,2}(?:\.\d+)?)\s?(?:%|percent|per cent))(?!\w)"
 )
 # "I'd be proud of half at best", "happy with maybe a third": the share the owner would stand behind.
 _KEPT = re.compile(
     r"\b(?:proud of|happy with|stand (?:behind|by)|trust|vouch for|keep|use|send)\s+(?:(?:only|just|about|around|maybe|roughly|perhaps) )*"
-    r"(?P<frac>half|athird|aquarter|twothirds|threequarters|(?P<pct>\d{1,2}(?:\.\d+)?)\s?(?:%|percent|per cent))\b"
+    r"(?P<frac>half|athird|aquarter|twothirds|threequarters|(?P<pct>\d{1,2}(?:\.\d+)?)\s?(?:%|percent|per cent))(?!\w)"
     r"|\b(?P<frac2>half|athird|aquarter|twothirds|threequarters) at (?:best|most|a push)\b"
 )
 _ONE_IN = re.compile(r"\b(\d{1,2}) (?:in|out of) (\d{1,3})\b")
@@ -81,4 +85,5 @@ def usable_share(text: str, after: int, start: int | None = None) -> Decimal | N
     part = Decimal(m["pct"]) / 100 if m["pct"] else _FRACTIONS.get(m["frac"])
     if part is None:
         return None
-    return 1 - part if m["kind"].startswith(_BAD_PART) else part
+    bad = m["kind"].startswith(_BAD_PART) or _BAD_AFTER.match(t[after:], m.end())  # "10% are junk", "10% need fixing"
+    return 1 - part if bad else part

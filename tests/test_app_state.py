@@ -369,7 +369,7 @@ def test_carrying_on_names_the_chat_after_the_check_it_carries_on(app, monkeypat
     import chainlit as cl
     from chainlit.user import PersistedUser
 
-    earlier = {**_earlier_thread(), "name": "They want to fine-tune a model on our tickets"}
+    earlier = {**_earlier_thread(), "name": "They want to fine-tune a model on our support tickets for 9k, is that good?"}
     layer = _layer_with(monkeypatch, [earlier])
     visitor = PersistedUser(id="u-1", identifier="guest-1", createdAt="2026-12-01", metadata={})
 
@@ -380,7 +380,8 @@ def test_carrying_on_names_the_chat_after_the_check_it_carries_on(app, monkeypat
 
     drive(work, user=visitor)
     names = [c.kwargs.get("name") for c in layer.update_thread.call_args_list if c.kwargs.get("name")]
-    assert names == ["They want to fine-tune a model on our tickets (carried on)"]
+    assert names == ["They want to fine-tune a model on our support… (carried on)"]
+    assert len(names[0]) <= 60
 
 
 @pytest.mark.parametrize(

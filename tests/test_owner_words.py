@@ -135,6 +135,13 @@ class _Explainer:
         return Answer(question, "An explanation.", [], True)
 
 
+def first_turn(text: str):
+    """A fresh interview and its turn on `text` as the owner's first message."""
+    s = Session(Settings(llm="off"), explain=_Explainer())
+    s.start()
+    return s, s.handle(text)
+
+
 @pytest.mark.parametrize(
     "text, mechanism",
     [
@@ -143,9 +150,7 @@ class _Explainer:
     ],
 )
 def test_a_question_about_the_offer_is_taken_as_the_pitch(text, mechanism):
-    s = Session(Settings(llm="off"), explain=_Explainer())
-    s.start()
-    turn = s.handle(text)
+    _s, turn = first_turn(text)
     assert turn.facts["pitch"] == text and turn.facts["mechanism"] == mechanism
     assert turn.replies[0].text.startswith("From the pitch I noted")
 
@@ -154,16 +159,12 @@ def test_a_question_about_the_offer_is_taken_as_the_pitch(text, mechanism):
     "text", ["what does it mean when they say they'll 'ground the model in our documents'?", "what is LoRA?", "explain RAG"]
 )
 def test_a_question_about_words_is_explained_and_the_pitch_asked_again(text):
-    s = Session(Settings(llm="off"), explain=_Explainer())
-    s.start()
-    turn = s.handle(text)
+    _s, turn = first_turn(text)
     assert turn.replies[0].kind == "explanation" and turn.awaiting["field"] == "pitch" and turn.facts["pitch"] is None
 
 
 def test_a_price_followed_by_us_dollars_after_a_dash_is_dollars():
-    s = Session(Settings(llm="off"), explain=_Explainer())
-    s.start()
-    turn = s.handle("Quote is 11,000 - US dollars, not Canadian - to fine-tune on our bookkeeping notes.")
+    _s, turn = first_turn("Quote is 11,000 - US dollars, not Canadian - to fine-tune on our bookkeeping notes.")
     assert (turn.facts["quote"], turn.facts["currency"]) == (11000, "USD")
     assert "$11,000" in turn.replies[0].text
 
@@ -196,11 +197,20 @@ def test_saying_which_days_picks_that_reading_of_a_day_rate(reply, monthly):
     assert s.handle(reply).facts["monthly_volume"] == monthly
 
 
-@pytest.mark.parametrize("reply, value", [("nearer the top", 120), ("the lower one", 80), ("first one", 80)])
-def test_saying_which_end_of_a_range_picks_it(reply, value):
-    s = at("clean_examples")
-    s.handle("between 80 and 120")
-    assert s.handle(reply).facts["clean_examples"] == value
+@pytest.mark.parametrize(
+    "field, first, reply, value",
+    [
+        ("clean_examples", "between 80 and 120", "nearer the top", 120),
+        ("clean_examples", "between 80 and 120", "the lower one", 80),
+        ("clean_examples", "between 80 and 120", "first one", 80),
+        ("monthly_volume", "between 500 and 2000 a month", "a bit more, say 1200", 1200),  # its own figure is the answer
+        ("monthly_volume", "between 500 and 2000 a month", "less, about 700", 700),
+    ],
+)
+def test_saying_which_end_of_a_range_picks_it_and_a_figure_is_taken_as_said(field, first, reply, value):
+    s = at(field)
+    s.handle(first)
+    assert s.handle(reply).facts[field] == value
 
 
 def test_the_first_one_picks_the_first_offered_choice():
@@ -220,9 +230,7 @@ def test_a_reply_that_names_no_option_says_so_plainly_and_a_second_leaves_the_qu
 
 # --- more of the owners' words ---------------------------------------------------------------------------------------
 def test_a_price_in_the_opening_without_a_currency_is_asked_back_in_each_currency():
-    s = Session(Settings(llm="off"), explain=_Explainer())
-    s.start()
-    turn = s.handle("is it worth paying someone to train AI on our emails? they want like 9 grand")
+    s, turn = first_turn("is it worth paying someone to train AI on our emails? they want like 9 grand")
     assert turn.awaiting["field"] == "quote" and turn.facts["quote"] is None
     assert turn.awaiting["question"].startswith("The pitch gave a price.")
     assert [c["label"] for c in turn.awaiting["choices"]][:3] == ["£9,000", "$9,000", "€9,000"]
@@ -315,3 +323,40 @@ def test_a_reply_that_names_no_option_keeps_the_options_once():
     turn = s.handle("hmm")
     assert turn.facts["quote"] is None and turn.awaiting["choices"][0]["label"] == "£12,000"
     assert s.handle("pounds").facts["quote"] == 12000
+
+
+# --- from a review of the change ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text", ["just product codes and customer names", "only part numbers, plus the customer email on each order"]
+)
+def test_product_codes_beside_people_are_not_no_personal_data(text):
+    assert at("personal_data").handle(text).facts["personal_data"] is None
+
+
+def test_not_every_day_is_not_every_day():
+    s = at("monthly_volume")
+    s.handle("about 40 a day")
+    assert s.handle("not every day").facts["monthly_volume"] != 1200
+
+
+@pytest.mark.parametrize(
+    "text", ["can someone explain RAG to me?", "what is retraining and do we need it?", "how does fine-tuning work?"]
+)
+def test_a_concept_question_as_the_first_message_is_explained(text):
+    _s, turn = first_turn(text)
+    assert turn.replies[0].kind == "explanation" and turn.facts["pitch"] is None
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [("600, we would keep 80% of them", 480), ("600 but 10% are junk", 540), ("600, 10% need fixing", 540)],
+)
+def test_a_share_in_percent_applies_to_the_figure(text, value):
+    assert at("clean_examples").handle(text).facts["clean_examples"] == value
+
+
+def test_a_question_about_a_term_is_answered_before_the_words_after_it():
+    s = at("personal_data")
+    s.explain = _Explainer()
+    turn = s.handle("what's a DPIA? none of that applies")
+    assert turn.replies[0].kind == "explanation" and turn.facts["personal_data"] is None

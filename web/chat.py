@@ -279,7 +279,8 @@ class Conversation(Returning, Files):
         text = (
             render.verdict_label_line(verdict)
             + (f" {ratio}" if ratio else "")
-            + " The card has the reasons and the questions to put to the vendor; the report to download is under the chart."
+            + " The card has the reasons and the questions to put to the vendor; the report to download is "
+            + ("under the chart." if figure is not None else "below it.")
             + (("\n\n**Terms used:** " + ", ".join(titles) + '. Ask "what is ...?" about any of them.') if titles else "")
         )
         thread_id = context.session.thread_id
@@ -359,6 +360,7 @@ def _public_base() -> str:
     host = environ.get("HTTP_X_FORWARDED_HOST") or environ.get("HTTP_HOST")
     if not host:
         return ""
-    scheme = environ.get("HTTP_X_FORWARDED_PROTO") or environ.get("wsgi.url_scheme") or "http"
+    forwarded = (environ.get("HTTP_X_FORWARDED_PROTO") or "").split(",")[0].strip().lower()
+    scheme = forwarded if forwarded in ("http", "https") else str(environ.get("wsgi.url_scheme") or "http")
     scheme = {"ws": "http", "wss": "https"}.get(scheme, scheme)
     return f"{scheme}://{host}"

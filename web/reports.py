@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import hmac
 import logging
 import multiprocessing
 import os
@@ -115,9 +117,22 @@ async def reports(verdict: dict[str, Any], glossary: dict[str, Any] | None, name
     return await asyncio.to_thread(build, verdict, glossary, names)
 
 
+def _signature(thread_id: str | None, nonce: str) -> str:
+    key = (os.environ.get("CHAINLIT_AUTH_SECRET") or "").encode()
+    return hmac.new(key, f"{thread_id or 'none'}/{nonce}".encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def signed(thread_id: str | None, token: str) -> bool:
+    """True for a token this server (or another sharing its secret) issued for that thread: nothing else is looked at."""
+    nonce, _, mac = token.partition(".")
+    return bool(nonce and mac) and hmac.compare_digest(mac, _signature(thread_id, nonce))
+
+
 def link(thread_id: str | None, verdict: dict[str, Any], glossary: dict[str, Any] | None) -> str:
-    """A token for this verdict's reports, kept until MAX_LINKS newer ones push it out."""
-    token = secrets.token_urlsafe(16)
+    """A token for this verdict's reports, bound to its thread by a signature, kept until MAX_LINKS newer ones push
+    it out."""
+    nonce = secrets.token_urlsafe(12)
+    token = f"{nonce}.{_signature(thread_id, nonce)}"
     with _links_lock:
         _links[token] = {"thread": thread_id, "verdict": verdict, "glossary": glossary, "built": None}
         while len(_links) > MAX_LINKS:
@@ -129,16 +144,21 @@ def report_url(base: str, thread_id: str | None, token: str, name: str) -> str:
     return f"{base}{REPORT_ROUTE}/{thread_id or 'none'}/{token}/{name}"
 
 
-async def download(token: str, name: str, names: tuple[str, str], rebuild=None) -> tuple[str, bytes] | None:
-    """(MIME type, content) of one report of a link, laid out at its first download; None when the link is unknown
-    and `rebuild` (an async function giving the verdict and glossary again, or None) cannot stand in for it."""
+async def download(
+    thread_id: str | None, token: str, name: str, names: tuple[str, str], rebuild=None
+) -> tuple[str, bytes] | None:
+    """(MIME type, content) of one report of a link, laid out at its first download; None for a token not issued for
+    that thread, or one no longer kept that `rebuild` (an async function giving the verdict and glossary again, or
+    None) cannot stand in for."""
+    if not signed(thread_id, token):
+        return None
     with _links_lock:
         entry = _links.get(token)
-    if entry is None:
+    if entry is None or entry["thread"] != thread_id:
         again = await rebuild() if rebuild is not None else None
         if again is None:
             return None
-        entry = {"thread": None, "verdict": again[0], "glossary": again[1], "built": None}
+        entry = {"thread": thread_id, "verdict": again[0], "glossary": again[1], "built": None}
         with _links_lock:
             _links[token] = entry
     if entry["built"] is None:

@@ -98,10 +98,10 @@ async def report_file(thread_id: str, token: str, name: str, request: Request) -
         return dict(verdict), knowledge.glossary_summaries(settings)
 
     try:
-        found = await reports.download(token, name, (REPORT_PDF, REPORT_MD), rebuild)
+        found = await reports.download(thread_id, token, name, (REPORT_PDF, REPORT_MD), rebuild)
     except Exception:
         log.exception("a report download failed")
-        found = None
+        return Response("The report could not be laid out just now. Please try again.", 500, media_type="text/plain")
     if found is None:
         return Response(REPORT_EXPIRED, status_code=404, media_type="text/plain; charset=utf-8")
     mime, content = found
@@ -247,7 +247,9 @@ async def logout(request: Request, response: Response):
 
 def register(login_required: bool, max_action_bytes: int = 4096) -> None:
     add_route_first(FILES_ROUTE + "/{object_key:path}", element_file, ["GET"])
-    add_route_first("/pitchcheck/report/{thread_id}/{token}/{name}", report_file, ["GET"])
+    from .reports import REPORT_ROUTE
+
+    add_route_first(REPORT_ROUTE + "/{thread_id}/{token}/{name}", report_file, ["GET"])
     add_route_first(WIDGET_TOKEN_ROUTE, widget_token_endpoint(login_required), ["GET"])
     add_route_first("/project/action", action_endpoint(max_action_bytes), ["POST"])
     put_feedback, remove_feedback = feedback_endpoints()
