@@ -85,6 +85,16 @@ _KINDS: tuple[tuple[str, str], ...] = (
         "What does that mean in figures we can check, and what happens if it falls short?",
     ),
     (
+        r"\bonly (?:taking on|accepting|onboarding|have (?:room|space|capacity) for) (?:\w+ ){0,2}(?:new )?(?:clients|customers|projects)\b|"
+        r"\blimited (?:time|spots?|places|slots?|availability) (?:offer|only|left|available)\b|\bact (?:now|fast|quickly)\b|"
+        r"\b(?:lock|locking|book|booking|secure|securing|reserve|reserving|claim|claiming) (?:in )?(?:your|a|this) (?:slot|spot|place|price|"
+        r"discount|rate)\b|\b(?:offer|price|discount|slot|spot|rate|deal)s? (?:\w+ ){0,3}?(?:ends?|expires?|is valid|stands?|holds?) "
+        r"(?:on |until |till |by )?(?:this |next )?(?:friday|monday|tuesday|wednesday|thursday|weekend|week|month|tomorrow|tonight)\b|"
+        r"\bbefore (?:the )?(?:price|prices|rate) (?:goes up|go up|rises?|increases?)\b|\bdon'?t miss (?:out|this)\b",
+        "Why the deadline? A sound offer still stands next month: will you put it in writing, with time for us to check it "
+        "and a way out if it does not deliver?",
+    ),
+    (
         r"\bno (?:need (?:for|to) )?(?:data )?(?:prep|preparation|cleaning|labell?ing)\b|\bany amount of data\b|\bas[\s-]is\b|"
         r"\bwhatever (?:data )?you have\b|\bonly (?:needs?|requires?) (?:a few|a handful|\d{1,2})\b",
         "How many clean examples will you train on, who checks them, and what happens if we have too few?",

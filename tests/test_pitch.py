@@ -503,3 +503,25 @@ def test_a_long_run_on_sentence_is_read_in_bounded_time(text):
     started = time.perf_counter()
     read_pitch(text)
     assert time.perf_counter() - started < 3.0  # each was once quadratic: tens of seconds
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We are only taking on two new clients this quarter, so lock in your slot by Friday.",
+        "This offer expires on Friday.",
+        "Limited time offer: act now.",
+    ],
+)
+def test_pressure_to_sign_quickly_is_a_claim_to_test(sentence):
+    from chains.promises import vague_claims
+
+    (claim,) = vague_claims([sentence])
+    assert claim["question"].startswith("Why the deadline?")
+
+
+@pytest.mark.parametrize("sentence", ["We will send the contract by Friday.", "Book a call with us on Monday."])
+def test_a_date_alone_is_no_pressure(sentence):
+    from chains.promises import vague_claims
+
+    assert vague_claims([sentence]) == []
