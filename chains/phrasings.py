@@ -216,3 +216,12 @@ VENDOR_FIGURE = re.compile(
     r"\b(?:they|vendor|he|she|the (?:vendor|company|agency|supplier))(?: have| had)? (?:said|say|says|reckon\w*|want\w*|asked for|"
     r"need\w*|quoted|told us)(?: (?:they|we|you|us))?(?: (?:need|want|require|would need|'?d need))?(?: (?:at least|about|around))?\s*$"
 )
+
+# Units a count is given per ("each of our 4 branches has 50").
+UNITS = (
+    r"offices|branches|sites|shops|stores|locations|teams|clinics|depots|vans|engineers|reps|agents|advis[eo]rs|staff|people|"
+    r"salons|restaurants|practices|surgeries|warehouses|departments|franchises|outlets"
+)
+EACH = re.compile(
+    r"\beach\b|\bper (?:" + UNITS + r"|" + re.sub(r"(?:(?<=ch)e)?s(?=\||$)", "", UNITS) + r"|one)\b|\bapiece\b|\bevery one of\b"
+)

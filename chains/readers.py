@@ -33,7 +33,7 @@ from chains.figures import (
 from chains.intents import Intent, looks_like_question, read_intent
 from chains.money import currency_named as _currency_named
 from chains.money import foreign_currency, format_money, money_of, price_doubt
-from chains.phrasings import DONT_KNOW, EVERY_DAY, HIGHER_END, LOWER_END, STOCK, VENDOR_FIGURE, WORKING_DAYS
+from chains.phrasings import DONT_KNOW, EACH, EVERY_DAY, HIGHER_END, LOWER_END, STOCK, UNITS, VENDOR_FIGURE, WORKING_DAYS
 from chains.polarity import negated
 from chains.shares import usable_share
 
@@ -98,13 +98,6 @@ _HEDGED = re.compile(
 )
 _HEDGED_AFTER = re.compile(r"(?:ish\b|-ish\b|\s*(?:[a-z,]+\s+){0,3}?(?:or so|give or take|or thereabouts|more or less|ish)\b)")
 _AT_LEAST = re.compile(r"\b(?:over|above|more than|at least|upwards of|north of)\b")
-_UNITS = (
-    r"offices|branches|sites|shops|stores|locations|teams|clinics|depots|vans|engineers|reps|agents|advis[eo]rs|staff|people|"
-    r"salons|restaurants|practices|surgeries|warehouses|departments|franchises|outlets"
-)
-_EACH = re.compile(
-    r"\beach\b|\bper (?:" + _UNITS + r"|" + re.sub(r"(?:(?<=ch)e)?s(?=\||$)", "", _UNITS) + r"|one)\b|\bapiece\b|\bevery one of\b"
-)
 _SKIPPED = Reading("skip", None, "No problem, we can leave that one for now.")
 
 
@@ -189,7 +182,7 @@ _TIME_NOUN = re.compile(r"\s*(?:\w+\s+){0,2}?(?:staff|people|employees|years?|mo
 _WORKERS = re.compile(
     r"\s*(?:\w+\s+)?(?:people|persons|staff|employees|full[- ]timers|(?:members of )?staff|users?|seats?|licen[cs]es|of us|"
     r"vets|doctors|nurses|dentists|solicitors|lawyers|accountants|partners|drivers|technicians|fitters|surveyors|"
-    + _UNITS
+    + UNITS
     + r")\b"
 )
 # Figures of what could be, not what is: "we could get 200 done by next month".
@@ -213,7 +206,7 @@ def _count_option(value: int, kind: str) -> dict[str, str]:
 
 def _unit_count(found: list[Amount], best: Amount, t: str) -> Amount | None:
     """ "each of our 3 offices does about 200": the number of offices, when the answer says each."""
-    if not _EACH.search(t):
+    if not EACH.search(t):
         return None
     units = [
         a
@@ -256,6 +249,8 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
             return Reading("ok", 0, "Got it: no clean examples yet." if spec.kind == "count" else "Got it: none a month.")
         if DONT_KNOW.search(t) or _SKIP_WORDS.match(_simple(t)):
             return _SKIPPED
+        if many := re.search(r"\b(hundreds|thousands)\b(?! of thousands)", t):  # "every invoice since 2019, so thousands"
+            return _options("Roughly how many is that?", spec, (200, 500) if many[1] == "hundreds" else (1000, 5000))
         return Reading("unreadable", hint=_NUMBER_HINT[spec.kind])
     if spec.kind == "count" and _NONE_USABLE.search(t) and not any(_EXAMPLE_NOUN.match(a.after) for a in found):
         return Reading("ok", 0, "Got it: no clean examples yet.")  # "1,000 a month for 2 years, but none are tidied up"

@@ -360,3 +360,16 @@ def test_a_question_about_a_term_is_answered_before_the_words_after_it():
     s.explain = _Explainer()
     turn = s.handle("what's a DPIA? none of that applies")
     assert turn.replies[0].kind == "explanation" and turn.facts["personal_data"] is None
+
+
+@pytest.mark.parametrize(
+    "field, text, labels",
+    [
+        ("clean_examples", "we've got every invoice since 2019 so thousands", ["About 1,000", "About 5,000"]),
+        ("monthly_volume", "hundreds", ["About 200 a month", "About 500 a month"]),
+    ],
+)
+def test_hundreds_or_thousands_is_asked_roughly_how_many(field, text, labels):
+    turn = at(field).handle(text)
+    assert turn.facts[field] is None and turn.replies[-1].text.startswith("Roughly how many is that?")
+    assert [c["label"] for c in turn.awaiting["choices"]][:2] == labels
