@@ -36,7 +36,11 @@ _NOT_FIGURES = (
     (r"\b(?:a|one)[- ](fifth|tenth)\b", r"a\1"),
     (r"\b(?:a|one)[- ]quarter\b(?! of a million)", "aquarter"),
     (r"\b(?:phase|stage|step|part|option|tier|level|version|day|year|plan|package) (?:one|two|three|four|[1-4])\b", "that part"),
-    (r"\b(?:no|any|some|every|each|the|this|that|which|last|right|other|first|latest|new|old|only) one\b", "the item"),
+    (
+        r"\b(?:no|any|some|every|each|the|this|that|which|last|right|other|first|latest|new|old|only|second|third|fourth|"
+        r"next|same|middle|top|bottom|lower|higher|former|latter|1st|2nd|3rd|4th) one\b",
+        "the item",
+    ),  # "the second one" picks, it counts nothing
     (r"\bone (?:of (?:them|those|these|us)|day|way or another|thing)\b", "some"),
     (r"\b(?:back|forward|up|down) one\b", "a step"),
     (r"\b24 ?/ ?7\b|\b24-7\b", "round the clock"),

@@ -17,6 +17,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 ReportFile = tuple[str, str, bytes]  # (file name, MIME type, content)
+MIME_TYPES = ("application/pdf", "text/markdown")  # of the two reports, in the order build() lays them out
 
 
 PARENT_CHECK_S = 1.0  # how often a worker looks whether the server that started it is still there
@@ -53,8 +54,8 @@ def build(verdict: Mapping[str, Any], glossary: Mapping[str, tuple[str, str]] | 
     pdf_name, md_name = names
     out: list[ReportFile] = []
     for name, mime, make in (
-        (pdf_name, "application/pdf", lambda: to_pdf(verdict, glossary)),
-        (md_name, "text/markdown", lambda: to_markdown(verdict, glossary).encode("utf-8")),
+        (pdf_name, MIME_TYPES[0], lambda: to_pdf(verdict, glossary)),
+        (md_name, MIME_TYPES[1], lambda: to_markdown(verdict, glossary).encode("utf-8")),
     ):
         try:
             out.append((name, mime, bytes(make())))

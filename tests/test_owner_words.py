@@ -373,3 +373,10 @@ def test_hundreds_or_thousands_is_asked_roughly_how_many(field, text, labels):
     turn = at(field).handle(text)
     assert turn.facts[field] is None and turn.replies[-1].text.startswith("Roughly how many is that?")
     assert [c["label"] for c in turn.awaiting["choices"]][:2] == labels
+
+
+@pytest.mark.parametrize("field", ["monthly_volume", "clean_examples"])
+@pytest.mark.parametrize("text", ["the second one", "the lower one", "the same one"])
+def test_a_pick_typed_at_a_number_question_is_no_figure(field, text):
+    turn = at(field).handle(text)
+    assert turn.facts[field] is None  # "one" here picks; it counts nothing (it was read as 1)

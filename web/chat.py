@@ -285,7 +285,7 @@ class Conversation(Returning, Files):
         )
         thread_id = context.session.thread_id
         token = reports.link(thread_id, verdict, knowledge.glossary_summaries(self.settings))  # laid out when downloaded
-        for name, mime in ((render.REPORT_PDF, "application/pdf"), (render.REPORT_MD, "text/markdown")):
+        for name, mime in render.REPORT_FILES:
             url = reports.report_url(_public_base(), thread_id, token, name)
             elements.append(cl.File(name=name, url=url, mime=mime, display="inline"))
         # All in one message: pieces added after it arrives scroll the card out of a small widget's view.

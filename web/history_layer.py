@@ -37,15 +37,15 @@ def _as_json(value: Any, default: Any) -> Any:
 TITLE_CHARS = 60  # a chat's name in the history list: a pasted email is cut to its opening words
 
 
-def thread_title(name: str | None) -> str | None:
-    """A chat's name: what started it on one line, cut at a word within TITLE_CHARS."""
+def thread_title(name: str | None, suffix: str = "") -> str | None:
+    """A chat's name: what started it on one line, cut at a word so that it and `suffix` fit TITLE_CHARS."""
     if not name:
         return name
-    first = " ".join(name.split()) or name
-    if len(first) <= TITLE_CHARS:
-        return first
-    cut = first[:TITLE_CHARS].rsplit(" ", 1)[0] or first[:TITLE_CHARS]
-    return cut.rstrip(" ,.;:-") + "…"
+    first, room = " ".join(name.split()) or name, TITLE_CHARS - len(suffix)
+    if len(first) <= room:
+        return first + suffix
+    cut = first[:room].rsplit(" ", 1)[0] or first[:room]
+    return cut.rstrip(" ,.;:-…") + "…" + suffix
 
 
 class HistoryDataLayer(SQLAlchemyDataLayer):

@@ -18,6 +18,7 @@ _lock = threading.Lock()
 _kb: Any = None
 _explainer: Any = None
 _kb_error: str | None = None
+_summaries: tuple[Any, dict[str, tuple[str, str]]] | None = None  # (the knowledge base, its summaries)
 _loader: threading.Thread | None = None
 
 
@@ -70,12 +71,17 @@ def titles(settings: Settings) -> dict[str, str]:
 
 
 def glossary_summaries(settings: Settings) -> dict[str, tuple[str, str]] | None:
+    """The glossary's one-line summaries for the reports, made once per knowledge base (every verdict's link keeps
+    them)."""
+    global _summaries
     kb = knowledge_base(settings)
     if kb is None:
         return None
-    from chains.glossary import glossary_summaries as summaries
+    if _summaries is None or _summaries[0] is not kb:
+        from chains.glossary import glossary_summaries as summaries
 
-    return summaries(kb.concepts)
+        _summaries = (kb, summaries(kb.concepts))
+    return _summaries[1]
 
 
 def concept_provenance(settings: Settings, concept_id: str) -> str | None:

@@ -14,14 +14,15 @@ from chainlit.element import Element, ElementSize, ElementType
 from pydantic.dataclasses import dataclass
 
 from chains.money import SYMBOLS, format_money
+from chains.report_files import MIME_TYPES
 from chains.verdict import VERDICT_LABELS, format_count, format_gbp, format_share
 
 log = logging.getLogger(__name__)
 
 VERDICT_CARD = "VerdictCard"  # public/elements/VerdictCard.jsx
 # Short names, so both download tiles show in full: Chainlit cuts a tile's name at about 16 characters.
-REPORT_PDF = "pitchcheck.pdf"
-REPORT_MD = "pitchcheck.md"
+REPORT_PDF, REPORT_MD = "pitchcheck.pdf", "pitchcheck.md"
+REPORT_FILES = tuple(zip((REPORT_PDF, REPORT_MD), MIME_TYPES, strict=True))  # the downloads, with their types
 
 # Chainlit names a chat in the history after the owner's first interaction; when that is a button, after the
 # action's name. So the shortcut buttons' names are the titles a chat started from them should carry.

@@ -151,14 +151,8 @@ class Returning(ConversationParts):
         if layer is None or not earlier or not context.session.thread_id:
             return
         try:
-            from .history_layer import TITLE_CHARS, thread_title
+            from .history_layer import thread_title
 
-            suffix = " (carried on)"
-            base = thread_title(earlier) or ""
-            if len(base) + len(suffix) > TITLE_CHARS:  # room for the suffix, cut at a word
-                base = (base[: TITLE_CHARS - len(suffix)].rsplit(" ", 1)[0] or base[: TITLE_CHARS - len(suffix)]).rstrip(
-                    " ,.;:-…"
-                ) + "…"
-            await layer.update_thread(context.session.thread_id, name=base + suffix)
+            await layer.update_thread(context.session.thread_id, name=thread_title(earlier, " (carried on)"))
         except Exception:
             log.debug("could not name the carried-on chat", exc_info=True)
