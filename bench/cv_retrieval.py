@@ -7,6 +7,9 @@ also wins on the fourth generalises to new writers rather than to the questions 
 candidate (how name and question cosines are pooled, the fusion weights, how BM25 is normalised) it prints the
 hit@1 on every fold and the leave-one-file-out figure: the candidate chosen on three files, scored on the fourth.
 
+The owners' questions filed in knowledge/owner-questions.yaml are left out of the evidence here (they are the tuning
+half itself); --learned adds the other files' questions back, as the served search does for a new writer.
+
 --learned instead compares sets of evidence for the fitted fusion (bench/fusion_fit.py): for each held file the
 weights are fitted on the other files and scored on it. The last line adds the other files' questions to each
 concept's own as examples, to see whether more writers' questions would help new ones.

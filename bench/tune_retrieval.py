@@ -1,6 +1,6 @@
 """Choose the retrieval fusion weights by cross-validation on the tuning half only (the held-out half is not read).
 
-    .venv/bin/python bench/tune_retrieval.py [--misses] [--fit]
+    .venv/bin/python bench/tune_retrieval.py [--misses] [--fit] [--examples]
 
 The evidence for each tuning question (cosines per chunk kind and BM25) is computed once; every weight setting on
 the grid is then scored by mean reciprocal rank in 5-fold cross-validation: the best setting on four folds is scored
@@ -11,6 +11,11 @@ chosen on; the weights printed last are the best on the whole tuning half.
 softmax over concepts of the weighted evidence, and the weights maximise the right concepts' likelihood. It prints
 the fitted weights' figures in 5-fold and leave-one-file-out cross-validation beside the grid's, then the weights
 fitted on the whole tuning half, for chains.retrieval.WEIGHTS.
+
+Every question's evidence is gathered with its own file's owner questions withheld (knowledge/owner-questions.yaml
+files the tuning half under its entries), so the weights are chosen for a writer whose questions were never filed.
+
+--examples writes knowledge/owner-questions.yaml afresh from the tuning half (run `pitchcheck index` after it).
 """
 
 from __future__ import annotations
@@ -95,16 +100,41 @@ def fitted(kb, evidence, tune, table, grid) -> None:
     print(_line(f"fitted on the whole tuning half: {final}", _positions(kb, evidence, tune, final)))
 
 
+HEADER = """\
+# Questions in owners' own words, each filed under the glossary entry that answers it. They are the tuning half
+# of the question pool in tests/data (chains.scorecard), written by people who had not read the glossary, and are
+# searched as more questions of their entry. The held-out half is never filed here. Regenerate after the pool
+# changes:  .venv/bin/python bench/tune_retrieval.py --examples
+"""
+
+
+def write_examples() -> int:
+    import yaml
+
+    from chains.glossary import OWNER_QUESTIONS
+    from chains.settings import Settings
+
+    filed = scorecard.owner_questions()
+    path = Settings().knowledge_dir / OWNER_QUESTIONS
+    body = yaml.safe_dump(filed, allow_unicode=True, sort_keys=False, width=1000)
+    path.write_text(HEADER + body, encoding="utf-8")
+    print(f"{path}: {sum(map(len, filed.values()))} questions under {len(filed)} entries")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     from chains.knowledge_base import KnowledgeBase
     from chains.settings import Settings
 
+    if "--examples" in argv:
+        return write_examples()
     kb = KnowledgeBase(Settings(llm="off"))
     if not kb.load_dense():
         print(f"dense search unavailable: {kb.load_error}")
         return 1
     tune = scorecard.split(scorecard.question_pool())["tune"]
-    evidence = {item["q"]: kb.retriever.evidence(item["q"]) for item in tune}
+    found = scorecard.as_new_writer(kb.retriever, tune, lambda item: kb.retriever.evidence(item["q"]))
+    evidence = dict(zip((item["q"] for item in tune), found, strict=True))
     grid = [Weights(*values) for values in itertools.product(*GRID.values())]
     table = {w: {f: _mrr(kb, evidence, [i for i in tune if _fold(i["q"]) == f], w) for f in range(FOLDS)} for w in grid}
     if "--fit" in argv:

@@ -62,4 +62,8 @@ QUESTIONS = (
     "Can AI make pictures for my social media posts?",
     "Which tech company makes the smartest chatbot?",
     "Is artificial intelligence dangerous for humanity?",
+    "Which big tech firm launched a new AI model this month?",
+    "How do I back up the files on my office computer?",
+    "How do I make a formula total up a column in a spreadsheet?",
+    "Should I learn to code so I can build my own apps?",
 )

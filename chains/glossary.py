@@ -1,10 +1,15 @@
-"""The glossary: knowledge/*.md files loaded, validated and split into chunks: sections, names and questions."""
+"""The glossary: knowledge/*.md files loaded, validated and split into chunks: sections, names and questions.
+
+Beside the entries, knowledge/owner-questions.yaml files questions in owners' own words under the entry that answers
+each (the tuning half of the question pool, written by people who had not read the glossary); they are searched as
+more questions of their entry.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,8 +25,10 @@ SECTIONS: dict[str, str] = {
 }
 SECTION_TITLES: dict[str, str] = {key: heading for heading, key in SECTIONS.items()}
 REQUIRED_KEYS = ("id", "title", "aliases", "related")
-# Chunk kinds: a prose section, one of the concept's names (title or alias), a question the entry answers.
-SECTION, NAME, QUESTION = "section", "name", "question"
+# Chunk kinds: a prose section, one of the concept's names (title or alias), a question the entry answers (from its
+# front matter), a question in an owner's words filed under it (owner-questions.yaml).
+SECTION, NAME, QUESTION, ASKED = "section", "name", "question", "asked"
+OWNER_QUESTIONS = "owner-questions.yaml"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _HEADING = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
 
@@ -40,6 +47,7 @@ class Concept:
     sources: str
     path: Path = field(compare=False)
     questions: tuple[str, ...] = ()  # questions an owner might ask that this entry answers, in their words
+    asked: tuple[str, ...] = ()  # owners' questions filed under this entry (owner-questions.yaml)
 
     @property
     def summary(self) -> str:
@@ -140,7 +148,24 @@ def load_glossary(knowledge_dir: Path) -> dict[str, Concept]:
         for rid in concept.related:
             if rid not in concepts:
                 raise GlossaryError(f"{concept.path.name}: related id '{rid}' does not exist")
+    for cid, asked in _owner_questions(Path(knowledge_dir) / OWNER_QUESTIONS).items():
+        if cid not in concepts:
+            raise GlossaryError(f"{OWNER_QUESTIONS}: entry '{cid}' does not exist")
+        concepts[cid] = replace(concepts[cid], asked=asked)
     return concepts
+
+
+def _owner_questions(path: Path) -> dict[str, tuple[str, ...]]:
+    """entry id -> the owners' questions filed under it; {} when the file is absent."""
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise GlossaryError(f"{OWNER_QUESTIONS}: cannot be read ({exc.__class__.__name__})") from None
+    if not isinstance(data, dict) or not all(isinstance(v, list) and all(isinstance(q, str) for q in v) for v in data.values()):
+        raise GlossaryError(f"{OWNER_QUESTIONS}: must map each entry id to a list of questions")
+    return {str(cid): tuple(q.strip() for q in qs if q.strip()) for cid, qs in data.items()}
 
 
 @lru_cache(maxsize=4)
@@ -160,7 +185,15 @@ def chunks(concepts: dict[str, Concept]) -> list[Chunk]:
             out.append(Chunk(f"{cid}::name{number}", cid, "what", concept.title, name, kind=NAME))
         for number, question in enumerate(_unique(concept.questions)):
             out.append(Chunk(f"{cid}::q{number}", cid, "what", concept.title, question, kind=QUESTION))
+        own = {q.lower() for q in concept.questions}
+        for question in _unique(q for q in concept.asked if q.lower() not in own):
+            out.append(Chunk(asked_id(cid, question), cid, "what", concept.title, question, kind=ASKED))
     return out
+
+
+def asked_id(concept: str, question: str) -> str:
+    """The chunk id of an owner's question: from its words, so a search can leave that one question out."""
+    return f"{concept}::asked-{hashlib.sha256(question.strip().lower().encode()).hexdigest()[:12]}"
 
 
 def _unique(texts) -> list[str]:

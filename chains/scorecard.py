@@ -1,6 +1,6 @@
 """The retrieval question pool split into a tuning half and a held-out half, and the figures scored on them.
 
-The pool is every lay question in tests/data (the first set and three written blind, without the glossary in view).
+The pool is every lay question in tests/data (the first set and six written blind, without the glossary in view).
 Each question's half is fixed by a hash of its own words and a seed, so adding questions moves no others and
 nobody can choose which questions are held out. A question whose id is "none" belongs to no entry: it joins the
 off-topic questions, which should all be answered "not found".
@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Literal, TypedDict
+from typing import Any, Literal, TypedDict, TypeVar
 
 import yaml
 
@@ -25,6 +25,7 @@ QUESTION_FILES = (
     "questions_fourth.yaml",
     "questions_fifth.yaml",
     "questions_sixth.yaml",
+    "questions_seventh.yaml",
 )
 OFFTOPIC_FILES = ("offtopic.yaml", "offtopic_lay.yaml")
 SEED = "pitchcheck-retrieval-1"
@@ -92,3 +93,41 @@ def score(rank: Callable[[str], list[str]], questions: list[Question]) -> Figure
             reciprocal += 1.0 / (position + 1)
     n = max(len(questions), 1)
     return {"n": len(questions), "hit_at_1": hit1 / n, "hit_at_3": hit3 / n, "mrr": reciprocal / n}
+
+
+def owner_questions(data_dir: Path = DATA) -> dict[str, list[str]]:
+    """entry id -> the tuning half's questions for it, in pool order: what knowledge/owner-questions.yaml holds.
+
+    Only the tuning half is filed, so the held-out half stays questions the search has never seen.
+    """
+    filed: dict[str, list[str]] = {}
+    for item in split(question_pool(data_dir))["tune"]:
+        filed.setdefault(item["id"], []).append(item["q"].strip())
+    return {cid: filed[cid] for cid in sorted(filed)}
+
+
+def by_source(questions: Iterable[Question]) -> dict[str, list[str]]:
+    """question file -> its questions' texts (to withhold a whole writer's questions while scoring theirs)."""
+    out: dict[str, list[str]] = {}
+    for item in questions:
+        out.setdefault(item["source"], []).append(item["q"])
+    return out
+
+
+T = TypeVar("T")
+
+
+def as_new_writer(retriever: Any, questions: list[Question], fn: Callable[[Question], T], data_dir: Path = DATA) -> list[T]:
+    """fn(question) for each question, searched with every question of its own file withheld from the filed ones.
+
+    That is how a writer whose questions were never filed meets the search: a tuning question is not found through
+    itself, nor a held-out one through its writer's other questions. Results come in the order of `questions`.
+    """
+    filed = by_source(split(question_pool(data_dir))["tune"])
+    out: dict[int, T] = {}
+    for source in dict.fromkeys(item["source"] for item in questions):
+        with retriever.withholding(filed.get(source, [])):
+            for n, item in enumerate(questions):
+                if item["source"] == source:
+                    out[n] = fn(item)
+    return [out[n] for n in range(len(questions))]

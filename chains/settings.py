@@ -42,7 +42,7 @@ class Settings(BaseSettings):
         "onnx", description="How text is embedded: ONNX Runtime (fast, no torch) or sentence-transformers (the reference)."
     )
     answer_threshold: float = Field(
-        0.24, description="Below this relevance (0..1) an answer says it does not know and offers the nearest concepts."
+        0.25, description="Below this relevance (0..1) an answer says it does not know and offers the nearest concepts."
     )
     lexical_threshold: float = Field(
         0.4, description="The same threshold while only lexical search is ready (BM25 alone separates less well)."

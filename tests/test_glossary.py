@@ -6,7 +6,18 @@ import textwrap
 
 import pytest
 
-from chains.glossary import NAME, QUESTION, SECTION, SECTIONS, GlossaryError, chunks, load_glossary
+from chains.glossary import (
+    ASKED,
+    NAME,
+    OWNER_QUESTIONS,
+    QUESTION,
+    SECTION,
+    SECTIONS,
+    GlossaryError,
+    asked_id,
+    chunks,
+    load_glossary,
+)
 from chains.settings import PROJECT_ROOT
 
 REQUIRED_IDS = [
@@ -117,6 +128,31 @@ def test_valid_pair_loads(tmp_path):
     assert concepts["a"].sections["watch"] == "Hidden fees."
     assert concepts["a"].sources == "the fine-tuning guide."
     assert concepts["a"].questions == ()  # questions are optional
+
+
+def test_owner_questions_are_filed_under_their_entries_and_searched_as_questions(tmp_path):
+    _write(tmp_path, "a.md", GOOD.format(id="a", title="A", related=""))
+    (tmp_path / OWNER_QUESTIONS).write_text('a:\n  - " how much does it cost to run "\n  - "is it safe?"\n', encoding="utf-8")
+    concepts = load_glossary(tmp_path)
+    assert concepts["a"].asked == ("how much does it cost to run", "is it safe?")
+    asked = [c for c in chunks(concepts) if c.kind == ASKED]
+    assert [c.text for c in asked] == ["how much does it cost to run", "is it safe?"]
+    assert asked[0].id == asked_id("a", "How much does it cost to run")  # from the words, case-blind
+
+
+@pytest.mark.parametrize(
+    "body, problem",
+    [
+        ("b:\n  - 'is it safe?'\n", "entry 'b' does not exist"),
+        ("a: is it safe?\n", "must map each entry id"),
+        ("a: [\n", "cannot be read"),
+    ],
+)
+def test_a_broken_owner_questions_file_names_the_problem(tmp_path, body, problem):
+    _write(tmp_path, "a.md", GOOD.format(id="a", title="A", related=""))
+    (tmp_path / OWNER_QUESTIONS).write_text(body, encoding="utf-8")
+    with pytest.raises(GlossaryError, match=problem):
+        load_glossary(tmp_path)
 
 
 def test_questions_are_read_from_the_front_matter(tmp_path):

@@ -14,12 +14,12 @@ POOL = scorecard.question_pool()
 HALVES = scorecard.split(POOL)
 OFFTOPIC = scorecard.offtopic_questions()
 
-# Floors held by CI on the held-out half (bench/bench_retrieval.py prints the current figures: 0.876 and 0.967).
-HELD_OUT_HIT1_FLOOR = 0.88
-HELD_OUT_HIT3_FLOOR = 0.95
-# How far the held-out half may trail the tuning half: a wider gap means the tuning fitted its own questions.
-# The glossary's questions were written after reading the tuning half's misses, and it shows (0.933 against 0.876).
-MAX_GAP = 0.07
+# Floors held by CI on the held-out half (bench/bench_retrieval.py prints the current figures: 0.90 and 0.97).
+HELD_OUT_HIT1_FLOOR = 0.89
+HELD_OUT_HIT3_FLOOR = 0.96
+# How far the held-out half may trail the tuning half (scored as a new writer, its own file's filed questions
+# withheld): a wider gap means the tuning fitted its own questions.
+MAX_GAP = 0.05
 
 
 def ranked(kb, mode="fused"):
@@ -54,10 +54,33 @@ def test_split_is_fixed_by_the_question_text():
 
 def test_held_out_half_holds_the_floor(knowledge_base):
     held = scorecard.score(ranked(knowledge_base), HALVES["held_out"])
-    tune = scorecard.score(ranked(knowledge_base), HALVES["tune"])
+    search = ranked(knowledge_base)
+    lists = scorecard.as_new_writer(knowledge_base.retriever, HALVES["tune"], lambda item: search(item["q"]))
+    by_text = dict(zip((item["q"] for item in HALVES["tune"]), lists, strict=True))
+    tune = scorecard.score(by_text.__getitem__, HALVES["tune"])
     assert held["hit_at_1"] >= HELD_OUT_HIT1_FLOOR, held
     assert held["hit_at_3"] >= HELD_OUT_HIT3_FLOOR, held
-    assert tune["hit_at_1"] - held["hit_at_1"] <= MAX_GAP, (tune, held)
+    assert abs(tune["hit_at_1"] - held["hit_at_1"]) <= MAX_GAP, (tune, held)
+
+
+def test_owner_questions_file_the_tuning_half_and_never_the_held_out_one(knowledge_base):
+    # knowledge/owner-questions.yaml is regenerated from the pool (bench/tune_retrieval.py --examples): it must be
+    # current, and no held-out question may be searched through its own copy.
+    filed = {cid: list(c.asked) for cid, c in knowledge_base.concepts.items() if c.asked}
+    assert filed == scorecard.owner_questions()
+    held_out = {item["q"].strip().lower() for item in HALVES["held_out"]}
+    assert not held_out & {q.lower() for qs in filed.values() for q in qs}
+
+
+def test_a_withheld_owner_question_no_longer_finds_its_entry_through_itself(knowledge_base):
+    retriever = knowledge_base.retriever
+    concept = next(c for c in knowledge_base.concepts.values() if len(c.asked) >= 3)
+    question = concept.asked[0]
+    served = retriever.evidence(question)[0][concept.id].question
+    with retriever.withholding([question]):
+        withheld = retriever.evidence(question)[0][concept.id].question
+    assert withheld < served - 0.05  # its own copy, matched nearly word for word, no longer counts
+    assert retriever.evidence(question)[0][concept.id].question == served  # nothing stays withheld afterwards
 
 
 def test_fused_beats_either_ranking_alone_on_held_out_questions(knowledge_base):
