@@ -35,6 +35,7 @@ ANSWERS_FOURTH = ROOT / "tests" / "data" / "answers_fourth.yaml"
 # A fifth blind set, split by the seed as the first is: its held-out half joins the first set's as the honest figure.
 ANSWERS_FIFTH = ROOT / "tests" / "data" / "answers_fifth.yaml"
 ANSWERS_SIXTH = ROOT / "tests" / "data" / "answers_sixth.yaml"  # likewise
+ANSWERS_SEVENTH = ROOT / "tests" / "data" / "answers_seventh.yaml"  # likewise
 SEED = "pitchcheck-answers-1"
 OUTCOMES = ("right", "clarified", "asked", "wrong")
 
@@ -50,7 +51,9 @@ def load(path: Path = ANSWERS) -> list[dict[str, Any]]:
 
 def load_all() -> list[dict[str, Any]]:
     return [
-        e for path in (ANSWERS, ANSWERS_MORE, ANSWERS_THIRD, ANSWERS_FOURTH, ANSWERS_FIFTH, ANSWERS_SIXTH) for e in load(path)
+        e
+        for path in (ANSWERS, ANSWERS_MORE, ANSWERS_THIRD, ANSWERS_FOURTH, ANSWERS_FIFTH, ANSWERS_SIXTH, ANSWERS_SEVENTH)
+        for e in load(path)
     ]
 
 

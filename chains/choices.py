@@ -180,6 +180,9 @@ def read_choice(spec: Field, text: str, embed: Embed | None = None, picked: bool
     if len(hits) == 1 and _weak_only(spec, hits[0], t):
         # Only a weak cue ("they said ...") speaks: what they said is not read, so the reading is offered, not taken.
         return ChoiceReading(None, tuple(dict.fromkeys([hits[0], *spec.choice_values()]))[:3], via="cue")
+    if len(hits) == 1 and hits[0] not in ("mixed", "unclear") and "mixed" in spec.choice_values() and _MORE_THAN.search(t):
+        # "not only prompts, it's training plus a search thing": one technique named, and more besides
+        return ChoiceReading(None, tuple(dict.fromkeys(["mixed", hits[0], *spec.choice_values()]))[:3], via="cue")
     if len(hits) == 1:
         return _checked(spec, t, ChoiceReading(hits[0], via="cue"), embed)
     if hits:
@@ -190,6 +193,7 @@ def read_choice(spec: Field, text: str, embed: Embed | None = None, picked: bool
     return _by_neighbour(spec, t, embed)
 
 
+_MORE_THAN = re.compile(r"\bnot (?:only|just|merely|simply)\b|\b(?:as well|too|also|plus|on top)\b")
 _NOT_SAID = re.compile(
     r"\b(?:didn'?t|never|no one|nobody|wouldn'?t|couldn'?t)\b[^.;]{0,15}\b(?:say|said|explain|specif)|\bunclear\b|\bnot clear\b"
 )

@@ -36,7 +36,7 @@ def find_correction(session: Any, text: str) -> tuple[str, Reading] | None:
     named = [
         f.name for f in FIELDS if f.names and f.name != session.awaiting and f.name in session.asked and _search(f.names, text)
     ]
-    if re.search(r"\bthey\b|\bvendor\b", t):  # "they said 1,000": the vendor's answer, not the owner's count
+    if re.search(r"\bthey\b|\bthem\b|\bvendor\b", t):  # "they said 1,000": the vendor's answer, not the owner's count
         named.sort(key=lambda n: not n.startswith("vendor_"))
     if not cue and not after_verdict:
         # Unprompted, only a price that names itself ("the quote is £14,250") is taken as a change.

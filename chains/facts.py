@@ -232,7 +232,7 @@ FIELDS: tuple[Field, ...] = (
                 r"\bno personal\b", r"\bnothing personal\b", r"\bnot personal\b", r"\b(?:no|nothing about) (?:names|pii|individuals|people|anyone|customer data|personal info)\b", r"(?:n'?t|\bnot|\bnever)\b[^.;]{0,25}\bany(?:thing)? personal\b",
                 r"\banonymi[sz]", r"\bde-?identif", r"\bredact", r"\ball (?:business|company|internal|technical) (?:data|documents|info)\b", r"^none\b",
                 r"\b(?:don'?t|doesn'?t|do not|does not|won'?t) (?:contain|have|include|hold|mention) (?:any )?(?:personal|names|pii|people)\b",
-                r"\bnon-personal\b", r"\b(?:just|only) (?:product|technical|company|stock|part) (?:data|info|details|codes|numbers)\b(?![^.;]*\b(?:customer|client|patient|people|staff|contact|names?|e-?mails?|phones?|address\w*)\b)", r"\bno customer (?:details|info)\b"),
+                r"\bnon-personal\b", r"\b(?:no[- ]one|nobody)'?s (?:names?|details|data|info\w*|address\w*|e-?mails?|phone\w*)\b", r"\b(?:just|only) (?:product|technical|company|stock|part) (?:data|info|details|codes|numbers)\b(?![^.;]*\b(?:customer|client|patient|people|staff|contact|names?|e-?mails?|phones?|address\w*)\b)", r"\bno customer (?:details|info)\b"),
                 says=("it's all product data, no people in it", "nothing about individuals", "names are stripped out")),
             Choice("lawful", "Yes, and we may lawfully share it", "personal data you may lawfully share", (
                 r"\bconsent(?:ed)?\b", r"\bdpa\b", r"\bprocessing agreement\b", r"\b(?:lawful|legal) basis\b", r"\blegitimate interest", r"\ballowed\b",
@@ -259,7 +259,7 @@ FIELDS: tuple[Field, ...] = (
         narrows=((r"\bnames?\b|\bemails?\b|\bcvs?\b|\baddress|\bphone|\bhealth|\bmedical|\bsalar|\bbank|\bpersonal|\bcustomer details\b|"
                   r"\bdates? of birth\b", ("lawful", "not_lawful", "unsure")),),
         example="\"no personal data\", \"yes, and customers consented\", \"yes, and we can't share it\" or \"not sure\"",
-        names=r"personal (?:data|info)|\bcvs?\b|\bgdpr\b|\bconsent\b|anonymi|\blawful|\bdpa\b|\bnames in (?:there|them|it)\b",
+        names=r"personal (?:data|info)|\bcvs?\b|\bgdpr\b|\bconsent\b|anonymi|\blawful|\bdpa\b|\bnames in (?:there|them|it)\b|\b(?:customer|client|patient|staff|people'?s) (?:names|details)\b",
         polar={"yes": None, "no": None, "unsure": "unsure"},
     ),
     Field(
@@ -348,7 +348,7 @@ FIELDS: tuple[Field, ...] = (
         "This is the first data-audit question.",
         _vendor_answer("the vendor said how many examples they need", "the vendor could not say how many examples they need"),
         concept="data-audit", short="vendor said how many examples", example="\"yes, they said 500\", \"they dodged it\" or \"I haven't asked\"",
-        names=r"\bhow many (?:examples|samples)\b|\bnumber (?:of|for) (?:the )?examples\b|\bexamples they need\b|\bi did ask\b|"
+        names=r"\bhow many (?:examples|samples)\b|\bthe examples question\b|\bnumber (?:of|for) (?:the )?examples\b|\bexamples they need\b|\bi did ask\b|"
               r"\bthey said [\d,]+", polar=_VENDOR_POLAR,
     ),
     Field(

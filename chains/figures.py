@@ -57,11 +57,22 @@ _TRANS = str.maketrans(
 )
 
 
+# Figures as continental Europe and phone keyboards write them, put the way the patterns below read them:
+# "2 400,00 €" (spaces group thousands, a comma before the cents), "1,2k" (a decimal comma before a scale), and the
+# letter o typed for a zero inside a figure ("$3,2oo").
+_SPACED_CENTS = re.compile(r"\b(\d{1,3}(?: \d{3})+),(\d{2})(?!\d)")
+_COMMA_SCALE = re.compile(r"\b(\d{1,3}),(\d{1,2})\s?(k|m)\b")
+_LETTER_ZERO = re.compile(r"(?<=\d)o+(?![a-z\d])|(?<=\d,)o+(?![a-z\d])|(?<=\d)o+(?=,\d)")
+
+
 def normalise(text: Any) -> str:
-    """Lower-case, one kind of quote, dash and space."""
+    """Lower-case, one kind of quote, dash and space; figures in the forms the patterns read."""
     if not isinstance(text, str):
         return ""
-    return re.sub(r"\s+", " ", text[:MAX_CHARS].translate(_TRANS).lower()).strip()
+    t = re.sub(r"\s+", " ", text[:MAX_CHARS].translate(_TRANS).lower()).strip()
+    t = _LETTER_ZERO.sub(lambda m: "0" * len(m[0]), t)
+    t = _SPACED_CENTS.sub(lambda m: f"{m[1].replace(' ', '')}.{m[2]}", t)
+    return _COMMA_SCALE.sub(r"\1.\2\3", t)
 
 
 # --- finding figures ---------------------------------------------------------------------------------------------

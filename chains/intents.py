@@ -142,12 +142,12 @@ _CORRECTION = re.compile(
     r"scratch that|correction|should(?: have|'ve)? (?:been|be|say|said)|typo|not \S+ but|misread|mistyped|got that wrong|"
     r"change (?:my|the|that) (?:answer|last)|instead\b|rather than|earlier|i said|when i said|before i answer|meant|"
     r"(?:the|that) last (?:one|question|answer)|previous (?:one|question|answer)|go(?:ing)? back|scrap that|change that|"
-    r"i (?:put|typed|wrote|entered))\b"
+    r"i (?:put|typed|wrote|entered)|the (?:one|question|answer) before)\b|^(?:and )?before that\b"
 )
 _STRONG = re.compile(
     r"\b(?:i meant|meant|more like|make (?:that|it)|should(?: have|'ve)? (?:been|be|say|said)|typo|mistyped|"
     r"(?:the|that) last (?:one|question|answer)|previous (?:one|question|answer)|go(?:ing)? back|scrap that|scratch that|"
-    r"change that|i said|i (?:put|typed|wrote|entered)|earlier|"
+    r"change that|i said|i (?:put|typed|wrote|entered)|earlier|the (?:one|question|answer) before|^(?:and )?before that|"
     r"not \S+ but|correction|scratch that|change (?:my|the|that) (?:answer|last)|got that wrong|"
     r"(?:looked|was looking) at the wrong|misread|(?:was|been) (?:confusing|mixing)|mixed (?:it|them|those) up|"
     r"(?:was|been) thinking of (?:something|another|the other|a different)|wrong (?:column|figure|number|sheet|one)|"

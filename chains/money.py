@@ -202,6 +202,41 @@ def price_doubt(found: list[Amount], one_off: Amount, price: Money, t: str, know
     return None
 
 
+_RATE = r"[£$€]?\s?(?P<rate>\d[\d,]*(?:\.\d+)?)\s?(?P<k>k)?\s?(?:an?|per|/|each)\s?(?P<unit>hour|hr|day)\b"
+_COUNT = r"(?P<n>\d+(?:\.\d+)?)\s?(?:(?:working|man|person|consultancy|consulting)\s)?(?:hours|hrs|days)\b"
+_RATE_THEN_COUNT = re.compile(_RATE + r".{0,40}?\b" + _COUNT)
+_COUNT_THEN_RATE = re.compile(r"\b" + _COUNT + r".{0,20}?(?:at|@|for|of)\s?" + _RATE)
+
+
+def rate_times(t: str) -> tuple[float, float, str] | None:
+    """(rate, how many, unit) when a price is an hourly or daily rate times a number of hours or days ("£250 a day
+    for 20 days", "40 hours at $150 an hour"): the quote is then their product, which the owner is asked to confirm."""
+    from chains.number_words import words_to_digits
+
+    digits = words_to_digits(t)
+    m = _RATE_THEN_COUNT.search(digits) or _COUNT_THEN_RATE.search(digits)
+    if m is None:
+        return None
+    try:
+        rate = float(m["rate"].replace(",", "")) * (1000 if m["k"] else 1)
+        count = float(m["n"])
+    except ValueError:
+        return None
+    return (rate, count, "hour" if m["unit"] in ("hour", "hr") else "day") if rate > 0 and count > 1 else None
+
+
+def rate_doubt(t: str, currency: str) -> tuple[str, list[dict]] | None:
+    """The question asked when a price is a rate times hours or days, with their product as the likely reading."""
+    rated = rate_times(t)
+    if rated is None:
+        return None
+    rate, count, unit = rated
+    total = format_money(rate * count, currency)
+    article = "an" if unit == "hour" else "a"
+    question = f"So the whole price is {total} ({format_money(rate, currency)} {article} {unit} for {count:g} {unit}s)?"
+    return question, [{"value": total, "label": total}]
+
+
 def read_price(text: str, default_currency: str = "GBP") -> Money | None:
     """The one-off price if one is stated, else any amount; figures with a currency come first."""
     best = pick(amounts(text), lambda a: a.currency is not None, lambda a: a.period is None)

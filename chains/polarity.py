@@ -224,10 +224,11 @@ def polarity(t: str, anywhere: bool = False) -> Polarity | None:
 
 
 _NEGATOR = re.compile(
-    r"(?:not|no|never|without|nothing|nothing'?s|none|nobody|nor|hardly|barely|unlike|cannot|dont|wont|cant|isnt|"
+    r"(?:not|no|never|without|nothing|nothing'?s|none|nobody|nobody'?s|nor|hardly|barely|unlike|cannot|dont|wont|cant|isnt|"
     r"(?:do|does|did|is|are|was|were|wo|ca|could|should|would|has|have|had|must|need|ai)n'?t)"
 )
 _ANSWER_NO = re.compile(r"^\s*(?:no|nope|nah)\s+(?=(?:it|its|it'?s|we|we'?re|they|they'?re|i|i'?m|that|that'?s|this|our)\b)")
+_NO_ONE = re.compile(r"\bno[- ]one('s)?\b")
 _CLAUSE = re.compile(r"[.;:!?,()]|\bbut\b|\bthough\b|\bhowever\b|\bwhereas\b|\bexcept\b")
 
 
@@ -238,6 +239,7 @@ def negated(t: str, start: int) -> bool:
         clause = _ANSWER_NO.sub("", clause)
     if re.search(r"\bnot (?:only|just)\s*$", clause):
         return False
+    clause = _NO_ONE.sub(lambda m: "nobody" + (m[1] or ""), clause)  # "no one's talking about it": a firm negator (same length)
     if re.search(
         r"\b(?:don'?t|do not|didn'?t|dont|can'?t|cannot|couldn'?t) (?:think|expect|believe|see|reckon|imagine)\b|\bdoubt\b|"
         r"\binstead of\b|\brather than\b|\bno (?:reason|sign|plans?)\b|\bthan\s*$",

@@ -32,7 +32,7 @@ from chains.figures import (
 )
 from chains.intents import Intent, looks_like_question, read_intent
 from chains.money import currency_named as _currency_named
-from chains.money import foreign_currency, format_money, money_of, price_doubt
+from chains.money import foreign_currency, format_money, money_of, price_doubt, rate_doubt
 from chains.phrasings import DONT_KNOW, EACH, EVERY_DAY, HIGHER_END, LOWER_END, STOCK, UNITS, VENDOR_FIGURE, WORKING_DAYS
 from chains.polarity import negated
 from chains.shares import usable_share
@@ -407,6 +407,9 @@ def _read_money(spec: Field, t: str, ctx: Context) -> Reading:
         return Reading("unreadable", hint="A price needs to be zero or more. " + _NUMBER_HINT["money"].split(". ", 1)[1])
     price = money_of(one_off, _currency_named(t) or ctx.currency or "GBP")
     recurring = [a for a in found if a.period is not None]
+    rated = rate_doubt(t, price.currency)
+    if rated is not None:  # "£250 a day for 20 days": is the whole price their product?
+        return Reading("clarify", hint=rated[0], options=(*rated[1], SOMETHING_ELSE))
     if price.period == "month":
         return Reading(
             "unreadable",

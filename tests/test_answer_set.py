@@ -1,4 +1,4 @@
-"""The interview on owners' typed answers (tests/data/answers.yaml, answers_fifth.yaml and answers_sixth.yaml, each split
+"""The interview on owners' typed answers (tests/data/answers.yaml and the fifth to seventh blind sets, each split
 in two by the seed), both halves held to floors.
 
 The tuning half was looked at while the readers were improved; the held-out half never was, so its figure is the
@@ -11,13 +11,13 @@ import logging
 
 import pytest
 
-from bench.answer_eval import ANSWERS_FIFTH, ANSWERS_SIXTH, evaluate, half, load, load_all
+from bench.answer_eval import ANSWERS_FIFTH, ANSWERS_SEVENTH, ANSWERS_SIXTH, evaluate, half, load, load_all
 
 pytestmark = pytest.mark.slow
 
 # Floors at what the readers honestly reach today, a little below the measured figures so that noise in the
 # nearest-neighbour layer cannot fail a run; raise them as the readers improve.
-FLOORS = {"tune": (0.99, 0.004), "held_out": (0.925, 0.04)}  # (right or clarified at least, silently wrong at most)
+FLOORS = {"tune": (0.99, 0.004), "held_out": (0.94, 0.03)}  # (right or clarified at least, silently wrong at most)
 # The whole tuning pool: the first set's tuning half and the second, third and fourth blind sets, used whole; with
 # the share of answers that had a plain reading and were asked back all the same, at most.
 POOL_FLOOR = (0.99, 0.003, 0.17)
@@ -30,7 +30,7 @@ def result():
     logging.disable(logging.ERROR)
     try:
         factory, read_value = default_factory(with_embeddings=False)
-        return evaluate(load() + load(ANSWERS_FIFTH) + load(ANSWERS_SIXTH), factory, read_value)
+        return evaluate(load() + load(ANSWERS_FIFTH) + load(ANSWERS_SIXTH) + load(ANSWERS_SEVENTH), factory, read_value)
     finally:
         logging.disable(logging.NOTSET)
 
