@@ -8,6 +8,7 @@ more questions of their entry.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -29,6 +30,7 @@ REQUIRED_KEYS = ("id", "title", "aliases", "related")
 # front matter), a question in an owner's words filed under it (owner-questions.yaml).
 SECTION, NAME, QUESTION, ASKED = "section", "name", "question", "asked"
 OWNER_QUESTIONS = "owner-questions.yaml"
+log = logging.getLogger(__name__)
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _HEADING = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
 
@@ -149,8 +151,9 @@ def load_glossary(knowledge_dir: Path) -> dict[str, Concept]:
             if rid not in concepts:
                 raise GlossaryError(f"{concept.path.name}: related id '{rid}' does not exist")
     for cid, asked in _owner_questions(Path(knowledge_dir) / OWNER_QUESTIONS).items():
-        if cid not in concepts:
-            raise GlossaryError(f"{OWNER_QUESTIONS}: entry '{cid}' does not exist")
+        if cid not in concepts:  # an entry taken out of the glossary: its owners' questions have nowhere to go
+            log.warning("%s: entry '%s' is not in the glossary; its questions are left out", OWNER_QUESTIONS, cid)
+            continue
         concepts[cid] = replace(concepts[cid], asked=asked)
     return concepts
 

@@ -140,10 +140,17 @@ def test_owner_questions_are_filed_under_their_entries_and_searched_as_questions
     assert asked[0].id == asked_id("a", "How much does it cost to run")  # from the words, case-blind
 
 
+def test_owner_questions_for_an_entry_taken_out_are_left_out(tmp_path, caplog):
+    _write(tmp_path, "a.md", GOOD.format(id="a", title="A", related=""))
+    (tmp_path / OWNER_QUESTIONS).write_text("a:\n  - is it safe?\nb:\n  - is it cheap?\n", encoding="utf-8")
+    concepts = load_glossary(tmp_path)
+    assert list(concepts) == ["a"] and concepts["a"].asked == ("is it safe?",)
+    assert "entry 'b' is not in the glossary" in caplog.text
+
+
 @pytest.mark.parametrize(
     "body, problem",
     [
-        ("b:\n  - 'is it safe?'\n", "entry 'b' does not exist"),
         ("a: is it safe?\n", "must map each entry id"),
         ("a: [\n", "cannot be read"),
     ],
