@@ -192,7 +192,12 @@ def _loads(add, r: dict) -> None:
     for title, key in (("Burst", "load_burst"), ("Paced", "load")):
         columns = [
             (name, get(r, part, key))
-            for name, part in (("Real app", "app_load"), ("Anchor", "anchor_load"), ("Bare echo app", "echo_load"))
+            for name, part in (
+                ("Real app", "app_load"),
+                ("Anchor", "anchor_load"),
+                ("Anchor, steady clock", "anchor_steady_load"),
+                ("Bare echo app", "echo_load"),
+            )
             if get(r, part, key)
         ]
         if not columns:

@@ -294,9 +294,11 @@ def app_memory_and_load(data_dir: Path, sessions: int, backend: str = "onnx", lo
     return out
 
 
-def baseline_load(app: str, data_dir: Path, sessions: int, messages: int, paced: bool = True) -> dict:
+def baseline_load(
+    app: str, data_dir: Path, sessions: int, messages: int, paced: bool = True, extra_env: dict[str, str] | None = None
+) -> dict:
     """The echo or anchor app under the same loads (each echo session sends as many messages as an interview)."""
-    with chainlit_server(app, data_dir) as server:
+    with chainlit_server(app, data_dir, extra_env) as server:
         out = {"app": app}
         if paced:
             out["load"] = load_with_cpu(server.url, server.pid, sessions, "echo", THINK_S, messages)

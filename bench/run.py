@@ -114,6 +114,17 @@ def measure_all(args: argparse.Namespace, skip: set[str]) -> dict:
             r["anchor_load"] = step(
                 r, "anchor_load", lambda: measure.baseline_load(measure.ANCHOR_APP, copy("load-anchor"), args.sessions, messages)
             )
+            r["anchor_steady_load"] = step(
+                r,
+                "anchor_steady_load",
+                lambda: measure.baseline_load(
+                    measure.ANCHOR_APP,
+                    copy("load-anchor-steady"),
+                    args.sessions,
+                    messages,
+                    extra_env={"PITCHCHECK_ANCHOR_STEADY_CLOCK": "1"},
+                ),
+            )
             r["echo_load"] = step(
                 r,
                 "echo_load",

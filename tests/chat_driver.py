@@ -85,6 +85,18 @@ LAST = """([steps, buttons]) => {
 }"""
 
 
+# Per message (page or widget), how many answer buttons show; the stylesheet hides them once anything follows.
+ANSWER_BUTTONS_SHOWN = """() => {
+  const steps = [];
+  const walk = (root) => {
+    steps.push(...root.querySelectorAll('.step'));
+    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) walk(el.shadowRoot);
+  };
+  walk(document);
+  return steps.map(s => [...s.querySelectorAll('button[id^="answer-"]')].filter(b => b.offsetParent !== null).length);
+}"""
+
+
 class Chat:
     def __init__(self, page):
         self.page = page
@@ -99,6 +111,10 @@ class Chat:
 
     def last_text(self) -> str:
         return self._last()[0]
+
+    def answer_buttons_shown(self) -> list[int]:
+        """How many answer buttons show under each message, in order (the page's or the widget's)."""
+        return list(self.page.evaluate(ANSWER_BUTTONS_SHOWN))
 
     def last_buttons(self) -> list[str]:
         return self._last()[1]

@@ -78,11 +78,12 @@ def test_a_buttons_only_interview_needs_no_typing_after_the_pitch(page, app_serv
     done = chat.interview("buttons")
     assert done and {how for how, _ in done} == {"click"}
     assert "Don't know" in [label for _, label in done]  # the price, volume and examples questions
-    # Each click shows as the owner's message and takes the question's buttons away.
+    # Each click shows as the owner's message and takes the question's buttons away (hidden by the stylesheet).
     owner = [u.inner_text().strip() for u in page.locator(USER).all()]
     assert [label for _, label in done] == owner[1:]
     for step in page.locator(ASSISTANT).all()[:-1]:
-        assert step.locator(BUTTONS).filter(has_text=re.compile("^(Yes|No|Don't know)$")).count() == 0
+        assert step.locator(f"{BUTTONS}:visible").filter(has_text=re.compile("^(Yes|No|Don't know)$")).count() == 0
+    assert not any(chat.answer_buttons_shown())  # the verdict came last: no answer button shows anywhere
     assert page.locator(CARD).get_attribute("data-verdict") in ("clarify", "decline", "prompt_rag_first", "fine_tune")
 
 

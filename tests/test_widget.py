@@ -115,6 +115,18 @@ def test_the_widget_typed_at_full_speed_three_times_never_crashes_and_scrolls_to
         w.close()
 
 
+def test_in_the_widget_only_the_question_on_screen_shows_its_buttons(widget):
+    w = widget()
+    w.chat.type("They want £18,000 to fine-tune a model on our support tickets.")
+    for _ in range(3):
+        shown = w.chat.answer_buttons_shown()
+        assert shown[-1] > 0 and not any(shown[:-1]), shown  # the last question's buttons, no older ones
+        w.chat.answer("buttons")
+    w.chat.type("about 300 a month")  # a typed answer hides the buttons it answered just the same
+    shown = w.chat.answer_buttons_shown()
+    assert not any(shown[:-1]), shown
+
+
 def test_the_widget_takes_an_upload_and_fills_in_the_examples(widget, upload_files, tmp_path):
     w = widget()
     reply = w.chat.click_anywhere("Audit my training examples")

@@ -118,7 +118,8 @@ class Conversation(Returning, Files):
         await self.offer_carry_on()
 
     async def close_question(self) -> None:
-        await render.remove_buttons(self.open_question)
+        """The question on screen is answered. Its buttons are not taken off one event at a time: the stylesheet hides
+        answer buttons once anything follows their message (render.ANSWER_BUTTON), and a stale click is refused."""
         self.open_question = None
 
     async def close_confirm(self) -> None:

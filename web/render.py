@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import re
+import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
@@ -27,6 +28,7 @@ REPORT_FILES = tuple(zip((REPORT_PDF, REPORT_MD), MIME_TYPES, strict=True))  # t
 # Chainlit names a chat in the history after the owner's first interaction; when that is a button, after the
 # action's name. So the shortcut buttons' names are the titles a chat started from them should carry.
 ANSWER_ACTION = "answer"
+ANSWER_BUTTON = "answer-"  # the id prefix of the buttons that answer the question on screen
 AUDIT_ACTION = "Audit of training examples"
 EXAMPLE_ACTION = "The £18,000 example"
 EXPLAIN_ACTION = "LoRA in plain English"
@@ -69,6 +71,12 @@ def question_kind(awaiting: Mapping[str, Any]) -> str:
     return "choice" if awaiting.get("choices") else "text"
 
 
+def _answer_button(name: str, label: str, payload: dict[str, Any], icon: str | None = None) -> cl.Action:
+    """A button that answers the question on screen. Its id starts ANSWER_BUTTON, so the stylesheet hides it once
+    anything follows its message (public/pitchcheck.css): the page needs no event per button to take it away."""
+    return cl.Action(name=name, label=label, payload=payload, icon=icon, id=f"{ANSWER_BUTTON}{uuid.uuid4()}")
+
+
 def choice_actions(awaiting: Mapping[str, Any] | None) -> list[cl.Action]:
     """One button per choice (payload = the choice's value); a number question gets "Don't know", and the
     examples question a pointer to the audit upload."""
@@ -76,15 +84,13 @@ def choice_actions(awaiting: Mapping[str, Any] | None) -> list[cl.Action]:
         return []
     field = awaiting["field"]
     actions = [
-        cl.Action(name=ANSWER_ACTION, label=c["label"], payload={"field": field, "value": c["value"], "label": c["label"]})
+        _answer_button(ANSWER_ACTION, c["label"], {"field": field, "value": c["value"], "label": c["label"]})
         for c in awaiting.get("choices") or []
     ]
     if not actions and question_kind(awaiting) in NUMBER_KINDS:
-        actions.append(
-            cl.Action(name=ANSWER_ACTION, label=DONT_KNOW, payload={"field": field, "value": SKIP, "label": DONT_KNOW})
-        )
+        actions.append(_answer_button(ANSWER_ACTION, DONT_KNOW, {"field": field, "value": SKIP, "label": DONT_KNOW}))
     if field == "clean_examples":
-        actions.append(cl.Action(name=AUDIT_ACTION, payload={}, label="Upload examples for an audit", icon="upload"))
+        actions.append(_answer_button(AUDIT_ACTION, "Upload examples for an audit", {}, icon="upload"))
     return actions
 
 
