@@ -58,7 +58,9 @@ def measure(tune_only: bool = False, misses: bool = False) -> dict:
             figures["halves"][run][mode] = scorecard.score(by_text.__getitem__, questions)
     explainer = Explainer(kb)
     offtopic = scorecard.offtopic_questions()
-    answered = sum(explainer.explain(q).found for q in offtopic)
+    off_halves = scorecard.offtopic_halves()
+    answered_by_half = {half: sum(explainer.explain(q).found for q in qs) for half, qs in off_halves.items()}
+    answered = sum(answered_by_half.values())
     # Every answered question of both halves, as `pitchcheck ask` would answer it: found, and listing its concept.
     pool = [item for questions in halves.values() for item in questions]
     ask = {}
@@ -99,7 +101,11 @@ def measure(tune_only: bool = False, misses: bool = False) -> dict:
             if mine
         }
     figures["ask_sources"] = ask
-    figures["offtopic"] = {"n": len(offtopic), "answered": answered}
+    figures["offtopic"] = {
+        "n": len(offtopic),
+        "answered": answered,
+        "by_half": {half: {"n": len(off_halves[half]), "answered": answered_by_half[half]} for half in off_halves},
+    }
     if misses:
         figures["tune_misses"] = wrong
         figures["offtopic_answered"] = [q for q in offtopic if explainer.explain(q).found]
@@ -137,7 +143,8 @@ def render(figures: dict) -> str:
                 f" hit@3 {g['ask_hit_at_3']:.3f}, {g['not_found']} 'not found'"
             )
     off = figures["offtopic"]
-    lines.append(f"- off-topic: {off['answered']} of {off['n']} answered from the glossary (should be 0)")
+    halves = "; ".join(f"{h} {x['answered']} of {x['n']}" for h, x in (off.get("by_half") or {}).items())
+    lines.append(f"- off-topic: {off['answered']} of {off['n']} answered from the glossary (should be 0; {halves})")
     lines.append(f"- warm concept answer: p50 {figures['warm_answer_ms']['p50']} ms, p95 {figures['warm_answer_ms']['p95']} ms")
     lines.append(f"- fusion weights: {figures['weights']}")
     for cid, question, got in figures.get("tune_misses", []):

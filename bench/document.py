@@ -338,7 +338,9 @@ def _scripts(add, r: dict) -> None:
         off = ret.get("offtopic") or {}
         add("")
         add(
-            f"Off-topic questions answered from the glossary: {off.get('answered')} of {off.get('n')} (should be 0). "
+            f"Off-topic questions answered from the glossary: {off.get('answered')} of {off.get('n')} (should be 0; "
+            + "; ".join(f"{h} half {x['answered']} of {x['n']}" for h, x in (off.get("by_half") or {}).items())
+            + "). "
             f"Warm concept answer p50 {get(ret, 'warm_answer_ms', 'p50')} ms."
         )
     else:

@@ -193,7 +193,12 @@ def read_choice(spec: Field, text: str, embed: Embed | None = None, picked: bool
     return _by_neighbour(spec, t, embed)
 
 
-_MORE_THAN = re.compile(r"\bnot (?:only|just|merely|simply)\b|\b(?:as well|too|also|plus|on top)\b")
+# One technique and another besides: "not only prompts ...", "... plus a search thing", "fine-tuning as well".
+_TECHNIQUE = r"(?:train\w*|retrain\w*|fine[- ]?tun\w*|search\w*|documents?|docs|rag|prompt\w*|look\w* (?:things )?up)"
+_MORE_THAN = re.compile(
+    rf"\bnot (?:only|just|merely|simply) (?:\w+ )?{_TECHNIQUE}\b|\b(?:plus|as well as|and also|on top of)\b[^.;,]{{0,30}}"
+    rf"\b{_TECHNIQUE}\b|\b{_TECHNIQUE}\b[^.;,]{{0,12}}\b(?:as well|too)\b"
+)
 _NOT_SAID = re.compile(
     r"\b(?:didn'?t|never|no one|nobody|wouldn'?t|couldn'?t)\b[^.;]{0,15}\b(?:say|said|explain|specif)|\bunclear\b|\bnot clear\b"
 )

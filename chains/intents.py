@@ -147,13 +147,16 @@ _CORRECTION = re.compile(
 _STRONG = re.compile(
     r"\b(?:i meant|meant|more like|make (?:that|it)|should(?: have|'ve)? (?:been|be|say|said)|typo|mistyped|"
     r"(?:the|that) last (?:one|question|answer)|previous (?:one|question|answer)|go(?:ing)? back|scrap that|scratch that|"
-    r"change that|i said|i (?:put|typed|wrote|entered)|earlier|the (?:one|question|answer) before|^(?:and )?before that|"
+    r"change that|i said|i (?:put|typed|wrote|entered)|earlier|the (?:one|question|answer) before|"
     r"not \S+ but|correction|scratch that|change (?:my|the|that) (?:answer|last)|got that wrong|"
     r"(?:looked|was looking) at the wrong|misread|(?:was|been) (?:confusing|mixing)|mixed (?:it|them|those) up|"
     r"(?:was|been) thinking of (?:something|another|the other|a different)|wrong (?:column|figure|number|sheet|one)|"
     r"(?:sorry|oops|wait)[,.!]? (?:i meant|it'?s|its|it is|that'?s|we have|we'?ve|we get|we do|more|about|nearer|closer|"
     r"actually|make|\d))\b"
 )
+
+
+_POINTS_BACK = re.compile(r"(?:and )?before that\s*[-:,]")  # "before that - it's a mix": about the answer before
 
 
 def is_correction(text: str) -> bool:
@@ -163,7 +166,8 @@ def is_correction(text: str) -> bool:
 
 def is_strong_correction(text: str) -> bool:
     """The message can only be a change to an earlier answer, even when it would also answer the current question."""
-    return bool(_STRONG.search(normalise(text)))
+    t = normalise(text)
+    return bool(_STRONG.search(t) or _POINTS_BACK.match(t))
 
 
 _NEW_ANSWER = re.compile(

@@ -203,26 +203,35 @@ def price_doubt(found: list[Amount], one_off: Amount, price: Money, t: str, know
 
 
 _RATE = r"[£$€]?\s?(?P<rate>\d[\d,]*(?:\.\d+)?)\s?(?P<k>k)?\s?(?:an?|per|/|each)\s?(?P<unit>hour|hr|day)\b"
-_COUNT = r"(?P<n>\d+(?:\.\d+)?)\s?(?:(?:working|man|person|consultancy|consulting)\s)?(?:hours|hrs|days)\b"
+_COUNT = r"(?P<n>\d+(?:\.\d+)?)\s?(?:(?:working|man|person|consultancy|consulting)\s)?(?P<units>hours|hrs|days)\b"
 _RATE_THEN_COUNT = re.compile(_RATE + r".{0,40}?\b" + _COUNT)
 _COUNT_THEN_RATE = re.compile(r"\b" + _COUNT + r".{0,20}?(?:at|@|for|of)\s?" + _RATE)
+_RECURRING = re.compile(r"\s*(?:a|an|per|each|every)\s+(?:week|month|year|quarter)\b|\s*(?:weekly|monthly)\b")
+_PRICE = re.compile(r"[£$€]\s?\d|\d\s?(?:k\b|pounds|dollars|euros|quid|grand)")
 
 
 def rate_times(t: str) -> tuple[float, float, str] | None:
-    """(rate, how many, unit) when a price is an hourly or daily rate times a number of hours or days ("£250 a day
-    for 20 days", "40 hours at $150 an hour"): the quote is then their product, which the owner is asked to confirm."""
+    """(rate, how many, unit) when the price is an hourly or daily rate times a number of hours or days ("£250 a day
+    for 20 days", "40 hours at $150 an hour"): the quote is then their product, which the owner is asked to confirm.
+    None when the hours or days recur ("10 hours a month": a running cost), are counted in another unit than the
+    rate, or sit beside a price of their own ("£12k plus £80 an hour for support": the £12k is the quote)."""
     from chains.number_words import words_to_digits
 
+    if not isinstance(t, str):
+        return None
     digits = words_to_digits(t)
     m = _RATE_THEN_COUNT.search(digits) or _COUNT_THEN_RATE.search(digits)
-    if m is None:
+    if m is None or _RECURRING.match(digits, m.end("units")) or m["units"][0] != m["unit"][0]:
+        return None
+    if _PRICE.search(digits[: m.start()] + " " + digits[m.end() :]):
         return None
     try:
         rate = float(m["rate"].replace(",", "")) * (1000 if m["k"] else 1)
         count = float(m["n"])
     except ValueError:
         return None
-    return (rate, count, "hour" if m["unit"] in ("hour", "hr") else "day") if rate > 0 and count > 1 else None
+    ok = rate > 0 and count > 1 and math.isfinite(rate * count) and rate * count < 1e12
+    return (rate, count, "hour" if m["unit"] in ("hour", "hr") else "day") if ok else None
 
 
 def rate_doubt(t: str, currency: str) -> tuple[str, list[dict]] | None:

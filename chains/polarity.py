@@ -228,7 +228,7 @@ _NEGATOR = re.compile(
     r"(?:do|does|did|is|are|was|were|wo|ca|could|should|would|has|have|had|must|need|ai)n'?t)"
 )
 _ANSWER_NO = re.compile(r"^\s*(?:no|nope|nah)\s+(?=(?:it|its|it'?s|we|we'?re|they|they'?re|i|i'?m|that|that'?s|this|our)\b)")
-_NO_ONE = re.compile(r"\bno[- ]one('s)?\b")
+_NO_ONE = re.compile(r"\bno[- ]one('s)?\b(?!-)")  # not "no one-off fee"
 _CLAUSE = re.compile(r"[.;:!?,()]|\bbut\b|\bthough\b|\bhowever\b|\bwhereas\b|\bexcept\b")
 
 

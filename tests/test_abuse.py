@@ -387,7 +387,7 @@ def test_audit_findings_quoting_the_files_cells_show_no_images_or_outside_links(
     """The audit quotes labels and cells; from an owner's file they are untrusted and must not go live."""
     from chains.audit import audit_file
     from chains.settings import get_settings
-    from web.render import audit_markdown
+    from web.audit_view import audit_markdown
 
     path = tmp_path / "examples.csv"
     # Two labels, badly unbalanced: the finding names both, as the owner's file spells them.

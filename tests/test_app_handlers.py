@@ -54,41 +54,6 @@ def test_starters_match_the_shortcuts(app):
 
 
 # --- answers: typed and clicked -------------------------------------------------------------------------
-def test_choices_are_buttons_and_a_click_echoes_the_label_and_leaves_the_buttons_to_the_stylesheet(app):
-    import chainlit as cl
-
-    from web.render import ANSWER_BUTTON
-
-    async def work(ctx):
-        await app.on_chat_start()
-        await say(app, PITCH)
-        task_buttons = actions(ctx, "answer")
-        assert {a["payload"]["field"] for a in task_buttons} == {"task"}
-        # Answer buttons carry the id prefix public/pitchcheck.css hides once anything follows their message.
-        assert all(a["id"].startswith(ANSWER_BUTTON) for a in task_buttons)
-        chosen = next(a for a in task_buttons if a["payload"]["value"] == "classification")
-        await app.on_answer(cl.Action(name="answer", payload=chosen["payload"], label=chosen["label"]))
-        assert not emitted(ctx, "remove_action")  # no event per button to take them away
-        user_echo = [m for m in messages(ctx) if m["type"] == "user_message"]
-        assert user_echo[-1]["output"] == chosen["label"]
-        assert conversation().session.facts["task"] == "classification"
-        assert conversation().session.awaiting == "monthly_volume"
-
-    drive(work)
-
-
-def test_typed_text_is_always_accepted_and_the_next_question_follows_its_echo(app):
-    async def work(ctx):
-        await app.on_chat_start()
-        await say(app, PITCH)
-        await say(app, "we sort tickets into categories")
-        assert conversation().session.facts["task"] == "classification"
-        assert {a["payload"]["field"] for a in actions(ctx, "answer")} == {"task", "monthly_volume"}
-        assert not emitted(ctx, "remove_action")
-
-    drive(work)
-
-
 def test_a_stale_button_is_refused_politely(app):
     import chainlit as cl
 

@@ -58,7 +58,7 @@ def test_times_phrases_round_as_people_say_them():
 
 
 def test_audit_charts_from_labels_and_lengths():
-    from web.render import audit_figures
+    from web.audit_view import audit_figures
 
     tokens = {"total": 5000, "mean": 125.0, "median": 120.0, "p95": 300, "max": 410}
     names = [n for n, _ in audit_figures({"labels": {"billing": 30, "bug": 10}, "tokens": tokens})]

@@ -54,14 +54,28 @@ def test_a_rate_times_hours_or_days_is_asked_back_with_the_total(text, total, sa
     assert s.handle("1").facts["quote"] == amount  # the total, picked by its number
 
 
-@pytest.mark.parametrize("text", ["£12k, they work 3 days a week", "£5,000 and 2 days of training"])
-def test_a_price_beside_days_that_are_no_rate_is_taken(text):
+@pytest.mark.parametrize(
+    "text, amount",
+    [
+        ("£12k, they work 3 days a week", 12000),
+        ("£5,000 and 2 days of training", 5000),
+        ("£12k plus £80 an hour for 10 hours of support a month", 12000),  # the rate is support on top
+    ],
+)
+def test_a_price_beside_days_that_are_no_rate_is_taken(text, amount):
     turn = at("quote").handle(text)
-    assert turn.facts["quote"] in (12000, 5000) and turn.replies[0].text.startswith("Got it: a quote of")
+    assert turn.facts["quote"] == amount and turn.replies[0].text.startswith("Got it: a quote of")
+
+
+@pytest.mark.parametrize("text", ["£80 an hour for 15 days", "20 hours a week at £50 an hour"])
+def test_hours_against_days_or_hours_that_recur_are_no_whole_price(text):
+    turn = at("quote").handle(text)
+    assert turn.facts["quote"] is None
+    assert "So the whole price is" not in turn.replies[-1].text
 
 
 @pytest.mark.parametrize(
-    "text", ["not only prompts, it's training plus a search thing", "prompts, plus some tweaks", "fine-tuning as well"]
+    "text", ["not only prompts, it's training plus a search thing", "prompts plus document search", "fine-tuning as well"]
 )
 def test_one_technique_and_more_besides_asks_whether_it_is_a_mix(text):
     turn = at("mechanism").handle(text)
@@ -69,7 +83,10 @@ def test_one_technique_and_more_besides_asks_whether_it_is_a_mix(text):
     assert turn.awaiting["choices"][0]["label"] == "A mix of these"
 
 
-@pytest.mark.parametrize("text", ["just prompts", "they write prompts"])
+@pytest.mark.parametrize(
+    "text",
+    ["just prompts", "they write prompts", "they write prompts, nothing too fancy", "just prompts, and they also host it"],
+)
 def test_one_technique_alone_is_taken(text):
     assert at("mechanism").handle(text).facts["mechanism"] == "prompting"
 
@@ -81,6 +98,7 @@ def test_one_technique_alone_is_taken(text):
         ("task_stable", "no, it's changing", "no"),
         ("personal_data", "no one's name is in them", "none"),
         ("personal_data", "nobody's details are in there", "none"),
+        ("task_stable", "no one-off changes planned, it stays the same", "yes"),
     ],
 )
 def test_no_one_turns_round_what_follows(field, text, value):
@@ -100,6 +118,14 @@ def test_having_to_check_a_figure_leaves_it_open(text):
     assert turn.facts["clean_examples"] is None
     assert turn.replies[0].text == "No problem, I'll leave that open."
     assert turn.awaiting["field"] != "clean_examples"  # the interview moves on
+
+
+@pytest.mark.parametrize(
+    "field, text", [("task", "our staff will check every answer it gives"), ("mechanism", "they'd ask us for the data")]
+)
+def test_checking_or_asking_that_is_no_doubt_is_not_taken_as_not_knowing(field, text):
+    turn = at(field).handle(text)
+    assert turn.replies[0].text != "No problem, I'll leave that open." and turn.awaiting["field"] == field
 
 
 def test_having_to_check_the_personal_data_is_not_sure():
@@ -143,3 +169,8 @@ def test_before_that_which_reads_two_ways_is_asked_at_its_own_question():
     assert turn.awaiting["field"] == "mechanism" and turn.awaiting["choices"][0]["label"] == "A mix of these"
     turn = s.handle("1")
     assert turn.facts["mechanism"] == "mixed" and turn.awaiting["field"] == "quote"
+
+
+def test_before_that_as_background_to_the_answer_on_screen_is_no_correction():
+    turn = at("clean_examples", monthly_volume=300).handle("before that we kept them in a spreadsheet, about 800 are clean")
+    assert turn.facts["clean_examples"] == 800 and turn.facts["monthly_volume"] == 300

@@ -125,6 +125,11 @@ def test_in_the_widget_only_the_question_on_screen_shows_its_buttons(widget):
     w.chat.type("about 300 a month")  # a typed answer hides the buttons it answered just the same
     shown = w.chat.answer_buttons_shown()
     assert not any(shown[:-1]), shown
+    # A notice in between (here the refusal of an oversized message) leaves the question's buttons where they are.
+    reply = w.chat.type("far too long " * 1200)
+    assert "longer than I can take" in reply
+    shown = w.chat.answer_buttons_shown()
+    assert shown[-1] == 0 and sum(shown) > 0, shown
 
 
 def test_the_widget_takes_an_upload_and_fills_in_the_examples(widget, upload_files, tmp_path):

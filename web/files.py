@@ -9,7 +9,7 @@ import os
 
 import chainlit as cl
 
-from . import render, uploads
+from . import audit_view, render, uploads
 from .parts import ConversationParts
 
 log = logging.getLogger(__name__)
@@ -88,9 +88,9 @@ class Files(ConversationParts):
             await self.close_question()
             await self.reask()  # the question on screen again, with its buttons, below the reason
             return
-        progress.content = render.audit_markdown(result)
+        progress.content = audit_view.audit_markdown(result)
         await progress.update()
-        charts = [render.chart(chart_name, fig) for chart_name, fig in render.audit_figures(result)]
+        charts = [render.chart(chart_name, fig) for chart_name, fig in audit_view.audit_figures(result)]
         if charts:
             await cl.Message(content="What the examples look like:", elements=charts).send()
         await self.close_question()

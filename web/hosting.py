@@ -361,11 +361,13 @@ def steady_timestamps() -> None:
     import importlib
 
     # By name: "chainlit.step" as an attribute is the step decorator, which chainlit's package exports.
-    emitter, message, step = (importlib.import_module(f"chainlit.{name}") for name in ("emitter", "message", "step"))
+    emitter, message, step, utils = (
+        importlib.import_module(f"chainlit.{name}") for name in ("emitter", "message", "step", "utils")
+    )
     if isinstance(getattr(step, "utc_now", None), SteadyClock):
         return
     clock = SteadyClock()
-    for module in (message, step, emitter):
+    for module in (message, step, emitter, utils):
         module.utc_now = clock  # type: ignore[attr-defined]
     for module in (message, step):
         module.time = _NoPause(time)  # type: ignore[attr-defined]
