@@ -59,7 +59,13 @@ class ClaimToTest(TypedDict):
     question: str
 
 
-CAUTION_CODES: tuple[str, ...] = ("regulated_decision", "regulated_unsure", "audit_personal_data", "personal_data")
+CAUTION_CODES: tuple[str, ...] = (
+    "not_training",
+    "regulated_decision",
+    "regulated_unsure",
+    "audit_personal_data",
+    "personal_data",
+)
 RED_FLAG_CODES: tuple[str, ...] = (
     "mechanism_unclear",
     "no_example_count",
@@ -86,8 +92,40 @@ def item(code: str, text: str, concepts: list[str], **extra: Any) -> Item:
     return {"code": code, "text": text, "concepts": concepts, **extra}  # type: ignore[typeddict-item]
 
 
+# What the vendor offers when it is not training: what the verdict's fine-tuning rules then answer, and what to ask.
+_NOT_TRAINING = {
+    "rag": (
+        "The vendor is offering RAG (the model looking things up in your documents), not training the model. The "
+        "verdict below answers whether training would be worth it; for what is on offer, ask how your documents are "
+        "kept up to date, whether each answer shows where it came from, and what it costs a month to run."
+    ),
+    "prompting": (
+        "The vendor is offering better prompts, not training the model. The verdict below answers whether training "
+        "would be worth it; for what is on offer, ask whether you will own and can edit the prompts, and how the "
+        "results are checked on examples you choose."
+    ),
+}
+OFFER_QUESTIONS: dict[str, tuple[str, ...]] = {
+    "rag": (
+        "How will our documents be kept up to date in the system, and who does it?",
+        "Will each answer show which document it came from?",
+        "What will it cost a month to run, and per question?",
+        "How will it be evaluated on held-out questions we choose?",
+    ),
+    "prompting": (
+        "Will we own the prompts you write, and can we change them ourselves?",
+        "Which model will the prompts run on, and what happens when it is retired?",
+        "How will it be evaluated on held-out examples we choose?",
+    ),
+}
+
+
 def cautions(f: dict[str, Any]) -> list[Item]:
     out = []
+    offer = f.get("mechanism")
+    if offer in _NOT_TRAINING:
+        concepts = ["rag", "knowledge-currency"] if offer == "rag" else ["prompt-engineering", "evaluation"]
+        out.append(item("not_training", _NOT_TRAINING[offer], concepts))
     if f.get("regulated") == "yes":
         out.append(
             item(
@@ -190,7 +228,7 @@ def red_flags(f: dict[str, Any]) -> list[Item]:
 def vendor_questions(f: dict[str, Any]) -> list[str]:
     # A "no" stays on the list too: the question still needs a straight answer.
     asked = [q for name, q in AUDIT_QUESTIONS.items() if f.get(name) != "yes"]
-    return asked + list(STANDING_QUESTIONS)
+    return asked + list(OFFER_QUESTIONS.get(str(f.get("mechanism")), STANDING_QUESTIONS))
 
 
 @lru_cache(maxsize=64)

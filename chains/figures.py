@@ -62,6 +62,7 @@ _TRANS = str.maketrans(
 # letter o typed for a zero inside a figure ("$3,2oo").
 _SPACED_CENTS = re.compile(r"\b(\d{1,3}(?: \d{3})+),(\d{2})(?!\d)")
 _COMMA_SCALE = re.compile(r"\b(\d{1,3}),(\d{1,2})\s?(k|m)\b")
+_SPACED_EUROS = re.compile(r"\b\d{1,3}(?: \d{3})+(?=\s?(?:€|eur\b|euros?\b|k€))")  # "2 400 €"
 _LETTER_ZERO = re.compile(r"(?<=\d)o+(?![a-z\d])|(?<=\d,)o+(?![a-z\d])|(?<=\d)o+(?=,\d)")
 
 
@@ -72,6 +73,7 @@ def normalise(text: Any) -> str:
     t = re.sub(r"\s+", " ", text[:MAX_CHARS].translate(_TRANS).lower()).strip()
     t = _LETTER_ZERO.sub(lambda m: "0" * len(m[0]), t)
     t = _SPACED_CENTS.sub(lambda m: f"{m[1].replace(' ', '')}.{m[2]}", t)
+    t = _SPACED_EUROS.sub(lambda m: m[0].replace(" ", ""), t)
     return _COMMA_SCALE.sub(r"\1.\2\3", t)
 
 

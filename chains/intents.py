@@ -101,7 +101,9 @@ def looks_like_question(text: str) -> bool:
         r"(?:you|i|we|it|that|this|they|there|these|those|the|a|an|my|our|your|he|she)\b",
         t,
     )
-    return t.endswith("?") and bool(asks or re.search(TERMS + r"|\bwhat\b|\bhow\b|\bwhy\b|\bmean\b", t))
+    return t.endswith("?") and bool(
+        asks or re.search(TERMS + r"|\bwhat\b|\bhow\b|\bwhy\b|\bwho\b(?! knows)|\bwhere\b|\bmean\b", t)
+    )
 
 
 def confused_about(text: str) -> bool:

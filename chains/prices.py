@@ -16,6 +16,8 @@ from typing import TypedDict
 
 from text_to_num import alpha2digit
 
+from chains.figures import normalise
+from chains.money import rate_times
 from chains.sentences import sentences as _sentences
 
 # A quote below this, in any currency, is a rate or a compute estimate ("this is €2.70"), never a vendor's project fee.
@@ -157,7 +159,7 @@ def _number(num: str | None, scale: str | None) -> float | None:
 
 def figures(sentence: str) -> list[Figure]:
     """Every figure or range in one sentence, lower-cased, with number words as digits."""
-    t = sentence.lower().replace("–", "-").replace("—", "-").replace("\u00a0", " ")
+    t = normalise(sentence)  # lower-case, one kind of dash and space, figures as the interview reads them ("2 400,00 €")
     if re.search(r"\b(?:hundred|thousand|million|grand)\b", t):
         try:
             t = alpha2digit(t, "en", threshold=10)
@@ -229,6 +231,8 @@ def read_prices(text: str) -> tuple[Price | None, Price | None]:
         if kind is None:
             continue
         if kind[0] == "fee":
+            if kind[1] in ("day", "working day") and rate_times(normalise(sentence)):
+                continue  # "£250 a day for 20 days": a day rate for a set job, no running fee (the quote asks the total)
             fees.append((fig, kind[1] or "month"))
         elif (fig.low if fig.low is not None else fig.high or 0) >= MIN_QUOTE:
             quotes.append(fig)

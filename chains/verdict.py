@@ -92,6 +92,7 @@ RULE_NAMES: dict[str, str] = {
     "needs_fresh_knowledge": "answers that depend on changing facts",
     "missing_facts": "facts still unknown",
     "all_conditions_met": "every condition for fine-tuning met",
+    "not_training": "an offer that trains nothing",
     "regulated_decision": "decisions about individuals",
     "regulated_unsure": "possibly decisions about individuals",
     "audit_personal_data": "personal data found by the audit",

@@ -450,3 +450,10 @@ def test_a_logged_out_token_is_refused_by_every_instance_sharing_the_data_direct
     assert second.is_revoked("token-a") and second.is_revoked("token-b")
     assert not second.is_revoked("token-c") and not second.is_revoked("token-old")
     assert "token-a" not in (tmp_path / "out.json").read_text()  # digests only
+
+
+@pytest.mark.parametrize("wait, said", [(0.4, "about 1 second and"), (1.2, "about 1 second and"), (5.0, "about 5 seconds and")])
+def test_the_slow_down_notice_counts_its_seconds_in_english(wait, said):
+    from web.limits import slow_down_text
+
+    assert said in slow_down_text(20, wait)

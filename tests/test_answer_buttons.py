@@ -5,7 +5,7 @@ per button. What shows in the browser is tested in test_browser.py and test_widg
 from __future__ import annotations
 
 import pytest
-from web_fixtures import PITCH, actions, conversation, drive, emitted, messages, say
+from web_fixtures import PITCH, actions, answer_everything, conversation, drive, emitted, messages, say, texts
 
 pytestmark = pytest.mark.usefixtures("quiet", "no_blocking_calls")
 
@@ -41,5 +41,31 @@ def test_typed_text_is_always_accepted_and_the_next_question_follows_its_echo(ap
         assert conversation().session.facts["task"] == "classification"
         assert {a["payload"]["field"] for a in actions(ctx, "answer")} == {"task", "monthly_volume"}
         assert not emitted(ctx, "remove_action")
+
+    drive(work)
+
+
+def test_a_question_without_buttons_takes_the_last_questions_buttons_away(app):
+    # The pitch question has no buttons of its own, so after "restart" the stylesheet would leave the old ones showing.
+    async def work(ctx):
+        await app.on_chat_start()
+        await say(app, PITCH)
+        task_buttons = {a["id"] for a in actions(ctx, "answer")}
+        await say(app, "restart")
+        assert conversation().session.awaiting == "pitch"
+        assert task_buttons <= {a["id"] for _, a in emitted(ctx, "remove_action")}
+
+    drive(work)
+
+
+def test_a_button_pressed_after_the_verdict_says_the_check_is_finished(app):
+    import chainlit as cl
+
+    async def work(ctx):
+        await app.on_chat_start()
+        await answer_everything(app)
+        assert conversation().session.awaiting is None
+        await app.on_answer(cl.Action(name="answer", payload={"field": "task", "value": "classification"}, label="x"))
+        assert texts(ctx)[-1].startswith("That check is finished")
 
     drive(work)

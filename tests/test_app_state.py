@@ -324,6 +324,27 @@ def test_a_new_chat_offers_the_visitors_unfinished_check_and_carries_it_on(app, 
     assert sum(t.startswith("Carrying on. I've restored") for t in texts(ctx)) == 1
 
 
+def test_a_carry_on_tapped_after_a_new_check_got_going_leaves_both_as_they_are(app, monkeypatch):
+    import chainlit as cl
+    from chainlit.user import PersistedUser
+
+    from web.returning import STARTED_AGAIN
+
+    _layer_with(monkeypatch, [_earlier_thread()])
+    visitor = PersistedUser(id="u-1", identifier="guest-1", createdAt="2026-12-01", metadata={})
+
+    async def work(ctx):
+        await app.on_chat_start()
+        offer = [a for a in actions(ctx) if a["name"] == "Carry on with my last check"]
+        await say(app, PITCH)
+        await say(app, "we sort tickets into categories")  # the new check is under way
+        await app.on_carry_on(cl.Action(name=offer[0]["name"], payload=offer[0]["payload"], label=offer[0]["label"]))
+        assert conversation().session.facts["task"] == "classification" and conversation().session.facts["quote"] != 9000
+        assert texts(ctx)[-1] == STARTED_AGAIN
+
+    drive(work, user=visitor)
+
+
 def test_no_offer_without_an_unfinished_check_and_no_carrying_on_a_thread_not_offered(app, monkeypatch):
     import chainlit as cl
     from chainlit.user import PersistedUser

@@ -138,3 +138,22 @@ def test_read_pitch_keeps_pounds_for_older_readers():
 def test_sloppy_copy(text, expected_quote, expected_fee):
     assert (quote(text) or (None, None))[:2] == (expected_quote or (None, None))
     assert fee(text) == expected_fee
+
+
+@pytest.mark.parametrize(
+    "pitch, quote, fee",
+    [
+        ("The setup is 2 400,00 € + VAT and support is 1,2k€ per month.", 2400, 1200),
+        ("A one-off fee of 2 400 € covers the training.", 2400, None),
+        ("Hosting is £5 a day on our servers, and the build is £9,000.", 9000, 150),
+    ],
+)
+def test_euro_figures_written_the_continental_way_are_read_in_a_pitch(pitch, quote, fee):
+    got_quote, got_fee = read_prices(pitch)
+    assert got_quote is not None and got_quote["amount"] == quote
+    assert (got_fee or {}).get("amount") == fee
+
+
+@pytest.mark.parametrize("pitch", ["A guy quoted us £250 a day for 20 days.", "It's £500 per day, 10 days in all."])
+def test_a_day_rate_for_a_set_number_of_days_is_no_monthly_fee(pitch):
+    assert read_prices(pitch)[1] is None

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from chains.concerns import OFFER_QUESTIONS
 from chains.facts import DECIDING_FIELDS, FIELDS, empty_facts, normalise_facts
 from chains.settings import Settings
 from chains.verdict import (
@@ -79,7 +80,7 @@ def test_baseline_is_fine_tune_with_owner_numbers():
 def test_labels_and_codes_exported():
     assert set(VERDICT_LABELS) == {"decline", "prompt_rag_first", "clarify", "fine_tune"}
     assert VERDICT_LABELS["decline"] == "Decline the offer"
-    assert len(RULE_CODES) == len(set(RULE_CODES)) == 19
+    assert len(RULE_CODES) == len(set(RULE_CODES)) == 20
     assert set(RULE_CODES) <= set(RULE_NAMES)  # each rule has the short name the report uses
 
 
@@ -258,6 +259,21 @@ def test_no_caution_without_cause(regulated, personal_data):
 )
 def test_each_red_flag(changes, code):
     assert codes(assess(with_(**changes), DEFAULTS)["red_flags"]) == [code]
+
+
+@pytest.mark.parametrize("mechanism, said", [("rag", "RAG"), ("prompting", "better prompts")])
+def test_an_offer_that_trains_nothing_says_so_first_and_asks_about_what_is_offered(mechanism, said):
+    v = assess(with_(mechanism=mechanism), DEFAULTS)
+    assert v["cautions"][0]["code"] == "not_training" and said in v["cautions"][0]["text"]
+    assert "not training the model" in v["cautions"][0]["text"]
+    assert not any("LoRA" in q or "weights" in q for q in v["vendor_questions"])
+    assert set(OFFER_QUESTIONS[mechanism]) <= set(v["vendor_questions"])
+
+
+@pytest.mark.parametrize("mechanism", ["fine_tuning", "mixed", "unclear"])
+def test_an_offer_that_trains_keeps_the_training_questions(mechanism):
+    v = assess(with_(mechanism=mechanism), DEFAULTS)
+    assert "not_training" not in codes(v["cautions"]) and set(STANDING_QUESTIONS) <= set(v["vendor_questions"])
 
 
 @pytest.mark.parametrize("mechanism", ["rag", "prompting", None])
@@ -452,7 +468,7 @@ def test_any_facts_give_a_valid_deterministic_verdict(raw):
         assert item["concepts"] and set(item["concepts"]) <= set(CONCEPT_IDS)
     assert isinstance(v["headline"], str) and v["headline"].endswith(".")
     assert all(isinstance(q, str) and q.endswith("?") for q in v["vendor_questions"])
-    assert set(STANDING_QUESTIONS) <= set(v["vendor_questions"])
+    assert set(OFFER_QUESTIONS.get(str(facts.get("mechanism")), STANDING_QUESTIONS)) <= set(v["vendor_questions"])
     assert isinstance(v["economics"]["summary"], str) and v["economics"]["summary"]
     json.dumps(v)
 

@@ -69,7 +69,7 @@ def audit_markdown(result: dict[str, Any]) -> str:
     cost = result.get("training_cost_gbp")
     if isinstance(cost, (int, float)):
         rows.append(("Training compute", format_gbp(cost, pence=True) if cost else "£0"))
-    table = "| | |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows)
+    table = "| What I checked | Found |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows)
     issues = [untrusted(str(i)) for i in result.get("issues") or []]  # findings quote the file's cells
     findings = "\n".join(f"- {i}" for i in issues) if issues else "- None: the file looks clean."
     name = untrusted(str(result.get("file") or "your file")).replace("|", "/")

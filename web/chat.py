@@ -29,6 +29,7 @@ CONVERSATION_KEY = "pitchcheck_conversation"
 SORRY = "Sorry, something went wrong on my side. Your answers so far are safe; please try again, or say it another way."
 BUSY = "I'm still working on your last message. One moment, then send that again."
 MOVED_ON = "That question has moved on, so I've left that button alone. Here's where we are:"
+FINISHED = 'That check is finished, so I\'ve left that button alone. Say "restart" to check another pitch.'
 
 EXAMPLE_PAUSE = 0.6  # seconds between scripted answers, so the owner can watch them go in
 IN_FLIGHT_WAIT = 5.0  # seconds a message waits for the one before it before being turned away
@@ -58,6 +59,7 @@ class Conversation(Returning, Files):
         self.limiter = RateLimiter(settings.rate_limit_per_minute, 60.0)
         self.inflight = InFlight()
         self.open_question: cl.Message | None = None  # the message whose buttons answer the current question
+        self.shown_buttons: cl.Message | None = None  # an answered question's, hidden by the stylesheet (drop_buttons)
         self.confirm: cl.Message | None = None  # "replace my answers with the example?"
         self.carry_offer: cl.Message | None = None  # "carry on with your check from earlier?"
         self.carried_from: str | None = None  # the earlier check taken up here
@@ -119,8 +121,16 @@ class Conversation(Returning, Files):
 
     async def close_question(self) -> None:
         """The question on screen is answered. Its buttons are not taken off one event at a time: the stylesheet hides
-        answer buttons once anything follows their message (render.ANSWER_BUTTON), and a stale click is refused."""
+        them once a later message brings buttons of its own or the verdict (render.ANSWER_BUTTON), and a stale click
+        is refused. A question with no buttons (the pitch, after "restart") takes them away itself (drop_buttons)."""
+        if self.open_question is not None:
+            self.shown_buttons = self.open_question
         self.open_question = None
+
+    async def drop_buttons(self) -> None:
+        """Before a question without buttons: the last question's buttons go, which the stylesheet would leave."""
+        stale, self.shown_buttons = self.shown_buttons or self.open_question, None
+        await render.remove_buttons(stale)
 
     async def close_confirm(self) -> None:
         await render.remove_buttons(self.confirm)
@@ -163,7 +173,8 @@ class Conversation(Returning, Files):
         field, value = payload.get("field"), payload.get("value")
         if not field or value is None or field != self.session.awaiting:
             await self.close_question()
-            await cl.Message(content=MOVED_ON).send()
+            finished = self.session.awaiting is None
+            await cl.Message(content=FINISHED if finished else MOVED_ON).send()
             await self.reask()
             return
         await self.close_question()
@@ -188,6 +199,8 @@ class Conversation(Returning, Files):
         awaiting = self.session.current_awaiting()
         assert awaiting is not None
         actions = render.choice_actions(awaiting)
+        if not actions:
+            await self.drop_buttons()
         msg = cl.Message(content=render.question_text(awaiting["question"], awaiting), actions=actions)
         await msg.send()
         self.open_question = msg if actions else None
@@ -231,6 +244,8 @@ class Conversation(Returning, Files):
                 await self.send_explanation(reply)
             elif i == question_index:
                 actions = render.choice_actions(turn.awaiting)
+                if not actions:
+                    await self.drop_buttons()
                 text = "\n\n".join([*lead, render.question_text(reply.text, turn.awaiting)])
                 msg = cl.Message(content=text, actions=actions)
                 await msg.send()

@@ -125,9 +125,10 @@ def too_long_text(length: int, limit: int) -> str:
 
 
 def slow_down_text(per_minute: int, wait: float) -> str:
+    seconds = max(1, round(wait))
     return (
         f"You're sending messages faster than I can take them (the limit is {per_minute} a minute). "
-        f"Please wait about {max(1, round(wait))} seconds and send it again."
+        f"Please wait about {seconds} second{'s' if seconds != 1 else ''} and send it again."
     )
 
 

@@ -17,6 +17,9 @@ from . import render
 from .parts import ConversationParts
 
 log = logging.getLogger(__name__)
+STARTED_AGAIN = (
+    "You've started a new check in this chat since, so I've left the earlier one as it was: it is still in your chat history."
+)
 
 STATE_KEY = "pitchcheck"  # the Session's to_dict() in the user session and in the thread's metadata
 
@@ -128,6 +131,11 @@ class Returning(ConversationParts):
 
         wanted = str((payload or {}).get("thread") or "")
         if wanted and wanted == self.carried_from:  # a second tap on the same offer: already carried on
+            return
+        if any(name != "pitch" for name, _ in self.session.history):  # a new check has got going here since the offer
+            await render.remove_buttons(self.carry_offer)
+            self.carry_offer = None
+            await cl.Message(content=STARTED_AGAIN).send()
             return
         thread = await self._last_unfinished()
         if thread is None or thread["id"] != wanted:  # only the visitor's own, latest unfinished check
