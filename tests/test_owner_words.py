@@ -299,14 +299,20 @@ def test_writing_quotes_is_a_fixed_format(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["hang on whats lora? they mentioned it on the call", "ok and what's lora, the guy mentioned it"]
+    "field, text",
+    [
+        ("clean_examples", "hang on whats lora? they mentioned it on the call"),
+        ("clean_examples", "ok and what's lora, the guy mentioned it"),
+        ("task_stable", "who owns the model if we leave them?"),  # a who or where question (seventh set)
+        ("task_stable", "where does our data end up?"),
+    ],
 )
-def test_a_concept_question_after_a_lead_in_is_explained_mid_interview(text):
-    s = at("clean_examples")
+def test_a_concept_question_after_a_lead_in_is_explained_mid_interview(field, text):
+    s = at(field)
     s.explain = _Explainer()
     turn = s.handle(text)
-    assert turn.replies[0].kind == "explanation" and turn.facts["clean_examples"] is None
-    assert turn.awaiting["field"] == "clean_examples"
+    assert turn.replies[0].kind == "explanation" and turn.facts[field] is None
+    assert turn.awaiting["field"] == field
 
 
 @pytest.mark.parametrize("reply, value", [("the second one", "classification"), ("um the first i guess", "open_writing")])

@@ -176,16 +176,6 @@ def test_before_that_as_background_to_the_answer_on_screen_is_no_correction():
     assert turn.facts["clean_examples"] == 800 and turn.facts["monthly_volume"] == 300
 
 
-@pytest.mark.parametrize("text", ["who owns the model if we leave them?", "where does our data end up?"])
-def test_a_who_or_where_question_mid_interview_is_explained_and_the_question_stays(text):
-    from test_owner_words import _Explainer
-
-    s = at("task_stable")
-    s.explain = _Explainer()
-    turn = s.handle(text)
-    assert turn.replies[0].kind == "explanation" and turn.facts["task_stable"] is None
-    assert turn.awaiting["field"] == "task_stable"
-
-
 def test_who_knows_is_not_knowing_not_a_question():
+    # "who owns the model if we leave them?" is explained (tests/test_owner_words.py); "who knows?" is no question.
     assert at("task_stable").handle("who knows?").facts["task_stable"] == "unsure"

@@ -58,8 +58,7 @@ class Conversation(Returning, Files):
         )
         self.limiter = RateLimiter(settings.rate_limit_per_minute, 60.0)
         self.inflight = InFlight()
-        self.open_question: cl.Message | None = None  # the message whose buttons answer the current question
-        self.shown_buttons: cl.Message | None = None  # an answered question's, hidden by the stylesheet (drop_buttons)
+        self.open_question: cl.Message | None = None  # the last message sent with answer buttons (drop_buttons)
         self.confirm: cl.Message | None = None  # "replace my answers with the example?"
         self.carry_offer: cl.Message | None = None  # "carry on with your check from earlier?"
         self.carried_from: str | None = None  # the earlier check taken up here
@@ -119,17 +118,11 @@ class Conversation(Returning, Files):
         await self.render(self.session.start(), welcome=True)
         await self.offer_carry_on()
 
-    async def close_question(self) -> None:
-        """The question on screen is answered. Its buttons are not taken off one event at a time: the stylesheet hides
-        them once a later message brings buttons of its own or the verdict (render.ANSWER_BUTTON), and a stale click
-        is refused. A question with no buttons (the pitch, after "restart") takes them away itself (drop_buttons)."""
-        if self.open_question is not None:
-            self.shown_buttons = self.open_question
-        self.open_question = None
-
     async def drop_buttons(self) -> None:
-        """Before a question without buttons: the last question's buttons go, which the stylesheet would leave."""
-        stale, self.shown_buttons = self.shown_buttons or self.open_question, None
+        """Before a question without buttons (the pitch, after "restart"): the last question's buttons go. Otherwise
+        they are not taken off one event at a time: the stylesheet hides them once a later message brings buttons of
+        its own or the verdict (render.ANSWER_BUTTON), and a stale click is refused."""
+        stale, self.open_question = self.open_question, None
         await render.remove_buttons(stale)
 
     async def close_confirm(self) -> None:
@@ -164,7 +157,6 @@ class Conversation(Returning, Files):
         if starter == render.AUDIT_ACTION:
             await self.explain_upload()
             return
-        await self.close_question()
         turn = await asyncio.to_thread(self.session.handle, text)
         await self.render(turn)
 
@@ -172,12 +164,10 @@ class Conversation(Returning, Files):
         """A choice button: the label shows as the owner's message, the value goes to the Session."""
         field, value = payload.get("field"), payload.get("value")
         if not field or value is None or field != self.session.awaiting:
-            await self.close_question()
             finished = self.session.awaiting is None
             await cl.Message(content=FINISHED if finished else MOVED_ON).send()
             await self.reask()
             return
-        await self.close_question()
         await self.echo(str(payload.get("label") or value))
         turn = await asyncio.to_thread(self.session.choose, str(value))
         await self.render(turn)
@@ -217,7 +207,6 @@ class Conversation(Returning, Files):
             await cl.Message(
                 content=('We\'re part-way through a check. Carry on below, or say "restart" to check a different pitch.')
             ).send()
-            await self.close_question()
             await self.reask()
 
     # --- rendering ---------------------------------------------------------------------------------------
@@ -322,7 +311,6 @@ class Conversation(Returning, Files):
             )
             await self.confirm.send()
             return
-        await self.close_question()
         from chains.example import INTRO, ScriptGap, play
 
         await cl.Message(content=INTRO).send()

@@ -47,7 +47,6 @@ class Files(ConversationParts):
             await cl.Message(content=f"I couldn't read **{name}**: {reason} You can paste the text instead.").send()
             return
         await cl.Message(content=f"I've read **{name}** ({len(text.split()):,} words) as the vendor's pitch.").send()
-        await self.close_question()
         turn = await asyncio.to_thread(self.session.take_document, text)
         await self.render(turn)
 
@@ -85,7 +84,6 @@ class Files(ConversationParts):
                 "example per row, or carry on without it."
             )
             await progress.update()
-            await self.close_question()
             await self.reask()  # the question on screen again, with its buttons, below the reason
             return
         progress.content = audit_view.audit_markdown(result)
@@ -93,6 +91,5 @@ class Files(ConversationParts):
         charts = [render.chart(chart_name, fig) for chart_name, fig in audit_view.audit_figures(result)]
         if charts:
             await cl.Message(content="What the examples look like:", elements=charts).send()
-        await self.close_question()
         turn = self.session.apply_audit(result)
         await self.render(turn)

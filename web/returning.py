@@ -147,7 +147,6 @@ class Returning(ConversationParts):
         from .persistence import resume_note
 
         note, _restored = resume_note(thread["state"])
-        await self.close_question()
         await cl.Message(content=note.replace("Welcome back. ", "Carrying on. ")).send()
         await self.save()
         await self.reask()
