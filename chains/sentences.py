@@ -39,3 +39,12 @@ def sentences(text: str) -> list[str]:
         if part and re.search(r"[a-zA-Z]", part):
             out.append(part)
     return out
+
+
+def lower_first(label: str) -> str:
+    """A label put mid-sentence: its first letter lower-case, unless its first word is "I" or an acronym
+    ("RAG: look things up in our documents" stays as it is)."""
+    first = label.split(" ", 1)[0].rstrip(":,.")
+    if first == "I" or (len(first) > 1 and first.isupper()):
+        return label
+    return label[:1].lower() + label[1:]

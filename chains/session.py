@@ -22,6 +22,7 @@ from .first_message import FirstMessage
 from .intents import confused_about, looks_like_question, read_intent, strip_correction
 from .money import format_money
 from .readers import SOMETHING_ELSE, Context, Reading, clarify_choices, read_answer
+from .sentences import lower_first
 from .settings import Settings, get_settings
 from .turns import (
     AFTER_VERDICT,
@@ -445,5 +446,5 @@ class Session(Asking, FirstMessage):
             return f"about {value:,} a month"
         if spec and spec.choices:
             label = spec.label_of(value)
-            return f"{spec.short}: {label if label.startswith('I ') else label[:1].lower() + label[1:]}"
+            return f"{spec.short}: {lower_first(label)}"
         return str(value)

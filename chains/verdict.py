@@ -24,6 +24,7 @@ from chains.economics import number as _number
 from chains.economics import plural as _plural
 from chains.facts import DECIDING_FIELDS, FIELD_BY_NAME
 from chains.money import format_count, format_gbp, format_money, format_range, format_share
+from chains.sentences import lower_first
 from chains.settings import Settings, get_settings
 
 # Re-exported: the renderers and the report import these from here.
@@ -299,7 +300,7 @@ def _clarify_rule(missing: list[str]) -> Item:
 
 def _fine_tune_rule(f: dict[str, Any]) -> Item:
     task = FIELD_BY_NAME["task"].label_of(f.get("task"))
-    task = task[0].lower() + task[1:]
+    task = lower_first(task)
     text = (
         f"You handle about {format_count(f['monthly_volume'])} a month and have {_plural(f['clean_examples'], 'clean example')}; "
         f"the task ({task}) will stay the same; prompts plus RAG were tried and fell short; and the answers don't "

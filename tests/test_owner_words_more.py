@@ -179,3 +179,17 @@ def test_before_that_as_background_to_the_answer_on_screen_is_no_correction():
 def test_who_knows_is_not_knowing_not_a_question():
     # "who owns the model if we leave them?" is explained (tests/test_owner_words.py); "who knows?" is no question.
     assert at("task_stable").handle("who knows?").facts["task_stable"] == "unsure"
+
+
+@pytest.mark.parametrize(
+    "pitch, noted",
+    [
+        ("They'll connect the model to our documents (RAG) for $25,000.", "RAG: look things up in our documents"),
+        ("They will fine-tune the model on our tickets for £18,000.", "fine-tune (retrain) the model"),
+    ],
+)
+def test_a_choice_noted_from_the_pitch_keeps_an_acronym_in_capitals(pitch, noted):
+    from test_owner_words import first_turn
+
+    _, turn = first_turn(pitch)
+    assert f"what the vendor will do: {noted}" in turn.replies[0].text
