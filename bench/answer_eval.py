@@ -36,6 +36,7 @@ ANSWERS_FOURTH = ROOT / "tests" / "data" / "answers_fourth.yaml"
 ANSWERS_FIFTH = ROOT / "tests" / "data" / "answers_fifth.yaml"
 ANSWERS_SIXTH = ROOT / "tests" / "data" / "answers_sixth.yaml"  # likewise
 ANSWERS_SEVENTH = ROOT / "tests" / "data" / "answers_seventh.yaml"  # likewise
+ANSWERS_EIGHTH = ROOT / "tests" / "data" / "answers_eighth.yaml"  # likewise
 SEED = "pitchcheck-answers-1"
 OUTCOMES = ("right", "clarified", "asked", "wrong")
 
@@ -52,7 +53,16 @@ def load(path: Path = ANSWERS) -> list[dict[str, Any]]:
 def load_all() -> list[dict[str, Any]]:
     return [
         e
-        for path in (ANSWERS, ANSWERS_MORE, ANSWERS_THIRD, ANSWERS_FOURTH, ANSWERS_FIFTH, ANSWERS_SIXTH, ANSWERS_SEVENTH)
+        for path in (
+            ANSWERS,
+            ANSWERS_MORE,
+            ANSWERS_THIRD,
+            ANSWERS_FOURTH,
+            ANSWERS_FIFTH,
+            ANSWERS_SIXTH,
+            ANSWERS_SEVENTH,
+            ANSWERS_EIGHTH,
+        )
         for e in load(path)
     ]
 

@@ -166,7 +166,7 @@ def read_choice(spec: Field, text: str, embed: Embed | None = None, picked: bool
     polar = spec.polar.get(said) if said and spec.polar else (said if said in spec.choice_values() else None)
     if said and polar is None and not hits and spec.polar:
         # "yes" to a two-part question ("personal data, and may it be shared?") needs the second part.
-        return ChoiceReading(None, _polar_alternatives(spec, said), via="anywhere" if mid_sentence else "polarity")
+        return ChoiceReading(None, _polar_alternatives(spec, said, t), via="anywhere" if mid_sentence else "polarity")
     if polar and mid_sentence and len(t.split()) > 3:  # "hang on, it will change next year": a yes in passing is weak
         return ChoiceReading(None, tuple(dict.fromkeys([polar, *spec.choice_values()]))[:3], via="anywhere")
     if polar and hits in ([], [polar]) and not _FIRM.match(t):  # "kind of, it suggests which tenants to chase": a hedged topic
@@ -231,10 +231,18 @@ def _weak_only(spec: Field, value: str, t: str) -> bool:
     return not any(re.search(cue, t) for c in spec.choices for cue in c.cues)
 
 
-def _polar_alternatives(spec: Field, said: str) -> tuple[str, ...]:
+_DETAILS = re.compile(
+    r"\b(?:names?|phone|mobile|emails?|e-mail|address(?:es)?|dates? of birth|dob|(?:customer|personal|contact|patient|client)"
+    r"s?'? (?:details|info\w*|data|records)|medical|health|national insurance|bank|salar(?:y|ies)|cvs?)\b"
+)
+
+
+def _polar_alternatives(spec: Field, said: str, t: str = "") -> tuple[str, ...]:
     """The choices a bare yes / no / not sure could mean when the field leaves it open."""
     if spec.name == "personal_data":
-        return {"yes": ("lawful", "not_lawful"), "no": ("none", "not_lawful")}.get(said, ("unsure",))
+        # "probably not, it's customers' phone numbers": the no is to sharing them, the details say there are some
+        no = ("not_lawful", "none") if _DETAILS.search(t) else ("none", "not_lawful")
+        return {"yes": ("lawful", "not_lawful"), "no": no}.get(said, ("unsure",))
     if spec.name.startswith("vendor_"):
         return ("no", "not_asked")
     if spec.name == "prompt_rag":

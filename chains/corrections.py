@@ -13,6 +13,7 @@ from .choices import cue_hits
 from .facts import FIELD_BY_NAME, FIELDS
 from .figures import normalise
 from .intents import is_correction, is_strong_correction, looks_like_question, strip_correction
+from .money import format_money
 from .number_words import words_to_digits
 from .readers import Reading, _currency_named, read_answer
 
@@ -31,11 +32,23 @@ def find_correction(session: Any, text: str) -> tuple[str, Reading] | None:
     after_verdict = session.awaiting is None
     if session.awaiting == "pitch" or looks_like_question(text):
         return None
+    fee = session.facts.get("monthly_fee")
+    if fee is not None and _NO_FEE.search(normalise(text)):  # "there's no monthly fee": the one noted goes
+        shown = format_money(fee, session.facts.get("currency"))
+        echo = f"Changed: no monthly fee (it was {shown} a month)."
+        return "quote", Reading("ok", session.facts.get("quote"), echo=echo, facts={"monthly_fee": None})
     cue = is_correction(text)
     t = text.lower()
     named = [
         f.name for f in FIELDS if f.names and f.name != session.awaiting and f.name in session.asked and _search(f.names, text)
     ]
+    if (
+        (session.awaiting or "").startswith("vendor_")
+        and _VENDOR_SAID.search(t)
+        and not is_strong_correction(text)
+        and not any(n.startswith("vendor_") for n in named)
+    ):
+        return None  # "they said they'd use RAG instead, so yes": what the vendor answered, the question on screen
     if re.search(r"\bthey\b|\bthem\b|\bvendor\b", t):  # "they said 1,000": the vendor's answer, not the owner's count
         named.sort(key=lambda n: not n.startswith("vendor_"))
     if not cue and not after_verdict:
@@ -46,7 +59,7 @@ def find_correction(session: Any, text: str) -> tuple[str, Reading] | None:
             return None
     recent = list(dict.fromkeys(h[0] for h in reversed(session.history) if h[0] not in ("pitch", session.awaiting)))[:3]
     targets = named[:2] or (recent if cue and not after_verdict else [])
-    if cue and recent and re.search(r"\b(?:the|that|my) (?:last|previous) (?:one|question|answer)\b", t):
+    if cue and recent and re.search(r"\b(?:the|that|my) (?:last|previous) (?:one|question|answer|reply)\b", t):
         targets = recent[:1]  # "oops, the last one is yes": the answer just given, whatever else the words name
     inner = strip_correction(text)
     for name in targets:  # the most recent answer that the correction reads as
@@ -65,6 +78,14 @@ def find_correction(session: Any, text: str) -> tuple[str, Reading] | None:
                 return None  # it answers the question on screen as well: take it as that answer
         return name, reading
     return None
+
+
+_NO_FEE = re.compile(
+    r"\b(?:no|without (?:a|any)|there'?s no|isn'?t (?:a|any)|not (?:a|any)) (?:monthly|ongoing|hosting|running|recurring|"
+    r"subscription|maintenance|support) (?:fee|charge|cost|payment)s?\b|\bno (?:fee|charge|cost) (?:a|per|each) month\b|"
+    r"\b(?:nothing|zero|£0|\$0|€0) (?:a|per) month\b|\bno subscription\b|\bjust the one(?:-| )off\b"
+)
+_VENDOR_SAID = re.compile(r"\bthey (?:said|say|says|told|will|would|'?ll|'?d|offered|promised|explained)\b")
 
 
 def _on_topic_of(name: str, awaiting: str, inner: str, text: str) -> bool:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .glossary import SECTION_TITLES, Concept
+from .intents import compares_terms
 from .knowledge_base import KnowledgeBase
 from .retrieval import Hit
 
@@ -84,6 +85,14 @@ def _offline_text(concept: Concept, hit: Hit, concepts: dict[str, Concept]) -> t
     return "\n\n".join(parts), sections
 
 
+def _compared_text(pair: list[Concept]) -> str:
+    """Two entries side by side: what each is, why each matters, and what to ask about each."""
+    parts = [f"**{c.title}**\n{c.sections['what']}" for c in pair]
+    for key in ANSWER_SECTIONS[1:]:
+        parts.append(f"**{SECTION_TITLES[key]}**\n\n" + "\n\n".join(f"*{c.title}*\n{c.sections[key]}" for c in pair))
+    return "\n\n".join(parts)
+
+
 def _not_found_text(hits: list[Hit]) -> str:
     if not hits:
         return (
@@ -118,12 +127,24 @@ class Explainer:
             return Answer(question, _not_found_text(hits), [], found=False, nearest=nearest)
         top = hits[0]
         concept = self.kb.concepts[top.concept]
+        compared = self._compared(question)
+        if compared and len(hits) > 1 and {top.concept, hits[1].concept} == compared:
+            pair = [self.kb.concepts[h.concept] for h in hits[:2]]
+            sources = [Source(h.concept, h.title, h.score, list(ANSWER_SECTIONS)) for h in hits[:2]]
+            return Answer(question, _compared_text(pair), sources, found=True, related=[c.id for c in pair])
         text, sections = _offline_text(concept, top, self.kb.concepts)
         sources = [Source(top.concept, top.title, top.score, sections)]
         sources += [Source(h.concept, h.title, h.score) for h in self._chosen(hits)[1:]]
         return Answer(question, text, sources, found=True, related=list(concept.related))
 
     def search(self, question: str) -> list[Hit]:
+        compared = self._compared(question)
+        if compared:
+            # "what's the difference between RAG and fine-tuning?": both entries answer it, in the search's order.
+            hits = self.kb.retriever.search(question, k=len(self.kb.concepts))
+            floor = self.threshold(hits)
+            both = [replace(h, score=max(h.score, floor)) for h in hits if h.concept in compared]
+            return both + [h for h in hits if h.concept not in compared][: max(0, 5 - len(both))]
         hits = self.kb.retriever.search(question, k=5)
         named = [(self._named(question, h.concept), i) for i, h in enumerate(hits)]
         longest, at = max(named, default=(0, 0))
@@ -147,6 +168,22 @@ class Explainer:
         terms = [concept_id, re.sub(r"\s*\(.*\)\s*$", "", concept.title), *concept.aliases]
         names = {_plain(t) for t in terms}
         return max((len(n) for n in names for q in asked if len(n) >= 3 and re.search(rf"\b{re.escape(n)}\b", q)), default=0)
+
+    def _compared(self, question: str) -> set[str]:
+        """The two entries a question weighs against each other by name ("RAG or fine-tuning?"); empty otherwise."""
+        if not compares_terms(question):
+            return set()
+        typed = " ".join({_plain(question), _plain(self.kb.retriever.vocabulary.normalise(question))})
+        spans: list[tuple[int, int, str]] = []
+        for cid, concept in self.kb.concepts.items():
+            for term in {cid, re.sub(r"\s*\(.*\)\s*$", "", concept.title), *concept.aliases}:
+                name = _plain(term)
+                if len(name) >= 3:
+                    spans += [(m.start(), m.end(), cid) for m in re.finditer(rf"\b{re.escape(name)}\b", typed)]
+        # A name inside a longer one ("fine tuning" in "full fine tuning") is the longer one's.
+        kept = [a for a in spans if not any(b[0] <= a[0] and a[1] <= b[1] and b[1] - b[0] > a[1] - a[0] for b in spans)]
+        named = {cid for _, _, cid in kept}
+        return named if len(named) == 2 else set()
 
     def _chosen(self, hits: list[Hit]) -> list[Hit]:
         """The concepts an answer lists and an LLM answer may draw on: the answered one, then those close to it."""

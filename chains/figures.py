@@ -63,6 +63,10 @@ _TRANS = str.maketrans(
 _SPACED_CENTS = re.compile(r"\b(\d{1,3}(?: \d{3})+),(\d{2})(?!\d)")
 _COMMA_SCALE = re.compile(r"\b(\d{1,3}),(\d{1,2})\s?(k|m)\b")
 _SPACED_EUROS = re.compile(r"\b\d{1,3}(?: \d{3})+(?=\s?(?:€|eur\b|euros?\b|k€))")  # "2 400 €"
+_GERMAN_SCALE = re.compile(r"(?<=\d)\s?(tsd|mio)\b\.?")
+_HYPHEN_CHAIN = re.compile(r"\b[a-z]+(?:-[a-z]+){2,}\b")
+_GERMAN_UNIT = {"tag": "day", "woche": "week", "monat": "month", "quartal": "quarter", "jahr": "year"}
+_GERMAN_PERIOD = re.compile(r"\b(?:pro|im|je) (tag|woche|monat|quartal|jahr)\b")
 _LETTER_ZERO = re.compile(r"(?<=\d)o+(?![a-z\d])|(?<=\d,)o+(?![a-z\d])|(?<=\d)o+(?=,\d)")
 
 
@@ -72,8 +76,11 @@ def normalise(text: Any) -> str:
         return ""
     t = re.sub(r"\s+", " ", text[:MAX_CHARS].translate(_TRANS).lower()).strip()
     t = _LETTER_ZERO.sub(lambda m: "0" * len(m[0]), t)
+    t = _HYPHEN_CHAIN.sub(lambda m: m[0].replace("-", " "), t)  # "the searching-our-documents thing"
     t = _SPACED_CENTS.sub(lambda m: f"{m[1].replace(' ', '')}.{m[2]}", t)
     t = _SPACED_EUROS.sub(lambda m: m[0].replace(" ", ""), t)
+    t = _GERMAN_SCALE.sub(lambda m: "k" if m[1] == "tsd" else "m", t)  # "2,5 Tsd.", "1,2 Mio."
+    t = _GERMAN_PERIOD.sub(lambda m: "a " + _GERMAN_UNIT[m[1]], t)  # "pro Jahr", "im Monat"
     return _COMMA_SCALE.sub(r"\1.\2\3", t)
 
 

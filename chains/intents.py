@@ -101,9 +101,18 @@ def looks_like_question(text: str) -> bool:
         r"(?:you|i|we|it|that|this|they|there|these|those|the|a|an|my|our|your|he|she)\b",
         t,
     )
-    return t.endswith("?") and bool(
-        asks or re.search(TERMS + r"|\bwhat\b|\bhow\b|\bwhy\b|\bwho\b(?! knows)|\bwhere\b|\bmean\b", t)
+    first = t.split("? ", 1)[0] + "?" if "? " in t else t  # "is RAG the same as fine tuning? they used both words"
+    return any(
+        part.endswith("?")
+        and bool(asks or re.search(TERMS + r"|\bwhat\b|\bhow\b|\bwhy\b|\bwho\b(?! knows)|\bwhere\b|\bmean\b", part))
+        for part in dict.fromkeys((t, first))
     )
+
+
+def compares_terms(text: str) -> bool:
+    """ "is RAG the same as fine tuning?": a question weighing one term against another, to be explained first."""
+    t = normalise(text)
+    return bool(re.search(r"\b(?:same as|same thing|difference|differ|different from|versus|vs)\b", t) and re.search(TERMS, t))
 
 
 def confused_about(text: str) -> bool:
@@ -143,12 +152,12 @@ _CORRECTION = re.compile(
     r"make that|change that|i meant|i mean|er+m*|um+|no no|ah)\b|\b(?:i meant|i mean|actually|more like|make (?:that|it)|"
     r"scratch that|correction|should(?: have|'ve)? (?:been|be|say|said)|typo|not \S+ but|misread|mistyped|got that wrong|"
     r"change (?:my|the|that) (?:answer|last)|instead\b|rather than|earlier|i said|when i said|before i answer|meant|"
-    r"(?:the|that) last (?:one|question|answer)|previous (?:one|question|answer)|go(?:ing)? back|scrap that|change that|"
+    r"(?:the|that|my) last (?:one|question|answer|reply)|previous (?:one|question|answer|reply)|go(?:ing)? back|scrap that|change that|"
     r"i (?:put|typed|wrote|entered)|the (?:one|question|answer) before)\b|^(?:and )?before that\b"
 )
 _STRONG = re.compile(
     r"\b(?:i meant|meant|more like|make (?:that|it)|should(?: have|'ve)? (?:been|be|say|said)|typo|mistyped|"
-    r"(?:the|that) last (?:one|question|answer)|previous (?:one|question|answer)|go(?:ing)? back|scrap that|scratch that|"
+    r"(?:the|that|my) last (?:one|question|answer|reply)|previous (?:one|question|answer|reply)|go(?:ing)? back|scrap that|scratch that|"
     r"change that|i said|i (?:put|typed|wrote|entered)|earlier|the (?:one|question|answer) before|"
     r"not \S+ but|correction|scratch that|change (?:my|the|that) (?:answer|last)|got that wrong|"
     r"(?:looked|was looking) at the wrong|misread|(?:was|been) (?:confusing|mixing)|mixed (?:it|them|those) up|"

@@ -155,9 +155,15 @@ _FOREIGN = re.compile(
 )
 
 
+_DOLLAR_COUNTRY = re.compile(r"\b(?:australian?|aussie|canad(?:a|ian)|new zealand|kiwi|hong kong|singapore)\b")
+
+
 def foreign_currency(t: str) -> bool:
     """True when the answer prices in a currency other than pounds, US dollars or euros ("twelve grand, Australian")."""
-    return bool(_FOREIGN.search(t))
+    if _FOREIGN.search(t):
+        return True
+    # "they said 4000 dollars, we're in Toronto so I'd assume Canadian": the country named apart from the dollars
+    return bool(re.search(r"\$|\bdollars?\b|\bbucks\b", t) and _DOLLAR_COUNTRY.search(t) and not re.search(r"\bus\b|\busd\b", t))
 
 
 def currency_named(t: str) -> str | None:

@@ -54,7 +54,7 @@ _UP_TO_NINETY = _SMALL + (
 _RANGE_WORDS = re.compile(
     r"\b("
     + "|".join(_UP_TO_NINETY)
-    + r"|\d{1,3})\s+(or|to|-|(?<=between \d\d )and|(?<=between \d )and)\s+("
+    + r"|\d{1,3})((?<=\d)-(?=\d)|\s+(?:or|to|-|(?<=between \d\d )and|(?<=between \d )and)\s+)("
     + "|".join(_UP_TO_NINETY[1:])
     + r"|\d{1,3})\s+"
     + _SCALE_WORD
@@ -64,7 +64,7 @@ _RANGE_WORDS = re.compile(
 
 def _spread_scale(m: re.Match) -> str:
     """ "one or two hundred" -> "one hundred or two hundred"; "15 to 20 thousand" likewise."""
-    return f"{m[1]} {m[4]} {m[2]} {m[3]} {m[4]}"
+    return f"{m[1]} {m[4]} {m[2].strip()} {m[3]} {m[4]}"
 
 
 _NUMBER_WORDS = [

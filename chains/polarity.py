@@ -229,6 +229,7 @@ _NEGATOR = re.compile(
 )
 _ANSWER_NO = re.compile(r"^\s*(?:no|nope|nah)\s+(?=(?:it|its|it'?s|we|we'?re|they|they'?re|i|i'?m|that|that'?s|this|our)\b)")
 _NO_ONE = re.compile(r"\bno[- ]one('s)?\b(?!-)")  # not "no one-off fee"
+_SURPRISED = re.compile(r"\b(?:surprised|amazed|shocked|astonished) if\b")
 _CLAUSE = re.compile(r"[.;:!?,()]|\bbut\b|\bthough\b|\bhowever\b|\bwhereas\b|\bexcept\b")
 
 
@@ -246,6 +247,8 @@ def negated(t: str, start: int) -> bool:
         clause,
     ):
         return True
+    if _SURPRISED.search(clause):  # "I'd be surprised if it stayed the same"; "I wouldn't be surprised if" is no doubt
+        return not re.search(r"(?:n'?t|not|never) be (?:at all |too )?" + _SURPRISED.pattern, clause)
     listed = re.sub(r"\s\w+(?: \w+)?,? (?:or|nor) $", " ", clause)  # "nothing to do with prices or policies"
     if listed != clause:
         return negated(t[: start - len(clause)] + listed, start - len(clause) + len(listed))

@@ -9,7 +9,7 @@ or a weak nearest-neighbour match comes back as `clarify` with the likeliest rea
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -176,7 +176,8 @@ _NUMBER_HINT = {"count": 'I couldn\'t read a number there. Try "about 40" or "2,
                 "volume": 'I couldn\'t read a number there. Try "about twelve a month", "300 a week" or "5k".',
                 "money": 'I couldn\'t read an amount there. Try "£18,000", "$25k" or "eighteen thousand". Say "don\'t know" to skip.'}  # fmt: skip
 _EXAMPLE_NOUN = re.compile(
-    r"\s*(?:\w+\s+){0,3}?(?:examples?|samples?|pairs|clean|label+ed|good (?:ones|items)|items|records|ones)\b"
+    r"\s*(?:\w+\s+){0,3}?(?:examples?|samples?|pairs|clean|label+ed|good (?:ones|items)|items|records|ones|"
+    r"(?:are|is) (?:\w+ )?(?:usable|useable|decent|good|any good|proper|tidy|fine|solid))\b"
 )
 _TIME_NOUN = re.compile(r"\s*(?:\w+\s+){0,2}?(?:staff|people|employees|years?|months?|clients|customers|team)\b")
 _WORKERS = re.compile(
@@ -190,9 +191,10 @@ _FUTURE = re.compile(
     r"\b(?:could|can|will|might)\s+(?:probably\s+|easily\s+)?(?:get|make|label|write|produce|knock)\b|"
     r"\bby (?:next|the end of)\b|\bwithin (?:a|the next|\d)\b|\bgive us (?:a|some) time\b"
 )
+_PAIRED = r"(?:label+ed|matched|paired|tagged|linked|marked)"
 _UNLABELLED = re.compile(
-    r"\bunlabell?ed\b|\b(?:nobody|no one|none of (?:them|it))(?:'s| has| have)?\s+(?:\w+\s+){0,2}?label+ed\b|"
-    r"\b(?:not|never|n't)\s+(?:\w+\s+){0,2}?(?:been\s+)?label+ed\b"
+    rf"\bunlabell?ed\b|\b(?:nobody|no one|none of (?:them|it))(?:'s| has| have)?\s+(?:\w+\s+){{0,2}}?{_PAIRED}\b|"
+    rf"\b(?:not|never|n't)\s+(?:\w+\s+){{0,2}}?(?:been\s+)?{_PAIRED}\b|\bhand ?written\b|\bon paper\b"
 )
 
 
@@ -269,7 +271,8 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
     units = _unit_count(found, best, t)
     factor = units.raw if units is not None else Decimal(1)
     if spec.kind == "volume":
-        low, high = best.monthly_range()
+        best = _days_said(best, t)
+        low, high = (best.value, best.value) if _every_day(best, t) else best.monthly_range()
         value, threshold = best.value, ctx.min_volume
         share = usable_share(t, best.end, best.start)
         if share is not None:
@@ -339,7 +342,7 @@ def _doubtful_count(spec: Field, found: list[Amount], best: Amount, t: str) -> R
     firm = [a for a in found if not a.vague and not _WORKERS.match(a.after) and (a.period or not _TIME_NOUN.match(a.after))]
     if spec.kind == "volume":
         rate = best.value / best.raw if best.raw else Decimal(1)  # a bare figure after "2000 a month" is per month too
-        values = [round_half_up(a.value if a.period else a.raw * rate) for a in firm]
+        values = [round_half_up(_days_said(a, t).value if a.period else a.raw * rate) for a in firm]
     else:
         marked = bool(_EXAMPLE_NOUN.match(best.after))  # "40 are clean" outranks figures that name no examples
         values = [
@@ -373,6 +376,19 @@ def _straddles(spec: Field, best: Amount, lo: int, hi: int) -> Reading:
     days = spec.kind == "volume" and best.period == "day" and not best.is_range
     options[0]["says"], options[-1]["says"] = (WORKING_DAYS, EVERY_DAY) if days else (LOWER_END, HIGHER_END)
     return Reading("clarify", hint=question, options=(*options, SOMETHING_ELSE))
+
+
+def _days_said(best: Amount, t: str) -> Amount:
+    """ "50 a day, weekdays only" is 50 a working day, not the range from working days to every day."""
+    if best.period != "day" or best.is_range:
+        return best
+    if re.search(WORKING_DAYS, t) and not re.search(EVERY_DAY, t):
+        return replace(best, period="working day", value=best.raw * 52 * 5 / 12)
+    return best
+
+
+def _every_day(best: Amount, t: str) -> bool:
+    return best.period == "day" and bool(re.search(EVERY_DAY, t)) and not re.search(WORKING_DAYS, t)
 
 
 def _count_echo(spec: Field, number: int, best: Amount, lo: int, hi: int) -> str:

@@ -19,7 +19,7 @@ from .clean import clean_input
 from .corrections import find_correction, restated
 from .facts import FIELD_BY_NAME
 from .first_message import FirstMessage
-from .intents import confused_about, looks_like_question, read_intent, strip_correction
+from .intents import compares_terms, confused_about, looks_like_question, read_intent, strip_correction
 from .money import format_money
 from .readers import SOMETHING_ELSE, Context, Reading, clarify_choices, read_answer
 from .sentences import lower_first
@@ -211,7 +211,7 @@ class Session(Asking, FirstMessage):
         if self.awaiting == "pitch" and intent != "skip":
             return self._opening(text)
 
-        correction = self._correction(text)
+        correction = find_correction(self, text)
         if correction:
             return self._correct(*correction)
         if looks_like_question(text):
@@ -244,7 +244,7 @@ class Session(Asking, FirstMessage):
         rest = rest.strip(" ,.;:-")
         if not (mark and self.awaiting and rest) or looks_like_question(rest):
             return None
-        if re.match(r"(?i)\s*(?:what(?:'s| is| are| does)|whats|explain|how does)\b", head):
+        if re.match(r"(?i)\s*(?:what(?:'s| is| are| does)|whats|explain|how does)\b", head) or compares_terms(head):
             return None  # "what's a DPIA? none of that applies": the question about a term is answered first
         if re.match(r"(?i)(?:otherwise|if (?:so|not|yes|no|it does|they do)|unless|or else|in which case|depending)\b", rest):
             return None  # "does a farm name count? otherwise no": the answer hangs on the owner's own question
@@ -267,9 +267,6 @@ class Session(Asking, FirstMessage):
         self.mark_asked(name)
         return self._advance([Reply("echo", echo)])
 
-    def _correction(self, text: str) -> tuple[str, Reading] | None:
-        return find_correction(self, text)
-
     def _correct(self, name: str, reading: Reading) -> Turn:
         if reading.status == "clarify":  # the change reads two ways: ask at that question, then come back
             self.await_field(name)
@@ -282,7 +279,8 @@ class Session(Asking, FirstMessage):
                 self.facts[key] = value
         self.mark_asked(name)
         was = f" (it was {self.describe(name, before)})" if before is not None else ""
-        replies = [Reply("echo", f"Changed: {self.describe(name, reading.value)}{was}.")]
+        changed = reading.echo if reading.echo.startswith("Changed: ") else f"Changed: {self.describe(name, reading.value)}{was}."
+        replies = [Reply("echo", changed)]
         if self.awaiting is None:
             return self._show_verdict(replies)
         return self._turn(replies, reask=True)

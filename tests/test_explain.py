@@ -178,3 +178,22 @@ def test_every_entry_asked_by_its_own_name_is_answered_from_that_entry(knowledge
 )
 def test_a_definitional_question_about_something_else_is_still_not_found(knowledge_base, question):
     assert Explainer(knowledge_base).explain(question).found is False
+
+
+@pytest.mark.parametrize(
+    "question, pair, titles",
+    [
+        ("whats the difference between rag and fine tuning?", {"rag", "fine-tuning"}, ("**RAG", "**Fine-tuning**")),
+        ("LoRA vs full fine-tuning", {"lora", "full-fine-tuning"}, ("**LoRA", "**Full fine-tuning**")),
+    ],
+)
+def test_a_question_weighing_two_terms_answers_with_both(knowledge_base, question, pair, titles):
+    answer = Explainer(knowledge_base).explain(question)
+    assert answer.found and {s.id for s in answer.sources} == pair
+    assert all(title in answer.text for title in titles)
+    assert answer.text.count("**What to ask the vendor**") == 1  # one section each, side by side
+
+
+def test_a_question_about_one_term_answers_with_that_one(knowledge_base):
+    answer = Explainer(knowledge_base).explain("what is RAG?")
+    assert answer.sources[0].id == "rag" and "**Fine-tuning**" not in answer.text
