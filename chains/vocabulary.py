@@ -170,6 +170,21 @@ def stemmer():
     return Stemmer.Stemmer("english")
 
 
+def _slip_rank(typed: str, term: str) -> int:
+    """How likely a slip turns term into typed: a doubled letter typed once too often or too seldom ("tunning",
+    "halucination") 3, two neighbours swapped ("opne") 2, a letter dropped 1, anything else 0."""
+    if abs(len(typed) - len(term)) == 1:
+        short, long_ = sorted((typed, term), key=len)
+        if any(long_[i] == long_[i + 1] and long_[:i] + long_[i + 1 :] == short for i in range(len(long_) - 1)):
+            return 3
+        return 1 if len(term) > len(typed) else 0
+    if len(typed) == len(term):
+        diff = [i for i in range(len(typed)) if typed[i] != term[i]]
+        if len(diff) == 2 and diff[1] == diff[0] + 1 and typed[diff[0]] == term[diff[1]] and typed[diff[1]] == term[diff[0]]:
+            return 2
+    return 0
+
+
 class Vocabulary:
     """Normalises questions towards the words of one glossary."""
 
@@ -196,6 +211,8 @@ class Vocabulary:
             speller = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
             for word, count in self.words.items():
                 speller.create_dictionary_entry(word, count)
+            for joined in self.hyphenated:  # "finetunning" is a slip away from "finetuning", "fine-tuning" run together
+                speller.create_dictionary_entry(joined, 1)
             self._speller = speller
         return self._speller
 
@@ -223,8 +240,11 @@ class Vocabulary:
 
         distance = 1 if len(word) <= 5 else 2
         found = self._spell().lookup(word, Verbosity.CLOSEST, max_edit_distance=distance)
-        # Among equally close glossary words: a dropped letter is the commonest slip, then the more common word.
-        return max(found, key=lambda s: (len(s.term) > len(word), english.get(s.term, 0), s.count)).term if found else word
+        if not found:
+            return word
+        # Among equally close glossary words, the likelier slip first, then the more common word.
+        term = max(found, key=lambda s: (_slip_rank(word, s.term), english.get(s.term, 0), s.count)).term
+        return term if term in self.words else self.hyphenated.get(term, term)
 
     def _joined(self, words: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
         """Two words typed apart for one glossary word ("over fitting", "data set", "hold out") made one again.

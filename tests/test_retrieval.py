@@ -154,6 +154,11 @@ def test_tokenize_keeps_hyphenated_terms_and_parts():
         ("can we customize the behavior", "can we customise the behaviour"),
         ("how much per msg", "how much per message"),
         ("is it realy needed", "is it really needed"),
+        ("fine tunning", "fine tuning"),  # a doubled letter typed once too often, not "running"
+        ("opne weights model", "open weights model"),  # two letters swapped, not "one"
+        ("finetunning our model", "fine-tuning our model"),  # run together and misspelt
+        ("retrainning", "retraining"),
+        ("running costs", "running costs"),
     ],
 )
 def test_questions_are_put_into_the_glossary_words(knowledge_base, typed, meant):
