@@ -199,3 +199,28 @@ def test_the_state_saved_each_turn_keeps_the_other_keys_and_the_owner(history_ur
     assert thread["metadata"]["chat_profile"] == "default"  # Chainlit's own keys untouched
     assert row["name"] == "renamed" and row["userIdentifier"].startswith("guest-")
     assert reads == 1  # the rename reads the metadata; the state's save itself reads nothing
+
+
+def test_a_report_link_is_stored_as_its_link_and_comes_back_with_the_thread(history_url, tmp_path):
+    """A report is laid out when first downloaded: its tile is kept as the link, never fetched to keep a copy."""
+    import chainlit as cl
+
+    ensure_schema(history_url)
+    facts = {"facts": {"clean_examples": 40}, "awaiting": None}
+    thread_id, step_id = asyncio.run(_write_thread(history_url, tmp_path / "files", f"guest-{uuid.uuid4().hex[:8]}", facts))
+    link = "http://127.0.0.1:9/pitchcheck/report/abc/pitchcheck-report.pdf"  # nothing listens there: a fetch would fail
+
+    async def store() -> None:
+        layer = make_data_layer(history_url, tmp_path / "files")
+        try:
+            tile = cl.File(name="pitchcheck-report.pdf", url=link, mime="application/pdf", display="inline", thread_id=thread_id)
+            tile.for_id = step_id
+            await layer.create_element.__wrapped__(layer, tile)
+        finally:
+            await layer.close()
+
+    asyncio.run(store())
+    thread = asyncio.run(_read_thread(history_url, tmp_path / "files", thread_id))
+    tiles = [e for e in thread["elements"] if e["name"] == "pitchcheck-report.pdf"]
+    assert len(tiles) == 1 and tiles[0]["url"] == link and tiles[0]["forId"] == step_id
+    assert not list((tmp_path / "files").rglob("pitchcheck-report.pdf"))  # no copy kept

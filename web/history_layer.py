@@ -232,16 +232,32 @@ class HistoryDataLayer(SQLAlchemyDataLayer):
         unknown = [k for k in parameters if k not in steps.c]
         for key in unknown:  # only the table's own columns; the names are interpolated below
             parameters.pop(key)
-        columns = ", ".join(f'"{key}"' for key in parameters)
-        values = ", ".join(f":{key}" for key in parameters)
-        updates = ", ".join(f'"{key}" = :{key}' for key in parameters if key not in ("id", "threadId"))
-        query = (
-            f"INSERT INTO steps ({columns}) VALUES ({values}) ON CONFLICT (id) DO UPDATE SET {updates} "
-            'WHERE steps."threadId" = excluded."threadId"'
-        )
-        result = await self.execute_sql(query=query, parameters=parameters)
+        result = await self._upsert_in_thread("steps", parameters)
         if result == 0:
             log.warning("refused to move step %s into thread %s", step_dict.get("id"), step_dict.get("threadId"))
+
+    @queue_until_user_message()
+    async def create_element(self, element):
+        """A link element (a report laid out when first downloaded) is stored as its link; anything else as Chainlit
+        stores it. Chainlit fetched a link's URL to keep a copy, which for a report meant laying it out at once and,
+        behind the owner's sign-in, failing, so a chat reopened from the history lost its report tiles."""
+        if not (element.url and element.path is None and element.content is None):
+            return await super().create_element(element)
+        if not element.for_id:
+            return None
+        row = {k: v for k, v in element.to_dict().items() if v is not None and k not in ("props", "objectKey")}
+        return await self._upsert_in_thread("elements", row)
+
+    async def _upsert_in_thread(self, table: str, row: dict[str, Any]):
+        """Insert the row, or update it only from its own thread (the column names are the table's own)."""
+        columns = ", ".join(f'"{key}"' for key in row)
+        values = ", ".join(f":{key}" for key in row)
+        updates = ", ".join(f'"{key}" = :{key}' for key in row if key not in ("id", "threadId"))
+        query = (
+            f"INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT (id) DO UPDATE SET {updates} "
+            f'WHERE {table}."threadId" = excluded."threadId"'
+        )
+        return await self.execute_sql(query=query, parameters=row)
 
     async def thread_of(self, table: str, row_id: str) -> str | None:
         """The thread a step or a feedback belongs to (None when there is no such row)."""
