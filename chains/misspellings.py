@@ -26,7 +26,7 @@ _ASKED_PLAIN = frozenset(ANSWER_WORDS)
 
 
 @lru_cache(maxsize=1)
-def _english() -> frozenset[str]:
+def english_words() -> frozenset[str]:
     try:
         import symspellpy
 
@@ -55,7 +55,7 @@ def _one_slip(a: str, b: str) -> bool:
 
 def _mend_word(m: re.Match) -> str:
     word = m[0]
-    english = _english()
+    english = english_words()
     if len(word) < 3 or word in _ASKED_PLAIN or not english or word in english:
         return word
     near = [w for w in ANSWER_WORDS if w[0] == word[0] and _one_slip(word, w)]
@@ -72,7 +72,7 @@ def looks_like_gibberish(text: str) -> bool:
     if re.search(r"[0-9£$€]", text):
         return False
     words = re.findall(r"[a-z]+", text.lower())
-    english = _english()
+    english = english_words()
     if not english:  # without the word list nothing is judged
         return False
     if not words:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from chains.choices import Embed, labels, mechanism_of, read_choice, task_of
+from chains.count_words import EXAMPLE_NOUN, FUTURE, NO_AVERAGE, NONE_USABLE, TIME_NOUN, UNLABELLED, WORKERS, counts_things
 from chains.facts import FIELD_BY_NAME, Field
 from chains.figures import (
     ATTRIBUTIVE,
@@ -33,7 +34,7 @@ from chains.figures import (
 from chains.intents import Intent, looks_like_question, read_intent
 from chains.money import currency_named as _currency_named
 from chains.money import foreign_currency, format_money, money_of, price_doubt, rate_doubt
-from chains.phrasings import DONT_KNOW, EACH, EVERY_DAY, HIGHER_END, LOWER_END, STOCK, UNITS, VENDOR_FIGURE, WORKING_DAYS
+from chains.phrasings import DONT_KNOW, EACH, EVERY_DAY, HIGHER_END, LOWER_END, STOCK, VENDOR_FIGURE, WORKING_DAYS
 from chains.polarity import negated
 from chains.shares import usable_share
 
@@ -84,11 +85,6 @@ class Context:
 
 _SKIP_WORDS = re.compile(
     r"^(?:skip|pass|next|skip (?:this|it|that)(?: one| question)?|(?:i'?d )?rather not say|prefer not to say)$"
-)
-_NONE_USABLE = re.compile(
-    r"\b(?:none|nowt|nothing)\b(?: \w+){0,3}? (?:labell?ed|clean|usable|tagged|marked|sorted|tidied|checked|any good)\b|"
-    r"\bso none\b|\bnone (?:today|right now|at the moment)\b|^non really\b|"
-    r"\bnothing (?:is )?(?:labell?ed|clean|usable)\b|\bnot (?:a single|one) (?:is |of them )?(?:labell?ed|clean)\b|\bfrom scratch\b"
 )
 _MALFORMED = re.compile(r"(?<!\.\d\d)\d,\d{1,2}(?!\d)|\d,\d{4,}|\d\.\d{3}\.\d(?!\d{2}(?:,\d{2})?\s?(?:€|eur))")
 _HEDGED = re.compile(
@@ -175,30 +171,6 @@ def _read_choice(spec: Field, t: str, ctx: Context) -> Reading:
 _NUMBER_HINT = {"count": 'I couldn\'t read a number there. Try "about 40" or "2,000".',
                 "volume": 'I couldn\'t read a number there. Try "about twelve a month", "300 a week" or "5k".',
                 "money": 'I couldn\'t read an amount there. Try "£18,000", "$25k" or "eighteen thousand". Say "don\'t know" to skip.'}  # fmt: skip
-_EXAMPLE_NOUN = re.compile(
-    r"\s*(?:\w+\s+){0,3}?(?:examples?|samples?|pairs|clean|label+ed|good (?:ones|items)|items|records|ones|"
-    r"(?:are|is) (?:\w+ )?(?:usable|useable|decent|good|any good|proper|tidy|fine|solid))\b"
-)
-_TIME_NOUN = re.compile(r"\s*(?:\w+\s+){0,2}?(?:staff|people|employees|years?|months?|clients|customers|team)\b")
-_WORKERS = re.compile(
-    r"\s*(?:\w+\s+)?(?:people|persons|staff|employees|full[- ]timers|(?:members of )?staff|users?|seats?|licen[cs]es|of us|"
-    r"vets|doctors|nurses|dentists|solicitors|lawyers|accountants|partners|drivers|technicians|fitters|surveyors|"
-    + UNITS
-    + r")\b"
-)
-# Figures of what could be, not what is: "we could get 200 done by next month".
-_FUTURE = re.compile(
-    r"\b(?:could|can|will|might)\s+(?:probably\s+|easily\s+)?(?:get|make|label|write|produce|knock)\b|"
-    r"\bby (?:next|the end of)\b|\bwithin (?:a|the next|\d)\b|\bgive us (?:a|some) time\b"
-)
-_PAIRED = r"(?:label+ed|matched|paired|tagged|linked|marked)"
-_UNLABELLED = re.compile(
-    rf"\bunlabell?ed\b|\b(?:nobody|no one|none of (?:them|it))(?:'s| has| have)?\s+(?:\w+\s+){{0,2}}?{_PAIRED}\b|"
-    rf"\b(?:not|never|n't)\s+(?:\w+\s+){{0,2}}?(?:been\s+)?{_PAIRED}\b|\bhand ?written\b|\bon paper\b"
-)
-
-
-_NO_AVERAGE = re.compile(r"\b(?:don'?t|do not|no idea of|not sure (?:of|about)) (?:know )?(?:the |an? |what the )?average\b")
 
 
 def _count_option(value: int, kind: str) -> dict[str, str]:
@@ -213,7 +185,7 @@ def _unit_count(found: list[Amount], best: Amount, t: str) -> Amount | None:
     units = [
         a
         for a in found
-        if a is not best and (_WORKERS.match(a.after) or re.match(r"\s*(?:\w+\s+)?(?:customers|clients)\b", a.after))
+        if a is not best and (WORKERS.match(a.after) or re.match(r"\s*(?:\w+\s+)?(?:customers|clients)\b", a.after))
     ]
     return units[0] if len(units) == 1 else None
 
@@ -244,21 +216,21 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
         best = pick(found, lambda a: a.period is not None)
     else:
         best = pick(
-            [a for a in found if not _TIME_NOUN.match(a.after)] or found, lambda a: _EXAMPLE_NOUN.match(a.after) is not None
+            [a for a in found if not TIME_NOUN.match(a.after)] or found, lambda a: EXAMPLE_NOUN.match(a.after) is not None
         )
     if best is None:
-        if is_zero(t) or _NONE_USABLE.search(t):
+        if is_zero(t) or NONE_USABLE.search(t):
             return Reading("ok", 0, "Got it: no clean examples yet." if spec.kind == "count" else "Got it: none a month.")
         if DONT_KNOW.search(t) or _SKIP_WORDS.match(_simple(t)):
             return _SKIPPED
         if many := re.search(r"\b(hundreds|thousands)\b(?! of thousands)", t):  # "every invoice since 2019, so thousands"
             return _options("Roughly how many is that?", spec, (200, 500) if many[1] == "hundreds" else (1000, 5000))
         return Reading("unreadable", hint=_NUMBER_HINT[spec.kind])
-    if spec.kind == "count" and _NONE_USABLE.search(t) and not any(_EXAMPLE_NOUN.match(a.after) for a in found):
+    if spec.kind == "count" and NONE_USABLE.search(t) and not any(EXAMPLE_NOUN.match(a.after) for a in found):
         return Reading("ok", 0, "Got it: no clean examples yet.")  # "1,000 a month for 2 years, but none are tidied up"
     if best.raw < 0:
         return Reading("unreadable", hint="That needs to be zero or more. " + _NUMBER_HINT[spec.kind].split(". ", 1)[1])
-    if spec.kind == "volume" and _NO_AVERAGE.search(t):  # "300 in spring, nearly none in winter, I don't know the average"
+    if spec.kind == "volume" and NO_AVERAGE.search(t):  # "300 in spring, nearly none in winter, I don't know the average"
         return _options("Over a whole year, about how many is that a month?", spec, (round_half_up(best.value),))
     if spec.kind == "volume" and best.period is None and STOCK.search(t):
         stock = f"Is {format_figure(best.raw)} how many come in a month, or how many you have kept so far?"
@@ -316,7 +288,7 @@ def _doubtful_count(spec: Field, found: list[Amount], best: Amount, t: str) -> R
     """A figure that may not be the one asked for is asked back: a head count or examples at the volume question, a
     rate, a hope or items nobody labelled at the count question, or two figures that disagree."""
     figure = format_figure(best.raw)
-    if spec.kind == "volume" and best.period is None and _WORKERS.match(best.after):
+    if spec.kind == "volume" and best.period is None and WORKERS.match(best.after):
         return Reading(
             "unreadable",
             hint=f"Is {figure} the number of people or places doing the work? "
@@ -328,25 +300,25 @@ def _doubtful_count(spec: Field, found: list[Amount], best: Amount, t: str) -> R
             hint=f"Is {figure} how many examples you have? This question is how many of these "
             'the business handles a month, for example "300 a month".',
         )
-    if spec.kind == "count" and not _EXAMPLE_NOUN.match(best.after):
+    if spec.kind == "count" and not EXAMPLE_NOUN.match(best.after):
         if best.period is not None:
             return Reading(
                 "unreadable",
                 hint=f"That sounds like a rate ({figure} a {best.period}). How many clean "
                 "examples could you hand over today, in all?",
             )
-        if _UNLABELLED.search(t):
+        if UNLABELLED.search(t):
             return _options("Are any of them labelled with the right output yet?", spec, (0, round_half_up(best.raw)))
-    if spec.kind == "count" and _FUTURE.search(t[max(0, best.start - 40) : best.end + 40]):
+    if spec.kind == "count" and FUTURE.search(t[max(0, best.start - 40) : best.end + 40]):
         return _options(f"Do you have {figure} today, or is that how many you could make?", spec, (0, round_half_up(best.raw)))
-    firm = [a for a in found if not a.vague and not _WORKERS.match(a.after) and (a.period or not _TIME_NOUN.match(a.after))]
+    firm = [a for a in found if not a.vague and not WORKERS.match(a.after) and (a.period or not TIME_NOUN.match(a.after))]
     if spec.kind == "volume":
         rate = best.value / best.raw if best.raw else Decimal(1)  # a bare figure after "2000 a month" is per month too
         values = [round_half_up(_days_said(a, t).value if a.period else a.raw * rate) for a in firm]
     else:
-        marked = bool(_EXAMPLE_NOUN.match(best.after))  # "40 are clean" outranks figures that name no examples
+        marked = bool(EXAMPLE_NOUN.match(best.after))  # "40 are clean" outranks figures that name no examples
         values = [
-            round_half_up(a.raw) for a in firm if a is best or (not a.period and (_EXAMPLE_NOUN.match(a.after) or not marked))
+            round_half_up(a.raw) for a in firm if a is best or (not a.period and (EXAMPLE_NOUN.match(a.after) or not marked))
         ]
     if len(set(values)) > 1 and not usable_share(t, best.end, best.start) and _unit_count(found, best, t) is None:
         return _options("I read two figures there. Which is the one to go on?", spec, tuple(dict.fromkeys(values))[:3])
@@ -408,7 +380,11 @@ def _count_echo(spec: Field, number: int, best: Amount, lo: int, hi: int) -> str
 def _read_money(spec: Field, t: str, ctx: Context) -> Reading:
     if _MALFORMED.search(t):
         return Reading("unreadable", hint='I couldn\'t tell which figure that is. Could you write it out, for example "£10,000"?')
-    found = [a for a in amounts(t) if a.currency is not None or not (_EXAMPLE_NOUN.match(a.after) or _WORKERS.match(a.after))]
+    found = [
+        a
+        for a in amounts(t)
+        if a.currency is not None or not (EXAMPLE_NOUN.match(a.after) or WORKERS.match(a.after) or counts_things(a.after))
+    ]
     if found and foreign_currency(t):
         return Reading(
             "unreadable", hint="I can only work in pounds, US dollars or euros. Roughly what is the price in one of those?"

@@ -201,3 +201,18 @@ def test_a_question_weighing_two_terms_is_explained_and_the_question_stays(text)
 def test_an_answer_after_a_question_about_the_owners_own_figure_is_still_read():
     turn = at("clean_examples").handle("is that enough? we have 80")
     assert turn.facts["clean_examples"] == 80
+
+
+def test_a_figure_that_counts_things_in_the_pitch_is_no_price():
+    s = Session()
+    s.start()
+    turn = s.handle("They want to fine-tune a model to sort our emails. They said it's like 12 bananas")
+    assert turn.facts["quote"] is None and turn.awaiting["field"] == "quote"
+    assert turn.awaiting.get("choices") in (None, [])  # the plain price question, nothing asked about 12
+
+
+@pytest.mark.parametrize("text, amount", [("12,000 for 500 emails", 12000), ("15k tops", 15000), ("12 plus vat", 12)])
+def test_a_price_beside_counted_things_is_still_the_price(text, amount):
+    turn = at("quote").handle(text)
+    values = [c["value"] for c in turn.awaiting["choices"]]
+    assert turn.facts["quote"] is None and any(v.replace(",", "").endswith(f"{amount:,}".replace(",", "")) for v in values)

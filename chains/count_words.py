@@ -1,0 +1,49 @@
+"""What the words around a count say of it: none usable yet, the things counted (examples, staff, emails), figures of
+what could be rather than what is, and stock nobody has labelled. Regular expressions on lower-cased text."""
+
+from __future__ import annotations
+
+import re
+
+from chains.phrasings import UNITS
+
+NONE_USABLE = re.compile(
+    r"\b(?:none|nowt|nothing)\b(?: \w+){0,3}? (?:labell?ed|clean|usable|tagged|marked|sorted|tidied|checked|any good)\b|"
+    r"\bso none\b|\bnone (?:today|right now|at the moment)\b|^non really\b|"
+    r"\bnothing (?:is )?(?:labell?ed|clean|usable)\b|\bnot (?:a single|one) (?:is |of them )?(?:labell?ed|clean)\b|\bfrom scratch\b"
+)
+EXAMPLE_NOUN = re.compile(
+    r"\s*(?:\w+\s+){0,3}?(?:examples?|samples?|pairs|clean|label+ed|good (?:ones|items)|items|records|ones|"
+    r"(?:are|is) (?:\w+ )?(?:usable|useable|decent|good|any good|proper|tidy|fine|solid))\b"
+)
+TIME_NOUN = re.compile(r"\s*(?:\w+\s+){0,2}?(?:staff|people|employees|years?|months?|clients|customers|team)\b")
+WORKERS = re.compile(
+    r"\s*(?:\w+\s+)?(?:people|persons|staff|employees|full[- ]timers|(?:members of )?staff|users?|seats?|licen[cs]es|of us|"
+    r"vets|doctors|nurses|dentists|solicitors|lawyers|accountants|partners|drivers|technicians|fitters|surveyors|"
+    + UNITS
+    + r")\b"
+)
+# Figures of what could be, not what is: "we could get 200 done by next month".
+FUTURE = re.compile(
+    r"\b(?:could|can|will|might)\s+(?:probably\s+|easily\s+)?(?:get|make|label|write|produce|knock)\b|"
+    r"\bby (?:next|the end of)\b|\bwithin (?:a|the next|\d)\b|\bgive us (?:a|some) time\b"
+)
+# "12 bananas", "500 emails", "3 big sites": a figure that counts things is no price (the noun an English word, so
+# that "3500 poudns" is still a price).
+COUNTED = re.compile(
+    r"\s*(?:[a-z]+\s+)?(?!(?:pounds?|dollars?|euros?|quid|bucks|grand|thousands?|tops|plus|odd|ish|max|min|less)\b)(?P<noun>[a-z]{3,}s)\b"
+)
+PAIRED = r"(?:label+ed|matched|paired|tagged|linked|marked)"
+UNLABELLED = re.compile(
+    rf"\bunlabell?ed\b|\b(?:nobody|no one|none of (?:them|it))(?:'s| has| have)?\s+(?:\w+\s+){{0,2}}?{PAIRED}\b|"
+    rf"\b(?:not|never|n't)\s+(?:\w+\s+){{0,2}}?(?:been\s+)?{PAIRED}\b|\bhand ?written\b|\bon paper\b"
+)
+NO_AVERAGE = re.compile(r"\b(?:don'?t|do not|no idea of|not sure (?:of|about)) (?:know )?(?:the |an? |what the )?average\b")
+
+
+def counts_things(after: str) -> bool:
+    """True when the words after a figure name what it counts ("12 bananas"), not its currency mistyped."""
+    from chains.misspellings import english_words
+
+    m = COUNTED.match(after)
+    return m is not None and m["noun"] in english_words()
