@@ -114,7 +114,10 @@ def restated(session: Any, name: str, text: str) -> Reading:
     if name == "quote":
         return _currency_only(session, text)
     value = session.facts.get(name)
-    if FIELD_BY_NAME[name].kind not in ("count", "volume") or value is None or re.search(r"\d", _digits(text.lower())):
+    if FIELD_BY_NAME[name].kind not in ("count", "volume") or value is None:
+        return Reading("unreadable")
+    text = re.sub(rf"(?<![\d.,]){value:g}(?![\d.,])", "", _digits(text.lower()))  # "that 150 was per week": the same figure
+    if re.search(r"\d", text):
         return Reading("unreadable")
     reading = read_answer(name, f"{value:g} {text}", session.context())
     changed = reading.status == "clarify" or (reading.status == "ok" and reading.value != value)

@@ -47,3 +47,21 @@ def counts_things(after: str) -> bool:
 
     m = COUNTED.match(after)
     return m is not None and m["noun"] in english_words()
+
+
+# How long a rate has been kept up: "been doing it about a year", "for the last 18 months".
+_DURATION = re.compile(
+    r"\b(?:for|been|over|about|nearly|almost|past|last|around)\s+(?:(?:about|around|nearly|almost|the|a good|the last|"
+    r"the past)\s+)?(?P<n>\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|half a)\s+(?P<unit>years?|months?|weeks?)\b"
+)
+_SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "half a": 0.5}
+_MONTHS_IN = {"year": 12, "month": 1, "week": 12 / 52}
+
+
+def months_kept(text: str) -> float | None:
+    """The months a rate has run for, when the answer says how long ("about a year" is 12), else None."""
+    m = _DURATION.search(text)
+    if not m:
+        return None
+    n = float(m["n"]) if m["n"][0].isdigit() else _SMALL[m["n"]]
+    return n * _MONTHS_IN[m["unit"].rstrip("s")] or None

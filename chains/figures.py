@@ -17,6 +17,7 @@ from typing import Any
 from price_parser import Price
 
 from .number_words import words_to_digits
+from .phrasings import EVERY_DAY, WORKING_DAYS
 
 MAX_CHARS = 20_000  # longer input is cut first so no pattern can take long
 MAX_VALUE = Decimal(10) ** 12  # beyond this a figure is a typo, not a business quantity
@@ -320,6 +321,20 @@ def _monthly_of(a: Amount) -> Amount:
         return a
     times, divided_by = _PER_MONTH[a.period]
     return replace(a, value=a.raw * times / divided_by)
+
+
+def days_said(a: Amount, t: str) -> Amount:
+    """ "50 a day, weekdays only" is 50 a working day, not the range from working days to every day."""
+    if a.period != "day" or a.is_range:
+        return a
+    if re.search(WORKING_DAYS, t) and not re.search(EVERY_DAY, t):
+        return replace(a, period="working day", value=a.raw * 52 * 5 / 12)
+    return a
+
+
+def every_day(a: Amount, t: str) -> bool:
+    """ "we're open every day, about 40 a day": thirty days' worth, not the range from working days."""
+    return a.period == "day" and bool(re.search(EVERY_DAY, t)) and not re.search(WORKING_DAYS, t)
 
 
 def pick(found: list[Amount], *prefer) -> Amount | None:

@@ -153,7 +153,8 @@ _CORRECTION = re.compile(
     r"scratch that|correction|should(?: have|'ve)? (?:been|be|say|said)|typo|not \S+ but|misread|mistyped|got that wrong|"
     r"change (?:my|the|that) (?:answer|last)|instead\b|rather than|earlier|i said|when i said|before i answer|meant|"
     r"(?:the|that|my) last (?:one|question|answer|reply)|previous (?:one|question|answer|reply)|go(?:ing)? back|scrap that|change that|"
-    r"i (?:put|typed|wrote|entered)|the (?:one|question|answer) before)\b|^(?:and )?before that\b"
+    r"i (?:put|typed|wrote|entered)|the (?:one|question|answer) before)\b|^(?:and )?before that\b|"
+    r"\bthat (?:\d[\d,.]* )?(?:was|were|is|'s) (?:per|a|an|each|every) (?:day|week|fortnight|month|quarter|year)\b"
 )
 _STRONG = re.compile(
     r"\b(?:i meant|meant|more like|make (?:that|it)|should(?: have|'ve)? (?:been|be|say|said)|typo|mistyped|"

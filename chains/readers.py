@@ -9,12 +9,22 @@ or a weak nearest-neighbour match comes back as `clarify` with the likeliest rea
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
 from chains.choices import Embed, labels, mechanism_of, read_choice, task_of
-from chains.count_words import EXAMPLE_NOUN, FUTURE, NO_AVERAGE, NONE_USABLE, TIME_NOUN, UNLABELLED, WORKERS, counts_things
+from chains.count_words import (
+    EXAMPLE_NOUN,
+    FUTURE,
+    NO_AVERAGE,
+    NONE_USABLE,
+    TIME_NOUN,
+    UNLABELLED,
+    WORKERS,
+    counts_things,
+    months_kept,
+)
 from chains.facts import FIELD_BY_NAME, Field
 from chains.figures import (
     ATTRIBUTIVE,
@@ -22,6 +32,8 @@ from chains.figures import (
     SOUNDS_LIKE,
     Amount,
     amounts,
+    days_said,
+    every_day,
     format_figure,
     inside_bounds,
     is_zero,
@@ -235,7 +247,10 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
     if spec.kind == "volume" and best.period is None and STOCK.search(t):
         stock = f"Is {format_figure(best.raw)} how many come in a month, or how many you have kept so far?"
         return _options(stock, spec, (round_half_up(best.value),))
-    if re.match(r"\s*(?:grand|quid|pounds?|dollars?|bucks|euros?)\b", t[best.end :]):
+    if re.match(r"\s*grand\b", t[best.end :]):  # "probably 5 grand a month": thousands, or a price?
+        n = round_half_up(best.value if spec.kind == "volume" else best.raw)
+        return _options(f"Do you mean about {n:,}{' a month' if spec.kind == 'volume' else ''}, or is that a price?", spec, (n,))
+    if re.match(r"\s*(?:quid|pounds?|dollars?|bucks|euros?)\b", t[best.end :]):
         return Reading("unreadable", hint="That sounds like a price. " + _NUMBER_HINT[spec.kind].split(". ", 1)[1])
     doubt = _doubtful_count(spec, found, best, t)
     if doubt is not None:
@@ -243,8 +258,8 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
     units = _unit_count(found, best, t)
     factor = units.raw if units is not None else Decimal(1)
     if spec.kind == "volume":
-        best = _days_said(best, t)
-        low, high = (best.value, best.value) if _every_day(best, t) else best.monthly_range()
+        best = days_said(best, t)
+        low, high = (best.value, best.value) if every_day(best, t) else best.monthly_range()
         value, threshold = best.value, ctx.min_volume
         share = usable_share(t, best.end, best.start)
         if share is not None:
@@ -302,6 +317,10 @@ def _doubtful_count(spec: Field, found: list[Amount], best: Amount, t: str) -> R
         )
     if spec.kind == "count" and not EXAMPLE_NOUN.match(best.after):
         if best.period is not None:
+            months = months_kept(t)
+            if months:  # "we write 10 a week and keep them all, been doing it about a year"
+                total = round_half_up(Decimal(best.value) * Decimal(months))
+                return _options(f"So about {total:,} in all ({figure} a {best.period}, kept that long)?", spec, (total,))
             return Reading(
                 "unreadable",
                 hint=f"That sounds like a rate ({figure} a {best.period}). How many clean "
@@ -314,7 +333,7 @@ def _doubtful_count(spec: Field, found: list[Amount], best: Amount, t: str) -> R
     firm = [a for a in found if not a.vague and not WORKERS.match(a.after) and (a.period or not TIME_NOUN.match(a.after))]
     if spec.kind == "volume":
         rate = best.value / best.raw if best.raw else Decimal(1)  # a bare figure after "2000 a month" is per month too
-        values = [round_half_up(_days_said(a, t).value if a.period else a.raw * rate) for a in firm]
+        values = [round_half_up(days_said(a, t).value if a.period else a.raw * rate) for a in firm]
     else:
         marked = bool(EXAMPLE_NOUN.match(best.after))  # "40 are clean" outranks figures that name no examples
         values = [
@@ -348,19 +367,6 @@ def _straddles(spec: Field, best: Amount, lo: int, hi: int) -> Reading:
     days = spec.kind == "volume" and best.period == "day" and not best.is_range
     options[0]["says"], options[-1]["says"] = (WORKING_DAYS, EVERY_DAY) if days else (LOWER_END, HIGHER_END)
     return Reading("clarify", hint=question, options=(*options, SOMETHING_ELSE))
-
-
-def _days_said(best: Amount, t: str) -> Amount:
-    """ "50 a day, weekdays only" is 50 a working day, not the range from working days to every day."""
-    if best.period != "day" or best.is_range:
-        return best
-    if re.search(WORKING_DAYS, t) and not re.search(EVERY_DAY, t):
-        return replace(best, period="working day", value=best.raw * 52 * 5 / 12)
-    return best
-
-
-def _every_day(best: Amount, t: str) -> bool:
-    return best.period == "day" and bool(re.search(EVERY_DAY, t)) and not re.search(WORKING_DAYS, t)
 
 
 def _count_echo(spec: Field, number: int, best: Amount, lo: int, hi: int) -> str:

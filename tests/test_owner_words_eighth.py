@@ -216,3 +216,42 @@ def test_a_price_beside_counted_things_is_still_the_price(text, amount):
     turn = at("quote").handle(text)
     values = [c["value"] for c in turn.awaiting["choices"]]
     assert turn.facts["quote"] is None and any(v.replace(",", "").endswith(f"{amount:,}".replace(",", "")) for v in values)
+
+
+@pytest.mark.parametrize("text", ["oh that 150 was per week, not per month", "oh that was per week"])
+def test_the_earlier_figure_given_its_period_changes_it_from_the_next_question(text):
+    s = at("monthly_volume")
+    s.handle("150")
+    turn = s.handle(text)
+    assert turn.facts["monthly_volume"] == 650 and turn.awaiting["field"] == "clean_examples"
+    assert turn.replies[0].text == "Changed: about 650 a month (it was about 150 a month)."
+
+
+@pytest.mark.parametrize(
+    "text, value", [("heaps, mate, probably 5 grand a month", 5000), ("a grand a month, give or take", 1000)]
+)
+def test_grand_at_the_monthly_question_asks_whether_it_is_thousands(text, value):
+    turn = at("monthly_volume").handle(text)
+    assert turn.facts["monthly_volume"] is None
+    assert turn.replies[-1].text.startswith(f"Do you mean about {value:,} a month, or is that a price?")
+    assert [c["value"] for c in turn.awaiting["choices"]] == [str(value), "something else"]
+
+
+@pytest.mark.parametrize(
+    "text, total",
+    [
+        ("we write 10 a week and keep them all, been doing it about a year", 520),
+        ("about 20 a month for the last 18 months", 360),
+    ],
+)
+def test_a_rate_kept_up_for_a_while_at_the_examples_question_is_asked_back_as_the_total(text, total):
+    s = at("clean_examples")
+    turn = s.handle(text)
+    assert turn.facts["clean_examples"] is None and turn.replies[-1].text.startswith(f"So about {total:,} in all")
+    assert s.handle("1").facts["clean_examples"] == total
+
+
+def test_a_rate_alone_at_the_examples_question_asks_for_the_whole_count():
+    turn = at("clean_examples").handle("10 a week")
+    assert turn.facts["clean_examples"] is None
+    assert turn.replies[0].text.startswith("That sounds like a rate (10 a week).")
