@@ -37,6 +37,7 @@ ANSWERS_FIFTH = ROOT / "tests" / "data" / "answers_fifth.yaml"
 ANSWERS_SIXTH = ROOT / "tests" / "data" / "answers_sixth.yaml"  # likewise
 ANSWERS_SEVENTH = ROOT / "tests" / "data" / "answers_seventh.yaml"  # likewise
 ANSWERS_EIGHTH = ROOT / "tests" / "data" / "answers_eighth.yaml"  # likewise
+ANSWERS_NINTH = ROOT / "tests" / "data" / "answers_ninth.yaml"  # likewise
 SEED = "pitchcheck-answers-1"
 OUTCOMES = ("right", "clarified", "asked", "wrong")
 
@@ -62,6 +63,7 @@ def load_all() -> list[dict[str, Any]]:
             ANSWERS_SIXTH,
             ANSWERS_SEVENTH,
             ANSWERS_EIGHTH,
+            ANSWERS_NINTH,
         )
         for e in load(path)
     ]

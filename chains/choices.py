@@ -106,7 +106,8 @@ def cue_hits(spec: Field, t: str) -> list[str]:
 _OWN_NEGATION = re.compile(r"\b(?:not|no|never|without|nothing|none)\b|n'?t\b")
 _UNSURE_WHETHER = re.compile(
     r"\b(?:not (?:really |quite )?sure|unsure|no idea|no clue|don'?t know|dunno|not certain|can'?t say) "
-    r"(?:if|whether|about whether)\b"
+    r"(?:if|whether|about whether|we can|we could|we'?re allowed|it'?s allowed)\b|"
+    r"\b(?:have to|need to|must|got to|gotta) (?:ask|check)(?: \w+){0,3} (?:if|whether)\b"  # "I'd have to ask Sharon if we can"
 )
 _UNSURE_TOO = re.compile(r"\bnot (?:really |quite )?sure\b|\bno idea\b|\bdunno\b|\bno clue\b")
 _CLOSING = re.compile(

@@ -7,6 +7,7 @@ question. A number or the word "example" in passing is no correction.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from .choices import cue_hits
@@ -76,6 +77,8 @@ def find_correction(session: Any, text: str) -> tuple[str, Reading] | None:
             answers_current = current.status == "ok" or (current.status == "clarify" and not named and not current.weak)
             if answers_current and not (cue and _on_topic_of(name, session.awaiting, inner, text)):
                 return None  # it answers the question on screen as well: take it as that answer
+        if reading.status == "clarify" and name != session.awaiting:  # asked at an earlier question: say which one
+            reading = replace(reading, hint=f"About the earlier question ({FIELD_BY_NAME[name].short}): {reading.hint}")
         return name, reading
     return None
 
@@ -85,6 +88,7 @@ _NO_FEE = re.compile(
     r"subscription|maintenance|support) (?:fee|charge|cost|payment)s?\b|\bno (?:fee|charge|cost) (?:a|per|each) month\b|"
     r"\b(?:nothing|zero|£0|\$0|€0) (?:a|per) month\b|\bno subscription\b|\bjust the one(?:-| )off\b"
 )
+_PERIOD_SAID = re.compile(r"\b(?:for|per|a|an|each|every|by) (?:the |a )?(day|week|fortnight|month|quarter|year)\b")
 _VENDOR_SAID = re.compile(r"\bthey (?:said|say|says|told|will|would|'?ll|'?d|offered|promised|explained)\b")
 
 
@@ -119,6 +123,8 @@ def restated(session: Any, name: str, text: str) -> Reading:
     text = re.sub(rf"(?<![\d.,]){value:g}(?![\d.,])", "", _digits(text.lower()))  # "that 150 was per week": the same figure
     if re.search(r"\d", text):
         return Reading("unreadable")
-    reading = read_answer(name, f"{value:g} {text}", session.context())
+    periods = [m[1] for m in _PERIOD_SAID.finditer(text) if not re.search(r"\bnot\s*$", text[: m.start()])]
+    said = f"a {periods[0]}" if periods and periods[0] != "month" else text  # "the monthly figure I gave was for the year"
+    reading = read_answer(name, f"{value:g} {said}", session.context())
     changed = reading.status == "clarify" or (reading.status == "ok" and reading.value != value)
     return reading if changed else Reading("unreadable")

@@ -10,7 +10,8 @@ from chains.phrasings import UNITS
 NONE_USABLE = re.compile(
     r"\b(?:none|nowt|nothing)\b(?: \w+){0,3}? (?:labell?ed|clean|usable|tagged|marked|sorted|tidied|checked|any good)\b|"
     r"\bso none\b|\bnone (?:today|right now|at the moment)\b|^non really\b|"
-    r"\bnothing (?:is )?(?:labell?ed|clean|usable)\b|\bnot (?:a single|one) (?:is |of them )?(?:labell?ed|clean)\b|\bfrom scratch\b"
+    r"\bnothing (?:is )?(?:labell?ed|clean|usable)\b|\bnot (?:a single|one) (?:is |of them )?(?:labell?ed|clean)\b|\bfrom scratch\b|"
+    r"\b(?:nobody|no one)(?:'s| has)? (?:ever )?(?:labell?ed|tagged|sorted|checked) (?:anything|any of (?:them|it)|them)\b"
 )
 EXAMPLE_NOUN = re.compile(
     r"\s*(?:\w+\s+){0,3}?(?:examples?|samples?|pairs|clean|label+ed|good (?:ones|items)|items|records|ones|"

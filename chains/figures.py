@@ -62,7 +62,7 @@ _TRANS = str.maketrans(
 # "2 400,00 €" (spaces group thousands, a comma before the cents), "1,2k" (a decimal comma before a scale), and the
 # letter o typed for a zero inside a figure ("$3,2oo").
 _SPACED_CENTS = re.compile(r"\b(\d{1,3}(?: \d{3})+),(\d{2})(?!\d)")
-_COMMA_SCALE = re.compile(r"\b(\d{1,3}),(\d{1,2})\s?(k|m)\b")
+_COMMA_SCALE = re.compile(r"\b(\d{1,3}),(\d{1,2})\s?(k|m|mil)\b")
 _SPACED_EUROS = re.compile(r"\b\d{1,3}(?: \d{3})+(?=\s?(?:€|eur\b|euros?\b|k€))")  # "2 400 €"
 _GERMAN_SCALE = re.compile(r"(?<=\d)\s?(tsd|mio)\b\.?")
 _HYPHEN_CHAIN = re.compile(r"\b[a-z]+(?:-[a-z]+){2,}\b")

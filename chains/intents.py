@@ -79,7 +79,7 @@ _LEAD_IN = re.compile(
 
 def looks_like_question(text: str) -> bool:
     """True when the owner is asking something ("what's LoRA?") rather than answering; navigation commands are not questions."""
-    t = normalise(text)
+    t = re.sub(r"^(?:w[ao]t|wh?ot)(?=s?\b|'s\b)", "what", normalise(text))  # "wats fine tunning"
     if not t or read_intent(t) is not None:
         return False
     lead = _LEAD_IN.sub("", t)  # "hang on, what's LoRA? they mentioned it", "ok and what's lora"
@@ -92,6 +92,7 @@ def looks_like_question(text: str) -> bool:
             t,
         )
         or _CONFUSED.search(t)
+        or (len(t.split()) <= 12 and compares_terms(t, strict=True))  # "LoRA vs full fine-tuning", typed without a question mark
     ):
         return True
     # "do the 200 old ones count?", "is that enough?": an auxiliary then its subject, ending in a question mark, asks;
@@ -109,10 +110,31 @@ def looks_like_question(text: str) -> bool:
     )
 
 
-def compares_terms(text: str) -> bool:
-    """ "is RAG the same as fine tuning?": a question weighing one term against another, to be explained first."""
+# An owner changing their mind mid-message: "no hang on", "wait", "actually", "well...".
+_CHANGE_OF_MIND = re.compile(
+    r"(?:\bno+[,!]*\s+|[,.;:!]\s*|\.\.\.\s*|\s[-—]\s*)(?:(?:oh|ah|um+|er+|hmm+)[,.!]*\s+)?(?:(?:hang on|hold on|wait|actually|sorry|scratch that|i mean|"
+    r"or rather|make that|correction)\b|well\.\.\.)[\s,.:;!—-]*"
+)
+
+
+def changed_mind(text: str) -> str | None:
+    """What follows the last change of mind in a message that answered before it ("40, no wait, 50" -> "50"), else
+    None. A message that starts with the change ("actually 300") is left whole."""
+    marks = list(_CHANGE_OF_MIND.finditer(text))
+    if not marks or not re.search(r"\w", text[: marks[0].start()]):
+        return None
+    rest = text[marks[-1].end() :].strip()
+    return rest if re.search(r"\w", rest) else None
+
+
+def compares_terms(text: str, strict: bool = False) -> bool:
+    """ "is RAG the same as fine tuning?": a question weighing one term against another, to be explained first.
+    Not strict, "RAG or fine-tuning, which first?" weighs them too; strict, only a comparison's own words do."""
     t = normalise(text)
-    return bool(re.search(r"\b(?:same as|same thing|difference|differ|different from|versus|vs)\b", t) and re.search(TERMS, t))
+    weighs = r"\b(?:same as|same thing|difference|differ|different from|versus|vs)\b"
+    if not strict:
+        weighs += r"|\bor\b[^?.]*\bwhich\b|\bwhich\b[^?.]*\bor\b"
+    return bool(re.search(weighs, t) and re.search(TERMS, t))
 
 
 def confused_about(text: str) -> bool:
@@ -150,14 +172,15 @@ _CORRECTION = re.compile(
     r"^(?:(?:no+|oh|ah|um+|er+|hmm+|ok|okay)[,.!]*\s+)?(?:sorry|soz|oops|whoops|wait|hang on|hold on|my bad|my mistake|correction|actually|scratch that|scrap that|"
     r"ignore that|forget that|disregard that|go(?:ing)? back|"
     r"make that|change that|i meant|i mean|er+m*|um+|no no|ah)\b|\b(?:i meant|i mean|actually|more like|make (?:that|it)|"
-    r"scratch that|correction|should(?: have|'ve)? (?:been|be|say|said)|typo|not \S+ but|misread|mistyped|got that wrong|"
+    r"scratch that|correction|should(?: have|'ve) (?:been|said)|should say|should be (?=\d|about|around|more|less|nearer|closer|higher|lower|[£$€])|typo|not \S+ but|misread|mistyped|got that wrong|"
     r"change (?:my|the|that) (?:answer|last)|instead\b|rather than|earlier|i said|when i said|before i answer|meant|"
     r"(?:the|that|my) last (?:one|question|answer|reply)|previous (?:one|question|answer|reply)|go(?:ing)? back|scrap that|change that|"
     r"i (?:put|typed|wrote|entered)|the (?:one|question|answer) before)\b|^(?:and )?before that\b|"
-    r"\bthat (?:\d[\d,.]* )?(?:was|were|is|'s) (?:per|a|an|each|every) (?:day|week|fortnight|month|quarter|year)\b"
+    r"\bthat (?:\d[\d,.]* )?(?:was|were|is|'s) (?:per|a|an|each|every) (?:day|week|fortnight|month|quarter|year)\b|"
+    r"\bsorry\s*[.!]*$|\b(?:just|i'?ve|i have) (?:just )?reali[sz]ed\b|\bcome to think of it\b|\bon second thoughts?\b"
 )
 _STRONG = re.compile(
-    r"\b(?:i meant|meant|more like|make (?:that|it)|should(?: have|'ve)? (?:been|be|say|said)|typo|mistyped|"
+    r"\b(?:i meant|meant|more like|make (?:that|it)|should(?: have|'ve) (?:been|said)|should say|should be (?=\d|about|around|more|less|nearer|closer|higher|lower|[£$€])|typo|mistyped|"
     r"(?:the|that|my) last (?:one|question|answer|reply)|previous (?:one|question|answer|reply)|go(?:ing)? back|scrap that|scratch that|"
     r"change that|i said|i (?:put|typed|wrote|entered)|earlier|the (?:one|question|answer) before|"
     r"not \S+ but|correction|scratch that|change (?:my|the|that) (?:answer|last)|got that wrong|"
@@ -203,7 +226,7 @@ def strip_correction(text: str) -> str:
     )
     t = re.sub(r"^(?:for )?(?:the|that|my) (?:last|previous) (?:one|question|answer)(?: (?:is|was|should be))?[,.:\- ]*", "", t)
     t = re.sub(
-        r"\b(?:it'?s|its|it is|that'?s|that is|make (?:that|it)|more like|should(?: have|'ve)? (?:been|be|say|said)|"
+        r"\b(?:it'?s|its|it is|that'?s|that is|make (?:that|it)|more like|should(?: have|'ve) (?:been|said)|should say|should be (?=\d|about|around|more|less|nearer|closer|higher|lower|[£$€])|"
         r"nearer|closer to|rather)\b",
         " ",
         t,

@@ -178,6 +178,22 @@ def _shown(price: Money, code: str) -> str:
     return f"{shown} to {format_money(price.high, code)}" if price.high is not None else shown
 
 
+def currency_carried(last: str, t: str) -> str:
+    """The owner's last word on a price with the one currency said before it ("€5,000, no hang on ... 5,800")."""
+    if any(a.currency for a in amounts(last)):
+        return last
+    said = {a.currency for a in amounts(t) if a.currency}
+    return f"{last} ({_CURRENCY_NAMES[said.pop()]})" if len(said) == 1 else last
+
+
+def scale_doubt(t: str, price: Money) -> tuple[str, list[dict]] | None:
+    """ "5 mil" is five million to an English speaker and "3,5 mil" three and a half thousand to a Spanish one: asked."""
+    if not re.search(r"\d\s*mil\b", t):
+        return None
+    shown = [format_money(price.amount / 1000, price.currency), format_money(price.amount, price.currency)]
+    return "Thousand or million?", [{"value": v, "label": v} for v in shown]
+
+
 def price_doubt(found: list[Amount], one_off: Amount, price: Money, t: str, known: str | None) -> tuple[str, list[dict]] | None:
     """Why a price cannot be taken as read, as a question and its likeliest readings, or None when it can: no currency
     said (and none known from the pitch), two currencies said, instalments ("2 payments of £5,000"), or two one-off

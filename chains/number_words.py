@@ -42,6 +42,7 @@ _NOT_FIGURES = (
         "the item",
     ),  # "the second one" picks, it counts nothing
     (r"\bone (?:of (?:them|those|these|us)|day|way or another|thing)\b", "some"),
+    (r"\ba (?:busy|quiet|slow|good|bad|big|small|long|short|normal|typical|average|rare|mad|heavy|light) one\b", "such a day"),
     (r"\b(?:back|forward|up|down) one\b", "a step"),
     (r"\b24 ?/ ?7\b|\b24-7\b", "round the clock"),
     (r"\b(?:four|five|six|seven|[4-7])[- ]figures?\b", "a big sum"),  # "six figures" names no figure

@@ -194,7 +194,7 @@ DONT_KNOW = re.compile(
     r"(?:wouldn'?t|won'?t|didn'?t|did not|couldn'?t|haven'?t|hasn'?t) (?:give|given|tell|told|say)(?: us| me)? (?:a|any|the) "
     r"(?:price|figure|number|quote|cost)|"
     r"no (?:idea|clue) (?:of|about) (?:the )?(?:price|cost|number)|haven'?t (?:the )?(?:foggiest|faintest|slightest)|not a scooby|"
-    r"can'?t remember|no notion|(?:^|\bi |\bi'd |\bi'll |\bwe |\bwe'd |\bwe'll )(?:would |will |'d |need to |have to |must )?(?:have to |need to )?(?:check|ask)(?: (?:with|first|around|someone|my|our|the) [^.;,]*| [a-z]+(?: (?:in|from|at|on) [a-z ]+)?)?\s*[.!]*$|haven'?t told (?:us|me)|(?:just )?said ['\"]?(?:it )?depends)\b"
+    r"can'?t remember|no notion|(?:^|\bi |\bi'd |\bi'll |\bwe |\bwe'd |\bwe'll )(?:would |will |'d |need to |have to |must )?(?:have to |need to )?(?:check|ask)(?: (?:with|first|around|someone|my|our|the) [^.;,]*| [a-z]+(?: (?:in|from|at|on) [a-z ]+)?)?\s*[.!]*$|haven'?t told (?:us|me)|(?:haven'?t|hasn'?t|didn'?t|won'?t|wouldn'?t|not) (?:yet )?put a (?:number|figure|price) on it|(?:just )?said ['\"]?(?:it )?depends)\b"
 )
 
 # Which end of a clarifying question's two readings a typed reply names ("weekdays only", "nearer the top").

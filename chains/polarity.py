@@ -124,6 +124,8 @@ _LEXICON: dict[Polarity, tuple[str, ...]] = {
         "correct",
         "true",
         "i think so",
+        "should do",
+        "should be",
         "i believe so",
         "i'?d say so",
         "i would say so",

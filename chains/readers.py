@@ -43,9 +43,9 @@ from chains.figures import (
     read_number,
     round_half_up,
 )
-from chains.intents import Intent, looks_like_question, read_intent
+from chains.intents import Intent, changed_mind, looks_like_question, read_intent
+from chains.money import currency_carried, foreign_currency, format_money, money_of, price_doubt, rate_doubt, scale_doubt
 from chains.money import currency_named as _currency_named
-from chains.money import foreign_currency, format_money, money_of, price_doubt, rate_doubt
 from chains.phrasings import DONT_KNOW, EACH, EVERY_DAY, HIGHER_END, LOWER_END, STOCK, VENDOR_FIGURE, WORKING_DAYS
 from chains.polarity import negated
 from chains.shares import usable_share
@@ -126,11 +126,14 @@ def read_answer(field_name: str, text: str, context: Context | None = None) -> R
         if _SKIP_WORDS.match(_simple(t)):
             return _SKIPPED
         return Reading("ok", text.strip()[:MAX_CHARS], "Got it: the vendor's pitch.")
-    if spec.kind == "choice":
-        return _read_choice(spec, t, ctx)
-    if spec.kind == "money":
-        return _read_money(spec, t, ctx)
-    return _read_count(spec, t, ctx)
+    read = {"choice": _read_choice, "money": _read_money}.get(spec.kind, _read_count)
+    last = changed_mind(t)
+    last = currency_carried(last, t) if last and spec.kind == "money" else last
+    if last:  # "€5,000, no hang on, 5,500... actually it's 5,800": the owner's last word in the message governs
+        reading = read(spec, last, ctx)
+        if reading.status in ("ok", "clarify"):
+            return reading
+    return read(spec, t, ctx)
 
 
 def read_value(field_name: str, text: str) -> Any:
@@ -422,7 +425,7 @@ def _read_money(spec: Field, t: str, ctx: Context) -> Reading:
             hint=f"Just {small:,}, or {small:,} thousand?",
             options=(*({"value": v, "label": v} for v in readings), SOMETHING_ELSE),
         )
-    doubt = price_doubt(found, one_off, price, t, ctx.currency)
+    doubt = scale_doubt(t, price) or price_doubt(found, one_off, price, t, ctx.currency)
     if doubt is not None:
         return Reading("clarify", hint=doubt[0], options=(*doubt[1], SOMETHING_ELSE))
     facts = {"quote": price.amount, "currency": price.currency, "quote_high": price.high}

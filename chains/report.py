@@ -38,7 +38,7 @@ Block = tuple[str, Any]  # ("para" | "bullets" | "numbered" | "pairs" | "terms" 
 # Characters that can start links, images, HTML, emphasis, code or tables anywhere in a line.
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>|~&$])")
 # Characters that only mean something at the start of a line (headings, lists, quotes, setext underlines).
-_MD_LINE_START = re.compile(r"^(\s*)([#=+\-@>]|\d+(?=[.)]))")
+_MD_LINE_START = re.compile(r"^(\s*)([#=+\-@>]|\d+(?=[.)](?:\s|$)))")  # "12. " starts a list; "0.00%" does not
 _PDF_REPLACEMENTS = {
     "\u2018": "'",
     "\u2019": "'",

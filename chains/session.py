@@ -272,13 +272,13 @@ class Session(Asking, FirstMessage):
             self.await_field(name)
             return self._clarify(reading)
         before = self.facts[name]
+        was = f" (it was {self.describe(name, before)})" if before is not None else ""  # in the currency it was in
         self.history.append((name, before))
         self.facts[name] = reading.value
         for key, value in reading.facts.items():
             if key != name:
                 self.facts[key] = value
         self.mark_asked(name)
-        was = f" (it was {self.describe(name, before)})" if before is not None else ""
         changed = reading.echo if reading.echo.startswith("Changed: ") else f"Changed: {self.describe(name, reading.value)}{was}."
         replies = [Reply("echo", changed)]
         if self.awaiting is None:
@@ -325,7 +325,7 @@ class Session(Asking, FirstMessage):
             reply = Reply(
                 "explanation",
                 answer.text,
-                [{"id": s.id, "title": s.title, "score": s.score} for s in answer.sources],
+                [{"id": s.id, "title": s.title, "score": s.score, "drawn": bool(s.sections)} for s in answer.sources],
                 question=question,
             )
         spec = FIELD_BY_NAME.get(self.awaiting or "")

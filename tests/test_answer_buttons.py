@@ -45,15 +45,21 @@ def test_typed_text_is_always_accepted_and_the_next_question_follows_its_echo(ap
     drive(work)
 
 
-def test_a_question_without_buttons_takes_the_last_questions_buttons_away(app):
-    # The pitch question has no buttons of its own, so after "restart" the stylesheet would leave the old ones showing.
+def test_a_question_without_buttons_carries_a_hidden_mark_that_hides_every_earlier_questions_buttons(app):
+    # The pitch question has no buttons of its own: without the mark, the stylesheet would show the old ones again
+    # once the last question's buttons were taken away (each earlier question's are hidden only by a later one's).
+    from web.render import ANSWER_MARK
+
     async def work(ctx):
         await app.on_chat_start()
         await say(app, PITCH)
-        task_buttons = {a["id"] for a in actions(ctx, "answer")}
+        await say(app, "we sort tickets into categories")
         await say(app, "restart")
         assert conversation().session.awaiting == "pitch"
-        assert task_buttons <= {a["id"] for _, a in emitted(ctx, "remove_action")}
+        pitch_question = [m for m in messages(ctx) if m["type"] == "assistant_message"][-1]
+        marks = [a for a in actions(ctx, ANSWER_MARK) if a["forId"] == pitch_question["id"]]
+        assert len(marks) == 1 and marks[0]["id"].startswith(ANSWER_MARK) and marks[0]["label"] == ""
+        assert not emitted(ctx, "remove_action")
 
     drive(work)
 

@@ -222,6 +222,13 @@ def test_a_concept_question_names_its_sources_in_the_answer_with_no_panel(app, c
     assert [e for e in elements(ctx) if e["type"] == "text"] == []
 
 
+def test_a_question_weighing_two_terms_names_both_entries_as_its_sources(app):
+    ctx = drive(lambda ctx: _ask(app, "whats the difference between rag and fine tuning?"))
+    answer = next(t for t in texts(ctx) if "**Sources**" in t)
+    sources = answer.split("**Sources**", 1)[1]
+    assert re.search(r"- Fine-tuning: ", sources) and re.search(r"- RAG \(answers drawn from your documents\): ", sources)
+
+
 async def _ask(app, question):
     await app.on_chat_start()
     await say(app, question)

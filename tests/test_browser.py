@@ -87,6 +87,18 @@ def test_a_buttons_only_interview_needs_no_typing_after_the_pitch(page, app_serv
     assert page.locator(CARD).get_attribute("data-verdict") in ("clarify", "decline", "prompt_rag_first", "fine_tune")
 
 
+def test_after_restart_no_earlier_questions_buttons_show_again(page, app_server):
+    # Each question's buttons are hidden by a later question's: the pitch question, which has none, carries a hidden
+    # mark so that after "restart" the earlier ones stay hidden.
+    chat = open_chat(page, app_server)
+    chat.type("A vendor wants to retrain an AI model for us.")
+    chat.answer("buttons")
+    chat.answer("buttons")
+    chat.type("restart")
+    assert "Paste what the vendor said" in chat.last_text()
+    assert not any(chat.answer_buttons_shown())
+
+
 def test_a_question_mid_interview_is_answered_once_and_the_interview_carries_on(page, app_server):
     chat = open_chat(page, app_server)
     chat.type(PITCH)

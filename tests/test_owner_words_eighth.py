@@ -255,3 +255,143 @@ def test_a_rate_alone_at_the_examples_question_asks_for_the_whole_count():
     turn = at("clean_examples").handle("10 a week")
     assert turn.facts["clean_examples"] is None
     assert turn.replies[0].text.startswith("That sounds like a rate (10 a week).")
+
+
+# --- from the ninth set's tuning half ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "field, text, value",
+    [
+        ("clean_examples", "40, no wait, 50", 50),
+        ("clean_examples", "I think 200, sorry 250", 250),
+        ("vendor_examples", "No... actually they emailed after: 250 minimum. So yes", "yes"),
+        ("clean_examples", "about 300, actually", 300),  # a change of mind with nothing after it changes nothing
+    ],
+)
+def test_the_owners_last_word_in_one_message_governs(field, text, value):
+    assert at(field).handle(text).facts[field] == value
+
+
+def test_a_price_changed_mid_message_keeps_the_currency_said_first():
+    turn = at("quote").handle("€5,000, no hang on, 5,500... actually it's 5,800 on the PDF")
+    assert (turn.facts["quote"], turn.facts["currency"]) == (5800, "EUR")
+    assert turn.replies[0].text == "Got it: a quote of €5,800."
+
+
+@pytest.mark.parametrize("text, low", [("3,5 mil euros", "€3,500"), ("5 mil", "£5,000")])
+def test_mil_asks_thousand_or_million(text, low):
+    turn = at("quote").handle(text)
+    assert turn.facts["quote"] is None and turn.replies[-1].text.startswith("Thousand or million?")
+    assert turn.awaiting["choices"][0]["label"] == low
+
+
+@pytest.mark.parametrize(
+    "text, first",
+    [
+        ("it learns from our back catalogue AND searches the live files", "A mix of these"),
+        ("they'll optimise the prompts and organise our docs so it can search them", "A mix of these"),
+    ],
+)
+def test_learning_from_our_files_beside_searching_them_asks_whether_it_is_a_mix(text, first):
+    turn = at("mechanism").handle(text)
+    assert turn.facts["mechanism"] is None and turn.awaiting["choices"][0]["label"] == first
+
+
+@pytest.mark.parametrize(
+    "field, text, value",
+    [
+        ("quote", "they haven't put a number on it yet", None),
+        ("clean_examples", "no one's ever labelled anything", 0),
+    ],
+)
+def test_no_figure_yet_and_nothing_labelled(field, text, value):
+    turn = at(field).handle(text)
+    assert turn.facts[field] == value and turn.awaiting["field"] != field
+
+
+def test_a_currency_corrected_later_echoes_the_old_one():
+    s = at("quote")
+    s.handle("€5,000")
+    turn = s.handle("the price was in pounds, not euros, sorry")
+    assert (turn.facts["quote"], turn.facts["currency"]) == (5000, "GBP")
+    assert turn.replies[0].text == "Changed: a quote of £5,000 (it was a quote of €5,000)."
+
+
+@pytest.mark.parametrize(
+    "earlier, previous, text, value",
+    [
+        (
+            "task",
+            "sorting tickets into categories",
+            "just realised the job is really pulling data out, not sorting",
+            "extraction",
+        ),
+        ("monthly_volume", "1300", "the monthly figure I gave was for the year, sorry", 108),
+    ],
+)
+def test_a_change_noticed_later_changes_the_earlier_answer(earlier, previous, text, value):
+    s = at(earlier)
+    s.handle(previous)
+    turn = s.handle(text)
+    assert turn.facts[earlier] == value and turn.replies[0].text.startswith("Changed: ")
+
+
+# --- from a stranger's walk in the browser ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "yeah names and adresses obvs, I'd have to ask Sharon if we can share it",
+        "None - oh wait, the signatures have names on. So yes, and not sure we can",
+    ],
+)
+def test_having_to_ask_whether_personal_data_may_be_shared_is_not_sure(text):
+    turn = at("personal_data").handle(text)
+    assert turn.facts["personal_data"] == "unsure" and turn.replies[0].text == "Got it: not sure about the personal data."
+
+
+@pytest.mark.parametrize("text", ["yeah should be, quotes dont change much", "Should do, I reckon"])
+def test_should_be_at_a_yes_or_no_question_is_a_yes_not_a_correction(text):
+    s = at("task_stable", task="fixed_format")
+    turn = s.handle(text)
+    assert turn.facts["task_stable"] == "yes" and turn.facts["task"] == "fixed_format"
+
+
+def test_should_be_with_a_figure_is_still_a_correction():
+    s = at("clean_examples")
+    s.handle("40")
+    assert s.handle("sorry, should be 400").facts["clean_examples"] == 400
+
+
+@pytest.mark.parametrize("field", ["pitch", "task_stable"])
+def test_a_comparison_of_two_terms_without_a_question_mark_is_explained(field):
+    s = Session() if field == "pitch" else at(field)
+    if field == "pitch":
+        s.start()
+    s.explain = _Explainer()
+    turn = s.handle("LoRA vs full fine-tuning")
+    assert turn.replies[0].kind == "explanation" and turn.awaiting["field"] == field
+
+
+def test_two_techniques_with_not_sure_which_is_still_an_answer_about_them():
+    turn = at("mechanism").handle("fine tuning or rag, not sure which")
+    assert turn.replies[0].kind != "explanation" and turn.awaiting["field"] == "mechanism"
+    assert {"fine_tuning", "rag"} <= {c["value"] for c in turn.awaiting["choices"]}
+
+
+def test_a_question_typed_in_a_hurry_mid_interview_is_explained():
+    s = at("quote")
+    s.explain = _Explainer()
+    turn = s.handle("wats fine tunning")
+    assert turn.replies[0].kind == "explanation" and turn.awaiting["field"] == "quote"
+
+
+def test_a_busy_one_counts_nothing():
+    turn = at("monthly_volume").handle("about twelve a day, maybe forty on a busy one")
+    assert [c["value"] for c in turn.awaiting["choices"]] == ["360", "1200", "something else"]
+
+
+def test_a_correction_asked_back_at_an_earlier_question_says_which_question():
+    s = at("mechanism")
+    s.handle("fine-tuning")
+    turn = s.handle("sorry i meant fine tuning AND docs to search")
+    assert turn.awaiting["field"] == "mechanism"
+    assert turn.replies[-1].text.startswith("About the earlier question (what the vendor will do):")

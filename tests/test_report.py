@@ -261,3 +261,8 @@ def test_an_answer_left_open_shows_as_dont_know_and_a_question_never_asked_not_a
     md = to_markdown(s.current_verdict())
     assert "- **Quote (one-off):** Don't know" in md and "- **How many a month:** Don't know" in md
     assert "Vendor: retraining plan" not in md  # never asked: the verdict was reached without it
+
+
+@pytest.mark.parametrize("text, escaped", [("0.00%", "0.00%"), ("1.5k a month", "1.5k a month"), ("12. item", "12\\. item")])
+def test_a_figure_at_the_start_of_a_line_is_escaped_only_when_it_would_start_a_list(text, escaped):
+    assert escape_markdown(text) == escaped  # the Markdown file reads as written, with no stray backslash

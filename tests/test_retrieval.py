@@ -159,6 +159,7 @@ def test_tokenize_keeps_hyphenated_terms_and_parts():
         ("finetunning our model", "fine-tuning our model"),  # run together and misspelt
         ("retrainning", "retraining"),
         ("running costs", "running costs"),
+        ("why does the AI make stuff up", "why does the ai make stuff up hallucination making things up"),
     ],
 )
 def test_questions_are_put_into_the_glossary_words(knowledge_base, typed, meant):

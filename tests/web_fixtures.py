@@ -263,7 +263,10 @@ async def answer_everything(app) -> None:
 
 
 def actions(ctx, name: str | None = None) -> list[dict]:
-    return [a for _, a in emitted(ctx, "action") if name is None or a["name"] == name]
+    """The buttons sent, by name; the hidden mark on a question without buttons (render.ANSWER_MARK) is no button."""
+    from web.render import ANSWER_MARK
+
+    return [a for _, a in emitted(ctx, "action") if (name is None and a["name"] != ANSWER_MARK) or a["name"] == name]
 
 
 def elements(ctx) -> list[dict]:

@@ -58,7 +58,6 @@ class Conversation(Returning, Files):
         )
         self.limiter = RateLimiter(settings.rate_limit_per_minute, 60.0)
         self.inflight = InFlight()
-        self.open_question: cl.Message | None = None  # the last message sent with answer buttons (drop_buttons)
         self.confirm: cl.Message | None = None  # "replace my answers with the example?"
         self.carry_offer: cl.Message | None = None  # "carry on with your check from earlier?"
         self.carried_from: str | None = None  # the earlier check taken up here
@@ -117,13 +116,6 @@ class Conversation(Returning, Files):
     async def start(self) -> None:
         await self.render(self.session.start(), welcome=True)
         await self.offer_carry_on()
-
-    async def drop_buttons(self) -> None:
-        """Before a question without buttons (the pitch, after "restart"): the last question's buttons go. Otherwise
-        they are not taken off one event at a time: the stylesheet hides them once a later message brings buttons of
-        its own or the verdict (render.ANSWER_BUTTON), and a stale click is refused."""
-        stale, self.open_question = self.open_question, None
-        await render.remove_buttons(stale)
 
     async def close_confirm(self) -> None:
         await render.remove_buttons(self.confirm)
@@ -188,12 +180,10 @@ class Conversation(Returning, Files):
             return
         awaiting = self.session.current_awaiting()
         assert awaiting is not None
-        actions = render.choice_actions(awaiting)
-        if not actions:
-            await self.drop_buttons()
-        msg = cl.Message(content=render.question_text(awaiting["question"], awaiting), actions=actions)
-        await msg.send()
-        self.open_question = msg if actions else None
+        # Earlier buttons are hidden by the stylesheet once this question's own (or its hidden mark) arrive.
+        await cl.Message(
+            content=render.question_text(awaiting["question"], awaiting), actions=render.choice_actions(awaiting)
+        ).send()
 
     async def prompt_pitch(self) -> None:
         if self.session.awaiting == "pitch":
@@ -232,13 +222,8 @@ class Conversation(Returning, Files):
             elif reply.kind == "explanation":
                 await self.send_explanation(reply)
             elif i == question_index:
-                actions = render.choice_actions(turn.awaiting)
-                if not actions:
-                    await self.drop_buttons()
                 text = "\n\n".join([*lead, render.question_text(reply.text, turn.awaiting)])
-                msg = cl.Message(content=text, actions=actions)
-                await msg.send()
-                self.open_question = msg if actions else None
+                await cl.Message(content=text, actions=render.choice_actions(turn.awaiting)).send()
             elif reply.kind == "welcome" and welcome:
                 await cl.Message(content=reply.text, actions=render.shortcut_actions()).send()
             else:
@@ -248,7 +233,7 @@ class Conversation(Returning, Files):
         return render.sources_markdown(sources, lambda cid: knowledge.concept_provenance(self.settings, cid))
 
     async def send_explanation(self, reply) -> None:
-        named = self.sources(reply.sources[:1])
+        named = self.sources([s for s in reply.sources if s.get("drawn")] or reply.sources[:1])  # the entries it draws on
         also = render.see_also_actions(reply.sources)
         explainer = knowledge.explainer(self.settings)
         if not (self.settings.llm_enabled and reply.question and explainer is not None):
@@ -265,7 +250,8 @@ class Conversation(Returning, Files):
         except Exception:
             log.exception("streaming the explanation failed; showing the glossary answer")
         if answer is not None and answer.sources:
-            named = self.sources([{"id": s.id, "title": s.title} for s in answer.sources[:1]])
+            drawn = [s for s in answer.sources if s.sections] or answer.sources[:1]
+            named = self.sources([{"id": s.id, "title": s.title} for s in drawn])
         text = answer.text if answer is not None else reply.text  # a failed stream is replaced, not left half-done
         msg.content = text + named
         await msg.send()

@@ -17,7 +17,6 @@ class ConversationParts:
     if TYPE_CHECKING:  # provided by web.chat.Conversation
         settings: Settings
         session: Session
-        open_question: cl.Message | None
         carry_offer: cl.Message | None
         carried_from: str | None
 

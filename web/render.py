@@ -29,6 +29,7 @@ REPORT_FILES = tuple(zip((REPORT_PDF, REPORT_MD), MIME_TYPES, strict=True))  # t
 # action's name. So the shortcut buttons' names are the titles a chat started from them should carry.
 ANSWER_ACTION = "answer"
 ANSWER_BUTTON = "answer-"  # the id prefix of the buttons that answer the question on screen
+ANSWER_MARK = ANSWER_BUTTON + "mark-"  # hidden, on a question without buttons (public/pitchcheck.css); no callback
 AUDIT_ACTION = "Audit of training examples"
 EXAMPLE_ACTION = "The £18,000 example"
 EXPLAIN_ACTION = "LoRA in plain English"
@@ -79,7 +80,8 @@ def _answer_button(name: str, label: str, payload: dict[str, Any], icon: str | N
 
 def choice_actions(awaiting: Mapping[str, Any] | None) -> list[cl.Action]:
     """One button per choice (payload = the choice's value); a number question gets "Don't know", and the
-    examples question a pointer to the audit upload."""
+    examples question a pointer to the audit upload. A question with no buttons of its own (the pitch) carries one
+    hidden mark, so that the stylesheet hides every earlier question's buttons, as a later question's buttons do."""
     if not awaiting:
         return []
     field = awaiting["field"]
@@ -91,7 +93,7 @@ def choice_actions(awaiting: Mapping[str, Any] | None) -> list[cl.Action]:
         actions.append(_answer_button(ANSWER_ACTION, DONT_KNOW, {"field": field, "value": SKIP, "label": DONT_KNOW}))
     if field == "clean_examples":
         actions.append(_answer_button(AUDIT_ACTION, "Upload examples for an audit", {}, icon="upload"))
-    return actions
+    return actions or [cl.Action(name=ANSWER_MARK, label="", payload={}, id=f"{ANSWER_MARK}{uuid.uuid4()}")]
 
 
 def question_text(reply_text: str, awaiting: Mapping[str, Any] | None) -> str:

@@ -58,12 +58,8 @@ class Returning(ConversationParts):
             shown = self.unsaved_step(note)
             shown["parentId"] = last.get("parentId")  # the page nests a reply under the run that sent it
             steps.insert(messages[-1], shown)
-            actions = render.choice_actions(awaiting)
-            if actions:  # the buttons go back on the question already on screen
-                question = cl.Message(id=last["id"], content=last.get("output") or "", actions=actions)
-                for action in actions:
-                    await action.send(for_id=question.id)
-                self.open_question = question
+            for action in render.choice_actions(awaiting):  # the buttons go back on the question already on screen
+                await action.send(for_id=last["id"])
             return
         steps.append(self.unsaved_step(note))
         if awaiting:
@@ -86,9 +82,7 @@ class Returning(ConversationParts):
         return message
 
     async def _show_question(self, steps: list[StepDict], awaiting: Mapping[str, Any] | None, text: str) -> None:
-        actions = render.choice_actions(awaiting)
-        message = await self._show_unsaved(steps, render.question_text(text, awaiting), actions)
-        self.open_question = message if actions else None
+        await self._show_unsaved(steps, render.question_text(text, awaiting), render.choice_actions(awaiting))
 
     async def offer_carry_on(self) -> None:
         """A new chat from a visitor with a check left unfinished (a phone reload lands on a new chat): offer it back."""
