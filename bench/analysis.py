@@ -265,12 +265,13 @@ def notes(r: dict, rows: list[dict]) -> dict[str, str]:
             "Done so far: the echo and the next question go out as one message; the chart is built as "
             "plain figure JSON (no Plotly Figure); the PDF and Markdown reports are laid out only when one is "
             "downloaded (in a worker process), so a verdict sends links and lays out nothing; the state is saved in "
-            "one statement instead of a read and a write; the old buttons are removed together; an identical "
-            "question is answered from the recent answers; a thread's owner is asked of the database once. The "
-            "visitors here never download a report, so none is laid out during the load. Left: a question's buttons cost one "
-            "socket event each, sent and removed (Chainlit has no batch for them); each new chat looks up the "
-            'visitor\'s unfinished checks (one read, to offer "Carry on"); Chainlit itself sleeps 1 ms on the '
-            "event loop for every message and step it creates (anchor and app alike)."
+            "one statement instead of a read and a write; old answer buttons are hidden by the stylesheet, with no "
+            "event; an identical question is answered from the recent answers; a thread's owner is asked of the "
+            "database once; messages are stamped by a steady clock, without the 1 ms pause Chainlit takes on the "
+            "event loop for every message and step (the like-for-like anchor has the same clock). The visitors "
+            "here never download a report, so none is laid out during the load. Left: a question's buttons cost "
+            "one socket event each (Chainlit has no batch for them); each new chat looks up the visitor's "
+            'unfinished checks (one read, to offer "Carry on").'
         )
         loads = [v for v in (r.get("load_by_part") or {}).values() if isinstance(v, (int, float))]
         cores = machine.get("cores_logical") or 0
