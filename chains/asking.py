@@ -76,8 +76,12 @@ class Asking:
     def _clarify(self, reading: Reading, preface: list[Reply] | None = None, carry: str | None = None) -> Turn:
         assert self.awaiting
         self.state.misses[self.awaiting] = self.state.misses.get(self.awaiting, 0) + 1
-        if self.state.misses[self.awaiting] > MAX_MISSES + 1:
+        if self.state.misses[self.awaiting] > MAX_MISSES:  # never the same question a third time
             return self._leave_open()
+        if self.state.misses[self.awaiting] >= MAX_MISSES:  # asked back before: an example of an answer, and a way out
+            example = FIELD_BY_NAME[self.awaiting].example
+            said = f"Pick one of these, or say something like {example}" if example else "Pick one of these"
+            preface = [*(preface or []), Reply("notice", said + '. Or say "skip" and I\'ll leave it open for now.')]
         self.state.clarifying = {"question": reading.hint, "options": list(reading.options)}
         if carry and FIELD_BY_NAME[self.awaiting].kind == "volume":
             self.state.clarifying["carry"] = carry

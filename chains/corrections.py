@@ -13,7 +13,7 @@ from typing import Any
 from .choices import cue_hits
 from .facts import FIELD_BY_NAME, FIELDS
 from .figures import normalise
-from .intents import is_correction, is_strong_correction, looks_like_question, strip_correction
+from .intents import changed_mind, is_correction, is_strong_correction, looks_like_question, strip_correction
 from .money import format_money
 from .number_words import words_to_digits
 from .readers import Reading, _currency_named, read_answer
@@ -38,6 +38,14 @@ def find_correction(session: Any, text: str) -> tuple[str, Reading] | None:
         shown = format_money(fee, session.facts.get("currency"))
         echo = f"Changed: no monthly fee (it was {shown} a month)."
         return "quote", Reading("ok", session.facts.get("quote"), echo=echo, facts={"monthly_fee": None})
+    said = normalise(text)
+    last = changed_mind(said)
+    if (
+        last
+        and session.awaiting
+        and all(read_answer(session.awaiting, part).status in ("ok", "clarify") for part in (said[: len(said) - len(last)], last))
+    ):
+        return None  # "about twelve a month, no wait more like 50": the answer on screen, changed within the message
     cue = is_correction(text)
     t = text.lower()
     named = [

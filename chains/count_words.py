@@ -1,11 +1,13 @@
 """What the words around a count say of it: none usable yet, the things counted (examples, staff, emails), figures of
-what could be rather than what is, and stock nobody has labelled. Regular expressions on lower-cased text."""
+what could be rather than what is, stock nobody has labelled, a count per branch and a hedge near a rule's line."""
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
-from chains.phrasings import UNITS
+from chains.figures import Amount
+from chains.phrasings import EACH, UNITS
 
 NONE_USABLE = re.compile(
     r"\b(?:none|nowt|nothing)\b(?: \w+){0,3}? (?:labell?ed|clean|usable|tagged|marked|sorted|tidied|checked|any good)\b|"
@@ -66,3 +68,32 @@ def months_kept(text: str) -> float | None:
         return None
     n = float(m["n"]) if m["n"][0].isdigit() else _SMALL[m["n"]]
     return n * _MONTHS_IN[m["unit"].rstrip("s")] or None
+
+
+_HEDGED = re.compile(
+    r"(?:\babout|\baround|\broughly|\bapprox\w*|\bmaybe|\bperhaps|\bcirca|\bnearly|\balmost|\bgive or take|~|\bsay|"
+    r"\bsomething like|\bin the region of|\bballpark|\bunder|\bbelow|\bless than|\bfewer than|\bshy of|\bshort of|\bnot quite|"
+    r"\bover|\babove|\bmore than|\bat least|\bat most|\bno more than|\bup to|\bupwards of|\bnorth of|\bsouth of)\s*(?:a |an )?[£$€]?\s*$"
+)
+_HEDGED_AFTER = re.compile(r"(?:ish\b|-ish\b|\s*(?:[a-z,]+\s+){0,3}?(?:or so|give or take|or thereabouts|more or less|ish)\b)")
+_AT_LEAST = re.compile(r"\b(?:over|above|more than|at least|upwards of|north of)\b")
+
+
+def unit_count(found: list[Amount], best: Amount, t: str) -> Amount | None:
+    """ "each of our 3 offices does about 200": the number of offices, when the answer says each."""
+    if not EACH.search(t):
+        return None
+    units = [
+        a
+        for a in found
+        if a is not best and (WORKERS.match(a.after) or re.match(r"\s*(?:\w+\s+)?(?:customers|clients)\b", a.after))
+    ]
+    return units[0] if len(units) == 1 else None
+
+
+def hedged_near(best: Amount, t: str, threshold: int, value: Decimal) -> bool:
+    """ "about a hundred" against a line at 100: it could be either side, so ask."""
+    hedge = _HEDGED.search(t[: best.start]) or _HEDGED_AFTER.match(t, best.end) or _HEDGED_AFTER.search(t, best.end - 3, best.end)
+    if hedge and _AT_LEAST.search(hedge[0]) and value >= threshold:
+        return False  # "just over 1,000", "at least 100": on the line's far side whatever the exact figure
+    return bool(hedge) and abs(value - threshold) <= Decimal(threshold) / 10 and not best.is_range

@@ -177,7 +177,7 @@ _CORRECTION = re.compile(
     r"(?:the|that|my) last (?:one|question|answer|reply)|previous (?:one|question|answer|reply)|go(?:ing)? back|scrap that|change that|"
     r"i (?:put|typed|wrote|entered)|the (?:one|question|answer) before)\b|^(?:and )?before that\b|"
     r"\bthat (?:\d[\d,.]* )?(?:was|were|is|'s) (?:per|a|an|each|every) (?:day|week|fortnight|month|quarter|year)\b|"
-    r"\bsorry\s*[.!]*$|\b(?:just|i'?ve|i have) (?:just )?reali[sz]ed\b|\bcome to think of it\b|\bon second thoughts?\b"
+    r"\b(?:no,? |oh,? )wait\b|\bhang on\b|\bhold on\b|\bsorry\s*[.!]*$|\b(?:just|i'?ve|i have) (?:just )?reali[sz]ed\b|\bcome to think of it\b|\bon second thoughts?\b"
 )
 _STRONG = re.compile(
     r"\b(?:i meant|meant|more like|make (?:that|it)|should(?: have|'ve) (?:been|said)|should say|should be (?=\d|about|around|more|less|nearer|closer|higher|lower|[£$€])|typo|mistyped|"

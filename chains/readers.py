@@ -23,7 +23,9 @@ from chains.count_words import (
     UNLABELLED,
     WORKERS,
     counts_things,
+    hedged_near,
     months_kept,
+    unit_count,
 )
 from chains.facts import FIELD_BY_NAME, Field
 from chains.figures import (
@@ -46,7 +48,7 @@ from chains.figures import (
 from chains.intents import Intent, changed_mind, looks_like_question, read_intent
 from chains.money import currency_carried, foreign_currency, format_money, money_of, price_doubt, rate_doubt, scale_doubt
 from chains.money import currency_named as _currency_named
-from chains.phrasings import DONT_KNOW, EACH, EVERY_DAY, HIGHER_END, LOWER_END, STOCK, VENDOR_FIGURE, WORKING_DAYS
+from chains.phrasings import DONT_KNOW, EVERY_DAY, HIGHER_END, LOWER_END, STOCK, VENDOR_FIGURE, WORKING_DAYS
 from chains.polarity import negated
 from chains.shares import usable_share
 
@@ -99,13 +101,6 @@ _SKIP_WORDS = re.compile(
     r"^(?:skip|pass|next|skip (?:this|it|that)(?: one| question)?|(?:i'?d )?rather not say|prefer not to say)$"
 )
 _MALFORMED = re.compile(r"(?<!\.\d\d)\d,\d{1,2}(?!\d)|\d,\d{4,}|\d\.\d{3}\.\d(?!\d{2}(?:,\d{2})?\s?(?:€|eur))")
-_HEDGED = re.compile(
-    r"(?:\babout|\baround|\broughly|\bapprox\w*|\bmaybe|\bperhaps|\bcirca|\bnearly|\balmost|\bgive or take|~|\bsay|"
-    r"\bsomething like|\bin the region of|\bballpark|\bunder|\bbelow|\bless than|\bfewer than|\bshy of|\bshort of|\bnot quite|"
-    r"\bover|\babove|\bmore than|\bat least|\bat most|\bno more than|\bup to|\bupwards of|\bnorth of|\bsouth of)\s*(?:a |an )?[£$€]?\s*$"
-)
-_HEDGED_AFTER = re.compile(r"(?:ish\b|-ish\b|\s*(?:[a-z,]+\s+){0,3}?(?:or so|give or take|or thereabouts|more or less|ish)\b)")
-_AT_LEAST = re.compile(r"\b(?:over|above|more than|at least|upwards of|north of)\b")
 _SKIPPED = Reading("skip", None, "No problem, we can leave that one for now.")
 
 
@@ -193,26 +188,6 @@ def _count_option(value: int, kind: str) -> dict[str, str]:
     return {"value": str(value), "label": what}
 
 
-def _unit_count(found: list[Amount], best: Amount, t: str) -> Amount | None:
-    """ "each of our 3 offices does about 200": the number of offices, when the answer says each."""
-    if not EACH.search(t):
-        return None
-    units = [
-        a
-        for a in found
-        if a is not best and (WORKERS.match(a.after) or re.match(r"\s*(?:\w+\s+)?(?:customers|clients)\b", a.after))
-    ]
-    return units[0] if len(units) == 1 else None
-
-
-def _hedged_near(best: Amount, t: str, threshold: int, value: Decimal) -> bool:
-    """ "about a hundred" against a line at 100: it could be either side, so ask."""
-    hedge = _HEDGED.search(t[: best.start]) or _HEDGED_AFTER.match(t, best.end) or _HEDGED_AFTER.search(t, best.end - 3, best.end)
-    if hedge and _AT_LEAST.search(hedge[0]) and value >= threshold:
-        return False  # "just over 1,000", "at least 100": on the line's far side whatever the exact figure
-    return bool(hedge) and abs(value - threshold) <= Decimal(threshold) / 10 and not best.is_range
-
-
 def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
     if _MALFORMED.search(t):
         return Reading("unreadable", hint='I couldn\'t tell which figure that is. Could you write it out, for example "1,000"?')
@@ -258,7 +233,7 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
     doubt = _doubtful_count(spec, found, best, t)
     if doubt is not None:
         return doubt
-    units = _unit_count(found, best, t)
+    units = unit_count(found, best, t)
     factor = units.raw if units is not None else Decimal(1)
     if spec.kind == "volume":
         best = days_said(best, t)
@@ -280,7 +255,7 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
         return _straddles(spec, best, lo, hi)
     from chains.number_words import words_to_digits
 
-    if _hedged_near(best, words_to_digits(t), threshold, Decimal(value)):
+    if hedged_near(best, words_to_digits(t), threshold, Decimal(value)):
         near = round_half_up(Decimal(value))
         other = threshold - 1 if near >= threshold else threshold
         return Reading(
@@ -342,7 +317,7 @@ def _doubtful_count(spec: Field, found: list[Amount], best: Amount, t: str) -> R
         values = [
             round_half_up(a.raw) for a in firm if a is best or (not a.period and (EXAMPLE_NOUN.match(a.after) or not marked))
         ]
-    if len(set(values)) > 1 and not usable_share(t, best.end, best.start) and _unit_count(found, best, t) is None:
+    if len(set(values)) > 1 and not usable_share(t, best.end, best.start) and unit_count(found, best, t) is None:
         return _options("I read two figures there. Which is the one to go on?", spec, tuple(dict.fromkeys(values))[:3])
     return None
 
@@ -406,6 +381,9 @@ def _read_money(spec: Field, t: str, ctx: Context) -> Reading:
     assert one_off is not None
     if one_off.raw < 0:
         return Reading("unreadable", hint="A price needs to be zero or more. " + _NUMBER_HINT["money"].split(". ", 1)[1])
+    if one_off.currency is None and not _currency_named(t) and usable_share(t, one_off.end, one_off.start) is not None:
+        counted = "That sounds like a count, not a price. How much have they quoted? "  # "300, half of them are rubbish"
+        return Reading("unreadable", hint=counted + _NUMBER_HINT["money"].split(". ", 1)[1])
     price = money_of(one_off, _currency_named(t) or ctx.currency or "GBP")
     recurring = [a for a in found if a.period is not None]
     rated = rate_doubt(t, price.currency)
@@ -418,7 +396,10 @@ def _read_money(spec: Field, t: str, ctx: Context) -> Reading:
             f'{one_off.period}). What is the one-off price? For example "£18,000" or "$25k".',
         )
     if price.amount < 100 and not re.search(r"\d\s*(?:k|m|bn)\b", t):  # no quote for fine-tuning is under 100
-        small, code = round_half_up(one_off.raw), price.currency if (one_off.currency or _currency_named(t)) else "GBP"
+        small, code = (
+            round_half_up(one_off.raw),
+            price.currency if (one_off.currency or _currency_named(t)) else (ctx.currency or "GBP"),
+        )
         readings = [format_money(small, code), format_money(small * 1000, code)]
         return Reading(
             "clarify",

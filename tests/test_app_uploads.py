@@ -193,6 +193,27 @@ def test_a_bad_upload_gets_one_line_and_the_question_stays_open(app, tmp_path, n
     assert "Paste what the vendor said" in texts(ctx)[-1]
 
 
+@pytest.mark.parametrize("note, read", [("heres another", False), ("fine-tuning", True)])
+def test_a_note_sent_with_a_file_is_read_only_when_it_answers_the_question_on_screen(app, tmp_path, note, read):
+    bad = tmp_path / "broken.csv"
+    bad.write_bytes(bytes(range(256)) * 8)
+
+    kept = {}
+
+    async def work(ctx):
+        await app.on_chat_start()
+        await say(app, PITCH)
+        conversation().session.facts["mechanism"] = None
+        conversation().session.await_field("mechanism")
+        await _attach(app, bad, text=note)
+        kept["mechanism"] = conversation().session.facts["mechanism"]
+
+    ctx = drive(work)
+    assert not any(t.startswith("Just to be sure") for t in texts(ctx))  # "heres another" was no answer to guess at
+    assert (kept["mechanism"] == "fine_tuning") is read
+    assert any("I couldn't audit **broken.csv**" in m["output"] for _, m in emitted(ctx, "update_message"))
+
+
 def test_the_audit_shortcut_says_how_to_attach_and_waits_for_nothing(app):
     import chainlit as cl
 

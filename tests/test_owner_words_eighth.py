@@ -395,3 +395,29 @@ def test_a_correction_asked_back_at_an_earlier_question_says_which_question():
     turn = s.handle("sorry i meant fine tuning AND docs to search")
     assert turn.awaiting["field"] == "mechanism"
     assert turn.replies[-1].text.startswith("About the earlier question (what the vendor will do):")
+
+
+def test_a_figure_with_a_share_of_them_rubbish_at_the_price_question_is_a_count():
+    turn = at("quote").handle("about 300 i reckon, half of them are rubbish tho")
+    assert turn.facts["quote"] is None
+    assert turn.replies[0].text.startswith("That sounds like a count, not a price. How much have they quoted?")
+
+
+def test_a_change_of_mind_within_the_answer_on_screen_is_no_correction_of_the_one_before():
+    s = at("quote")
+    s.handle("€5,800")  # the answer just before, which a change of mind might be taken to correct
+    s.await_field("monthly_volume")
+    turn = s.handle("about twelve a month, no wait more like 50")
+    assert turn.facts["quote"] == 5800 and turn.facts["monthly_volume"] == 50
+    assert turn.replies[0].text == "Got it: about 50 a month."
+
+
+def test_a_choice_asked_back_a_second_time_gives_an_example_and_a_way_out_and_never_a_third():
+    s = at("task_stable")
+    s.handle("maybe forty a week? dunno")
+    second = s.handle("maybe forty a week? dunno")
+    assert second.replies[0].text.startswith("Pick one of these, or say something like")
+    assert 'Or say "skip"' in second.replies[0].text and second.awaiting["field"] == "task_stable"
+    third = s.handle("maybe forty a week? dunno")
+    assert third.replies[0].text.startswith("I'll leave that question open for now")
+    assert third.awaiting["field"] != "task_stable"

@@ -15,6 +15,8 @@ from chainlit.context import context
 from chainlit.data import get_data_layer
 from chainlit.user import PersistedUser
 
+from chains.intents import looks_like_question
+from chains.readers import read_answer
 from chains.settings import Settings
 
 from . import knowledge, render, reports, uploads
@@ -125,14 +127,22 @@ class Conversation(Returning, Files):
         """A message from the message box: its text (if any) as a turn, then an attached file for the audit."""
         files = uploads.attached_files(elements)
         proposal = files and uploads.is_proposal(getattr(files[0], "name", None))
-        # A note sent with a file ("here are ours") is not the answer: the file answers the question on screen.
+        # A note sent with a file ("here are ours") is not the answer: the file answers the question on screen, and
+        # at another question the note is read only if it answers that question or asks something ("heres another"
+        # beside a spreadsheet is no answer to what the vendor will do).
         note_only = files and (self.session.awaiting == "pitch" if proposal else self.session.awaiting == "clean_examples")
+        if files and not note_only and (text or "").strip():
+            note_only = not (looks_like_question(text) or self._answers(text))
         if ((text or "").strip() or not files) and not note_only:
             await self.handle_text(text)
         if files and proposal:
             await self.proposal_upload(files[0])
         elif files:
             await self.audit_upload(files[0])
+
+    def _answers(self, text: str) -> bool:
+        awaiting = self.session.awaiting
+        return awaiting is not None and read_answer(awaiting, text, self.session.context()).status == "ok"
 
     async def handle_text(self, text: str) -> None:
         too_long = self.settings.message_too_long(text or "")
