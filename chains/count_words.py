@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 from chains.figures import Amount
+from chains.number_words import words_to_digits
 from chains.phrasings import EACH, UNITS
 
 NONE_USABLE = re.compile(
@@ -55,18 +56,17 @@ def counts_things(after: str) -> bool:
 # How long a rate has been kept up: "been doing it about a year", "for the last 18 months".
 _DURATION = re.compile(
     r"\b(?:for|been|over|about|nearly|almost|past|last|around)\s+(?:(?:about|around|nearly|almost|the|a good|the last|"
-    r"the past)\s+)?(?P<n>\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|half a)\s+(?P<unit>years?|months?|weeks?)\b"
+    r"the past)\s+)?(?P<n>\d+(?:\.\d+)?|an?|half an?)\s+(?P<unit>years?|months?|weeks?)\b"
 )
-_SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "half a": 0.5}
 _MONTHS_IN = {"year": 12, "month": 1, "week": 12 / 52}
 
 
 def months_kept(text: str) -> float | None:
     """The months a rate has run for, when the answer says how long ("about a year" is 12), else None."""
-    m = _DURATION.search(text)
+    m = _DURATION.search(words_to_digits(text))  # "two years" as "2 years"
     if not m:
         return None
-    n = float(m["n"]) if m["n"][0].isdigit() else _SMALL[m["n"]]
+    n = float(m["n"]) if m["n"][0].isdigit() else 0.5 if m["n"].startswith("half") else 1.0
     return n * _MONTHS_IN[m["unit"].rstrip("s")] or None
 
 
