@@ -38,6 +38,7 @@ ANSWERS_SIXTH = ROOT / "tests" / "data" / "answers_sixth.yaml"  # likewise
 ANSWERS_SEVENTH = ROOT / "tests" / "data" / "answers_seventh.yaml"  # likewise
 ANSWERS_EIGHTH = ROOT / "tests" / "data" / "answers_eighth.yaml"  # likewise
 ANSWERS_NINTH = ROOT / "tests" / "data" / "answers_ninth.yaml"  # likewise
+ANSWERS_TENTH = ROOT / "tests" / "data" / "answers_tenth.yaml"  # likewise
 SEED = "pitchcheck-answers-1"
 OUTCOMES = ("right", "clarified", "asked", "wrong")
 
@@ -64,6 +65,7 @@ def load_all() -> list[dict[str, Any]]:
             ANSWERS_SEVENTH,
             ANSWERS_EIGHTH,
             ANSWERS_NINTH,
+            ANSWERS_TENTH,
         )
         for e in load(path)
     ]

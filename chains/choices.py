@@ -86,7 +86,7 @@ def cue_hits(spec: Field, t: str) -> list[str]:
             for m in re.finditer(cue, t):
                 # A cue that holds its own negation ("they couldn't say") is not turned round again by a "no" before it.
                 own = _OWN_NEGATION.search(m[0])
-                value = c.negated if (not own and negated(t, m.start())) else c.value
+                value = c.negated if (not own and negated(t, m.start()) and not _UNLIKE_THEM.match(t, m.end())) else c.value
                 if value:
                     spans.append((m.start(), m.end(), value))
     kept = [
@@ -103,11 +103,20 @@ def cue_hits(spec: Field, t: str) -> list[str]:
     return out
 
 
+# "our IT firm would never waffle like this vendor did": the vendor did what is negated of someone else.
+_UNLIKE_THEM = re.compile(
+    r"\w*\s+(?:\w+ ){0,3}?like (?:this|the|that|these|those|our) (?:new )?(?:vendor|lot|company|firm|people|guys|one)s? (?:did|does|do|has|have)\b"
+)
 _OWN_NEGATION = re.compile(r"\b(?:not|no|never|without|nothing|none)\b|n'?t\b")
 _UNSURE_WHETHER = re.compile(
-    r"\b(?:not (?:really |quite )?sure|unsure|no idea|no clue|don'?t know|dunno|not certain|can'?t say) "
+    r"\b(?:not (?:really |quite )?sure|unsure|no idea|no clue|(?:don'?t|doesn'?t|do not|does not) know|dunno|not certain|"
+    r"can'?t say) "
     r"(?:if|whether|about whether|we can|we could|we'?re allowed|it'?s allowed)\b|"
     r"\b(?:have to|need to|must|got to|gotta) (?:ask|check)(?: \w+){0,3} (?:if|whether)\b"  # "I'd have to ask Sharon if we can"
+)
+# "can't promise it won't change": what follows is hoped, not known.
+_NO_PROMISE = re.compile(
+    r"\b(?:can'?t|cannot|couldn'?t|won'?t) (?:promise|guarantee|swear)\b|\bno guarantees?\b|\bnot guaranteed\b"
 )
 _UNSURE_TOO = re.compile(r"\bnot (?:really |quite )?sure\b|\bno idea\b|\bdunno\b|\bno clue\b")
 _CLOSING = re.compile(
@@ -115,6 +124,12 @@ _CLOSING = re.compile(
     r"not good enough)\s*[.!]*$"
 )
 _NEGATED_CUE = re.compile(r"\b(?:don'?t|do not|dont|can'?t|cannot) (?:think|see|expect|imagine|believe|reckon)\b|\bdoubt\b")
+
+
+def _no_promise(t: str) -> bool:
+    """ "can't promise it won't change" is not sure; "no guarantees, but it's been the same for years" answers after."""
+    m = _NO_PROMISE.search(t)
+    return m is not None and not re.search(r"\bbut\b", t[m.end() :])
 
 
 def _combine_techniques(spec: Field, hits: list[str]) -> list[str]:
@@ -135,7 +150,7 @@ def read_choice(spec: Field, text: str, embed: Embed | None = None, picked: bool
     exact = _exact(spec, t, picked)
     if exact:
         return ChoiceReading(exact, via="exact")
-    if "unsure" in spec.choice_values() and _UNSURE_WHETHER.search(t):
+    if "unsure" in spec.choice_values() and (_UNSURE_WHETHER.search(t) or _no_promise(t)):
         return ChoiceReading("unsure", via="cue")  # "not sure if we're allowed": the doubt governs what follows
     if _ACKNOWLEDGED.fullmatch(t):  # "ok" acknowledges the question rather than answering it
         return ChoiceReading(None, _polar_alternatives(spec, "yes"), via="polarity")
@@ -178,6 +193,9 @@ def read_choice(spec: Field, text: str, embed: Embed | None = None, picked: bool
         return _checked(spec, t, ChoiceReading(polar, via="polarity" if not hits else "cue"), embed)
     if hits and polar and polar not in hits:
         return ChoiceReading(None, tuple(dict.fromkeys([*hits, polar]))[:3], via="cue")
+    if said == "no" and polar is None and hits == [spec.polar.get("yes")] and not mid_sentence:
+        # "no, they explained updates to the app, not the model": a no before what they said is no clear answer
+        return ChoiceReading(None, tuple(dict.fromkeys([said, *hits, *spec.choice_values()]))[:3], via="cue")
     if len(hits) == 1 and _weak_only(spec, hits[0], t):
         # Only a weak cue ("they said ...") speaks: what they said is not read, so the reading is offered, not taken.
         return ChoiceReading(None, tuple(dict.fromkeys([hits[0], *spec.choice_values()]))[:3], via="cue")
@@ -195,7 +213,9 @@ def read_choice(spec: Field, text: str, embed: Embed | None = None, picked: bool
 
 
 # One technique and another besides: "not only prompts ...", "... plus a search thing", "fine-tuning as well".
-_TECHNIQUE = r"(?:train\w*|retrain\w*|fine[- ]?tun\w*|search\w*|documents?|docs|rag|prompt\w*|look\w* (?:things )?up)"
+_TECHNIQUE = (
+    r"(?:train\w*|retrain\w*|fine[- ]?tun\w*|search\w*|documents?|docs|rag|prompt\w*|look\w* (?:things )?up|reads?|reading)"
+)
 _MORE_THAN = re.compile(
     rf"\bnot (?:only|just|merely|simply) (?:\w+ )?{_TECHNIQUE}\b|\b(?:plus|as well as|and also|on top of)\b[^.;,]{{0,30}}"
     rf"\b{_TECHNIQUE}\b|\b{_TECHNIQUE}\b[^.;,]{{0,12}}\b(?:as well|too)\b"

@@ -14,7 +14,7 @@ NONE_USABLE = re.compile(
     r"\b(?:none|nowt|nothing)\b(?: \w+){0,3}? (?:labell?ed|clean|usable|tagged|marked|sorted|tidied|checked|any good)\b|"
     r"\bso none\b|\bnone (?:today|right now|at the moment)\b|^non really\b|"
     r"\bnothing (?:is )?(?:labell?ed|clean|usable)\b|\bnot (?:a single|one) (?:is |of them )?(?:labell?ed|clean)\b|\bfrom scratch\b|"
-    r"\b(?:nobody|no one)(?:'s| has)? (?:ever )?(?:labell?ed|tagged|sorted|checked) (?:anything|any of (?:them|it)|them)\b"
+    r"\b(?:nobody|no[- ]one)(?:'s| has)? (?:ever )?(?:labell?ed|tagged|sorted|checked) (?:anything|any of (?:them|it)|them)\b"
 )
 EXAMPLE_NOUN = re.compile(
     r"\s*(?:\w+\s+){0,3}?(?:examples?|samples?|pairs|clean|label+ed|good (?:ones|items)|items|records|ones|"
@@ -97,3 +97,17 @@ def hedged_near(best: Amount, t: str, threshold: int, value: Decimal) -> bool:
     if hedge and _AT_LEAST.search(hedge[0]) and value >= threshold:
         return False  # "just over 1,000", "at least 100": on the line's far side whatever the exact figure
     return bool(hedge) and abs(value - threshold) <= Decimal(threshold) / 10 and not best.is_range
+
+
+_EACH_BRINGS = re.compile(
+    r"\beach(?: (?:one|of (?:them|those)|[a-z]+))? (?:means|has|brings|involves|needs|gets|generates|creates|produces|"
+    r"comes with|is|works out at|=)\b"
+)
+
+
+def each_brings(firm: list[Amount], best: Amount, t: str) -> Amount | None:
+    """ "25 weddings a year and each one means about 80 emails": the one figure each of a rate's things brings."""
+    if not best.period:
+        return None
+    each = [a for a in firm if a.start > best.end and not a.period and _EACH_BRINGS.search(t, best.end, a.start)]
+    return each[0] if len(each) == 1 else None

@@ -109,7 +109,7 @@ FIELDS: tuple[Field, ...] = (
         "Fine-tuning changes the model itself; RAG gives it your documents when it answers; prompting only writes better instructions.",
         (
             Choice("fine_tuning", "Fine-tune (retrain) the model", "fine-tuning the model", (
-                r"\bfin[de][\s-]?tun", r"\bretrain", r"\btrain\w* (?:\w+ ){0,3}(?:on|with) (?:\w+ ){0,3}(?:our|your|their) (?:own )?(?:\w+ )?(?:data|emails|documents|docs|files|reports|examples|records|history|quotes|contracts|orders|invoices|letters|tickets|cases|notes|jobs|tenders|bids|responses|messages|chats|conversations|proposals)\b", r"\bre-train", r"\blora\b", r"\bqlora\b", r"\blow[\s-]rank", r"\bpeft\b", r"\badapters?\b",
+                r"\bfin[de][\s-]?tun", r"\bretrain", r"\btrain\w* (?:\w+ ){0,3}(?:on|with) (?:\w+ ){0,3}(?:our|your|their) (?:own )?(?:\w+ )?(?:data|emails|documents|docs|files|reports|examples|records|history|quotes|contracts|orders|invoices|letters|tickets|cases|notes|jobs|tenders|bids|responses|messages|chats|conversations|proposals|sales|products|listings|reviews|posts|articles|content|archive|paperwork|forms|descriptions|stuff)\b", r"\bre-train", r"\blora\b", r"\bqlora\b", r"\blow[\s-]rank", r"\bpeft\b", r"\badapters?\b",
                 r"\btrain\w* (?:\w+ ){0,4}on (?:\w+ ){0,2}label+ed\b", r"\btrain\w* (?:a|the|our|your|its) own (?:model|version)\b",
                 r"\b(?:adjust|update|chang|tweak)\w* (?:the |its )?(?:model'?s )?(?:weights|parameters)\b", r"\bcustom(?:-trained)? model\b",
                 r"\btrain(?:ing)? (?:the|a|its|our) (?:own )?(?:ai|model)\b", r"\b(?:they'?(?:d|ll)|will|would) train (?:it|them)\b", r"\bmodel (?:itself|trained)\b(?! (?:stays|is left|remains|isn'?t|is not|won'?t|will not|doesn'?t|does not|unchanged))", r"\bbaked in(?:to)?\b",
@@ -120,7 +120,7 @@ FIELDS: tuple[Field, ...] = (
                 r"\brag\b", r"\bretriev", r"\bsearch(?:es|ing)? (?:through )?(?:our|your|the|its)? ?(?:own )?(?:documents|docs|files|knowledge|records|data)\b",
                 r"\bknowledge ?base\b", r"\b(?:documents|docs|files|manuals|catalogue|catalog|handbook)\b[^.;]{0,30}\bsearch\w*\b", r"\blooks? (?:things |stuff |it )?up\b", r"\blooking (?:things |stuff )?up\b", r"\bat query time\b",
                 r"\bvector (?:database|store|db|search)\b", r"\bembeddings?\b", r"\bsemantic search\b",
-                r"\breads? (?:our|your|the) (?:documents|docs|files|website|site|pages)\b",
+                r"\breads? (?:our|your|the) (?:\w+ )?(?:documents|docs|files|website|site|pages|list|lists|catalogue|spreadsheets?|database|manuals?|policies)\b",
                 r"\bconnect\w* (?:it )?(?:up )?to (?:our|your) (?:documents|docs|files|sharepoint|drive|wiki|intranet|knowledge|website)\b",
                 r"\bindex\w* (?:our|your|the) (?:documents|docs|files|website|site)\b", r"\bgrounded in\b", r"\bcrawl", r"\bscrap(?:e|es|ing)\b",
                 r"\buploa\w* (?:all )?(?:our |your |the )?(?:documents|docs|files|pdfs)\b", r"\b(?:docs|documents|files)\b[^.]{0,50}\breads? (?:them|it)\b", r"\bpoint (?:it|the bot) at\b", r"\bfeed (?:it|the bot) (?:our|your) (?:docs|documents|website)\b",
@@ -174,7 +174,7 @@ FIELDS: tuple[Field, ...] = (
                 says=("grab the totals and dates off invoices", "copy details from forms into our system", "read receipts into a spreadsheet")),
             Choice("fixed_format", "Produce documents in a fixed format (quotes, standard letters)", "documents in a fixed format", (
                 r"\b(?:(?:writ|draft|fill|produc|generat)\w* (?:\w+ ){0,2}?)?standard (?:\w+ ){0,2}(?:format|layout|headings|structure|letters?|templates?|documents?|quotes?|responses?|replies|emails?)\b", r"\bsame (?:letter|email|reply|document|quote)\b", r"\bfixed (?:format|layout|template)\b",
-                r"\bsame (?:format|layout|structure|headings|sections|fields)\b", r"\btemplates?\b", r"\bboilerplate\b", r"\bform letters?\b",
+                r"\bsame (?:format|layout|structure|headings|sections|fields|form|forms|checklist)\b", r"\btemplates?\b", r"\bboilerplate\b", r"\bform letters?\b",
                 r"\bquotes? in (?:our|your|their|a|the) (?:\w+ )?(?:format|layout|template|style)\b", r"\b(?:generat|produc|writ|draft|do|doing)\w* (?:(?:the|our|up|out) ){0,2}quotes\b",
                 r"\bquote generation\b", r"\bsame (?:\w+ ){0,2}(?:wording|words|text|message|reply|letter|email)\b", r"\b(?:bar|except|apart from) the (?:names?|dates?|details|address(?:es)?)\b", r"\bcertificates?\b", r"\bconfirmation (?:letters|emails)\b", r"\bschedules?\b"),
                 says=("fill in our standard quote document", "the same letter every time with different details", "templated paperwork")),
@@ -270,7 +270,7 @@ FIELDS: tuple[Field, ...] = (
             Choice("acceptable", "Tried: good enough", "prompts plus RAG were tried and were good enough", (
                 r"\bgood enough\b", r"\bup to (?:scratch|much|the job)\b", r"\bfine\b", r"\bacceptable\b", r"\bwork(?:s|ed)? (?:well|fine|ok|okay|great|nicely)\b", r"\bok\b", r"\bokay\b",
                 r"\bdecent\b", r"\bgreat\b", r"\bgood\b", r"\bhappy\b", r"\bsatisfied\b", r"\bdoes the job\b", r"\bdid the job\b", r"\bsolid\b",
-                r"\bexcellent\b", r"\bspot on\b", r"\badequate\b", r"\busable\b", r"\bpassable\b", r"\bsufficient\b", r"\bdid (?:pretty )?well\b", r"\bnot bad\b"),
+                r"\bexcellent\b", r"\bspot on\b", r"\balright\b", r"\badequate\b", r"\busable\b", r"\bpassable\b", r"\bsufficient\b", r"\bdid (?:pretty )?well\b", r"\bnot bad\b"),
                 "not_acceptable", says=("we tried it and it's fine", "chatgpt with our docs does the job", "it worked well enough")),
             Choice("not_acceptable", "Tried: not good enough", "prompts plus RAG were tried and were not good enough", (
                 r"\bpoor\b", r"\bbad\b", r"\bterrible\b", r"\bawful\b", r"\brubbish\b", r"\buseless\b", r"\bfell short\b", r"\bdisappoint",
@@ -280,7 +280,7 @@ FIELDS: tuple[Field, ...] = (
                 r"\bdidn'?t (?:quite )?(?:work|cut it|do it)\b", r"\bnot quite\b", r"\ball over the place\b", r"\bgave up\b"),
                 "acceptable", says=("we tried a careful prompt and the format kept drifting", "it made things up", "not reliable enough")),
             Choice("not_tried", "Not tried yet", "prompts plus RAG have not been tried yet", (
-                r"\b(?:not|never|haven'?t|have not|hasn'?t|has not|didn'?t|did not|no one|nobody|not yet)\b(?:'s|'ve)?(?:\s+\w+){0,3}?\s+"
+                r"\b(?:not|never|haven'?t|have not|hasn'?t|has not|didn'?t|did not|no one|nobody|nothing|not yet)\b(?:'s|'ve)?(?:\s+\w+){0,3}?\s+"
                 r"(?:tried|try|tested|test|attempted|looked at|done|used|got round)\b", r"\bnot yet\b", r"\bhaven'?t\s*$", r"^(?:no,? )?(?:we|i) (?:haven'?t|didn'?t|never)(?: yet| ourselves)?\s*[,.;]", r"\buntried\b",
                 r"\bnever\b", r"\bwhat'?s (?:that|rag)\b", r"\bstraight to\b", r"\bskipped (?:that|it)\b",
                 r"\b(?:don'?t|do not|no idea|not sure|unsure) (?:\w+ )?(?:what|how) (?:rag|that|it) (?:is|means|works)\b"),

@@ -62,9 +62,10 @@ _TRANS = str.maketrans(
 # "2 400,00 €" (spaces group thousands, a comma before the cents), "1,2k" (a decimal comma before a scale), and the
 # letter o typed for a zero inside a figure ("$3,2oo").
 _SPACED_CENTS = re.compile(r"\b(\d{1,3}(?: \d{3})+),(\d{2})(?!\d)")
-_COMMA_SCALE = re.compile(r"\b(\d{1,3}),(\d{1,2})\s?(k|m|mil)\b")
+_COMMA_SCALE = re.compile(r"\b(\d{1,3}),(\d{1,2})(\s?(?:k|m|mil)\b|\s(?:thousand|million|grand)\b)")
 _SPACED_EUROS = re.compile(r"\b\d{1,3}(?: \d{3})+(?=\s?(?:€|eur\b|euros?\b|k€))")  # "2 400 €"
 _GERMAN_SCALE = re.compile(r"(?<=\d)\s?(tsd|mio)\b\.?")
+_WORD_ODD = re.compile(r"\b([a-z]+ty|dozen|hundred|thousand)-odd\b")
 _HYPHEN_CHAIN = re.compile(r"\b[a-z]+(?:-[a-z]+){2,}\b")
 _GERMAN_UNIT = {"tag": "day", "woche": "week", "monat": "month", "quartal": "quarter", "jahr": "year"}
 _GERMAN_PERIOD = re.compile(r"\b(?:pro|im|je) (tag|woche|monat|quartal|jahr)\b")
@@ -82,6 +83,7 @@ def normalise(text: Any) -> str:
     t = _SPACED_EUROS.sub(lambda m: m[0].replace(" ", ""), t)
     t = _GERMAN_SCALE.sub(lambda m: "k" if m[1] == "tsd" else "m", t)  # "2,5 Tsd.", "1,2 Mio."
     t = _GERMAN_PERIOD.sub(lambda m: "a " + _GERMAN_UNIT[m[1]], t)  # "pro Jahr", "im Monat"
+    t = _WORD_ODD.sub(r"\1 odd", t)  # "sixty-odd" as "sixty odd", which the number words read
     return _COMMA_SCALE.sub(r"\1.\2\3", t)
 
 
@@ -90,7 +92,7 @@ def normalise(text: Any) -> str:
 _SCALE = {"k": 1000, "m": 10**6, "bn": 10**9}
 _NUM = re.compile(
     r"(?<![\w.,≈~])(?<![a-z]-)(?P<neg>-)?(?P<vague>≈)?"
-    r"(?P<num>\d{1,3}(?:,\d{3}){1,4}(?:\.\d{1,6})?(?!\d|,\d)|\d{1,3}(?:\.\d{3})+(?:,\d{2})?(?=\s?(?:€|eur))|\d{1,3}(?: \d{3}){1,4}(?![\d.,])|"
+    r"(?P<num>\d{1,3}(?:,\d{3}){1,4}(?:\.\d{1,6})?(?!\d|,\d)|\d{1,3}(?:\.\d{3})+(?:,\d{2})?(?=\s?(?:€|eur))|\d{1,3}(?: \d{3}){1,4}(?!\d|[.,]\d)|"
     r"\d{1,15}(?:\.\d{1,6})?(?!\d))"
     r"(?:~(?P<vlow>\d+)~(?P<vhigh>\d+))?"
     r"(?:\s?(?P<scale>k|m|bn)\b|ish\b|(?![a-z\d]))"
@@ -153,6 +155,7 @@ _UNIT_ALIAS = {"wk": "week", "mo": "month", "yr": "year", "annum": "year"}
 _PER_MONTH = {
     "day": (30, 1),
     "working day": (52 * 5, 12),
+    **{f"day, {n} day{'s' if n > 1 else ''} a week": (52 * n, 12) for n in (1, 2, 3, 4, 6)},
     "week": (52, 12),
     "fortnight": (26, 12),
     "month": (1, 1),
@@ -183,10 +186,16 @@ def amounts(text: str) -> list[Amount]:
     return list(_amounts(normalise(text)))
 
 
+_K_AND_HUNDREDS = re.compile(
+    r"(?<![\d.,])(\d{1,3})k (?:and )?([1-9]\d\d)\b(?![.,]?\d| ?(?:a|an|per|every|each|k|m|to|or)\b| ?[-/])"
+)
+
+
 @lru_cache(maxsize=512)
 def _amounts(normalised: str) -> tuple[Amount, ...]:
     t = words_to_digits(normalised)
     t = re.sub(r"(\d\s?[km])\s?[-–]\s?(?=[£$€]?\d)", r"\1 to ", t)  # "20k-35k": a range, as "20k to 35k"
+    t = _K_AND_HUNDREDS.sub(lambda m: str(int(m[1]) * 1000 + int(m[2])), t)  # "two grand four hundred": 2,400
     found: list[Amount] = []
     last_end, last_scaled, last_scale = -1, False, 1
     for m in _NUM.finditer(t):
@@ -323,13 +332,26 @@ def _monthly_of(a: Amount) -> Amount:
     return replace(a, value=a.raw * times / divided_by)
 
 
+_DAYS_A_WEEK = re.compile(r"\b([1-46]) days? (?:a|per|each|every|of the) week\b")
+
+
 def days_said(a: Amount, t: str) -> Amount:
-    """ "50 a day, weekdays only" is 50 a working day, not the range from working days to every day."""
+    """ "50 a day, weekdays only" is 50 a working day, and "15 a day, open 6 days a week" 15 on each of six days a
+    week: not the range from working days to every day."""
     if a.period != "day" or a.is_range:
         return a
+    from chains.number_words import words_to_digits
+
+    days = _DAYS_A_WEEK.search(words_to_digits(t))
+    if days:
+        return replace(a, period=_days_a_week(int(days[1])), value=a.raw * 52 * int(days[1]) / 12)
     if re.search(WORKING_DAYS, t) and not re.search(EVERY_DAY, t):
         return replace(a, period="working day", value=a.raw * 52 * 5 / 12)
     return a
+
+
+def _days_a_week(n: int) -> str:
+    return f"day, {n} day{'s' if n > 1 else ''} a week"
 
 
 def every_day(a: Amount, t: str) -> bool:

@@ -35,7 +35,10 @@ _NOT_FIGURES = (
     (r"\b(?:a|one)[- ]third\b", "athird"),
     (r"\b(?:a|one)[- ](fifth|tenth)\b", r"a\1"),
     (r"\b(?:a|one)[- ]quarter\b(?! of a million)", "aquarter"),
-    (r"\b(?:phase|stage|step|part|option|tier|level|version|day|year|plan|package) (?:one|two|three|four|[1-4])\b", "that part"),
+    (
+        r"\b(?:phase|stage|step|part|option|tier|level|version|day|year|plan|package) (?:one|two|three|four|[1-4])\b(?! (?:days?|weeks?|months?|times)\b)",
+        "that part",
+    ),
     (
         r"\b(?:no|any|some|every|each|the|this|that|which|last|right|other|first|latest|new|old|only|second|third|fourth|"
         r"next|same|middle|top|bottom|lower|higher|former|latter|1st|2nd|3rd|4th) one\b",

@@ -95,7 +95,7 @@ VENDOR_NO = (
     r"\brefused\b",
     r"\bno (?:clear |real |straight |proper )?(?:answer|number|figure|plan)\b",
     r"\bthey (?:couldn'?t|could not|can'?t|didn'?t|did not|wouldn'?t)\b",
-    r"\bnot (?:really )?a (?:number|figure|answer)\b",
+    r"\bnot (?:really )?(?:a|an|much of an?) (?:number|figure|answer)\b",
     r"\bisn'?t (?:really )?(?:a|an) (?:number|answer|plan)\b",
     r"\b(?:it'?ll|it'?d|it would|it will|would) ['\"]?be (?:fine|ok|okay|alright)\b",
     r"\bwouldn'?t be a problem\b",
@@ -223,5 +223,9 @@ UNITS = (
     r"salons|restaurants|practices|surgeries|warehouses|departments|franchises|outlets"
 )
 EACH = re.compile(
-    r"\beach\b|\bper (?:" + UNITS + r"|" + re.sub(r"(?:(?<=ch)e)?s(?=\||$)", "", UNITS) + r"|one)\b|\bapiece\b|\bevery one of\b"
+    r"\beach\b|\bevery(?:one|body)\b|\bper (?:head|person)\b|\bper (?:"
+    + UNITS
+    + r"|"
+    + re.sub(r"(?:(?<=ch)e)?s(?=\||$)", "", UNITS)
+    + r"|one)\b|\bapiece\b|\bevery one of\b"
 )

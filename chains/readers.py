@@ -23,6 +23,7 @@ from chains.count_words import (
     UNLABELLED,
     WORKERS,
     counts_things,
+    each_brings,
     hedged_near,
     months_kept,
     unit_count,
@@ -209,7 +210,7 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
             [a for a in found if not TIME_NOUN.match(a.after)] or found, lambda a: EXAMPLE_NOUN.match(a.after) is not None
         )
     if best is None:
-        if is_zero(t) or NONE_USABLE.search(t):
+        if is_zero(t) or NONE_USABLE.search(t) or (spec.kind == "count" and UNLABELLED.search(t)):
             return Reading("ok", 0, "Got it: no clean examples yet." if spec.kind == "count" else "Got it: none a month.")
         if DONT_KNOW.search(t) or _SKIP_WORDS.match(_simple(t)):
             return _SKIPPED
@@ -274,7 +275,7 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
             ),
         )
     number = round_half_up(Decimal(value))
-    return Reading("ok", number, _count_echo(spec, number, best, lo, hi))
+    return Reading("ok", number, _count_echo(spec, number, best, lo, hi, factor))
 
 
 def _doubtful_count(spec: Field, found: list[Amount], best: Amount, t: str) -> Reading | None:
@@ -318,6 +319,11 @@ def _doubtful_count(spec: Field, found: list[Amount], best: Amount, t: str) -> R
             round_half_up(a.raw) for a in firm if a is best or (not a.period and (EXAMPLE_NOUN.match(a.after) or not marked))
         ]
     if len(set(values)) > 1 and not usable_share(t, best.end, best.start) and unit_count(found, best, t) is None:
+        each = each_brings(firm, best, t)
+        if spec.kind == "volume" and each is not None:  # "25 weddings a year, each one means 80 emails"
+            both = round_half_up(best.value * each.raw)
+            question = f"So about {both:,} a month in all ({figure} a {best.period}, {format_figure(each.raw)} each)?"
+            return _options(question, spec, (both, round_half_up(best.value)))
         return _options("I read two figures there. Which is the one to go on?", spec, tuple(dict.fromkeys(values))[:3])
     return None
 
@@ -347,9 +353,11 @@ def _straddles(spec: Field, best: Amount, lo: int, hi: int) -> Reading:
     return Reading("clarify", hint=question, options=(*options, SOMETHING_ELSE))
 
 
-def _count_echo(spec: Field, number: int, best: Amount, lo: int, hi: int) -> str:
+def _count_echo(spec: Field, number: int, best: Amount, lo: int, hi: int, times: Decimal = Decimal(1)) -> str:
     if spec.kind == "volume":
         per = f" ({format_figure(best.raw)} a {best.period})" if best.period not in (None, "month") else ""
+        if times != 1:  # "everyone does about 100 a month and there's 4 of us"
+            per = f" ({format_figure(best.raw)} a {best.period or 'month'} each, times {format_figure(times)})"
         spread = f", from your {lo:,} to {hi:,}" if best.is_range else ""
         return f"Got it: about {number:,} a month{per}{spread}."
     if number == 0:
@@ -361,9 +369,22 @@ def _count_echo(spec: Field, number: int, best: Amount, lo: int, hi: int) -> str
 # --- money ---------------------------------------------------------------------------------------------------------
 
 
+def _same(values: tuple[str, ...]) -> tuple[dict[str, str], ...]:
+    return tuple({"value": v, "label": v} for v in values)
+
+
 def _read_money(spec: Field, t: str, ctx: Context) -> Reading:
     if _MALFORMED.search(t):
         return Reading("unreadable", hint='I couldn\'t tell which figure that is. Could you write it out, for example "£10,000"?')
+    slip = SOUNDS_LIKE.search(t)
+    if slip:  # "two thousand for hundred pounds": 2,400, or 2,100?
+        heard = [
+            _read_money(spec, f"{t[: slip.start()]}{w} {t[slip.start('scale') :]}", ctx)
+            for w in ("two" if slip["to"] else "four", "a")
+        ]
+        prices = tuple(dict.fromkeys(format_money(r.value, r.facts["currency"]) for r in heard if r.status == "ok"))
+        if prices:
+            return Reading("clarify", hint=f"Did you mean {' or '.join(prices)}?", options=(*_same(prices), SOMETHING_ELSE))
     found = [
         a
         for a in amounts(t)
@@ -400,12 +421,8 @@ def _read_money(spec: Field, t: str, ctx: Context) -> Reading:
             round_half_up(one_off.raw),
             price.currency if (one_off.currency or _currency_named(t)) else (ctx.currency or "GBP"),
         )
-        readings = [format_money(small, code), format_money(small * 1000, code)]
-        return Reading(
-            "clarify",
-            hint=f"Just {small:,}, or {small:,} thousand?",
-            options=(*({"value": v, "label": v} for v in readings), SOMETHING_ELSE),
-        )
+        readings = _same((format_money(small, code), format_money(small * 1000, code)))
+        return Reading("clarify", hint=f"Just {small:,}, or {small:,} thousand?", options=(*readings, SOMETHING_ELSE))
     doubt = scale_doubt(t, price) or price_doubt(found, one_off, price, t, ctx.currency)
     if doubt is not None:
         return Reading("clarify", hint=doubt[0], options=(*doubt[1], SOMETHING_ELSE))

@@ -178,6 +178,14 @@ def stemmer():
     return Stemmer.Stemmer("english")
 
 
+def _shared_start(typed: str, term: str) -> int:
+    """How many leading letters the two share, up to three."""
+    n = 0
+    while n < min(3, len(typed), len(term)) and typed[n] == term[n]:
+        n += 1
+    return n
+
+
 def _slip_rank(typed: str, term: str) -> int:
     """How likely a slip turns term into typed: a doubled letter typed once too often or too seldom ("tunning",
     "halucination") 3, two neighbours swapped ("opne") 2, a letter dropped 1, anything else 0."""
@@ -250,8 +258,11 @@ class Vocabulary:
         found = self._spell().lookup(word, Verbosity.CLOSEST, max_edit_distance=distance)
         if not found:
             return word
-        # Among equally close glossary words, the likelier slip first, then the more common word.
-        term = max(found, key=lambda s: (_slip_rank(word, s.term), english.get(s.term, 0), s.count)).term
+        # Among equally close glossary words, the likelier slip first, then the one that starts as the word typed does
+        # (slips are rarer at a word's start: "ownes" is "owns", not "ones"), then the more common word.
+        term = max(
+            found, key=lambda s: (_slip_rank(word, s.term), _shared_start(word, s.term), english.get(s.term, 0), s.count)
+        ).term
         return term if term in self.words else self.hyphenated.get(term, term)
 
     def _joined(self, words: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:

@@ -1,4 +1,4 @@
-"""The interview on owners' typed answers (tests/data/answers.yaml and the fifth to ninth blind sets, each split
+"""The interview on owners' typed answers (tests/data/answers.yaml and the fifth to tenth blind sets, each split
 in two by the seed), both halves held to floors.
 
 The tuning half was looked at while the readers were improved; the held-out half never was, so its figure is the
@@ -17,6 +17,7 @@ from bench.answer_eval import (
     ANSWERS_NINTH,
     ANSWERS_SEVENTH,
     ANSWERS_SIXTH,
+    ANSWERS_TENTH,
     evaluate,
     half,
     load,
@@ -40,7 +41,11 @@ def result():
     logging.disable(logging.ERROR)
     try:
         factory, read_value = default_factory(with_embeddings=False)
-        sets = [e for path in (ANSWERS_FIFTH, ANSWERS_SIXTH, ANSWERS_SEVENTH, ANSWERS_EIGHTH, ANSWERS_NINTH) for e in load(path)]
+        sets = [
+            e
+            for path in (ANSWERS_FIFTH, ANSWERS_SIXTH, ANSWERS_SEVENTH, ANSWERS_EIGHTH, ANSWERS_NINTH, ANSWERS_TENTH)
+            for e in load(path)
+        ]
         sets = load() + sets
         return evaluate(sets, factory, read_value)
     finally:

@@ -1,0 +1,185 @@
+"""Owners' own words, families found in the tenth blind set's tuning half: a decimal comma before a scale word
+("4,5 thousand"), thousands grouped by a space before a comma, homophones of number words in a price ("two thousand
+for hundred"), number words with "-odd", a daily figure with its days a week, a figure each of several people
+handle, a figure each of several things brings, nobody having labelled anything, "can't promise" as not sure, a no
+before what the vendor said, "alright" and "nothing's been tried" at the prompts question, and a concept question
+asked before the pitch. Each test asserts what the owner sees: the echo, the question asked back and its choices, the
+value kept.
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_interview import at
+from test_owner_words import first_turn
+
+# --- figures -------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "field, text, value, echo",
+    [
+        ("clean_examples", "0,5 thousand", 500, "Got it: about 500 clean examples."),
+        ("clean_examples", "0,08 thousand", 80, "Got it: about 80 clean examples."),  # under the 100 line
+        ("monthly_volume", "1,2 thousand a month", 1200, "Got it: about 1,200 a month."),
+        ("monthly_volume", "0,9 thousand a month", 900, "Got it: about 900 a month."),  # under the 1,000 line
+        ("clean_examples", "around 1 500, maybe", 1500, "Got it: about 1,500 clean examples."),
+        ("clean_examples", "sixty-odd", 60, "Got it: about 60 clean examples (you said 60 to 69)."),
+        ("clean_examples", "a hundred-odd", 100, "Got it: about 100 clean examples (you said 100 to 199)."),
+    ],
+)
+def test_figures_written_with_a_decimal_comma_a_spaced_thousand_or_odd_are_read(field, text, value, echo):
+    turn = at(field).handle(text)
+    assert turn.facts[field] == value and turn.replies[0].text == echo
+
+
+@pytest.mark.parametrize(
+    "text, amount, currency",
+    [
+        ("4,5 thousand pounds", 4500, "GBP"),
+        ("about 2,5 thousand euro", 2500, "EUR"),
+        ("two grand four hundred quid", 2400, "GBP"),
+    ],
+)
+def test_a_price_with_a_decimal_comma_or_grand_and_hundreds_is_read(text, amount, currency):
+    turn = at("quote").handle(text)
+    assert (turn.facts["quote"], turn.facts["currency"]) == (amount, currency)
+
+
+@pytest.mark.parametrize(
+    "text, question, choices",
+    [
+        ("two thousand for hundred pounds", "Did you mean £2,400 or £2,100?", ["£2,400", "£2,100", "something else"]),
+        ("for hundred quid", "Did you mean £400 or £100?", ["£400", "£100", "something else"]),
+        ("about too thousand euro", "Did you mean €2,000 or €1,000?", ["€2,000", "€1,000", "something else"]),
+    ],
+)
+def test_a_number_word_heard_as_for_or_too_in_a_price_is_asked_back(text, question, choices):
+    s = at("quote")
+    turn = s.handle(text)
+    assert turn.facts["quote"] is None and turn.replies[-1].text.startswith(question)
+    assert [c["value"] for c in turn.awaiting["choices"]] == choices
+    picked = s.choose(choices[0])
+    assert picked.facts["quote"] == float(choices[0][1:].replace(",", ""))
+
+
+@pytest.mark.parametrize(
+    "text, value, said",
+    [
+        ("15 a day, we're open 6 days a week", 390, "(15 a day, 6 days a week)"),
+        ("about 30 a day but only 2 days a week", 260, "(30 a day, 2 days a week)"),
+        ("45 a day, 6 days a week", 1170, "(270 a week)"),  # over the 1,000 line
+        ("we do 12 a day 3 days a week", 156, "(36 a week)"),
+    ],
+)
+def test_a_daily_figure_with_its_days_a_week_is_taken_for_those_days(text, value, said):
+    turn = at("monthly_volume").handle(text)
+    assert turn.facts["monthly_volume"] == value
+    assert turn.replies[0].text == f"Got it: about {value:,} a month {said}."
+
+
+@pytest.mark.parametrize(
+    "text, value, echo",
+    [
+        (
+            "everyone on the team does about 100 a month and there's 4 of us",
+            400,
+            "Got it: about 400 a month (100 a month each, times 4).",
+        ),
+        (
+            "there's 12 of us and everybody handles about 100 a month",
+            1200,
+            "Got it: about 1,200 a month (100 a month each, times 12).",
+        ),  # over the 1,000 line, where one person's 100 is far under it
+        ("everyone here says it's about 300 a month", 300, "Got it: about 300 a month."),
+    ],
+)
+def test_a_figure_everyone_handles_is_multiplied_by_how_many_there_are(text, value, echo):
+    turn = at("monthly_volume").handle(text)
+    assert turn.facts["monthly_volume"] == value and turn.replies[0].text == echo
+
+
+def test_a_figure_each_of_several_things_brings_is_asked_back_as_the_product():
+    s = at("monthly_volume")
+    turn = s.handle("I shoot 25 weddings a year and each one means about 80 client emails")
+    assert turn.facts["monthly_volume"] is None
+    assert turn.replies[-1].text.startswith("So about 167 a month in all (25 a year, 80 each)?")
+    assert [c["value"] for c in turn.awaiting["choices"]] == ["167", "2", "something else"]
+    assert s.choose("167").facts["monthly_volume"] == 167
+
+
+@pytest.mark.parametrize("text", ["no-one's ever labelled anything", "nobody has ever labelled any"])
+def test_nobody_having_labelled_anything_is_none_yet(text):
+    turn = at("clean_examples").handle(text)
+    assert turn.facts["clean_examples"] == 0 and turn.replies[0].text == "Got it: no clean examples yet."
+
+
+# --- choices -------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "field, text, value",
+    [
+        ("task_stable", "can't promise it won't change", "unsure"),
+        ("task_stable", "I can't guarantee it'll stay the same", "unsure"),
+        ("task_stable", "no guarantees but it's been the same for ten years", "yes"),  # the answer after the but
+        ("fresh_knowledge", "can't promise the prices won't move", "unsure"),
+        ("personal_data", "there's customer names on the orders I think, mum doesn't know if that's allowed", "unsure"),
+        ("prompt_rag", "sort of tried, it was alright I suppose", "acceptable"),
+        ("prompt_rag", "We only got the vendor's email 3 days ago, so nothing's been tried", "not_tried"),
+        ("task", "the weekly vehicle check, same form each week, just the numbers change", "fixed_format"),
+        ("mechanism", "they'll train it on all our product descriptions", "fine_tuning"),
+        ("mechanism", "it reads the price list when it answers", "rag"),
+        ("vendor_retraining", "our IT firm would never waffle like this vendor did when I asked", "no"),
+        ("vendor_examples", "they'd never dodge a question like that lot did", "no"),
+    ],
+)
+def test_owners_words_are_read_as_the_choice_they_mean(field, text, value):
+    turn = at(field).handle(text)
+    assert turn.facts[field] == value and turn.replies[0].kind == "echo"
+
+
+@pytest.mark.parametrize(
+    "field, text, first",
+    [
+        ("vendor_retraining", "actually no, they explained updates to the app, not to the model", ["no", "yes", "not_asked"]),
+        ("vendor_examples", "no, they explained it", ["no", "yes", "not_asked"]),
+        ("vendor_retraining", "they told us to 'reach out to support' — that's not an answer", ["yes", "no"]),
+        ("task", "the weekly vehicle check report, same form every time", ["open_writing", "fixed_format"]),
+        ("mechanism", "reckon it's some training on heaps of our old sales plus it reads our stock list as well", ["mixed"]),
+    ],
+)
+def test_words_that_point_two_ways_are_asked_back_with_both(field, text, first):
+    turn = at(field).handle(text)
+    assert turn.facts[field] is None and turn.awaiting["field"] == field
+    values = [c["value"] for c in turn.awaiting["choices"]]
+    assert values[: len(first)] == first and values[-1] == "something else"
+
+
+# --- the opening ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Before we start, can someone explain in plain English what retrieval augmented generation is",
+        "please explain, in simple words, how fine tuning works",
+        "can you tell me what LoRA is",
+    ],
+)
+def test_a_concept_question_before_the_pitch_is_explained_and_the_pitch_asked_again(text):
+    s, turn = first_turn(text)
+    assert turn.replies[0].kind == "explanation" and turn.awaiting["field"] == "pitch"
+    assert s.facts["mechanism"] is None
+
+
+@pytest.mark.parametrize(
+    "text, mechanism",
+    [
+        ("they will explain the process to us and fine-tune it for £500", "fine_tuning"),
+        ("we want it to explain our quotes to customers", None),
+    ],
+)
+def test_explain_inside_an_offer_is_no_concept_question(text, mechanism):
+    s, turn = first_turn(text)
+    assert turn.replies[0].kind == "echo" and s.facts["pitch"] == text and s.facts["mechanism"] == mechanism
