@@ -18,7 +18,7 @@ test: index
 
 # The suite without the browser, the servers and the slow tests: a check in under 90 s while changing code.
 test-fast: index
-	.venv/bin/python -m pytest -q -p no:cacheprovider -m "not browser and not server and not slow"
+	@bash scripts/test.sh -q -p no:cacheprovider -m "not browser and not server and not slow"
 
 # The two-instance run needs nginx and PostgreSQL from Debian (installed when missing; root, as on this project's
 # machines). About seven to ten minutes on 2 cores; rewrites docs/BENCHMARKS.md.
