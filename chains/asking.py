@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .facts import FIELD_BY_NAME
 from .figures import amounts, normalise
 from .money import SYMBOLS, currency_named
+from .phrasings import DONT_KNOW
 from .polarity import negated
 from .readers import SOMETHING_ELSE, Reading, clarify_choices
 from .turns import Reply, SessionState, Turn
@@ -70,8 +71,19 @@ class Asking:
             return str(options[int(stripped) - 1]["value"]), True
         if any(stripped == str(o["value"]) for o in options):
             return text, True
-        picked = pick_option(options, text)
+        picked = pick_option(options, text) or self._currency_unknown(options, text)
         return (str(picked["value"]), True) if picked is not None else (text, False)
+
+    def _currency_unknown(self, options: list[dict[str, Any]], text: str) -> dict[str, Any] | None:
+        """ "dunno" asked which currency a price is in: the price in the pitch's currency or pounds, rather than
+        losing it (the echo says so, and how to change it)."""
+        signs = [str(o["label"])[:1] for o in options if o.get("value") != SOMETHING_ELSE["value"]]
+        t = normalise(text)
+        if sorted(signs) != sorted(SYMBOLS.values()) or not DONT_KNOW.search(t) or re.search(r"\b(?:skip|pass|n/?a)\b", t):
+            return None
+        sign = SYMBOLS[self.context().currency or "GBP"]
+        self.state.said["assumed_currency"] = sign
+        return next(o for o in options if str(o["label"]).startswith(sign))
 
     def _clarify(self, reading: Reading, preface: list[Reply] | None = None, carry: str | None = None) -> Turn:
         assert self.awaiting

@@ -143,7 +143,7 @@ _CURRENCY_WORDS = (
 _NOT_CURRENCY = re.compile(
     r"\b(?:not|rather than|instead of)\s+(?:in\s+)?(?:pounds?|dollars?|euros?|gbp|usd|eur|sterling|quid|bucks)\b"
 )
-_CURRENCY_NAMES = {"GBP": "pounds", "USD": "dollars", "EUR": "euros"}
+CURRENCY_NAMES = {"GBP": "pounds", "USD": "dollars", "EUR": "euros"}
 _INSTALMENTS = re.compile(r"\b(\d{1,2}) (?:payments|instalments|installments|stages|tranches|invoices) of\s*[£$€]?\s*$")
 
 
@@ -183,7 +183,7 @@ def currency_carried(last: str, t: str) -> str:
     if any(a.currency for a in amounts(last)):
         return last
     said = {a.currency for a in amounts(t) if a.currency}
-    return f"{last} ({_CURRENCY_NAMES[said.pop()]})" if len(said) == 1 else last
+    return f"{last} ({CURRENCY_NAMES[said.pop()]})" if len(said) == 1 else last
 
 
 def scale_doubt(t: str, price: Money) -> tuple[str, list[dict]] | None:
@@ -202,7 +202,7 @@ def price_doubt(found: list[Amount], one_off: Amount, price: Money, t: str, know
     stated = {a.currency for a in found if a.currency} | {code for code, pattern in _CURRENCY_WORDS if re.search(pattern, said)}
     if len(stated) > 1 or (not stated and known is None):
         codes = [c for c in CURRENCIES if c in stated] if len(stated) > 1 else list(CURRENCIES)
-        names = " or ".join([", ".join(_CURRENCY_NAMES[c] for c in codes[:-1]), _CURRENCY_NAMES[codes[-1]]])
+        names = " or ".join([", ".join(CURRENCY_NAMES[c] for c in codes[:-1]), CURRENCY_NAMES[codes[-1]]])
         return f"Is that in {names}?", [{"value": _shown(price, c), "label": _shown(price, c)} for c in codes]
     code = price.currency
     from chains.number_words import words_to_digits  # the figures' places are in the text with its words as digits

@@ -399,6 +399,19 @@ def test_see_also_buttons_ask_about_the_nearest_other_concepts(app):
     drive(work)
 
 
+def test_see_also_leaves_out_an_entry_the_answer_already_shows_side_by_side(app):
+    async def work(ctx):
+        await app.on_chat_start()
+        await say(app, PITCH)
+        await say(app, "what's the difference between RAG and fine-tuning?")
+        said = [m["output"] for m in messages(ctx) if m["type"] == "assistant_message"]
+        assert any("RAG" in m and "Fine-tuning" in m for m in said), said  # the two entries side by side
+        shown = {"See also: Fine-tuning", "See also: RAG (answers drawn from your documents)"}
+        assert not shown & {a["label"] for a in actions(ctx, "see_also")}
+
+    drive(work)
+
+
 def test_the_same_question_is_answered_once_per_search_mode(monkeypatch):
     from types import SimpleNamespace
 

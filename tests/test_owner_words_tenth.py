@@ -183,3 +183,20 @@ def test_a_concept_question_before_the_pitch_is_explained_and_the_pitch_asked_ag
 def test_explain_inside_an_offer_is_no_concept_question(text, mechanism):
     s, turn = first_turn(text)
     assert turn.replies[0].kind == "echo" and s.facts["pitch"] == text and s.facts["mechanism"] == mechanism
+
+
+@pytest.mark.parametrize("reply", ["dunno", "no idea which, the email just says 9k"])
+def test_not_knowing_a_prices_currency_keeps_the_price_in_pounds_and_says_so(reply):
+    s = at("quote")
+    assert [c["value"] for c in s.handle("9 grand").awaiting["choices"]] == ["£9,000", "$9,000", "€9,000", "something else"]
+    turn = s.handle(reply)
+    assert (turn.facts["quote"], turn.facts["currency"]) == (9000, "GBP")
+    assert turn.replies[0].text.startswith("Got it: a quote of £9,000, in pounds as you weren't sure")
+
+
+def test_skip_at_a_prices_currency_still_leaves_it_open():
+    s = at("quote")
+    s.handle("9 grand")
+    turn = s.handle("skip")
+    assert turn.facts["quote"] is None and turn.replies[0].text == "No problem, I'll leave that open."
+    assert "weren't sure" not in s.handle("sorting emails into categories").replies[0].text  # nothing left behind

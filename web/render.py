@@ -140,9 +140,10 @@ def carry_on_actions(thread_id: str) -> list[cl.Action]:
 
 
 def see_also_actions(sources: list[dict[str, Any]]) -> list[cl.Action]:
-    """After the concept answered, the nearest others as buttons that ask about them ("See also")."""
+    """After the concept answered, the nearest others as buttons that ask about them ("See also"): not an entry the
+    answer already shows (two weighed side by side are both shown)."""
     out, seen = [], set()
-    for s in sources[1:3]:
+    for s in [s for s in sources[1:] if not s.get("drawn")][:2]:
         cid, title = str(s.get("id") or ""), str(s.get("title") or s.get("id") or "")
         if not cid or title in seen:
             continue
