@@ -268,7 +268,9 @@ def notes(r: dict, rows: list[dict]) -> dict[str, str]:
             "one statement instead of a read and a write; old answer buttons are hidden by the stylesheet, with no "
             "event; an identical question is answered from the recent answers; a thread's owner is asked of the "
             "database once; messages are stamped by a steady clock, without the 1 ms pause Chainlit takes on the "
-            "event loop for every message and step (the like-for-like anchor has the same clock). The visitors "
+            "event loop for every message and step (the like-for-like anchor has the same clock); what the "
+            "server loads at start is frozen out of the garbage collector's way once dense retrieval is in, so a "
+            "full collection no longer stops the event loop for 100-200 ms to walk the model and the index. The visitors "
             "here never download a report, so none is laid out during the load. Left: a question's buttons cost "
             "one socket event each (Chainlit has no batch for them); each new chat looks up the visitor's "
             'unfinished checks (one read, to offer "Carry on").'
