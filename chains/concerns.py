@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, NotRequired, TypedDict
 
-from chains.pitch import read_pitch
+from chains.pitch import promises_in
 
 # Every glossary concept a verdict may cite (the glossary must have an entry for each).
 CONCEPT_IDS: tuple[str, ...] = (
@@ -233,7 +233,7 @@ def vendor_questions(f: dict[str, Any]) -> list[str]:
 
 @lru_cache(maxsize=64)
 def _vague_claims(pitch: str) -> tuple[tuple[str, str], ...]:
-    return tuple((c["text"], c["question"]) for c in read_pitch(pitch)["vague_claims"])
+    return tuple((c["text"], c["question"]) for c in promises_in(pitch))
 
 
 def claims_to_test(facts: dict[str, Any]) -> list[ClaimToTest]:

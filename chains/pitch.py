@@ -403,10 +403,20 @@ def _gbp(price: Price | None) -> float | None:
     return float(price["amount"]) if price and price["currency"] == "GBP" and price["amount"] is not None else None
 
 
+def _pitch_sentences(text: str) -> tuple[str, list[str]]:
+    raw = _INSTRUCTION.sub(" ", text[:MAX_PITCH_CHARS]) if isinstance(text, str) else ""
+    return raw, _sentences(raw)
+
+
+def promises_in(text: str) -> list[VagueClaim]:
+    """The pitch's promises that nothing measures, as read_pitch lists them, without the rest of its reading (a
+    verdict asks for only these: `pitchcheck assess` over 10,000 lines spent most of its time reading the rest)."""
+    return vague_claims(_pitch_sentences(text)[1])
+
+
 def read_pitch(text: str) -> PitchReading:
     """What a pitch offers and claims, as data; its text is never obeyed."""
-    raw = _INSTRUCTION.sub(" ", text[:MAX_PITCH_CHARS]) if isinstance(text, str) else ""
-    sentences = _sentences(raw)
+    raw, sentences = _pitch_sentences(text)
     t = re.sub(r"\s+", " ", _lower(raw)).strip()
     mechanism, evidence = _mechanism(sentences)
     quote, fee = read_prices(raw)
