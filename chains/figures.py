@@ -186,6 +186,7 @@ def amounts(text: str) -> list[Amount]:
     return list(_amounts(normalise(text)))
 
 
+_THOUSAND_AND_HUNDREDS = re.compile(r"\b(?:grand|thousand) (?:and )?(?:[a-z]+ hundred|\d\s?hundred|\d{3}\b)")
 _K_AND_HUNDREDS = re.compile(
     r"(?<![\d.,])(\d{1,3})k (?:and )?([1-9]\d\d)\b(?![.,]?\d| ?(?:a|an|per|every|each|k|m|to|or)\b| ?[-/])"
 )
@@ -195,7 +196,8 @@ _K_AND_HUNDREDS = re.compile(
 def _amounts(normalised: str) -> tuple[Amount, ...]:
     t = words_to_digits(normalised)
     t = re.sub(r"(\d\s?[km])\s?[-–]\s?(?=[£$€]?\d)", r"\1 to ", t)  # "20k-35k": a range, as "20k to 35k"
-    t = _K_AND_HUNDREDS.sub(lambda m: str(int(m[1]) * 1000 + int(m[2])), t)  # "two grand four hundred": 2,400
+    if _THOUSAND_AND_HUNDREDS.search(normalised):  # "two grand four hundred", "2 thousand 400": 2,400
+        t = _K_AND_HUNDREDS.sub(lambda m: str(int(m[1]) * 1000 + int(m[2])), t)
     found: list[Amount] = []
     last_end, last_scaled, last_scale = -1, False, 1
     for m in _NUM.finditer(t):

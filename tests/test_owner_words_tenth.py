@@ -200,3 +200,10 @@ def test_skip_at_a_prices_currency_still_leaves_it_open():
     turn = s.handle("skip")
     assert turn.facts["quote"] is None and turn.replies[0].text == "No problem, I'll leave that open."
     assert "weren't sure" not in s.handle("sorting emails into categories").replies[0].text  # nothing left behind
+
+
+@pytest.mark.parametrize("text", ["2k 500 of them labelled", "about 2k, 500 are rubbish"])
+def test_thousands_then_hundreds_with_no_scale_word_between_are_two_figures(text):
+    turn = at("clean_examples").handle(text)
+    assert turn.facts["clean_examples"] is None  # never 2,500
+    assert [c["value"] for c in turn.awaiting["choices"]][:2] == ["2000", "500"]
