@@ -2,7 +2,7 @@
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test setup index bench bench-deps audit-deps screenshots
+.PHONY: run test test-fast setup index bench bench-deps audit-deps screenshots
 
 setup:
 	@bash scripts/setup.sh

@@ -79,7 +79,11 @@ class Asking:
         losing it (the echo says so, and how to change it)."""
         signs = [str(o["label"])[:1] for o in options if o.get("value") != SOMETHING_ELSE["value"]]
         t = normalise(text)
-        if sorted(signs) != sorted(SYMBOLS.values()) or not DONT_KNOW.search(t) or re.search(r"\b(?:skip|pass|n/?a)\b", t):
+        if (
+            sorted(signs) != sorted(SYMBOLS.values())
+            or not DONT_KNOW.search(t)
+            or re.search(r"\b(?:skip|pass|n/?a|not|except|leave|open|later)\b", t)
+        ):
             return None
         sign = SYMBOLS[self.context().currency or "GBP"]
         self.state.said["assumed_currency"] = sign

@@ -116,8 +116,9 @@ _UNSURE_WHETHER = re.compile(
 )
 # "can't promise it won't change": what follows is hoped, not known.
 _NO_PROMISE = re.compile(
-    r"\b(?:can'?t|cannot|couldn'?t|won'?t) (?:promise|guarantee|swear)\b|\bno guarantees?\b|\bnot guaranteed\b"
+    r"(?:^|[,.;:!?]\s*|\b(?:i|we)\s+)(?:can'?t|cannot|couldn'?t|won'?t) (?:promise|guarantee|swear)\b|^no guarantees?\b"
 )
+_ANSWER_AFTER = re.compile(r"\b(?:but|though|although|still|even so)\b|[.;]\s*\w")
 _UNSURE_TOO = re.compile(r"\bnot (?:really |quite )?sure\b|\bno idea\b|\bdunno\b|\bno clue\b")
 _CLOSING = re.compile(
     r"\b(?:so|overall|in short|basically|all in all),? (?:(?P<yes>yes|yeah|good enough|it'?s fine)|no|nope|nah|not really|"
@@ -129,7 +130,14 @@ _NEGATED_CUE = re.compile(r"\b(?:don'?t|do not|dont|can'?t|cannot) (?:think|see|
 def _no_promise(t: str) -> bool:
     """ "can't promise it won't change" is not sure; "no guarantees, but it's been the same for years" answers after."""
     m = _NO_PROMISE.search(t)
-    return m is not None and not re.search(r"\bbut\b", t[m.end() :])
+    return m is not None and not _ANSWER_AFTER.search(t, m.end())
+
+
+def _doubt_governs(t: str) -> bool:
+    """ "not sure if we're allowed": the doubt is the answer; "my boss doesn't know if it matters but we're FCA
+    regulated" answers after it."""
+    m = _UNSURE_WHETHER.search(t)
+    return m is not None and not (re.search(r"\b(?:doesn'?t|does not)\b", m[0]) and _ANSWER_AFTER.search(t, m.end()))
 
 
 def _combine_techniques(spec: Field, hits: list[str]) -> list[str]:
@@ -150,7 +158,7 @@ def read_choice(spec: Field, text: str, embed: Embed | None = None, picked: bool
     exact = _exact(spec, t, picked)
     if exact:
         return ChoiceReading(exact, via="exact")
-    if "unsure" in spec.choice_values() and (_UNSURE_WHETHER.search(t) or _no_promise(t)):
+    if "unsure" in spec.choice_values() and (_doubt_governs(t) or _no_promise(t)):
         return ChoiceReading("unsure", via="cue")  # "not sure if we're allowed": the doubt governs what follows
     if _ACKNOWLEDGED.fullmatch(t):  # "ok" acknowledges the question rather than answering it
         return ChoiceReading(None, _polar_alternatives(spec, "yes"), via="polarity")

@@ -79,9 +79,15 @@ _HEDGED_AFTER = re.compile(r"(?:ish\b|-ish\b|\s*(?:[a-z,]+\s+){0,3}?(?:or so|giv
 _AT_LEAST = re.compile(r"\b(?:over|above|more than|at least|upwards of|north of)\b")
 
 
+_TOGETHER = re.compile(
+    r"\b(?:in total|total|altogether|all together|combined|between (?:us|them|the \w+)|overall|in all|all in|"
+    r"(?:for|from|across) (?:everyone|everybody|all of us)|all of us|the (?:\d+|[a-z]+) of us)\b"
+)
+
+
 def unit_count(found: list[Amount], best: Amount, t: str) -> Amount | None:
     """ "each of our 3 offices does about 200": the number of offices, when the answer says each."""
-    if not EACH.search(t):
+    if not EACH.search(t) or _TOGETHER.search(t):  # "400 a month in total for everyone, 4 of us" is the total
         return None
     units = [
         a
@@ -100,8 +106,8 @@ def hedged_near(best: Amount, t: str, threshold: int, value: Decimal) -> bool:
 
 
 _EACH_BRINGS = re.compile(
-    r"\beach(?: (?:one|of (?:them|those)|[a-z]+))? (?:means|has|brings|involves|needs|gets|generates|creates|produces|"
-    r"comes with|is|works out at|=)\b"
+    r"\beach(?: (?:one|of (?:them|those)|[a-z]+))? (?:means|brings|involves|needs|generates|creates|produces|"
+    r"comes with|works out at|=)\b"
 )
 
 

@@ -62,7 +62,9 @@ _TRANS = str.maketrans(
 # "2 400,00 €" (spaces group thousands, a comma before the cents), "1,2k" (a decimal comma before a scale), and the
 # letter o typed for a zero inside a figure ("$3,2oo").
 _SPACED_CENTS = re.compile(r"\b(\d{1,3}(?: \d{3})+),(\d{2})(?!\d)")
-_COMMA_SCALE = re.compile(r"\b(\d{1,3}),(\d{1,2})(\s?(?:k|m|mil)\b|\s(?:thousand|million|grand)\b)")
+_COMMA_SCALE = re.compile(
+    r"(?<!between )(?<!from )\b(\d{1,3}),(\d{1,2}(?=\s?(?:k|m|mil)\b)|\d(?=\s(?:thousand|million|grand)\b))"
+)
 _SPACED_EUROS = re.compile(r"\b\d{1,3}(?: \d{3})+(?=\s?(?:€|eur\b|euros?\b|k€))")  # "2 400 €"
 _GERMAN_SCALE = re.compile(r"(?<=\d)\s?(tsd|mio)\b\.?")
 _WORD_ODD = re.compile(r"\b([a-z]+ty|dozen|hundred|thousand)-odd\b")
@@ -84,7 +86,7 @@ def normalise(text: Any) -> str:
     t = _GERMAN_SCALE.sub(lambda m: "k" if m[1] == "tsd" else "m", t)  # "2,5 Tsd.", "1,2 Mio."
     t = _GERMAN_PERIOD.sub(lambda m: "a " + _GERMAN_UNIT[m[1]], t)  # "pro Jahr", "im Monat"
     t = _WORD_ODD.sub(r"\1 odd", t)  # "sixty-odd" as "sixty odd", which the number words read
-    return _COMMA_SCALE.sub(r"\1.\2\3", t)
+    return _COMMA_SCALE.sub(r"\1.\2", t)
 
 
 # --- finding figures ---------------------------------------------------------------------------------------------
@@ -188,7 +190,8 @@ def amounts(text: str) -> list[Amount]:
 
 _THOUSAND_AND_HUNDREDS = re.compile(r"\b(?:grand|thousand) (?:and )?(?:[a-z]+ hundred|\d\s?hundred|\d{3}\b)")
 _K_AND_HUNDREDS = re.compile(
-    r"(?<![\d.,])(\d{1,3})k (?:and )?([1-9]\d\d)\b(?![.,]?\d| ?(?:a|an|per|every|each|k|m|to|or)\b| ?[-/])"
+    r"(?<![\d.,])(\d{1,3})k (?:and )?([1-9]\d\d)\b"
+    r"(?![.,]?\d| ?(?:a|an|per|every|each|k|m|to|or|of|are|is|were|was|have|has|upfront|up front|deposit)\b| ?[-/])"
 )
 
 
@@ -335,6 +338,8 @@ def _monthly_of(a: Amount) -> Amount:
 
 
 _DAYS_A_WEEK = re.compile(r"\b([1-46]) days? (?:a|per|each|every|of the) week\b")
+# "closed 2 days a week", "plus 3 days a week we do markets": days that are not the ones the daily figure covers
+_OTHER_DAYS = re.compile(r"\b(?:closed|shut|off|plus|except|extra|also|partner|another|other)\b(?:\s+\w+){0,3}\s*$")
 
 
 def days_said(a: Amount, t: str) -> Amount:
@@ -344,9 +349,13 @@ def days_said(a: Amount, t: str) -> Amount:
         return a
     from chains.number_words import words_to_digits
 
-    days = _DAYS_A_WEEK.search(words_to_digits(t))
+    said = words_to_digits(t)
+    days = list(_DAYS_A_WEEK.finditer(said))
+    if len(days) == 1 and not _OTHER_DAYS.search(said[max(0, days[0].start() - 30) : days[0].start()]):
+        n = int(days[0][1])
+        return replace(a, period=_days_a_week(n), value=a.raw * 52 * n / 12)
     if days:
-        return replace(a, period=_days_a_week(int(days[1])), value=a.raw * 52 * int(days[1]) / 12)
+        return a  # days a week said more than once, or not the days the figure covers: the range stands
     if re.search(WORKING_DAYS, t) and not re.search(EVERY_DAY, t):
         return replace(a, period="working day", value=a.raw * 52 * 5 / 12)
     return a

@@ -89,7 +89,7 @@ def looks_like_question(text: str) -> bool:
         or re.search(
             r"\bwhat (?:does|do) .{1,40} mean\b|\bmeaning\b|\bwhat .{1,40} (?:actually )?means\b|\bwhat (?:do )?(?:you|u) mean\b|"
             r"(?:^|[,.;:!?]\s*|\b(?:can|could|would|will) (?:you|u|someone|somebody|anyone|anybody) (?:please |pls )?|\bplease |\bpls |"
-            r"\b(?:need|like|want) (?:you|someone|somebody) to )explain,? (?:[a-z,]+ ){0,4}?(?:what|how|why|the|to me)\b|\b(?:tell|show) (?:me|us) (?:[a-z]+ ){0,3}?what (?:[a-z-]+ ){1,4}(?:is|are|means?)\s*[.!]*$",
+            r"\b(?:need|like|want) (?:you|someone|somebody) to )(?:explain,? (?:[a-z,]+ ){0,4}?(?:what|how|why|the|to me)\b|(?:tell|show) (?:me|us) (?:[a-z]+ ){0,3}?what (?:[a-z-]+ ){1,4}(?:is|are|means?)\s*[.!]*$)",
             t,
         )
         or _CONFUSED.search(t)

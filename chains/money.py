@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from chains.figures import Amount, amounts, pick
+from chains.figures import SOUNDS_LIKE, Amount, amounts, pick
 from chains.settings import Settings
 
 Currency = Literal["GBP", "USD", "EUR"]
@@ -143,6 +143,7 @@ _CURRENCY_WORDS = (
 _NOT_CURRENCY = re.compile(
     r"\b(?:not|rather than|instead of)\s+(?:in\s+)?(?:pounds?|dollars?|euros?|gbp|usd|eur|sterling|quid|bucks)\b"
 )
+ASSUMED = ' as you weren\'t sure (say "actually" and the price if not).'  # a currency taken for a price, said so
 CURRENCY_NAMES = {"GBP": "pounds", "USD": "dollars", "EUR": "euros"}
 _INSTALMENTS = re.compile(r"\b(\d{1,2}) (?:payments|instalments|installments|stages|tranches|invoices) of\s*[£$€]?\s*$")
 
@@ -272,3 +273,21 @@ def read_price(text: str, default_currency: str = "GBP") -> Money | None:
     """The one-off price if one is stated, else any amount; figures with a currency come first."""
     best = pick(amounts(text), lambda a: a.currency is not None, lambda a: a.period is None)
     return money_of(best, default_currency) if best is not None else None
+
+
+def price_slip(t: str) -> re.Match[str] | None:
+    """ "two thousand for hundred pounds", "for hundred quid": a number word heard as "for" or "to", at the start or
+    after a number word, with nothing but a currency after it ("£500 for hundred documents" is no slip)."""
+    slip = SOUNDS_LIKE.search(t)
+    if slip is None or not re.fullmatch(r"\s*(?:pounds?|quid|dollars?|bucks|euros?|gbp|usd|eur)?\s*[.!]*", t[slip.end() :]):
+        return None
+    before = t[: slip.start()]
+    return (
+        slip
+        if not before.strip(" ,")
+        or re.search(
+            r"\b(?:[a-z]+(?:ty|teen)|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thousand|grand|about|around|roughly|maybe)\s+$",
+            before,
+        )
+        else None
+    )

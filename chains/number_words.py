@@ -147,7 +147,9 @@ def words_to_digits(t: str) -> str:
     t = re.sub(r"\b(?:minus|negative) (?=\w)", "-", t)
     t = _scale_words(t)
     # A scale word standing alone after a figure: "around 15 i think, thousand obviously" is 15,000.
-    t = re.sub(r"\b(\d{1,3})\b((?:\s+[a-z']+){0,3},?\s+)(?<!\bone )(?<!\ba )(?<!\bhalf )(?:thousand|grand)\b", r"\1k\2", t)
+    t = re.sub(
+        r"(?<![\d,.])\b(\d{1,3})\b((?:\s+[a-z']+){0,3},?\s+)(?<!\bone )(?<!\ba )(?<!\bhalf )(?:thousand|grand)\b", r"\1k\2", t
+    )
     try:
         t = alpha2digit(t, "en", threshold=0)
     except Exception:  # the library is third-party; a failure there must not reach the owner

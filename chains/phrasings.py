@@ -223,7 +223,8 @@ UNITS = (
     r"salons|restaurants|practices|surgeries|warehouses|departments|franchises|outlets"
 )
 EACH = re.compile(
-    r"\beach\b|\bevery(?:one|body)\b|\bper (?:head|person)\b|\bper (?:"
+    r"\beach\b|\bevery(?:one|body)(?: (?:on|in) (?:the|our) \w+)? (?:does|handles|gets|sends|writes|deals with|answers|"
+    r"processes|takes|does about|handles about)\b|\bper (?:head|person)\b|\bper (?:"
     + UNITS
     + r"|"
     + re.sub(r"(?:(?<=ch)e)?s(?=\||$)", "", UNITS)

@@ -49,6 +49,7 @@ from chains.figures import (
 from chains.intents import Intent, changed_mind, looks_like_question, read_intent
 from chains.money import currency_carried, foreign_currency, format_money, money_of, price_doubt, rate_doubt, scale_doubt
 from chains.money import currency_named as _currency_named
+from chains.money import price_slip as _price_slip
 from chains.phrasings import DONT_KNOW, EVERY_DAY, HIGHER_END, LOWER_END, STOCK, VENDOR_FIGURE, WORKING_DAYS
 from chains.polarity import negated
 from chains.shares import usable_share
@@ -376,7 +377,7 @@ def _same(values: tuple[str, ...]) -> tuple[dict[str, str], ...]:
 def _read_money(spec: Field, t: str, ctx: Context) -> Reading:
     if _MALFORMED.search(t):
         return Reading("unreadable", hint='I couldn\'t tell which figure that is. Could you write it out, for example "£10,000"?')
-    slip = SOUNDS_LIKE.search(t)
+    slip = _price_slip(t)
     if slip:  # "two thousand for hundred pounds": 2,400, or 2,100?
         heard = [
             _read_money(spec, f"{t[: slip.start()]}{w} {t[slip.start('scale') :]}", ctx)
@@ -385,6 +386,8 @@ def _read_money(spec: Field, t: str, ctx: Context) -> Reading:
         prices = tuple(dict.fromkeys(format_money(r.value, r.facts["currency"]) for r in heard if r.status == "ok"))
         if prices:
             return Reading("clarify", hint=f"Did you mean {' or '.join(prices)}?", options=(*_same(prices), SOMETHING_ELSE))
+        if heard[0].status == "clarify":  # no currency said: which currency, for the likelier figure
+            return heard[0]
     found = [
         a
         for a in amounts(t)

@@ -20,7 +20,7 @@ from .corrections import find_correction, restated
 from .facts import FIELD_BY_NAME
 from .first_message import FirstMessage
 from .intents import compares_terms, confused_about, looks_like_question, read_intent, strip_correction
-from .money import CURRENCY_NAMES, format_money
+from .money import ASSUMED, CURRENCY_NAMES, format_money
 from .readers import SOMETHING_ELSE, Context, Reading, clarify_choices, read_answer
 from .sentences import lower_first
 from .settings import Settings, get_settings
@@ -252,6 +252,7 @@ class Session(Asking, FirstMessage):
         return rest if reading.status == "ok" or (reading.status == "clarify" and not reading.weak) else None
 
     def _record(self, name: str, reading: Reading) -> Turn:
+        assumed = self.state.said.pop("assumed_currency", None)  # "dunno" which currency: say what was taken
         self.history.append((name, self.facts[name]))
         self.state.clarifying = None
         self.state.misses.pop(name, None)
@@ -261,8 +262,7 @@ class Session(Asking, FirstMessage):
                 if key != name:
                     self.facts[key] = value
             echo = reading.echo or f"Got it: {self.describe(name, reading.value)}."
-            if self.state.said.pop("assumed_currency", None):  # "dunno" which currency: say what was taken
-                echo = f'{echo[:-1]}, in {CURRENCY_NAMES[self.facts["currency"]]} as you weren\'t sure (say "actually" and the price if not).'
+            echo = f"{echo[:-1]}, in {CURRENCY_NAMES[self.facts['currency']]}{ASSUMED}" if assumed else echo
         else:
             self.facts[name] = None
             echo = "No problem, I'll leave that open."

@@ -80,7 +80,7 @@ def test_what_the_server_loads_at_start_is_kept_out_of_the_collectors_way(tmp_pa
         load_error = None
 
         def load_dense(self):
-            self.loaded = [object() for _ in range(1000)]  # the model and index, standing in
+            self.loaded = [[] for _ in range(1000)]  # the model and index, standing in (objects the collector tracks)
             return True
 
     kb = _KB()
@@ -89,6 +89,7 @@ def test_what_the_server_loads_at_start_is_kept_out_of_the_collectors_way(tmp_pa
     gc.unfreeze()
     try:
         knowledge.start_dense_loading(Settings(data_dir=tmp_path, llm="off")).join(10)
-        assert gc.get_freeze_count() >= 1000
+        walked = {id(o) for o in gc.get_objects()}  # a full collection walks these; frozen objects are not among them
+        assert gc.get_freeze_count() >= 1000 and id(kb.loaded) not in walked and id(kb.loaded[0]) not in walked
     finally:
         gc.unfreeze()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 from test_interview import at
-from test_owner_words import first_turn
+from test_owner_words import _Explainer, first_turn
 
 # --- figures -------------------------------------------------------------------------------------------------------
 
@@ -20,7 +20,7 @@ from test_owner_words import first_turn
     "field, text, value, echo",
     [
         ("clean_examples", "0,5 thousand", 500, "Got it: about 500 clean examples."),
-        ("clean_examples", "0,08 thousand", 80, "Got it: about 80 clean examples."),  # under the 100 line
+        ("clean_examples", "about 2,5 thousand", 2500, "Got it: about 2,500 clean examples."),
         ("monthly_volume", "1,2 thousand a month", 1200, "Got it: about 1,200 a month."),
         ("monthly_volume", "0,9 thousand a month", 900, "Got it: about 900 a month."),  # under the 1,000 line
         ("clean_examples", "around 1 500, maybe", 1500, "Got it: about 1,500 clean examples."),
@@ -207,3 +207,67 @@ def test_thousands_then_hundreds_with_no_scale_word_between_are_two_figures(text
     turn = at("clean_examples").handle(text)
     assert turn.facts["clean_examples"] is None  # never 2,500
     assert [c["value"] for c in turn.awaiting["choices"]][:2] == ["2000", "500"]
+
+
+# --- the other side of each new rule: ordinary answers that must not be read by it ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("we get 300 a month from everyone, about 40 customers", 300),
+        ("about 400 a month in total for everyone, 4 of us", 400),
+        ("everyone combined does 300 a month, 3 staff", 300),
+    ],
+)
+def test_a_total_for_everyone_is_not_multiplied(text, value):
+    assert at("monthly_volume").handle(text).facts["monthly_volume"] == value
+
+
+@pytest.mark.parametrize("text, amount", [("£500 for hundred documents", 500), ("£12,000 for thousand hours of support", 12000)])
+def test_for_before_a_scale_word_after_a_price_is_no_slip(text, amount):
+    turn = at("quote").handle(text)
+    assert turn.facts["quote"] == amount
+
+
+@pytest.mark.parametrize(
+    "field, text", [("quote", "between 10,15 thousand pounds"), ("clean_examples", "3 thousand 500 of them labelled")]
+)
+def test_two_figures_that_only_look_like_one_are_never_taken_as_one(field, text):
+    turn = at(field).handle(text)
+    assert turn.facts[field] is None and turn.awaiting["field"] == field
+
+
+def test_several_days_a_week_said_for_other_things_leave_the_daily_figure_asked_back():
+    turn = at("monthly_volume").handle("about 40 a day, plus 3 days a week we do markets")
+    assert turn.facts["monthly_volume"] is None
+    assert [c["value"] for c in turn.awaiting["choices"]] == ["880", "1200", "something else"]
+
+
+@pytest.mark.parametrize(
+    "field, text, value",
+    [
+        ("task_stable", "the vendor couldn't guarantee results. the task is the same every time", "yes"),
+        ("task_stable", "I can't promise, though it's been the same for years", "yes"),
+    ],
+)
+def test_a_promise_someone_else_cannot_make_or_an_answer_after_it_is_still_the_answer(field, text, value):
+    assert at(field).handle(text).facts[field] == value
+
+
+def test_someone_elses_doubt_with_an_answer_after_it_is_not_taken_as_not_sure():
+    turn = at("regulated").handle("my boss doesn't know if it matters but we're FCA regulated")
+    assert turn.facts["regulated"] != "unsure"
+
+
+@pytest.mark.parametrize("reply", ["dunno, not pounds", "dunno, leave it open"])
+def test_not_knowing_the_currency_but_ruling_pounds_out_takes_no_pounds(reply):
+    s = at("quote")
+    s.handle("9 grand")
+    assert s.handle(reply).facts["currency"] != "GBP"
+
+
+def test_they_will_tell_us_what_something_is_is_no_question_to_explain():
+    s = at("vendor_shortfall")
+    s.explain = _Explainer()
+    assert s.handle("they will tell us what the error rate is").replies[0].kind != "explanation"
