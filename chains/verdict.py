@@ -321,6 +321,8 @@ def _headline(
         return f"Decline {offer}: {phrases[0]}{extra}."
     if verdict == "prompt_rag_first":
         paying = f" paying {quote} for fine-tuning" if quote else " paying for fine-tuning"
+        if facts.get("prompt_rag") == "not_acceptable":  # tried and found wanting: not "try them", but why they fell short
+            return f"Find out why prompting and RAG fell short before{paying}: {phrases[0]}{extra}."
         return f"Try prompting and RAG before{paying}: {phrases[0]}{extra}."
     if verdict == "clarify":
         fields = reasons[0]["fields"]

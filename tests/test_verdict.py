@@ -115,7 +115,8 @@ def test_each_prompt_rag_first_rule(changes, code):
     v = assess(with_(**changes), DEFAULTS)
     assert v["verdict"] == "prompt_rag_first"
     assert codes(v["reasons"]) == [code]
-    assert v["headline"].startswith("Try prompting and RAG")
+    tried = with_(**changes)["prompt_rag"] == "not_acceptable"  # tried and fell short: never told to try them
+    assert v["headline"].startswith("Find out why prompting and RAG fell short" if tried else "Try prompting and RAG")
 
 
 @pytest.mark.parametrize(
@@ -595,3 +596,20 @@ def test_old_formatting_names_still_work_for_the_renderers():
 
     assert (format_gbp(18000), format_gbp(125, pence=True)) == ("£18,000", "£125.00")
     assert (format_count(1234.4), format_share(0.0000004)) == ("1,234", "less than 0.01%")
+
+
+@pytest.mark.parametrize(
+    "tried, start",
+    [
+        ("not_acceptable", "Find out why prompting and RAG fell short before paying £12,000 for fine-tuning: "),
+        ("not_tried", "Try prompting and RAG before paying £12,000 for fine-tuning: "),
+    ],
+)
+def test_the_headline_never_tells_an_owner_who_tried_prompting_and_rag_to_try_them(tried, start):
+    facts = dict(
+        mechanism="fine_tuning", quote=12000, currency="GBP", task="open_writing", monthly_volume=400, clean_examples=300,
+        task_stable="yes", personal_data="none", prompt_rag=tried, fresh_knowledge="yes", regulated="no",
+        vendor_examples="yes", vendor_shortfall="yes", vendor_retraining="yes",
+    )  # fmt: skip
+    v = assess(facts)
+    assert v["verdict"] == "prompt_rag_first" and v["headline"].startswith(start)
