@@ -170,7 +170,7 @@ VENDOR_YES = (
     r"\bwalked (?:us|me) through\b",
     r"\bstraight answer\b",
     # a figure they gave, or a plan: what they would do when examples run short, or how retraining is done
-    r"\b(?:said|told(?: us| me)?)\b[^.;%]{0,30}?(?:\d[\d,.]*(?![\d,.]|\s?%|\s?per ?cent)|\b(?:a|one|two|five|ten) (?:hundred|thousand)\b)",
+    r"\b(?:said|told(?: us| me)?)\b[^.;%]{0,30}?(?:\d[\d,.]*(?![\d,.]|\s?%|\s?per ?cent)|\b(?:a|one|two|five|ten|a few|a couple of|several) (?:hundred|thousand)\b)",
     r"\bsynthetic\b",
     r"\b(?:generat|mak|creat|writ|label|annotat|buy|pad)\w* (?:\w+ ){0,3}?(?:more|extra|examples|data|dataset|ones|some)\b",
     r"\bpilot\b",

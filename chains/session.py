@@ -346,15 +346,14 @@ class Session(Asking, FirstMessage):
 
     def apply_audit(self, result: dict[str, Any]) -> Turn:
         """Take the data audit's figures: clean examples, measured tokens, and a personal-data warning."""
-        self.history.append(("clean_examples", self.facts["clean_examples"]))
-        self.facts["clean_examples"] = int(result["clean"])
+        before, clean = self.facts["clean_examples"], int(result["clean"])
+        self.history.append(("clean_examples", before))
+        self.facts["clean_examples"] = clean
         if result.get("tokens_per_example"):
             self.extra["tokens_per_example"] = round(result["tokens_per_example"])
         self.mark_asked("clean_examples")
-        notes = [
-            f"The audit found {result['clean']:,} clean examples out of {result['rows']:,} rows, so I've "
-            f"set clean examples to {result['clean']:,}."
-        ]
+        had = f' (you had said {before:,}; say "back" to keep that).' if before not in (None, clean) else "."
+        notes = [f"The audit found {clean:,} clean examples out of {result['rows']:,} rows, so I'll work from {clean:,}{had}"]
         rows = int(result.get("pii_rows") or 0)
         self.extra["pii_rows"] = rows  # the verdict's cautions and the personal-data question name it
         if rows:

@@ -431,3 +431,15 @@ def test_an_answer_gets_one_reply_the_echo_then_the_next_question_with_its_butto
     assert question == "About how many of these does the business handle a month?"
     buttons = [a for a in actions(ctx, "answer") if a["forId"] == replies[0]["id"]]
     assert [a["label"] for a in buttons] == ["Don't know"]  # the question's own button, on that one message
+
+
+@pytest.mark.parametrize("text", ["can i check my training examples file", "how do I upload my spreadsheet?"])
+def test_asking_to_check_a_file_in_ones_own_words_explains_the_upload_and_keeps_the_question(app, text):
+    async def work(ctx):
+        await app.on_chat_start()
+        await say(app, PITCH)
+        awaiting = conversation().session.awaiting
+        await say(app, text)
+        assert "paperclip" in texts(ctx)[-1] and conversation().session.awaiting == awaiting
+
+    drive(work)

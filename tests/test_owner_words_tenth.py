@@ -271,3 +271,15 @@ def test_they_will_tell_us_what_something_is_is_no_question_to_explain():
     s = at("vendor_shortfall")
     s.explain = _Explainer()
     assert s.handle("they will tell us what the error rate is").replies[0].kind != "explanation"
+
+
+def test_an_audit_that_replaces_a_typed_count_says_what_it_replaced_and_back_restores_it():
+    s = at("clean_examples")
+    s.handle("sixty-odd")
+    turn = s.apply_audit({"clean": 30, "rows": 33})
+    assert turn.facts["clean_examples"] == 30
+    assert turn.replies[0].text == (
+        'The audit found 30 clean examples out of 33 rows, so I\'ll work from 30 (you had said 60; say "back" to keep that).'
+    )
+    s.handle("back")
+    assert s.facts["clean_examples"] == 60

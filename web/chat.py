@@ -156,7 +156,7 @@ class Conversation(Returning, Files):
         if starter == render.EXAMPLE_ACTION:
             await self.example()
             return
-        if starter == render.AUDIT_ACTION:
+        if starter == render.AUDIT_ACTION or render.asks_for_audit(text):
             await self.explain_upload()
             return
         turn = await asyncio.to_thread(self.session.handle, text)

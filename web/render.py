@@ -47,6 +47,16 @@ SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
     (AUDIT_ACTION, "Audit my training examples", "I'd like to audit my training examples.", "file-search"),
 )
 STARTER_MESSAGES = {message: name for name, _, message, _ in SHORTCUTS}
+# "can i check my training examples file": the audit shortcut asked for in the owner's own words.
+_ASKS_FOR_AUDIT = re.compile(
+    r"^(?:(?:can|could|may) (?:i|we|you)|how (?:do|can|could) (?:i|we)|i'?d (?:like|love)|i want|let me|please)\b(?: to)?"
+    r"(?: \w+)?? (?:check|audit|upload|send|look (?:at|over)|go through|scan|test)\b[^.?!]{0,40}?"
+    r"\b(?:examples?|training (?:data|file|set)|file|spreadsheet|csv|dataset)\b"
+)
+
+
+def asks_for_audit(text: str) -> bool:
+    return bool(_ASKS_FOR_AUDIT.search(" ".join((text or "").lower().split())))
 EXPLAIN_LORA_QUESTION = SHORTCUTS[2][2]
 DONT_KNOW = "Don't know"
 SKIP = "skip"  # what the "Don't know" button sends: the interview's own word for leaving a question open
