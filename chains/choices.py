@@ -201,6 +201,8 @@ def read_choice(spec: Field, text: str, embed: Embed | None = None, picked: bool
         return _checked(spec, t, ChoiceReading(polar, via="polarity" if not hits else "cue"), embed)
     if hits and polar and polar not in hits:
         return ChoiceReading(None, tuple(dict.fromkeys([*hits, polar]))[:3], via="cue")
+    if said == "unsure" and polar is None and len(hits) == 1 and spec.polar.get("yes") == "yes":
+        return ChoiceReading(None, tuple(dict.fromkeys([hits[0], *spec.choice_values()]))[:3], via="cue")  # "sort of, ..."
     if said == "no" and polar is None and hits == [spec.polar.get("yes")] and not mid_sentence:
         # "no, they explained updates to the app, not the model": a no before what they said is no clear answer
         return ChoiceReading(None, tuple(dict.fromkeys([said, *hits, *spec.choice_values()]))[:3], via="cue")

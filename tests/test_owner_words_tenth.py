@@ -283,3 +283,10 @@ def test_an_audit_that_replaces_a_typed_count_says_what_it_replaced_and_back_res
     )
     s.handle("back")
     assert s.facts["clean_examples"] == 60
+
+
+def test_the_vendor_having_said_a_few_hundred_is_an_answer_and_a_hedge_before_it_asks():
+    assert at("vendor_examples").handle("tom said a few hundred would do i think").facts["vendor_examples"] == "yes"
+    turn = at("vendor_examples").handle("sort of, they said a few hundred should probably do")
+    assert turn.facts["vendor_examples"] is None
+    assert [c["value"] for c in turn.awaiting["choices"]] == ["yes", "no", "not_asked", "something else"]

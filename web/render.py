@@ -57,6 +57,8 @@ _ASKS_FOR_AUDIT = re.compile(
 
 def asks_for_audit(text: str) -> bool:
     return bool(_ASKS_FOR_AUDIT.search(" ".join((text or "").lower().split())))
+
+
 EXPLAIN_LORA_QUESTION = SHORTCUTS[2][2]
 DONT_KNOW = "Don't know"
 SKIP = "skip"  # what the "Don't know" button sends: the interview's own word for leaving a question open
