@@ -379,7 +379,7 @@ def _also_clause(rule: Item, f: dict[str, Any], s: Settings, econ: Economics) ->
 def _also_worth_knowing(
     verdict: str, reasons: list[Item], lower: list[Item], missing: list[str], f: dict[str, Any], s: Settings, econ: Economics
 ) -> list[Item]:
-    """What else holds below the deciding level: level 2 after a decline, the unknown facts after level 2."""
+    """What else holds below the deciding level: level 2 after a decline, and the facts not known after either."""
     if verdict == "decline":
         first = reasons[0]["code"]
         if len(reasons) > 1:
@@ -388,8 +388,16 @@ def _also_worth_knowing(
             opener = f"Even with {_plural(s.min_clean_examples, 'clean example')}"
         else:
             opener = _EVEN_IF[first]
-        return [item(rule["code"], f"{opener}, {_also_clause(rule, f, s, econ)}.", list(rule["concepts"])) for rule in lower]
-    if verdict == "prompt_rag_first" and missing:
+        also = [item(rule["code"], f"{opener}, {_also_clause(rule, f, s, econ)}.", list(rule["concepts"])) for rule in lower]
+        return also + _missing_item(missing)
+    if verdict == "prompt_rag_first":
+        return _missing_item(missing)
+    return []
+
+
+def _missing_item(missing: list[str]) -> list[Item]:
+    """What the owner did not know, which the verdict still needs, however it came out ("not sure" included)."""
+    if missing:
         rule = _clarify_rule(missing)
         names = [MISSING_HELP[name][0] for name in missing]
         text = f"Before fine-tuning could be worth it, you would also need to know {_join(names)}."

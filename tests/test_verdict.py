@@ -460,8 +460,8 @@ def test_any_facts_give_a_valid_deterministic_verdict(raw):
         "facts",
     }
     assert v["verdict"] == _expected_level(facts, DEFAULTS)
-    lower = {"decline": LEVEL_RULES["prompt_rag_first"], "prompt_rag_first": LEVEL_RULES["clarify"]}.get(v["verdict"], ())
-    assert set(codes(v["also_worth_knowing"])) <= set(lower)
+    lower = {"decline": (*LEVEL_RULES["prompt_rag_first"], *LEVEL_RULES["clarify"]), "prompt_rag_first": LEVEL_RULES["clarify"]}
+    assert set(codes(v["also_worth_knowing"])) <= set(lower.get(v["verdict"], ()))
     assert v["reasons"] and set(codes(v["reasons"])) <= set(LEVEL_RULES[v["verdict"]])
     for item in v["reasons"] + v["also_worth_knowing"] + v["cautions"] + v["red_flags"]:
         assert item["code"] in RULE_CODES
@@ -529,7 +529,7 @@ def test_also_worth_knowing_names_lower_level_concerns_in_the_owners_numbers():
     v = assess(GUIDE, DEFAULTS)
     assert v["verdict"] == "decline" and codes(v["reasons"]) == ["too_few_examples"]
     also = {item["code"]: item["text"] for item in v["also_worth_knowing"]}
-    assert set(also) == {"open_ended_task", "low_volume"}
+    assert set(also) == {"open_ended_task", "low_volume", "missing_facts"}  # what the example's owner did not say too
     assert also["low_volume"].startswith("Even with 100 clean examples, 12 reports a month is low volume")
     assert "£18,000 quote comes to £125.00 per report" in also["low_volume"]
 
@@ -537,9 +537,19 @@ def test_also_worth_knowing_names_lower_level_concerns_in_the_owners_numbers():
 def test_also_worth_knowing_opens_with_the_deciding_reason():
     v = assess({**GUIDE, "clean_examples": 500, "task_stable": "no"}, DEFAULTS)
     assert codes(v["reasons"]) == ["task_unstable"]
-    assert all(item["text"].startswith("Even once the task settles") for item in v["also_worth_knowing"])
+    lower = [item for item in v["also_worth_knowing"] if item["code"] != "missing_facts"]
+    assert lower and all(item["text"].startswith("Even once the task settles") for item in lower)
     several = assess({**GUIDE, "task_stable": "no"}, DEFAULTS)
-    assert all(item["text"].startswith("Even if those were put right") for item in several["also_worth_knowing"])
+    lower = [item for item in several["also_worth_knowing"] if item["code"] != "missing_facts"]
+    assert lower and all(item["text"].startswith("Even if those were put right") for item in lower)
+
+
+def test_after_a_decline_what_the_owner_was_not_sure_of_is_still_named():
+    v = assess({**GUIDE, "clean_examples": 30, "task_stable": "unsure", "personal_data": "unsure"}, DEFAULTS)
+    assert v["verdict"] == "decline"
+    [missing] = [item for item in v["also_worth_knowing"] if item["code"] == "missing_facts"]
+    assert "whether the task will look the same in three months" in missing["text"]
+    assert "personal data" in missing["text"]
 
 
 def test_after_prompt_rag_first_the_unknown_facts_are_worth_knowing():
