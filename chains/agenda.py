@@ -16,8 +16,11 @@ def next_question(facts: dict[str, Any], extra: dict[str, Any], asked: list[str]
     for name in ORDER:
         if name in asked:
             continue
-        if name == "pitch" or can_change(name, {**facts, **extra}, settings):
+        known = {**facts, **extra}
+        if name == "pitch" or can_change(name, known, settings):
             return name
+        if name == "task" and "monthly_volume" not in asked and can_change("monthly_volume", known, settings):
+            return name  # the volume question asks how many "of these" there are: the job comes first
     return None
 
 

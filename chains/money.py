@@ -58,7 +58,7 @@ def format_range(low: float | None, high: float | None, currency: str | None = "
 def about_money(amount: float, currency: str | None = "GBP") -> str:
     """An order of magnitude an owner can take in: "less than a cent", "about $0.80", "about £1,200"."""
     sign = SYMBOLS.get(currency or "GBP", "£")
-    if amount < 0.005:
+    if amount < 0.01:  # "£0.0072" beside it on the card: less than a penny, not "about £0.01"
         return f"less than {SMALL_COIN.get(currency or 'GBP', 'a penny')}"
     if amount < 100:
         return f"about {sign}{amount:,.2f}"

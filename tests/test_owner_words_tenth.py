@@ -13,6 +13,8 @@ import pytest
 from test_interview import at
 from test_owner_words import _Explainer, first_turn
 
+from chains.session import Session
+
 # --- figures -------------------------------------------------------------------------------------------------------
 
 
@@ -290,3 +292,13 @@ def test_the_vendor_having_said_a_few_hundred_is_an_answer_and_a_hedge_before_it
     turn = at("vendor_examples").handle("sort of, they said a few hundred should probably do")
     assert turn.facts["vendor_examples"] is None
     assert [c["value"] for c in turn.awaiting["choices"]] == ["yes", "no", "not_asked", "something else"]
+
+
+def test_the_job_is_asked_before_how_many_of_these_even_when_too_few_examples_decide_the_verdict():
+    s = Session()
+    s.start()
+    s.handle("a company called databoost wants 9k to do AI stuff with our data")
+    s.apply_audit({"clean": 30, "rows": 33})  # too few to train on, whatever the job
+    s.handle("dunno")  # what the vendor will do
+    assert s.handle("pounds").awaiting["field"] == "task"
+    assert s.handle("sorting emails into categories").awaiting["field"] == "monthly_volume"

@@ -310,7 +310,7 @@ def test_guide_case_economics_and_numbers_in_text():
         "1,000 tokens",
         "3 passes",
         "£0.06 per million",
-        "about £0.01",
+        "less than a penny",  # £0.0072, as the card's own row shows it
         "labour and margin",
     ):
         assert part in e["summary"]
