@@ -147,6 +147,8 @@ def test_uploads_from_the_audit_shortcut_bad_files_get_one_line_and_a_good_file_
     assert "Data audit of tickets.csv" in "\n".join(chat.texts())
     assert "Paste what the vendor said" in chat.last_text()  # and the interview carries on where it was
     chat.type(PITCH)
+    assert "What job should the model do?" in chat.last_text()  # the job first: the next question counts "these"
+    chat.answer("buttons")
     assert "a month" in chat.last_text()
     chat.type("about 5,000 a month")
     assert "clean, labelled examples" not in chat.last_text()  # already answered by the audit
