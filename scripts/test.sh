@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 workers="${PITCHCHECK_TEST_WORKERS:-auto}"
-spread=(-n "$workers")
+spread=(-n "$workers" --dist loadgroup)
 for arg in "$@"; do
     case "$arg" in
         -n* | --numprocesses* | --pdb | -s | --capture=no | no:xdist) spread=() ;;

@@ -110,3 +110,11 @@ def knowledge_base(shared_data_dir):
     kb = KnowledgeBase(Settings(data_dir=shared_data_dir, llm="off"))
     assert kb.load_dense(), kb.load_error
     return kb
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (make test), the browser tests share one worker, one after another: two Chromiums and two
+    app servers at once on two cores made a test that types at full speed miss its timing now and then."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))

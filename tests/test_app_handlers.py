@@ -24,6 +24,8 @@ from web_fixtures import (
     texts,
 )
 
+from web import render
+
 pytestmark = pytest.mark.usefixtures("quiet", "no_blocking_calls")
 
 
@@ -441,5 +443,17 @@ def test_asking_to_check_a_file_in_ones_own_words_explains_the_upload_and_keeps_
         awaiting = conversation().session.awaiting
         await say(app, text)
         assert "paperclip" in texts(ctx)[-1] and conversation().session.awaiting == awaiting
+
+    drive(work)
+
+
+def test_restart_brings_the_welcome_back_with_its_shortcuts(app):
+    async def work(ctx):
+        await app.on_chat_start()
+        await say(app, PITCH)
+        before = len(actions(ctx, render.EXAMPLE_ACTION))
+        await say(app, "restart")
+        assert "Paste what the vendor said" in texts(ctx)[-1]
+        assert len(actions(ctx, render.EXAMPLE_ACTION)) == before + 1  # "Try the £18,000 example" offered again
 
     drive(work)

@@ -116,7 +116,7 @@ class Conversation(Returning, Files):
 
     # --- turns ---------------------------------------------------------------------------------------------
     async def start(self) -> None:
-        await self.render(self.session.start(), welcome=True)
+        await self.render(self.session.start())
         await self.offer_carry_on()
 
     async def close_confirm(self) -> None:
@@ -210,7 +210,7 @@ class Conversation(Returning, Files):
             await self.reask()
 
     # --- rendering ---------------------------------------------------------------------------------------
-    async def render(self, turn, welcome: bool = False) -> None:
+    async def render(self, turn) -> None:
         await self.save()  # the turn's state is stored before its reply is shown
         replies = list(turn.replies)
         question_index = None
@@ -234,7 +234,7 @@ class Conversation(Returning, Files):
             elif i == question_index:
                 text = "\n\n".join([*lead, render.question_text(reply.text, turn.awaiting)])
                 await cl.Message(content=text, actions=render.choice_actions(turn.awaiting)).send()
-            elif reply.kind == "welcome" and welcome:
+            elif reply.kind == "welcome":  # a new chat's, or after "restart": the shortcuts with it either way
                 await cl.Message(content=reply.text, actions=render.shortcut_actions()).send()
             else:
                 await cl.Message(content=reply.text).send()
