@@ -13,10 +13,10 @@ ORDER = tuple(f.name for f in FIELDS)
 
 
 def next_question(facts: dict[str, Any], extra: dict[str, Any], asked: list[str], settings: Settings) -> str | None:
+    known = {**facts, **extra}
     for name in ORDER:
         if name in asked:
             continue
-        known = {**facts, **extra}
         if name == "pitch" or can_change(name, known, settings):
             return name
         if name == "task" and "monthly_volume" not in asked and can_change("monthly_volume", known, settings):

@@ -153,11 +153,17 @@ _ADVERB_UNIT = {
     "p.a.": "year",
 }
 _UNIT_ALIAS = {"wk": "week", "mo": "month", "yr": "year", "annum": "year"}
+
+
+def _days_a_week(n: int) -> str:
+    return f"day, {n} day{'s' if n > 1 else ''} a week"
+
+
 # Per-month factors as (times, divided by): a day is 1/30 of a month and a week 12/52; a working day one of five a week.
 _PER_MONTH = {
     "day": (30, 1),
     "working day": (52 * 5, 12),
-    **{f"day, {n} day{'s' if n > 1 else ''} a week": (52 * n, 12) for n in (1, 2, 3, 4, 6)},
+    **{_days_a_week(n): (52 * n, 12) for n in (1, 2, 3, 4, 6)},
     "week": (52, 12),
     "fortnight": (26, 12),
     "month": (1, 1),
@@ -359,10 +365,6 @@ def days_said(a: Amount, t: str) -> Amount:
     if re.search(WORKING_DAYS, t) and not re.search(EVERY_DAY, t):
         return replace(a, period="working day", value=a.raw * 52 * 5 / 12)
     return a
-
-
-def _days_a_week(n: int) -> str:
-    return f"day, {n} day{'s' if n > 1 else ''} a week"
 
 
 def every_day(a: Amount, t: str) -> bool:

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any, Literal
 
 from chains.figures import SOUNDS_LIKE, Amount, amounts, pick
+from chains.number_words import NUMBER_WORDS
 from chains.settings import Settings
 
 Currency = Literal["GBP", "USD", "EUR"]
@@ -275,19 +276,14 @@ def read_price(text: str, default_currency: str = "GBP") -> Money | None:
     return money_of(best, default_currency) if best is not None else None
 
 
+_LEADS_A_SLIP = {*NUMBER_WORDS, "grand", "about", "around", "roughly", "maybe"}
+
+
 def price_slip(t: str) -> re.Match[str] | None:
     """ "two thousand for hundred pounds", "for hundred quid": a number word heard as "for" or "to", at the start or
     after a number word, with nothing but a currency after it ("£500 for hundred documents" is no slip)."""
     slip = SOUNDS_LIKE.search(t)
     if slip is None or not re.fullmatch(r"\s*(?:pounds?|quid|dollars?|bucks|euros?|gbp|usd|eur)?\s*[.!]*", t[slip.end() :]):
         return None
-    before = t[: slip.start()]
-    return (
-        slip
-        if not before.strip(" ,")
-        or re.search(
-            r"\b(?:[a-z]+(?:ty|teen)|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thousand|grand|about|around|roughly|maybe)\s+$",
-            before,
-        )
-        else None
-    )
+    before = t[: slip.start()].replace(",", " ").split()
+    return slip if not before or before[-1] in _LEADS_A_SLIP else None

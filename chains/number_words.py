@@ -71,7 +71,7 @@ def _spread_scale(m: re.Match) -> str:
     return f"{m[1]} {m[4]} {m[2].strip()} {m[3]} {m[4]}"
 
 
-_NUMBER_WORDS = [
+NUMBER_WORDS = [
     "one",
     "two",
     "three",
@@ -111,9 +111,9 @@ def _fix_number_typos(t: str) -> str:
 
     def fix(m: re.Match) -> str:
         word = m[0]
-        if word in _NUMBER_WORDS or word.endswith(("s", "th", "ths")):  # "hundreds", "tenths" are words of their own
+        if word in NUMBER_WORDS or word.endswith(("s", "th", "ths")):  # "hundreds", "tenths" are words of their own
             return word
-        close = difflib.get_close_matches(word, [w for w in _NUMBER_WORDS if w[0] == word[0]], n=1, cutoff=0.85)
+        close = difflib.get_close_matches(word, [w for w in NUMBER_WORDS if w[0] == word[0]], n=1, cutoff=0.85)
         return close[0] if close else word
 
     return re.sub(r"\b[a-z]{5,9}\b", fix, t)
@@ -131,9 +131,9 @@ def words_to_digits(t: str) -> str:
         r"\b(\d+|one|two|three|four|five|six|seven|eight|nine) (thousand|grand|k) and (?:a )?half\b", r"\1 and a half \2", t
     )
     t = re.sub(r"(\d)(hundred|thousand|grand)\b", r"\1 \2", t)  # "6hundred"
-    t = re.sub(r"\b(" + "|".join(_NUMBER_WORDS) + r")(hundred|thousand)\b", r"\1 \2", t)  # "twelvethousand"
+    t = re.sub(r"\b(" + "|".join(NUMBER_WORDS) + r")(hundred|thousand)\b", r"\1 \2", t)  # "twelvethousand"
     t = re.sub(r"(\d) (hundred|thousand)s\b", r"\1 \2", t)  # "3 hundreds good pairs"
-    t = re.sub(r"\b(" + "|".join(_NUMBER_WORDS) + r")-?ish\b", r"\1 ish", t)  # "eighty-ish"
+    t = re.sub(r"\b(" + "|".join(NUMBER_WORDS) + r")-?ish\b", r"\1 ish", t)  # "eighty-ish"
     for pattern, repl in _NOT_FIGURES:
         t = re.sub(pattern, repl, t)
     t = _RANGE_WORDS.sub(_spread_scale, t)
