@@ -39,6 +39,7 @@ ANSWERS_SEVENTH = ROOT / "tests" / "data" / "answers_seventh.yaml"  # likewise
 ANSWERS_EIGHTH = ROOT / "tests" / "data" / "answers_eighth.yaml"  # likewise
 ANSWERS_NINTH = ROOT / "tests" / "data" / "answers_ninth.yaml"  # likewise
 ANSWERS_TENTH = ROOT / "tests" / "data" / "answers_tenth.yaml"  # likewise
+ANSWERS_ELEVENTH = ROOT / "tests" / "data" / "answers_eleventh.yaml"  # likewise
 SEED = "pitchcheck-answers-1"
 OUTCOMES = ("right", "clarified", "asked", "wrong")
 
@@ -52,23 +53,12 @@ def load(path: Path = ANSWERS) -> list[dict[str, Any]]:
     return entries
 
 
+# The blind sets split by the seed, as the first set is (the second to fourth were used whole for tuning).
+SPLIT_SETS = (ANSWERS_FIFTH, ANSWERS_SIXTH, ANSWERS_SEVENTH, ANSWERS_EIGHTH, ANSWERS_NINTH, ANSWERS_TENTH, ANSWERS_ELEVENTH)
+
+
 def load_all() -> list[dict[str, Any]]:
-    return [
-        e
-        for path in (
-            ANSWERS,
-            ANSWERS_MORE,
-            ANSWERS_THIRD,
-            ANSWERS_FOURTH,
-            ANSWERS_FIFTH,
-            ANSWERS_SIXTH,
-            ANSWERS_SEVENTH,
-            ANSWERS_EIGHTH,
-            ANSWERS_NINTH,
-            ANSWERS_TENTH,
-        )
-        for e in load(path)
-    ]
+    return [e for path in (ANSWERS, ANSWERS_MORE, ANSWERS_THIRD, ANSWERS_FOURTH, *SPLIT_SETS) for e in load(path)]
 
 
 def half(entry: dict[str, Any]) -> str:

@@ -108,7 +108,7 @@ def measure(tune_only: bool = False, misses: bool = False) -> dict:
     }
     if misses:
         figures["tune_misses"] = wrong
-        figures["offtopic_answered"] = [q for q in offtopic if explainer.explain(q).found]
+        figures["offtopic_answered"] = [q for q in off_halves["tune"] if explainer.explain(q).found]  # never the held-out half
     timings = []
     for item in pool[:60]:
         start = time.perf_counter()

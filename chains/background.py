@@ -3,7 +3,32 @@
 A question that reads as much like these as like any glossary entry is off-topic, however many words it shares
 with the glossary ("AI", "business", "how do I"): its relevance is lowered by its likeness to them
 (chains.retrieval.relevance). They are written here, apart from the off-topic test questions in tests/data.
+
+EVERYDAY_SENSE names things outside AI that own a glossary word ("web hosting", "tuning a bike", "the settings on
+the thermostat"): with no word of AI, models, vendors or data beside them, the question is about those things.
 """
+
+import re
+
+EVERYDAY_SENSE = re.compile(
+    r"\b(?:web(?:site)?|domain|e-?mail|wordpress|shopify|wix|squarespace) ?host(?:ing|s)?\b|\bweb ?hosts?\b|"
+    r"\b(?:tun\w*|parameters?|settings)\b(?:\W+\w+){0,5}?\W+(?:bikes?|bicycles?|gears|brakes|pianos?|guitars?|engines?|"
+    r"thermostats?|boilers?|heating)\b|\b(?:bikes?|bicycles?|gears|brakes|pianos?|guitars?|engines?|thermostats?|boilers?|"
+    r"heating)\b(?:\W+\w+){0,5}?\W+(?:tun\w*|parameters?|settings)\b"
+)
+_AI_WORDS = re.compile(
+    r"\b(?:ai|a\.i\.|models?|llms?|chat ?bots?|bots?|gpt|chat ?gpt|vendors?|train\w*|fine[- ]?tun\w*|rag|data|prompts?|"
+    r"machine learning|algorithms?|artificial|assistant|copilot|gemini|claude|openai)\b"
+)
+_LIKENED = re.compile(r"\b(?:like|as with|similar|same as|compared|versus|vs)\b")  # "is it like my phone contract?"
+
+
+def everyday_sense(question: str) -> bool:
+    """True when the question names an everyday owner of a glossary word and nothing of AI, and does not liken
+    something to it (an owner explains a vendor's terms by what they know: "is it like my phone contract?")."""
+    t = question.lower()
+    return bool(EVERYDAY_SENSE.search(t)) and not _AI_WORDS.search(t) and not _LIKENED.search(t)
+
 
 QUESTIONS = (
     "How do I fix a dripping tap?",
@@ -66,4 +91,13 @@ QUESTIONS = (
     "How do I back up the files on my office computer?",
     "How do I make a formula total up a column in a spreadsheet?",
     "Should I learn to code so I can build my own apps?",
+    # Everyday senses of the glossary's own words: tuning an instrument or a machine, a heating controller's settings,
+    # hosting a website, a database for the shop, leaving a contract, a stocktake, a loyalty scheme.
+    "How do I tune my guitar or adjust the brakes on my bike?",
+    "How do I change the settings on my central heating controller?",
+    "Which web hosting company is best for a small business website?",
+    "What software should I use to keep track of my stock?",
+    "Can I get out of my phone or energy contract early?",
+    "How do I do a stocktake at the end of the financial year?",
+    "How do I set up a loyalty card scheme for regular customers?",
 )

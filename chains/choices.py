@@ -84,6 +84,8 @@ def cue_hits(spec: Field, t: str) -> list[str]:
     for c in spec.choices:
         for cue in c.cues:
             for m in re.finditer(cue, t):
+                if _COMPARED_AWAY.search(t, max(0, m.start() - 24), m.start()):
+                    continue  # "more the standard letters one than bespoke reports", "worse than useless": not said of it
                 # A cue that holds its own negation ("they couldn't say") is not turned round again by a "no" before it.
                 own = _OWN_NEGATION.search(m[0])
                 value = c.negated if (not own and negated(t, m.start()) and not _UNLIKE_THEM.match(t, m.end())) else c.value
@@ -103,6 +105,7 @@ def cue_hits(spec: Field, t: str) -> list[str]:
     return out
 
 
+_COMPARED_AWAY = re.compile(r"\bthan(?: \w+)?\s*$")
 # "our IT firm would never waffle like this vendor did": the vendor did what is negated of someone else.
 _UNLIKE_THEM = re.compile(
     r"\w*\s+(?:\w+ ){0,3}?like (?:this|the|that|these|those|our) (?:new )?(?:vendor|lot|company|firm|people|guys|one)s? (?:did|does|do|has|have)\b"
@@ -113,6 +116,12 @@ _UNSURE_WHETHER = re.compile(
     r"can'?t say) "
     r"(?:if|whether|about whether|we can|we could|we'?re allowed|it'?s allowed)\b|"
     r"\b(?:have to|need to|must|got to|gotta) (?:ask|check)(?: \w+){0,3} (?:if|whether)\b"  # "I'd have to ask Sharon if we can"
+)
+# "is that allowed?", "probably fine?": the owner asks whether the data may go, so does not know.
+_ASKS_LEAVE = re.compile(
+    r"\b(?:is|would|will|are) (?:that|it|this|they|those|these|we) (?:be )?(?:allowed|ok|okay|fine|legal|lawful|alright|"
+    r"a problem|an issue)\b[^.!]*\?|\b(?:probably|surely|presumably) (?:fine|ok|okay|alright|allowed)\s*\?|"
+    r"\b(?:can|could|may) (?:we|i) (?:\w+ )?(?:share|send|use|hand)\b[^.!]*\?"
 )
 # "can't promise it won't change": what follows is hoped, not known.
 _NO_PROMISE = re.compile(
@@ -158,6 +167,8 @@ def read_choice(spec: Field, text: str, embed: Embed | None = None, picked: bool
     exact = _exact(spec, t, picked)
     if exact:
         return ChoiceReading(exact, via="exact")
+    if spec.name == "personal_data" and _ASKS_LEAVE.search(t):
+        return ChoiceReading("unsure", via="cue")  # "names and allergy notes... is that allowed?": the owner asks
     if "unsure" in spec.choice_values() and (_doubt_governs(t) or _no_promise(t)):
         return ChoiceReading("unsure", via="cue")  # "not sure if we're allowed": the doubt governs what follows
     if _ACKNOWLEDGED.fullmatch(t):  # "ok" acknowledges the question rather than answering it

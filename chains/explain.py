@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .background import everyday_sense
 from .glossary import SECTION_TITLES, Concept
 from .intents import compares_terms
 from .knowledge_base import KnowledgeBase
@@ -153,6 +154,11 @@ class Explainer:
             # entry (the longest name wins), however much the words look like an everyday question.
             hit = hits.pop(at)
             hits.insert(0, replace(hit, score=max(hit.score, self.threshold([hit, *hits]))))
+        elif hits and everyday_sense(question):
+            # "my website hosting bill went up", "lock-in on my energy contract": the glossary's word in its everyday
+            # sense, with nothing of AI around it, is not found (its nearest topics are still offered).
+            below = round(self.threshold(hits) * 0.9, 4)
+            hits = [replace(h, score=min(h.score, below)) for h in hits]
         return hits
 
     def _named(self, question: str, concept_id: str) -> int:

@@ -132,11 +132,11 @@ _CURRENCY = {
 }
 _ADJ = r"(?:(?:typical|normal|average|busy|quiet|good|calendar|single)\s+)?(?P<working>(?:working|business)\s+)?"
 _PERIOD_AFTER = re.compile(
-    r"\s*(?:(?!(?:for|over|within|in|after|by|of|than|about|takes?|took|taking|lasts?)\b)[a-z'&-]+\s+){0,4}?"
+    r"\s*(?:(?!(?:for|over|within|in|after|by|than|about|takes?|took|taking|lasts?)\b)(?!of\s+(?:the|our|your|their|which|what|it|us|a|an|all|each|every|any|some|my)\b)[a-z'&-]+\s+){0,4}?"
     r"(?:(?:(?:a|an|per|each|every)\s+|/\s*)" + _ADJ + r"(?P<unit>day|week|wk|fortnight|month|mo|quarter|year|yr|annum)\b"
     r"|(?P<adv>daily|weekly|fortnightly|monthly|quarterly|yearly|annually|pcm|p/m|pa|p\.a\.|pw)\b"
     r"|(?:for|in|over|across|throughout) (?:a|the) (?:whole |full |entire )?(?P<span>year|quarter|month|week|fortnight)\b(?! or)"
-    r"(?!\s+(?:ago|before|since))(?<!the month)(?<!the week))"
+    r"(?!\s+(?:ago|before|since))(?<!the month)(?:(?<=in the week)(?![^.;]*\bweekends?\b)|(?<!the week)))"
 )
 _ADVERB_UNIT = {
     "daily": "day",
@@ -396,8 +396,8 @@ def round_half_up(value: Decimal) -> int:
 
 _ZERO = re.compile(
     r"^(?:(?:(?:she|he|they|my \w+|mum|dad) says?|honestly|basically|pretty much|practically|virtually|realistically|"
-    r"effectively|to be honest|tbh|well|um+|er+|so|sadly|currently|right now)[,.]? )*"
-    r"(?:none|nothing|nil|zilch|zero|not (?:a single )?one|not any|no examples?|we (?:don'?t|do not) have any|"
+    r"effectively|to be honest|tbh|well|um+|er+|so|sadly|currently|right now|i (?:don'?t|do not) think|i doubt)[,.]? )*"
+    r"(?:none|nothing|nil|zilch|zero|not (?:a single )?one|not any|no examples?|we (?:don'?t|do not) (?:really |actually )?have any|(?:i )?(?:don'?t|do not) think (?:we|that we) (?:have|'ve got|got) any|we haven'?t (?:really |actually )?got any|"
     r"(?:we have )?none (?:at all|yet)|we(?: have|'ve)(?: got)? none\b|none so far|no clean (?:ones|examples?)|not a single (?:one|example))\b"
 )
 

@@ -216,6 +216,15 @@ def price_doubt(found: list[Amount], one_off: Amount, price: Money, t: str, know
         values = (format_money(price.amount, code), format_money(total, code))
         return f"Is the whole price {values[1]}, or {values[0]}?", [{"value": v, "label": v} for v in (values[1], values[0])]
     prices = [a for a in found if a.period is None and a.raw >= 100 and (a.currency or not stated)]
+    if len({a.raw for a in prices}) <= 1 and (
+        _DEPOSIT_AFTER.match(digits, one_off.end) or _DEPOSIT_BEFORE.search(digits[max(0, one_off.start - 30) : one_off.start])
+    ):
+        shown = format_money(price.amount, code)
+        question = f"Is {shown} the whole price, or only a deposit? If a deposit, type the whole price."
+        return question, [
+            {"value": shown, "label": f"{shown} is the whole price"},
+            {"value": "don't know", "label": "Don't know the whole price"},
+        ]
     if len({a.raw for a in prices}) > 1 and not re.search(
         r"\b(?:down to|reduced to|knocked|now|final|or|if we|instead)\b", digits
     ):
@@ -226,6 +235,13 @@ def price_doubt(found: list[Amount], one_off: Amount, price: Money, t: str, know
     return None
 
 
+# "a £4k deposit to start", "deposit of 2 grand": part of the price, not the whole.
+_DEPOSIT_AFTER = re.compile(
+    r"\s*(?:\+\s*vat\s*)?(?:deposit|down ?payment|up ?front (?:payment|fee)|as a first (?:payment|instalment)|first instal+ment)\b"
+)
+_DEPOSIT_BEFORE = re.compile(
+    r"\b(?:deposit|down ?payment)s?\s*(?:of|is|was|would be|will be|:)?\s*(?:about|around|roughly)?\s*[£$€]?\s*$"
+)
 _RATE = r"[£$€]?\s?(?P<rate>\d[\d,]*(?:\.\d+)?)\s?(?P<k>k)?\s?(?:an?|per|/|each)\s?(?P<unit>hour|hr|day)\b"
 _COUNT = r"(?P<n>\d+(?:\.\d+)?)\s?(?:(?:working|man|person|consultancy|consulting)\s)?(?P<units>hours|hrs|days)\b"
 _RATE_THEN_COUNT = re.compile(_RATE + r".{0,40}?\b" + _COUNT)

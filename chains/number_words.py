@@ -45,6 +45,12 @@ _NOT_FIGURES = (
         "the item",
     ),  # "the second one" picks, it counts nothing
     (r"\bone (?:of (?:them|those|these|us)|day|way or another|thing)\b", "some"),
+    (  # "the standard letters one, not the reports": a pick among things, no count
+        r"\b(?:the|this|that)\s+(?:(?!(?:is|was|are|were|be|been|about|around|maybe|only|just|like|roughly|nearly|almost|over|under|"
+        r"than|of|at|to|handles?|does|gets?|has|have|had|takes?|makes?|sends?|sees?)\b)[a-z]+\s+){1,3}one\b"
+        r"(?=\s*(?:than|rather|not|instead|[,.;:!?)]|$))",
+        "the item",
+    ),
     (r"\ba (?:busy|quiet|slow|good|bad|big|small|long|short|normal|typical|average|rare|mad|heavy|light) one\b", "such a day"),
     (r"\b(?:back|forward|up|down) one\b", "a step"),
     (r"\b24 ?/ ?7\b|\b24-7\b", "round the clock"),

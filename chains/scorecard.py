@@ -30,6 +30,7 @@ QUESTION_FILES = (
     "questions_eighth.yaml",
     "questions_ninth.yaml",
     "questions_tenth.yaml",
+    "questions_eleventh.yaml",
 )
 OFFTOPIC_FILES = ("offtopic.yaml", "offtopic_lay.yaml")
 SEED = "pitchcheck-retrieval-1"

@@ -131,6 +131,34 @@ _PHRASES = {
     "prompt optimization": "prompt engineering",
 }
 
+# Words heard or typed for others that sound the same ("can it read are handbook", "who ones the model", "will it no
+# about our new hours"), mended only where the words around them leave one reading.
+_SOUND_ALIKES = (
+    (
+        re.compile(
+            r"\b(read|for|of|to|with|about|on|in|from|use|all|see|know|change|update|train|into|at|search|"
+            r"learn|copy|match|fit|reads|uses|knows|changes|updates|searches|learns|copies|matches|fits) "
+            r"(?:are|r) (?=(?:own|new|old|business|shop|staff|customers?|clients?|data|documents?|docs|files|handbook|"
+            r"system|website|prices?|emails?|opening|team|policies|stuff|products?|catalogue|records|company|firm|"
+            r"information|info|quotes?|invoices?|orders?|process|processes|brand|style|tone|own)\b)"
+        ),
+        r"\1 our ",
+    ),
+    (re.compile(r"\b(?:will|would|does|do|can|could|won'?t|doesn'?t) (?:it|the (?:ai|bot|model)) no\b"), None),
+    (re.compile(r"\bwho ones\b"), "who owns"),
+    (re.compile(r"\b(?:the|a) hole (?=(?:model|thing|lot|system|ai)\b)"), "the whole "),
+)
+
+
+def _sound_alikes(text: str) -> str:
+    for pattern, replacement in _SOUND_ALIKES:
+        if replacement is None:  # "will it no about": know
+            text = pattern.sub(lambda m: m[0][: -len("no")] + "know", text)
+        else:
+            text = pattern.sub(replacement, text)
+    return text
+
+
 # American endings and their British forms, tried only when the British form is a glossary word.
 _SPELLINGS = (
     ("izations", "isations"),
@@ -293,7 +321,7 @@ class Vocabulary:
         run-on. Cross-validated across the question files, keeping it ranked better on a new writers' set and
         no worse on the others.
         """
-        text = _PHRASE.sub(lambda m: f"{m.group(1)} {_PHRASES[m.group(1)]}", question.lower())
+        text = _PHRASE.sub(lambda m: f"{m.group(1)} {_PHRASES[m.group(1)]}", _sound_alikes(question.lower()))
         words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
         pieces: list[str] = []
         end = 0

@@ -1,0 +1,152 @@
+"""Owners' own words, families found in the eleventh blind set's tuning half: a rate with the things counted between
+the figure and its period ("200 bags of donations a week"), "in the week" as a week (not when the weekends are
+counted apart), "I don't think we have any" as none, "the standard letters one" as a pick rather than the figure
+one, "more A than B" as A, a price that is only a deposit asked back, and an owner asking whether personal data
+may go ("is that allowed?") as not sure. Each test asserts what the owner sees: the echo, the question asked back
+and its choices, the value kept. Both sides of each rule are here: the ordinary answers it must not read.
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_interview import at
+
+from chains.background import everyday_sense
+from chains.explain import Explainer
+from chains.vocabulary import _sound_alikes
+
+# --- figures -------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, value, said",
+    [
+        ("we get maybe 200 bags of donations a week", 867, "(200 a week)"),
+        ("250 bags of donations a week", 1083, "(250 a week)"),  # over the 1,000 line
+        ("300 of them a week are refunds", 1300, "(300 a week)"),
+        ("Around 40 repairs in the week", 173, "(40 a week)"),
+    ],
+)
+def test_a_rate_with_the_things_counted_before_its_period_is_read_per_week(text, value, said):
+    turn = at("monthly_volume").handle(text)
+    assert turn.facts["monthly_volume"] == value
+    assert turn.replies[0].text == f"Got it: about {value:,} a month {said}."
+
+
+def test_of_our_between_a_figure_and_a_period_still_stops_the_period():
+    """ "40 of our orders, every week we ..." : the figure counts part of something, its period is not read through "of our"."""
+    turn = at("monthly_volume").handle("about 40 of our customers a week")
+    assert turn.facts["monthly_volume"] == 40
+
+
+def test_in_the_week_beside_the_weekends_is_not_taken_as_a_weekly_rate():
+    turn = at("monthly_volume").handle("40 in the week and 10 at weekends")
+    assert turn.facts["monthly_volume"] is None and turn.awaiting["field"] == "monthly_volume"
+
+
+@pytest.mark.parametrize("text", ["I don't think we have any", "i dont think we have any tbh", "we haven't got any"])
+def test_not_thinking_there_are_any_examples_is_none_yet(text):
+    turn = at("clean_examples").handle(text)
+    assert turn.facts["clean_examples"] == 0 and turn.replies[0].text == "Got it: no clean examples yet."
+
+
+def test_a_figure_after_not_thinking_there_are_any_is_still_read():
+    turn = at("clean_examples").handle("I don't think we have any, maybe 30 at most")
+    assert turn.facts["clean_examples"] == 30
+
+
+def test_the_one_that_names_a_pick_is_no_figure_but_the_one_after_a_verb_is():
+    assert at("monthly_volume").handle("the busy season one, maybe 300").facts["monthly_volume"] == 300
+    assert at("monthly_volume").handle("the answer is one").facts["monthly_volume"] == 1
+
+
+def test_more_a_than_b_is_a_correction_to_a_at_a_later_question():
+    s = at("monthly_volume", task="open_writing")
+    turn = s.handle("actually it's more the standard letters one than bespoke reports")
+    assert turn.facts["task"] == "fixed_format" and turn.facts["monthly_volume"] is None
+    assert turn.replies[0].text.startswith("Changed: the task: produce documents in a fixed format")
+    assert turn.awaiting["field"] == "monthly_volume"
+
+
+def test_a_than_b_still_reads_a_choice_named_after_than_when_it_is_the_only_one():
+    turn = at("prompt_rag").handle("we tried it and it was worse than useless")
+    assert turn.facts["prompt_rag"] == "not_acceptable"
+
+
+# --- prices --------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, shown", [("they want a £4k deposit to start", "£4,000"), ("deposit of £2,000", "£2,000")])
+def test_a_price_that_is_only_a_deposit_is_asked_back(text, shown):
+    s = at("quote")
+    turn = s.handle(text)
+    assert turn.facts["quote"] is None
+    assert turn.replies[-1].text.startswith(f"Is {shown} the whole price, or only a deposit?")
+    assert [c["label"] for c in turn.awaiting["choices"]][:2] == [f"{shown} is the whole price", "Don't know the whole price"]
+    assert s.choose(shown).facts["quote"] == float(shown[1:].replace(",", ""))
+
+
+def test_a_deposit_beside_the_whole_price_lists_both_and_a_setup_fee_is_no_deposit():
+    turn = at("quote").handle("£12,000, with £4,000 deposit")
+    assert turn.facts["quote"] is None and "£12,000" in [c["value"] for c in turn.awaiting["choices"]]
+    turn = at("quote").handle("£8,000 to start, then £200 a month")
+    assert "deposit" not in turn.replies[-1].text
+
+
+# --- choices -------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["clients' names and their allergy notes... is that allowed?", "only first names, probably fine?"]
+)
+def test_asking_whether_personal_data_may_go_is_not_sure(text):
+    turn = at("personal_data").handle(text)
+    assert turn.facts["personal_data"] == "unsure"
+    assert turn.replies[0].text == "Got it: not sure about the personal data."
+
+
+def test_saying_it_may_go_without_asking_is_not_taken_as_not_sure():
+    turn = at("personal_data").handle("names, but our customers agreed to it")
+    assert turn.facts["personal_data"] == "lawful"
+
+
+# --- questions -----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed, meant",
+    [
+        ("can it read are handbook", "can it read our handbook"),
+        ("will it no about are new opening hours", "will it know about our new opening hours"),
+        ("who ones the model", "who owns the model"),
+        ("do they tweak the hole model", "do they tweak the whole model"),
+        ("are customers happy with it", "are customers happy with it"),  # "are" that leads a question is a verb
+        ("what is are", "what is are"),
+    ],
+)
+def test_sound_alike_words_in_a_question_are_mended_only_where_one_reading_is_left(typed, meant):
+    assert _sound_alikes(typed) == meant
+
+
+@pytest.mark.parametrize(
+    "question, everyday",
+    [
+        ("my website hosting bill went up, should I switch web host", True),
+        ("the parameters on our thermostat keep resetting", True),
+        ("how do I get the settings right on the boiler", True),
+        ("what does it cost to host a fine-tuned model", False),  # a word of AI beside it
+        ("is hosting the model like paying for web hosting?", False),  # likened, and a model named
+        ("is it like web hosting, a monthly fee?", False),  # an owner likening the vendor's fee to what they know
+        ("we sell bikes, how much does each answer cost", False),  # the owner's trade, not the word's other sense
+    ],
+)
+def test_a_glossary_word_in_its_everyday_sense_is_told_from_an_owners_question(question, everyday):
+    assert everyday_sense(question) is everyday
+
+
+def test_a_question_about_web_hosting_is_not_found_but_one_about_hosting_a_model_is_answered(knowledge_base):
+    explainer = Explainer(knowledge_base)
+    off = explainer.explain("my website hosting bill went up, should I switch web host")
+    assert not off.found and "nearest topics" in off.text and off.nearest[0].id == "hosting-cost"
+    on = explainer.explain("what does it cost to host a fine-tuned model")
+    assert on.found and on.sources[0].id == "hosting-cost"
