@@ -16,7 +16,7 @@ from .figures import normalise
 from .intents import changed_mind, is_correction, is_strong_correction, looks_like_question, strip_correction
 from .money import format_money
 from .number_words import words_to_digits
-from .readers import Reading, _currency_named, read_answer
+from .readers import Reading, _currency_named, _options, read_answer
 
 
 def _digits(t: str) -> str:
@@ -85,6 +85,15 @@ def find_correction(session: Any, text: str) -> tuple[str, Reading] | None:
             answers_current = current.status == "ok" or (current.status == "clarify" and not named and not current.weak)
             if answers_current and not (cue and _on_topic_of(name, session.awaiting, inner, text)):
                 return None  # it answers the question on screen as well: take it as that answer
+        audited = session.extra.get("audited_clean")
+        # The file's own count, not the owner's, is asked about rather than replaced.
+        from_file = audited is not None and session.facts.get("clean_examples") == audited
+        if name == "clean_examples" and reading.status == "ok" and from_file and reading.value != audited:
+            reading = _options(
+                f"The audit counted {audited:,} clean examples in your file. Go by {reading.value:,} instead?",
+                FIELD_BY_NAME[name],
+                (int(reading.value), int(audited)),
+            )
         if reading.status == "clarify" and name != session.awaiting:  # asked at an earlier question: say which one
             reading = replace(reading, hint=f"About the earlier question ({FIELD_BY_NAME[name].short}): {reading.hint}")
         return name, reading

@@ -348,7 +348,7 @@ class Session(Asking, FirstMessage):
         """Take the data audit's figures: clean examples, measured tokens, and a personal-data warning."""
         before, clean = self.facts["clean_examples"], int(result["clean"])
         self.history.append(("clean_examples", before))
-        self.facts["clean_examples"] = clean
+        self.facts["clean_examples"] = self.extra["audited_clean"] = clean
         if result.get("tokens_per_example"):
             self.extra["tokens_per_example"] = round(result["tokens_per_example"])
         self.mark_asked("clean_examples")

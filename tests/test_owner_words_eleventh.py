@@ -150,3 +150,15 @@ def test_a_question_about_web_hosting_is_not_found_but_one_about_hosting_a_model
     assert not off.found and "nearest topics" in off.text and off.nearest[0].id == "hosting-cost"
     on = explainer.explain("what does it cost to host a fine-tuned model")
     assert on.found and on.sources[0].id == "hosting-cost"
+
+
+def test_a_correction_of_the_audits_count_is_asked_back_and_a_later_one_of_the_owners_is_taken():
+    s = at("clean_examples")
+    s.apply_audit({"clean": 312, "rows": 400, "pii_rows": 0})
+    turn = s.handle("no wait, more like 50")
+    assert turn.facts["clean_examples"] == 312  # the file's count stays until the owner picks
+    assert "The audit counted 312 clean examples in your file. Go by 50 instead?" in turn.replies[-1].text
+    assert [c["value"] for c in turn.awaiting["choices"]] == ["50", "312", "something else"]
+    assert s.choose("50").facts["clean_examples"] == 50
+    turn = s.handle("actually 40")  # now the owner's own figure: changed as any correction is
+    assert turn.facts["clean_examples"] == 40 and turn.replies[0].text.startswith("Changed: about 40 clean examples")
