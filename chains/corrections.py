@@ -62,7 +62,13 @@ def find_correction(session: Any, text: str) -> tuple[str, Reading] | None:
         named.sort(key=lambda n: not n.startswith("vendor_"))
     if not cue and not after_verdict:
         # Unprompted, only a price that names itself ("the quote is £14,250") is taken as a change.
-        named = [n for n in named if FIELD_BY_NAME[n].kind == "money" and re.search(r"\bquot(?:e|ed|ing)\b", t)]
+        named = [
+            n
+            for n in named
+            if (FIELD_BY_NAME[n].kind == "money" and re.search(r"\bquot(?:e|ed|ing)\b", t))
+            # at a later vendor question, the figure they gave is the answer to the examples one ("1,500 examples")
+            or (n == "vendor_examples" and (session.awaiting or "").startswith("vendor_") and not _MORE_OF_THEM.search(t))
+        ]
         offhand = re.search(r"\bfor (?:example|instance)\b|\be\.?g\b|\bsuch as\b", t)
         if not named or offhand or not re.search(r"\d|[£$€]", _digits(t)):
             return None
@@ -83,7 +89,8 @@ def find_correction(session: Any, text: str) -> tuple[str, Reading] | None:
         if session.awaiting and (not cue or (not named and not is_strong_correction(text))):
             current = read_answer(session.awaiting, text, session.context())
             answers_current = current.status == "ok" or (current.status == "clarify" and not named and not current.weak)
-            if answers_current and not (cue and _on_topic_of(name, session.awaiting, inner, text)):
+            their_count = name == "vendor_examples" and re.search(r"\d[\d,]* examples\b", t) and not _MORE_OF_THEM.search(t)
+            if answers_current and not their_count and not (cue and _on_topic_of(name, session.awaiting, inner, text)):
                 return None  # it answers the question on screen as well: take it as that answer
         audited = session.extra.get("audited_clean")
         # The file's own count, not the owner's, is asked about rather than replaced.
@@ -106,6 +113,13 @@ _NO_FEE = re.compile(
     r"\b(?:nothing|zero|£0|\$0|€0) (?:a|per) month\b|\bno subscription\b|\bjust the one(?:-| )off\b"
 )
 _PERIOD_SAID = re.compile(r"\b(?:for|per|a|an|each|every|by) (?:the |a )?(day|week|fortnight|month|quarter|year)\b")
+# "they'd generate 1,000 more examples": what they would do about too few, the question on screen, not how many they
+# need; "we've only got 40 examples": the owner's count.
+_MORE_OF_THEM = re.compile(
+    r"\b(?:more|extra|additional|synthetic|generat\w*|mak(?:e|es|ing)|made|top(?:ping)? up|elsewhere|buy|writ(?:e|ing)|"
+    r"creat\w*|augment\w*)\b"
+    r"|\b(?:we|i|our)\b[^.;]{0,25}\d[\d,]* examples\b"  # "we've only got 40 examples": the owner's own, not theirs
+)
 _VENDOR_SAID = re.compile(r"\bthey (?:said|say|says|told|will|would|'?ll|'?d|offered|promised|explained)\b")
 
 

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .phrasings import CHANGING, NOT_THAT_I_KNOW, STEADY, VENDOR_NO, VENDOR_NOT_ASKED, VENDOR_WEAK_YES, VENDOR_YES
+from .phrasings import CHANGING, NO_NUMBER, NOT_THAT_I_KNOW, STEADY, VENDOR_NO, VENDOR_NOT_ASKED, VENDOR_WEAK_YES, VENDOR_YES
 
 Kind = Literal["text", "choice", "count", "money", "volume"]
 Polarity = Literal["yes", "no", "unsure"]
@@ -346,10 +346,10 @@ FIELDS: tuple[Field, ...] = (
         "vendor_examples", "choice",
         "Could the vendor tell you how many clean examples they need?",
         "This is the first data-audit question.",
-        _vendor_answer("the vendor said how many examples they need", "the vendor could not say how many examples they need"),
+        _vendor_answer("the vendor said how many examples they need", "the vendor could not say how many examples they need", NO_NUMBER),
         concept="data-audit", short="vendor said how many examples", example="\"yes, they said 500\", \"they dodged it\" or \"I haven't asked\"",
         names=r"\bhow many (?:examples|samples)\b|\bthe examples question\b|\bnumber (?:of|for) (?:the )?examples\b|\bexamples they need\b|\bi did ask\b|"
-              r"\bthey said [\d,]+", polar=_VENDOR_POLAR,
+              r"\bthey said [\d,]+|\b\d[\d,]* examples\b|\b(?:gave|give|said|named|quoted|put) (?:us )?(?:a|any|the) (?:number|figure)\b", polar=_VENDOR_POLAR,
     ),
     Field(
         "vendor_shortfall", "choice",

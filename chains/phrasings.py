@@ -230,3 +230,8 @@ EACH = re.compile(
     + re.sub(r"(?:(?<=ch)e)?s(?=\||$)", "", UNITS)
     + r"|one)\b|\bapiece\b|\bevery one of\b"
 )
+# "they never actually gave a number": no answer to how many examples.
+NO_NUMBER = (
+    r"\b(?:never|didn'?t|did not|wouldn'?t|couldn'?t|not) (?:\w+ )?(?:gave|give|say|said|name|named|quote|put) (?:us )?"
+    r"(?:a|any|the) (?:number|figure)\b",
+)

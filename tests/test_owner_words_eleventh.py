@@ -162,3 +162,31 @@ def test_a_correction_of_the_audits_count_is_asked_back_and_a_later_one_of_the_o
     assert s.choose("50").facts["clean_examples"] == 50
     turn = s.handle("actually 40")  # now the owner's own figure: changed as any correction is
     assert turn.facts["clean_examples"] == 40 and turn.replies[0].text.startswith("Changed: about 40 clean examples")
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("Oh, I'd forgotten, it's in their proposal, 1,500 examples. So they did answer that.", "yes"),
+        ("hmm, thinking about it they never actually gave a number", "no"),
+    ],
+)
+def test_at_a_later_vendor_question_what_they_said_of_the_number_changes_the_examples_answer(text, value):
+    s = at("vendor_shortfall", vendor_examples="not_asked")
+    turn = s.handle(text)
+    assert turn.facts["vendor_examples"] == value and turn.facts["vendor_shortfall"] is None
+    assert turn.replies[0].text.startswith("Changed: vendor said how many examples")
+    assert turn.awaiting["field"] == "vendor_shortfall"
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("they'd generate 2,000 synthetic examples", "yes"),  # what they would do: the question on screen
+        ("yes, they said they'd need 1,500 examples more from elsewhere", "yes"),
+        ("they couldn't, and we've only got 40 examples so that worries me", "no"),  # the owner's own count
+    ],
+)
+def test_a_figure_of_examples_in_an_answer_to_the_shortfall_question_answers_that_question(text, value):
+    turn = at("vendor_shortfall", vendor_examples="not_asked").handle(text)
+    assert turn.facts["vendor_shortfall"] == value and turn.facts["vendor_examples"] == "not_asked"
