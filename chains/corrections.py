@@ -39,6 +39,9 @@ def find_correction(session: Any, text: str) -> tuple[str, Reading] | None:
         echo = f"Changed: no monthly fee (it was {shown} a month)."
         return "quote", Reading("ok", session.facts.get("quote"), echo=echo, facts={"monthly_fee": None})
     said = normalise(text)
+    fee_said = _monthly_fee(session, said)
+    if fee_said is not None:
+        return "quote", fee_said
     last = changed_mind(said)
     if (
         last
@@ -112,6 +115,42 @@ _NO_FEE = re.compile(
     r"subscription|maintenance|support) (?:fee|charge|cost|payment)s?\b|\bno (?:fee|charge|cost) (?:a|per|each) month\b|"
     r"\b(?:nothing|zero|£0|\$0|€0) (?:a|per) month\b|\bno subscription\b|\bjust the one(?:-| )off\b"
 )
+# "oh and it's £500 a month after that", "the monthly fee is £300": a running fee told at another question.
+_FEE_WORDS = re.compile(r"\b(?:a|per|each|every) month\b|\bmonthly\b|\bpcm\b|/\s?(?:month|mo)\b")
+_MONEY_SAID = re.compile(r"[£$€]\s?\d|\d\s?(?:pounds|dollars|euros|quid|bucks)\b")
+# The vendor's fee, not what the owner pays for a chat tool ("we pay £20 a month for ChatGPT Plus").
+_THEIR_FEE = re.compile(
+    r"\b(?:fee|charges?|charging|retainer|subscription|on top|after that|they(?:'ll| will|'d| would)? (?:want|charge|bill))\b"
+)
+_OWN_TOOL = re.compile(r"\b(?:chat ?gpt|copilot|gemini|claude|we pay|i pay|we spent|i spent)\b")
+
+
+def _monthly_fee(session: Any, t: str) -> Reading | None:
+    """A monthly fee stated at a question that counts no money (a price per month is no count of anything)."""
+    awaiting = session.awaiting
+    if awaiting in (None, "pitch", "quote", "monthly_volume") or "quote" not in session.asked:
+        return None
+    if not (_FEE_WORDS.search(t) and _MONEY_SAID.search(t) and _THEIR_FEE.search(t)) or _OWN_TOOL.search(t):
+        return None
+    if read_answer(awaiting, t, session.context()).status == "ok":
+        return None  # "about 300, and they charge £200 a month": the answer to the question on screen comes first
+    from .money import read_price
+
+    currency = session.facts.get("currency") or _currency_named(t) or "GBP"
+    price = read_price(t, currency)
+    named = re.search(r"\bmonthly (?:fee|charge|cost|subscription|payment)\b", t)
+    if price is None or not price.amount or (price.period != "month" and not (named and price.period in (None, "one_off"))):
+        return None
+    shown = format_money(price.amount, price.currency)
+    echo = f"Changed: a monthly fee of {shown} noted, on top of the one-off price (the economics count it)."
+    facts = (
+        {"monthly_fee": price.amount}
+        if session.facts.get("currency")
+        else {"monthly_fee": price.amount, "currency": price.currency}
+    )
+    return Reading("ok", session.facts.get("quote"), echo=echo, facts=facts)
+
+
 _PERIOD_SAID = re.compile(r"\b(?:for|per|a|an|each|every|by) (?:the |a )?(day|week|fortnight|month|quarter|year)\b")
 # "they'd generate 1,000 more examples": what they would do about too few, the question on screen, not how many they
 # need; "we've only got 40 examples": the owner's count.

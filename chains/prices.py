@@ -191,7 +191,7 @@ def _classify(fig: Figure, third_party: bool) -> tuple[str, str | None] | None:
         return None
     if fig.currency is None and re.match(r"^\s*(?:%|percent|x\b)", after):
         return None
-    if _PER_UNIT.match(after) or _NOT_OURS_BEFORE.search(before[-60:]) or re.match(r"^\s*(?:off|discount)\b", after):
+    if _PER_UNIT.match(after) or _NOT_OURS_BEFORE.search(before[-60:]) or re.match(r"^\s*(?:off|discount|deposit)\b", after):
         return None
     if third_party and not _VENDOR_FEE.search(before):
         return None

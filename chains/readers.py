@@ -359,11 +359,11 @@ def _count_echo(spec: Field, number: int, best: Amount, lo: int, hi: int, times:
         per = f" ({format_figure(best.raw)} a {best.period})" if best.period not in (None, "month") else ""
         if times != 1:  # "everyone does about 100 a month and there's 4 of us"
             per = f" ({format_figure(best.raw)} a {best.period or 'month'} each, times {format_figure(times)})"
-        spread = f", from your {lo:,} to {hi:,}" if best.is_range else ""
+        spread = f" (I read that as {lo:,} to {hi:,})" if best.is_range else ""
         return f"Got it: about {number:,} a month{per}{spread}."
     if number == 0:
         return "Got it: no clean examples yet."
-    spread = f" (you said {lo:,} to {hi:,})" if lo != hi else ""
+    spread = f" (I read that as {lo:,} to {hi:,})" if lo != hi else ""
     return f"Got it: about {number:,} clean example{'s' if number != 1 else ''}{spread}."
 
 

@@ -39,7 +39,7 @@ def test_a_daily_figure_without_its_days_still_asks_which_days_when_it_straddles
 @pytest.mark.parametrize(
     "field, text, value, echo",
     [
-        ("clean_examples", "3-5 hundred", 400, "Got it: about 400 clean examples (you said 300 to 500)."),
+        ("clean_examples", "3-5 hundred", 400, "Got it: about 400 clean examples (I read that as 300 to 500)."),
         ("clean_examples", "etwa 2,5 Tsd.", 2500, "Got it: about 2,500 clean examples."),
         ("monthly_volume", "2,5 Tsd. pro Jahr", 208, "Got it: about 208 a month (2,500 a year)."),
         ("monthly_volume", "ca. 400 pro Woche", 1733, "Got it: about 1,733 a month (400 a week)."),

@@ -13,6 +13,7 @@ from test_interview import at
 
 from chains.background import everyday_sense
 from chains.explain import Explainer
+from chains.session import Session
 from chains.vocabulary import _sound_alikes
 
 # --- figures -------------------------------------------------------------------------------------------------------
@@ -190,3 +191,33 @@ def test_at_a_later_vendor_question_what_they_said_of_the_number_changes_the_exa
 def test_a_figure_of_examples_in_an_answer_to_the_shortfall_question_answers_that_question(text, value):
     turn = at("vendor_shortfall", vendor_examples="not_asked").handle(text)
     assert turn.facts["vendor_shortfall"] == value and turn.facts["vendor_examples"] == "not_asked"
+
+
+@pytest.mark.parametrize("text", ["oh and its £500 a month after that", "the monthly fee is £500"])
+def test_a_monthly_fee_told_at_a_later_question_is_noted_and_the_question_stays(text):
+    s = at("task", quote=12000)
+    turn = s.handle(text)
+    assert turn.facts["monthly_fee"] == 500 and turn.facts["quote"] == 12000 and turn.facts["task"] is None
+    assert turn.replies[0].text == "Changed: a monthly fee of £500 noted, on top of the one-off price (the economics count it)."
+    assert turn.awaiting["field"] == "task"
+
+
+def test_an_answer_with_a_monthly_fee_beside_it_is_still_the_answer_and_no_fee_before_the_price_question():
+    turn = at("clean_examples", quote=12000).handle("about 300, and they charge £200 a month")
+    assert turn.facts["clean_examples"] == 300 and turn.facts["monthly_fee"] is None
+    s = Session()
+    s.start()
+    s.mark_asked("pitch")
+    s.await_field("mechanism")
+    turn = s.handle("they charge £200 a month")  # the price question is still to come: not noted in passing
+    assert turn.facts["monthly_fee"] is None and "quote" not in s.asked
+
+
+def test_a_deposit_in_the_pitch_is_not_taken_as_the_quote():
+    s = Session()
+    s.start()
+    turn = s.handle("They'll fine-tune it on our invoices for £12,000, with a £4,000 deposit")
+    assert turn.facts["quote"] == 12000
+    s = Session()
+    s.start()
+    assert s.handle("they want a £4k deposit to start").facts["quote"] is None

@@ -26,8 +26,8 @@ from chains.session import Session
         ("monthly_volume", "1,2 thousand a month", 1200, "Got it: about 1,200 a month."),
         ("monthly_volume", "0,9 thousand a month", 900, "Got it: about 900 a month."),  # under the 1,000 line
         ("clean_examples", "around 1 500, maybe", 1500, "Got it: about 1,500 clean examples."),
-        ("clean_examples", "sixty-odd", 60, "Got it: about 60 clean examples (you said 60 to 69)."),
-        ("clean_examples", "a hundred-odd", 100, "Got it: about 100 clean examples (you said 100 to 199)."),
+        ("clean_examples", "sixty-odd", 60, "Got it: about 60 clean examples (I read that as 60 to 69)."),
+        ("clean_examples", "a hundred-odd", 100, "Got it: about 100 clean examples (I read that as 100 to 199)."),
     ],
 )
 def test_figures_written_with_a_decimal_comma_a_spaced_thousand_or_odd_are_read(field, text, value, echo):

@@ -782,7 +782,7 @@ def test_read_answer_never_raises_on_wordy_input(field, text):
 @pytest.mark.parametrize(
     "field, text, value, echo",
     [
-        ("clean_examples", "somewhere between five hundred and a thousand", 750, "(you said 500 to 1,000)"),
+        ("clean_examples", "somewhere between five hundred and a thousand", 750, "(I read that as 500 to 1,000)"),
         ("monthly_volume", "each month we have more or less 1 thousand and half requests", 1500, "about 1,500 a month"),
         ("clean_examples", "abuot 2oo", 200, "about 200 clean examples"),
         ("clean_examples", "2,000 reports on file, though only a tenth are ones I'd be proud of", 200, "about 200"),

@@ -280,8 +280,8 @@ class Conversation(Returning, Files):
         text = (
             render.verdict_label_line(verdict)
             + (f" {ratio}" if ratio else "")
-            + " The card has the reasons and the questions to put to the vendor; the report to download is "
-            + ("under the chart." if figure is not None else "below it.")
+            + " The card has the reasons and the questions to put to the vendor; the report to download, as PDF or"
+            + " Markdown, is attached to this message."
             + (("\n\n**Terms used:** " + ", ".join(titles) + '. Ask "what is ...?" about any of them.') if titles else "")
         )
         thread_id = context.session.thread_id
