@@ -233,3 +233,9 @@ def strip_correction(text: str) -> str:
         t,
     )
     return re.sub(r"\s+", " ", t).strip(" ,.")
+
+
+RESTART_CHECK = (
+    'Start a fresh check? That clears the answers you\'ve given so far. Say "restart" again to start afresh, or answer '
+    "the question below to carry on."
+)

@@ -19,7 +19,7 @@ from .clean import clean_input
 from .corrections import find_correction, restated
 from .facts import FIELD_BY_NAME
 from .first_message import FirstMessage
-from .intents import compares_terms, confused_about, looks_like_question, read_intent, strip_correction
+from .intents import RESTART_CHECK, compares_terms, confused_about, looks_like_question, read_intent, strip_correction
 from .money import ASSUMED, CURRENCY_NAMES, format_money
 from .readers import SOMETHING_ELSE, Context, Reading, clarify_choices, read_answer
 from .sentences import lower_first
@@ -75,6 +75,7 @@ class Session(Asking, FirstMessage):
     ):
         self.settings = settings or get_settings()
         self._picked = False  # while a button's value is read (choose)
+        self._restart_asked = False  # "restart" part-way through was asked back: said again, it starts afresh
         self.read_field = read_field  # the LLM's reading, when one is configured: offered back, never taken silently
         self.explain = explain
         self.titles = titles or {}  # concept id -> glossary title, for naming sources
@@ -196,7 +197,11 @@ class Session(Asking, FirstMessage):
         self.transcript.append(("owner", text))
 
         intent = read_intent(text)
+        confirmed, self._restart_asked = self._restart_asked, False
         if intent == "restart":
+            if self.asked and not self.state.finished and not confirmed:  # part-way through: nothing goes unasked
+                self._restart_asked = True
+                return self._turn([Reply("notice", RESTART_CHECK)], reask=True)
             self.state = SessionState()
             return self.start()
         if intent == "back":

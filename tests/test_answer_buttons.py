@@ -54,6 +54,7 @@ def test_a_question_without_buttons_carries_a_hidden_mark_that_hides_every_earli
         await app.on_chat_start()
         await say(app, PITCH)
         await say(app, "we sort tickets into categories")
+        await say(app, "restart")  # asked back part-way through, then said again
         await say(app, "restart")
         assert conversation().session.awaiting == "pitch"
         pitch_question = [m for m in messages(ctx) if m["type"] == "assistant_message"][-1]

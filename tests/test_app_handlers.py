@@ -453,6 +453,8 @@ def test_restart_brings_the_welcome_back_with_its_shortcuts(app):
         await say(app, PITCH)
         before = len(actions(ctx, render.EXAMPLE_ACTION))
         await say(app, "restart")
+        assert "Start a fresh check?" in texts(ctx)[-2] or "Start a fresh check?" in texts(ctx)[-1]
+        await say(app, "restart")
         assert "Paste what the vendor said" in texts(ctx)[-1]
         assert len(actions(ctx, render.EXAMPLE_ACTION)) == before + 1  # "Try the £18,000 example" offered again
 

@@ -156,12 +156,29 @@ def test_why_after_the_verdict_and_a_change_recomputes_it(session):
     assert turn.verdict["verdict"] != "decline"
 
 
-def test_restart_clears_everything(session):
+def test_restart_part_way_is_asked_back_then_clears_everything(session):
     session.start()
-    session.handle("They'll fine-tune it for 18k")
+    session.handle("They'll fine-tune it for £18k")
+    turn = session.handle("restart")
+    assert turn.replies[0].text.startswith("Start a fresh check? That clears the answers you've given so far.")
+    assert turn.facts["quote"] == 18000 and turn.awaiting["field"] != "pitch"  # nothing lost yet
     turn = session.handle("restart")
     assert turn.awaiting["field"] == "pitch"
     assert all(v is None for v in turn.facts.values())
+
+
+def test_restart_asked_back_then_an_answer_carries_on_and_a_later_restart_asks_again(session):
+    session.start()
+    session.handle("They'll fine-tune it for £18k")
+    session.handle("restart")
+    turn = session.handle("sorting tickets")
+    assert turn.facts["task"] == "classification" and turn.facts["quote"] == 18000
+    assert session.handle("restart").replies[0].text.startswith("Start a fresh check?")
+
+
+def test_restart_with_nothing_answered_or_after_the_verdict_starts_afresh_at_once(session):
+    session.start()
+    assert session.handle("restart").awaiting["field"] == "pitch"
 
 
 def test_too_long_message_is_refused_and_nothing_changes(session):
