@@ -239,3 +239,11 @@ RESTART_CHECK = (
     'Start a fresh check? That clears the answers you\'ve given so far. Say "restart" again to start afresh, or answer '
     "the question below to carry on."
 )
+
+
+_ASKS_AFTER = re.compile(r"[,;]\s*(?:should|shall|can|could|do|would) (?:i|we) \w+[^,;]*$", re.IGNORECASE)
+
+
+def asks_after(text: str) -> bool:
+    """A question after what prompted it, with no question mark: "my hosting bill went up, should I switch"."""
+    return bool(_ASKS_AFTER.search(text))

@@ -19,7 +19,7 @@ from .clean import clean_input
 from .corrections import find_correction, restated
 from .facts import FIELD_BY_NAME
 from .first_message import FirstMessage
-from .intents import RESTART_CHECK, compares_terms, confused_about, looks_like_question, read_intent, strip_correction
+from .intents import RESTART_CHECK, asks_after, compares_terms, confused_about, looks_like_question, read_intent, strip_correction
 from .money import ASSUMED, CURRENCY_NAMES, format_money
 from .readers import SOMETHING_ELSE, Context, Reading, clarify_choices, read_answer
 from .sentences import lower_first
@@ -236,6 +236,8 @@ class Session(Asking, FirstMessage):
             reading = again if again.status != "unreadable" else reading
         if reading.status in ("unreadable", "clarify"):
             reading = self._ask_llm(text, reading)
+        if reading.status == "unreadable" and asks_after(text):
+            return self._explain(text)  # "my website hosting bill went up, should I switch web host": asked, unanswered
         if reading.status == "unreadable":
             return self._missed(reading.hint or "I couldn't read that answer.")
         if reading.status == "clarify":

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import pytest
 from test_interview import at
+from test_owner_words import _Explainer
 
 from chains.background import everyday_sense
 from chains.explain import Explainer
-from chains.session import Session
+from chains.session import ORDER, Session
 from chains.vocabulary import _sound_alikes
 
 # --- figures -------------------------------------------------------------------------------------------------------
@@ -221,3 +222,16 @@ def test_a_deposit_in_the_pitch_is_not_taken_as_the_quote():
     s = Session()
     s.start()
     assert s.handle("they want a £4k deposit to start").facts["quote"] is None
+
+
+def test_a_question_after_what_prompted_it_with_no_question_mark_is_answered_and_the_question_stays():
+    s = Session(explain=_Explainer())
+    s.start()
+    for name in ORDER[: ORDER.index("monthly_volume")]:
+        s.mark_asked(name)
+    s.await_field("monthly_volume")
+    turn = s.handle("my website hosting bill went up, should I switch web host")
+    assert turn.replies[0].kind == "explanation" and turn.awaiting["field"] == "monthly_volume"
+    assert "couldn't read a number" not in " ".join(r.text for r in turn.replies)
+    # an answer with a question after it is still the answer
+    assert at("monthly_volume").handle("about 300, should I count the returns too").facts["monthly_volume"] == 300
