@@ -18,6 +18,10 @@ from .turns import Reply, SessionState, Turn
 if TYPE_CHECKING:
     from .readers import Context
 
+UNREAD_FILE = (
+    "I couldn't find an offer in that file's words. Attach the vendor's proposal itself (PDF, Word, a saved web page or "
+    'text), paste their words, or tell me in a line what they offered, or say "skip" to go on without it.'
+)
 UNREAD_PITCH = (
     "I couldn't make out an offer in that. Paste the vendor's words, or tell me in a line what they offered "
     '(for example "£12,000 to train a model on our support emails"), or say "skip" to go on without it.'
@@ -53,6 +57,8 @@ class FirstMessage:
         cleaned = clean_input(text if isinstance(text, str) else "")
         if not cleaned:
             return self._turn([Reply("notice", "That file had no text I could read.")], reask=True)
+        if looks_like_gibberish(cleaned):  # a file of mashed keys or random words is no proposal: said, not kept
+            return self._turn([Reply("notice", UNREAD_FILE)], reask=True)
         self.transcript.append(("owner", cleaned[:2000]))
         return self._take_pitch(cleaned)
 

@@ -301,3 +301,33 @@ def test_the_card_carries_also_worth_knowing_and_the_claims_to_test():
     assert len(props["also"]) == len(verdict["also_worth_knowing"]) >= 1
     assert any("12 reports a month" in a for a in props["also"])
     assert props["claims"] and all(" Ask: " in c for c in props["claims"])
+
+
+def test_a_text_file_of_nonsense_at_the_first_question_is_said_to_hold_no_offer_and_not_kept(app, tmp_path):
+    path = tmp_path / "nonsense.txt"
+    path.write_text("asdkj qwelk zxcmn blorp frazzle wibble snorkel pfft grr hmph zzz", encoding="utf-8")
+
+    async def work(ctx):
+        await app.on_chat_start()
+        await _attach(app, path)
+        assert conversation().session.awaiting == "pitch" and conversation().session.facts["pitch"] is None
+
+    shown = texts(drive(work))
+    assert not any("I've read **nonsense.txt**" in t for t in shown)
+    assert any(t.startswith("I couldn't find an offer in that file's words.") for t in shown)
+
+
+def test_a_proposal_attached_at_a_later_question_says_where_it_goes_and_asks_that_question_again(app, tmp_path):
+    path = tmp_path / "offer.txt"
+    path.write_text("We will fine-tune a model on your tickets for £9,000.", encoding="utf-8")
+
+    async def work(ctx):
+        await app.on_chat_start()
+        await say(app, "They'll fine-tune a model on our invoices for £12,000")
+        awaiting = conversation().session.awaiting
+        await _attach(app, path)
+        assert conversation().session.awaiting == awaiting and conversation().session.facts["quote"] == 12000
+        shown = texts(ctx)
+        assert "looks like a proposal" in shown[-2] and "What job should the model do?" in shown[-1]
+
+    drive(work)

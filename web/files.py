@@ -39,6 +39,7 @@ class Files(ConversationParts):
                     'question: say "restart" and attach it there.'
                 )
             ).send()
+            await self.reask()  # the question on screen again, with its buttons, below
             return
         try:
             text = await asyncio.to_thread(read_proposal, upload.path, self.settings, name)
@@ -46,8 +47,9 @@ class Files(ConversationParts):
             reason = render.safe_line(str(exc), "it isn't a file I can read.")
             await cl.Message(content=f"I couldn't read **{name}**: {reason} You can paste the text instead.").send()
             return
-        await cl.Message(content=f"I've read **{name}** ({len(text.split()):,} words) as the vendor's pitch.").send()
         turn = await asyncio.to_thread(self.session.take_document, text)
+        if self.session.facts.get("pitch"):  # a file of nonsense is said to be so (in the turn), not read as the pitch
+            await cl.Message(content=f"I've read **{name}** ({len(text.split()):,} words) as the vendor's pitch.").send()
         await self.render(turn)
 
     async def audit_upload(self, upload) -> None:
