@@ -167,7 +167,11 @@ def read_choice(spec: Field, text: str, embed: Embed | None = None, picked: bool
     exact = _exact(spec, t, picked)
     if exact:
         return ChoiceReading(exact, via="exact")
-    if spec.name == "personal_data" and _ASKS_LEAVE.search(t):
+    if (
+        spec.name == "personal_data"
+        and _ASKS_LEAVE.search(t)
+        and not {"none", "lawful"} & set(cue_hits(spec, _ASKS_LEAVE.sub(" ", t)))
+    ):
         return ChoiceReading("unsure", via="cue")  # "names and allergy notes... is that allowed?": the owner asks
     if "unsure" in spec.choice_values() and (_doubt_governs(t) or _no_promise(t)):
         return ChoiceReading("unsure", via="cue")  # "not sure if we're allowed": the doubt governs what follows

@@ -70,7 +70,7 @@ def find_correction(session: Any, text: str) -> tuple[str, Reading] | None:
             for n in named
             if (FIELD_BY_NAME[n].kind == "money" and re.search(r"\bquot(?:e|ed|ing)\b", t))
             # at a later vendor question, the figure they gave is the answer to the examples one ("1,500 examples")
-            or (n == "vendor_examples" and (session.awaiting or "").startswith("vendor_") and not _MORE_OF_THEM.search(t))
+            or (n == "vendor_examples" and session.awaiting == "vendor_shortfall" and not _MORE_OF_THEM.search(t))
         ]
         offhand = re.search(r"\bfor (?:example|instance)\b|\be\.?g\b|\bsuch as\b", t)
         if not named or offhand or not re.search(r"\d|[£$€]", _digits(t)):
@@ -92,8 +92,7 @@ def find_correction(session: Any, text: str) -> tuple[str, Reading] | None:
         if session.awaiting and (not cue or (not named and not is_strong_correction(text))):
             current = read_answer(session.awaiting, text, session.context())
             answers_current = current.status == "ok" or (current.status == "clarify" and not named and not current.weak)
-            their_count = name == "vendor_examples" and re.search(r"\d[\d,]* examples\b", t) and not _MORE_OF_THEM.search(t)
-            if answers_current and not their_count and not (cue and _on_topic_of(name, session.awaiting, inner, text)):
+            if answers_current and not (cue and _on_topic_of(name, session.awaiting, inner, text)):
                 return None  # it answers the question on screen as well: take it as that answer
         audited = session.extra.get("audited_clean")
         # The file's own count, not the owner's, is asked about rather than replaced.
@@ -120,9 +119,15 @@ _FEE_WORDS = re.compile(r"\b(?:a|per|each|every) month\b|\bmonthly\b|\bpcm\b|/\s
 _MONEY_SAID = re.compile(r"[£$€]\s?\d|\d\s?(?:pounds|dollars|euros|quid|bucks)\b")
 # The vendor's fee, not what the owner pays for a chat tool ("we pay £20 a month for ChatGPT Plus").
 _THEIR_FEE = re.compile(
-    r"\b(?:fee|charges?|charging|retainer|subscription|on top|after that|they(?:'ll| will|'d| would)? (?:want|charge|bill))\b"
+    r"\b(?:they|vendor|agency|supplier|their)\b[^.;]{0,40}\b(?:fee|charges?|charging|retainer|subscription|bill\w*|want)\b|"
+    r"\b(?:their|the vendor'?s|the agency'?s) (?:monthly |ongoing |running |support |hosting )?(?:fee|charge|retainer|subscription)\b|"
+    r"\bthe (?:monthly|ongoing|running|support|hosting) (?:fee|charge|retainer|subscription)\b|"
+    r"^(?:oh,? )?and (?:it'?s|its|then)\b"
 )
-_OWN_TOOL = re.compile(r"\b(?:chat ?gpt|copilot|gemini|claude|we pay|i pay|we spent|i spent)\b")
+_OWN_TOOL = re.compile(
+    r"\b(?:chat ?gpt|copilot|gemini|claude|we pay|i pay|we spent|i spent|sav(?:e|es|ed|ing)|cost us|wages?|salar\w*|"
+    r"accountant|staff|tried)\b"
+)
 
 
 def _monthly_fee(session: Any, t: str) -> Reading | None:
@@ -142,7 +147,9 @@ def _monthly_fee(session: Any, t: str) -> Reading | None:
     if price is None or not price.amount or (price.period != "month" and not (named and price.period in (None, "one_off"))):
         return None
     shown = format_money(price.amount, price.currency)
-    echo = f"Changed: a monthly fee of {shown} noted, on top of the one-off price (the economics count it)."
+    before = session.facts.get("monthly_fee")
+    was = f" (it was {format_money(before, session.facts.get('currency'))})" if before not in (None, price.amount) else ""
+    echo = f"Changed: a monthly fee of {shown} noted, on top of the one-off price{was} (the economics count it)."
     facts = (
         {"monthly_fee": price.amount}
         if session.facts.get("currency")

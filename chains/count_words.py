@@ -42,6 +42,15 @@ UNLABELLED = re.compile(
     rf"\bunlabell?ed\b|\b(?:nobody|no one|none of (?:them|it))(?:'s| has| have)?\s+(?:\w+\s+){{0,2}}?{PAIRED}\b|"
     rf"\b(?:not|never|n't)\s+(?:\w+\s+){{0,2}}?(?:been\s+)?{PAIRED}\b|\bhand ?written\b|\bon paper\b"
 )
+# Things kept, not yet examples: "2,000 old emails" are inputs until each is paired with the output wanted.
+RAW_ITEMS = re.compile(
+    r"\s*(?:[a-z]+\s+)?(?P<noun>e-?mails|messages|tickets|letters|invoices|documents|docs|files|forms|"
+    r"enquiries|inquiries|calls|chats|conversations|orders|receipts|job sheets|quotes|reviews)\b"
+)
+PAIRED_UP = re.compile(
+    rf"\b(?:with (?:the |our |their |its )?(?:replies|answers|responses|outputs|categories|labels|tags|codes)|{PAIRED}|"
+    r"clean|checked|sorted|good|usable|decent|examples?)\b"
+)
 NO_AVERAGE = re.compile(r"\b(?:don'?t|do not|no idea of|not sure (?:of|about)) (?:know )?(?:the |an? |what the )?average\b")
 
 

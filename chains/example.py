@@ -45,7 +45,7 @@ def play(session: Session) -> Iterator[tuple[str, str, Turn]]:
     missing = set(FIELD_NAMES) - set(EXAMPLE_ANSWERS)
     if missing:
         raise ScriptGap(f"the worked example has no answer for: {', '.join(sorted(missing))}")
-    session.handle("restart")
+    session.restart()  # the owner agreed to replace their answers (a typed "restart" part-way would ask first)
     for _ in range(len(EXAMPLE_ANSWERS) + 1):
         field = session.awaiting
         if field is None:

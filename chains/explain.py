@@ -155,8 +155,8 @@ class Explainer:
             hit = hits.pop(at)
             hits.insert(0, replace(hit, score=max(hit.score, self.threshold([hit, *hits]))))
         elif hits and everyday_sense(question):
-            # "my website hosting bill went up", "lock-in on my energy contract": the glossary's word in its everyday
-            # sense, with nothing of AI around it, is not found (its nearest topics are still offered).
+            # "my website hosting bill went up": the glossary's word in its everyday sense, with nothing of AI around
+            # it, is not found (its nearest topics are still offered).
             below = round(self.threshold(hits) * 0.9, 4)
             hits = [replace(h, score=min(h.score, below)) for h in hits]
         return hits

@@ -349,7 +349,7 @@ FIELDS: tuple[Field, ...] = (
         _vendor_answer("the vendor said how many examples they need", "the vendor could not say how many examples they need", NO_NUMBER),
         concept="data-audit", short="vendor said how many examples", example="\"yes, they said 500\", \"they dodged it\" or \"I haven't asked\"",
         names=r"\bhow many (?:examples|samples)\b|\bthe examples question\b|\bnumber (?:of|for) (?:the )?examples\b|\bexamples they need\b|\bi did ask\b|"
-              r"\bthey said [\d,]+|\b\d[\d,]* examples\b|\b(?:gave|give|said|named|quoted|put) (?:us )?(?:a|any|the) (?:number|figure)\b", polar=_VENDOR_POLAR,
+              r"\bthey said [\d,]+|\b\d[\d,]* examples\b|\b(?:gave|give|said|named|quoted|put) (?:us )?(?:a|any|the) number\b(?! for)", polar=_VENDOR_POLAR,
     ),
     Field(
         "vendor_shortfall", "choice",

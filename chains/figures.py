@@ -136,7 +136,7 @@ _PERIOD_AFTER = re.compile(
     r"(?:(?:(?:a|an|per|each|every)\s+|/\s*)" + _ADJ + r"(?P<unit>day|week|wk|fortnight|month|mo|quarter|year|yr|annum)\b"
     r"|(?P<adv>daily|weekly|fortnightly|monthly|quarterly|yearly|annually|pcm|p/m|pa|p\.a\.|pw)\b"
     r"|(?:for|in|over|across|throughout) (?:a|the) (?:whole |full |entire )?(?P<span>year|quarter|month|week|fortnight)\b(?! or)"
-    r"(?!\s+(?:ago|before|since))(?<!the month)(?:(?<=in the week)(?![^.;]*\bweekends?\b)|(?<!the week)))"
+    r"(?!\s+(?:ago|before|since))(?<!the month)(?:(?<=in the week)(?!\s+(?:of|before|after|that|when|we|i|they|it)\b)(?![^.;]*\bweekends?\b)|(?<!the week)))"
 )
 _ADVERB_UNIT = {
     "daily": "day",

@@ -48,7 +48,7 @@ _NOT_FIGURES = (
     (  # "the standard letters one, not the reports": a pick among things, no count
         r"\b(?:the|this|that)\s+(?:(?!(?:is|was|are|were|be|been|about|around|maybe|only|just|like|roughly|nearly|almost|over|under|"
         r"than|of|at|to|handles?|does|gets?|has|have|had|takes?|makes?|sends?|sees?)\b)[a-z]+\s+){1,3}one\b"
-        r"(?=\s*(?:than|rather|not|instead|[,.;:!?)]|$))",
+        r"(?=\s*(?:than|rather|not|instead|[,;:]))",
         "the item",
     ),
     (r"\ba (?:busy|quiet|slow|good|bad|big|small|long|short|normal|typical|average|rare|mad|heavy|light) one\b", "such a day"),

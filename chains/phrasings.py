@@ -233,5 +233,5 @@ EACH = re.compile(
 # "they never actually gave a number": no answer to how many examples.
 NO_NUMBER = (
     r"\b(?:never|didn'?t|did not|wouldn'?t|couldn'?t|not) (?:\w+ )?(?:gave|give|say|said|name|named|quote|put) (?:us )?"
-    r"(?:a|any|the) (?:number|figure)\b",
+    r"(?:a|any|the) number\b(?! for)",
 )

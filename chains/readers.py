@@ -19,6 +19,8 @@ from chains.count_words import (
     FUTURE,
     NO_AVERAGE,
     NONE_USABLE,
+    PAIRED_UP,
+    RAW_ITEMS,
     TIME_NOUN,
     UNLABELLED,
     WORKERS,
@@ -308,6 +310,10 @@ def _doubtful_count(spec: Field, found: list[Amount], best: Amount, t: str) -> R
             )
         if UNLABELLED.search(t):
             return _options("Are any of them labelled with the right output yet?", spec, (0, round_half_up(best.raw)))
+        raw = RAW_ITEMS.match(best.after) if usable_share(t, best.end, best.start) is None else None
+        if raw and not PAIRED_UP.search(t):  # "loads, like 2000 old emails": kept, but are they examples yet?
+            ready = f"Are those {figure} {raw['noun']} paired with the output you'd want, or not matched up yet?"
+            return _options(ready, spec, (round_half_up(best.raw), 0))
     if spec.kind == "count" and FUTURE.search(t[max(0, best.start - 40) : best.end + 40]):
         return _options(f"Do you have {figure} today, or is that how many you could make?", spec, (0, round_half_up(best.raw)))
     firm = [a for a in found if not a.vague and not WORKERS.match(a.after) and (a.period or not TIME_NOUN.match(a.after))]

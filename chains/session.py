@@ -159,6 +159,11 @@ class Session(Asking, FirstMessage):
         return dict(self.facts)
 
     # --- turns -------------------------------------------------------------------------------------------
+    def restart(self) -> Turn:
+        """A fresh check: every answer cleared, the welcome and the first question again."""
+        self.state = SessionState()
+        return self.start()
+
     def start(self) -> Turn:
         self.awaiting = "pitch"
         return self._turn([Reply("welcome", self.welcome), self._question_reply()])
@@ -199,11 +204,11 @@ class Session(Asking, FirstMessage):
         intent = read_intent(text)
         confirmed, self._restart_asked = self._restart_asked, False
         if intent == "restart":
-            if self.asked and not self.state.finished and not confirmed:  # part-way through: nothing goes unasked
+            answered = any(v is not None for v in self.facts.values())
+            if answered and not self.state.finished and not confirmed:  # part-way through: nothing goes unasked
                 self._restart_asked = True
                 return self._turn([Reply("notice", RESTART_CHECK)], reask=True)
-            self.state = SessionState()
-            return self.start()
+            return self.restart()
         if intent == "back":
             return self._back()
         if intent == "why":

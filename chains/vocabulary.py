@@ -140,11 +140,14 @@ _SOUND_ALIKES = (
             r"learn|copy|match|fit|reads|uses|knows|changes|updates|searches|learns|copies|matches|fits) "
             r"(?:are|r) (?=(?:own|new|old|business|shop|staff|customers?|clients?|data|documents?|docs|files|handbook|"
             r"system|website|prices?|emails?|opening|team|policies|stuff|products?|catalogue|records|company|firm|"
-            r"information|info|quotes?|invoices?|orders?|process|processes|brand|style|tone|own)\b)"
+            r"information|info|quotes?|invoices?|orders?|process|processes|brand|style|tone)\b)"
         ),
         r"\1 our ",
     ),
-    (re.compile(r"\b(?:will|would|does|do|can|could|won'?t|doesn'?t) (?:it|the (?:ai|bot|model)) no\b"), None),
+    (
+        re.compile(r"\b(?:will|would|does|do|can|could|won'?t|doesn'?t) (?:it|the (?:ai|bot|model)) no\b(?! (?:longer|more)\b)"),
+        None,
+    ),
     (re.compile(r"\bwho ones\b"), "who owns"),
     (re.compile(r"\b(?:the|a) hole (?=(?:model|thing|lot|system|ai)\b)"), "the whole "),
 )

@@ -39,3 +39,21 @@ def test_pitchcheck_example_json_ends_in_the_verdict():
     lines = [json.loads(line) for line in out.stdout.splitlines()]
     assert lines[0]["answer"] == EXAMPLE_ANSWERS["pitch"]
     assert lines[-1]["verdict"]["verdict"] == "decline" and lines[-1]["awaiting"] is None
+
+
+def test_playing_it_part_way_through_an_owners_check_replaces_their_answers():
+    session = Session()
+    session.start()
+    session.handle("They'll fine-tune a model on our tickets for £30,000")
+    assert session.facts["quote"] == 30000
+    final = list(play(session))[-1][2]
+    assert final.facts["quote"] == 18000 and "£30,000" not in (final.facts["pitch"] or "")
+    assert final.verdict["verdict"] == "decline"
+
+
+def test_restart_after_only_skipping_starts_afresh_at_once():
+    session = Session()
+    session.start()
+    session.handle("skip")
+    turn = session.handle("restart")
+    assert turn.awaiting["field"] == "pitch" and "Start a fresh check?" not in turn.replies[0].text
