@@ -122,7 +122,7 @@ class Chat:
     def texts(self) -> list[str]:
         return self.page.locator(ASSISTANT).all_inner_texts()
 
-    def settle(self, more_than: int, timeout: float = 45, quiet: float = 0.3) -> str:
+    def settle(self, more_than: int, timeout: float = 90, quiet: float = 0.3) -> str:
         """Until more than `more_than` assistant messages show, the app is not busy and nothing has changed for
         `quiet` seconds (an audit's "Auditing..." line is not the end); returns the last message's text."""
         deadline = time.monotonic() + timeout
@@ -152,6 +152,13 @@ class Chat:
         before = self.assistant_count()
         self.page.fill("#chat-input", text)  # waits while the message box is disabled
         self.page.keyboard.press("Enter")
+        # Sent, the message box empties. A press that came before the page could send (its socket still connecting
+        # on a busy machine) leaves the words in the box: press again, as a person would, rather than wait in vain.
+        deadline = time.monotonic() + 10
+        while self.page.input_value("#chat-input") == text and time.monotonic() < deadline:
+            time.sleep(0.5)
+            if self.page.input_value("#chat-input") == text:
+                self.page.keyboard.press("Enter")
         return self.settle(before, quiet=quiet)
 
     def click(self, label: str) -> str:
