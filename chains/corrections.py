@@ -14,7 +14,7 @@ from .choices import cue_hits
 from .facts import FIELD_BY_NAME, FIELDS
 from .figures import normalise
 from .intents import changed_mind, is_correction, is_strong_correction, looks_like_question, strip_correction
-from .money import format_money
+from .money import format_money, read_price
 from .number_words import words_to_digits
 from .readers import Reading, _currency_named, _options, read_answer
 
@@ -139,8 +139,6 @@ def _monthly_fee(session: Any, t: str) -> Reading | None:
         return None
     if read_answer(awaiting, t, session.context()).status == "ok":
         return None  # "about 300, and they charge £200 a month": the answer to the question on screen comes first
-    from .money import read_price
-
     currency = session.facts.get("currency") or _currency_named(t) or "GBP"
     price = read_price(t, currency)
     named = re.search(r"\bmonthly (?:fee|charge|cost|subscription|payment)\b", t)

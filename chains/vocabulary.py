@@ -145,8 +145,10 @@ _SOUND_ALIKES = (
         r"\1 our ",
     ),
     (
-        re.compile(r"\b(?:will|would|does|do|can|could|won'?t|doesn'?t) (?:it|the (?:ai|bot|model)) no\b(?! (?:longer|more)\b)"),
-        None,
+        re.compile(
+            r"\b((?:will|would|does|do|can|could|won'?t|doesn'?t) (?:it|the (?:ai|bot|model)) )no\b(?! (?:longer|more)\b)"
+        ),
+        r"\1know",
     ),
     (re.compile(r"\bwho ones\b"), "who owns"),
     (re.compile(r"\b(?:the|a) hole (?=(?:model|thing|lot|system|ai)\b)"), "the whole "),
@@ -155,10 +157,7 @@ _SOUND_ALIKES = (
 
 def _sound_alikes(text: str) -> str:
     for pattern, replacement in _SOUND_ALIKES:
-        if replacement is None:  # "will it no about": know
-            text = pattern.sub(lambda m: m[0][: -len("no")] + "know", text)
-        else:
-            text = pattern.sub(replacement, text)
+        text = pattern.sub(replacement, text)
     return text
 
 
