@@ -40,6 +40,7 @@ ANSWERS_EIGHTH = ROOT / "tests" / "data" / "answers_eighth.yaml"  # likewise
 ANSWERS_NINTH = ROOT / "tests" / "data" / "answers_ninth.yaml"  # likewise
 ANSWERS_TENTH = ROOT / "tests" / "data" / "answers_tenth.yaml"  # likewise
 ANSWERS_ELEVENTH = ROOT / "tests" / "data" / "answers_eleventh.yaml"  # likewise
+ANSWERS_TWELFTH = ROOT / "tests" / "data" / "answers_twelfth.yaml"  # likewise
 SEED = "pitchcheck-answers-1"
 OUTCOMES = ("right", "clarified", "asked", "wrong")
 
@@ -54,7 +55,16 @@ def load(path: Path = ANSWERS) -> list[dict[str, Any]]:
 
 
 # The blind sets split by the seed, as the first set is (the second to fourth were used whole for tuning).
-SPLIT_SETS = (ANSWERS_FIFTH, ANSWERS_SIXTH, ANSWERS_SEVENTH, ANSWERS_EIGHTH, ANSWERS_NINTH, ANSWERS_TENTH, ANSWERS_ELEVENTH)
+SPLIT_SETS = (
+    ANSWERS_FIFTH,
+    ANSWERS_SIXTH,
+    ANSWERS_SEVENTH,
+    ANSWERS_EIGHTH,
+    ANSWERS_NINTH,
+    ANSWERS_TENTH,
+    ANSWERS_ELEVENTH,
+    ANSWERS_TWELFTH,
+)
 
 
 def load_all() -> list[dict[str, Any]]:

@@ -180,7 +180,7 @@ def read_choice(spec: Field, text: str, embed: Embed | None = None, picked: bool
     if _BOTH_WAYS.search(t):  # "sometimes no yes": a yes and a no side by side say neither
         return ChoiceReading(None, tuple(spec.choice_values())[:3], via="polarity")
     raw_hits = cue_hits(spec, t)
-    if "unclear" in raw_hits and len(set(raw_hits) - {"unclear", "mixed"}) == 1 and _NOT_SAID.search(t):
+    if "unclear" in raw_hits and len(set(raw_hits) - {"unclear", "mixed"}) in (1, 2) and _NOT_SAID.search(t):
         # "one mentioned training, the other said prompts, so no one really said": which, or was it not said?
         return ChoiceReading(None, tuple(dict.fromkeys([*(h for h in raw_hits if h != "unclear"), "unclear"])), via="cue")
     if spec.name == "prompt_rag" and (_PART_TRIED.search(t) or _chat_tool_only(t)):
@@ -246,12 +246,14 @@ _MORE_THAN = re.compile(
     rf"\b{_TECHNIQUE}\b|\b{_TECHNIQUE}\b[^.;,]{{0,12}}\b(?:as well|too)\b"
 )
 _NOT_SAID = re.compile(
-    r"\b(?:didn'?t|never|no one|nobody|wouldn'?t|couldn'?t)\b[^.;]{0,15}\b(?:say|said|explain|specif)|\bunclear\b|\bnot clear\b"
+    r"\b(?:didn'?t|never|no one|nobody|wouldn'?t|couldn'?t)\b[^.;]{0,15}\b(?:say|said|explain|specif|make (?:it|that|this) clear)|"
+    r"\bunclear\b|\bnot clear\b"
 )
 _BOTH_WAYS = re.compile(r"\b(?:yes|yeah|yep)[\s,.!]+(?:no|nope|nah)\b\W*$|\b(?:no|nope|nah)[\s,.!]+(?:yes|yeah|yep)\b\W*$")
 _PART_TRIED = re.compile(
     r"\btried (?:\w+ ){0,3}?(?:the )?(?:prompts?|rag|documents?|docs)\b[^.;]{0,20}?\b(?:but|and) not (?:the |any )?(?:\w+ )?"
-    r"(?:prompts?|rag|documents?|docs|document (?:bit|part|side)|lookup|search)\b"
+    r"(?:prompts?|rag|documents?|docs|document (?:bit|part|side)|lookup|search)\b|"
+    r"\b(?:tried )?(?:rag|the documents?|docs|document (?:bit|part|side))\s*[:=-]\s*(?:no|nope|nah|not yet|not tried|never)\b"
 )
 _CHAT_TOOL = re.compile(r"\b(?:chat ?gpt|gpt|copilot|gemini|claude|bard|chatbot|ai (?:tool|app|chat))\b")
 _DOCUMENTS = re.compile(

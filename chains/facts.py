@@ -139,7 +139,7 @@ FIELDS: tuple[Field, ...] = (
                 says=("a bit of both", "some of each", "a combination of things")),
             Choice("unclear", "They didn't say clearly", "they didn't say clearly what they will do", (
                 r"\bdidn'?t (?:really )?(?:say|explain|specify|mention)\b", r"\b(?:don'?t think|not sure) (?:they|he|she) (?:ever )?(?:said|say|explained|mentioned)\b", r"\bnot clear\b", r"\bunclear\b", r"\bvague\b", r"\bno idea\b",
-                r"\b(?:never|(?:no one|nobody)) (?:really |ever |properly |clearly )?(?:said|explained|specified)\b", r"\bwouldn'?t say\b", r"\bsecret sauce\b", r"\bproprietary\b", r"\bbuzzwords\b",
+                r"\b(?:never|(?:no one|nobody)) (?:really |ever |properly |clearly )?(?:said|explained|specified)\b", r"\bwouldn'?t say\b", r"\b(?:didn'?t|did not|never|don'?t|doesn'?t) (?:really )?make (?:it|that|this) clear\b", r"\bsecret sauce\b", r"\bproprietary\b", r"\bbuzzwords\b",
                 r"\bcustomi[sz]", r"\bpersonali[sz]", r"\btailor", r"\bteach (?:it|the model)\b(?! (?:on|with|from|using))", r"\bmagic\b",
                 r"\bbespoke (?:ai|solution)\b", r"\bjust says\b", r"\bnothing else\b", r"\bsaid ['\"]?ai['\"]? a lot\b", r"\bbuzz ?words?\b"),
                 says=("they didn't really say", "it was all buzzwords", "they were vague about what they'd do")),
@@ -170,7 +170,9 @@ FIELDS: tuple[Field, ...] = (
             Choice("extraction", "Pull fields out into a structure (e.g. JSON)", "pulling fields out into a structure", (
                 r"\bextract", r"\bpull\w* (?:\w+ ){0,3}(?:out|from|into)\b", r"\bjson\b", r"\bstructured data\b", r"\bdata entry\b", r"\bparse",
                 r"\bparsing\b", r"\bfields\b", r"\bcapture (?:the )?(?:data|details)\b", r"\bkey (?:details|data|fields|dates|facts|figures|terms|info\w*)\b", r"\bspreadsheet\b",
-                r"\bread(?:ing)? (?:the )?(?:invoices|receipts|forms|pdfs)\b", r"\btyp(?:e|ing) (?:up|in)\b", r"\bpick\w* out\b", r"\b(?:names|dates|totals|amounts|addresses|details|prices|figures) (?:and (?:the )?\w+ )?(?:from|off|out of)\b"),
+                r"\bread(?:ing)? (?:the )?(?:invoices|receipts|forms|pdfs)\b", r"\btyp(?:e|ing) (?:up|in)\b", r"\bpick\w* out\b",
+                r"\b(?:tak|get|copy|copi)\w* (?:\w+ ){1,3}?(?:off|out of|from) (?:\w+ ){0,4}?(?:and )?(?:put|putting|enter\w*|typ\w*|key\w*|add\w*) (?:them|it|those|these) (?:in|into|on|onto|to)\b",
+                r"\b(?:names|dates|totals|amounts|addresses|details|prices|figures) (?:and (?:the )?\w+ )?(?:from|off|out of)\b"),
                 says=("grab the totals and dates off invoices", "copy details from forms into our system", "read receipts into a spreadsheet")),
             Choice("fixed_format", "Produce documents in a fixed format (quotes, standard letters)", "documents in a fixed format", (
                 r"\b(?:(?:writ|draft|fill|produc|generat)\w* (?:\w+ ){0,2}?)?standard (?:\w+ ){0,2}(?:format|layout|headings|structure|letters?|templates?|documents?|quotes?|responses?|replies|emails?)\b", r"\bsame (?:letter|email|reply|document|quote)\b", r"\bfixed (?:format|layout|template)\b",
@@ -281,7 +283,7 @@ FIELDS: tuple[Field, ...] = (
                 "acceptable", says=("we tried a careful prompt and the format kept drifting", "it made things up", "not reliable enough")),
             Choice("not_tried", "Not tried yet", "prompts plus RAG have not been tried yet", (
                 r"\b(?:not|never|haven'?t|have not|hasn'?t|has not|didn'?t|did not|no one|nobody|nothing|not yet)\b(?:'s|'ve)?(?:\s+\w+){0,3}?\s+"
-                r"(?:tried|try|tested|test|attempted|looked at|done|used|got round)\b", r"\bnot yet\b", r"\bhaven'?t\s*$", r"^(?:no,? )?(?:we|i) (?:haven'?t|didn'?t|never)(?: yet| ourselves)?\s*[,.;]", r"\buntried\b",
+                r"(?:tried|try|tested|test|attempted|looked at|done|used|got round|had a (?:go|try|crack|bash))\b", r"\bnot yet\b", r"\bhaven'?t\s*$", r"^(?:no,? )?(?:we|i) (?:haven'?t|didn'?t|never)(?: yet| ourselves)?\s*[,.;]", r"\buntried\b",
                 r"\bnever\b", r"\bwhat'?s (?:that|rag)\b", r"\bstraight to\b", r"\bskipped (?:that|it)\b",
                 r"\b(?:don'?t|do not|no idea|not sure|unsure) (?:\w+ )?(?:what|how) (?:rag|that|it) (?:is|means|works)\b"),
                 says=("no, we went straight to the vendor", "haven't got round to it", "no idea what RAG even is")),

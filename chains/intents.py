@@ -165,6 +165,10 @@ def is_offer(text: str) -> bool:
     t = normalise(text)
     if _MEANING.search(t) and not re.search(r"[£$€]|\d", t):
         return False
+    # "is fine-tuning the same thing as uploading my files to chatgpt?": a concept weighed, no offer told
+    told = r"[£$€]|\d|\b(?:they|they'?re|they'?ll|vendor|company|firm|agency|offer\w*|quot\w*|propos\w*|pitch\w*)\b"
+    if compares_terms(t, strict=True) and not re.search(told, t):
+        return False
     return bool(_OFFER.search(t) and _OUR.search(t))
 
 

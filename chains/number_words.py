@@ -149,7 +149,7 @@ def words_to_digits(t: str) -> str:
     t = re.sub(r"\b(?:tens|hundreds|thousands|millions|billions|dozens)\b", "lots", t)
     t = re.sub(r"\bhalf a million\b", "500000", t)
     t = re.sub(r"\bquarter of a million\b", "250000", t)
-    t = re.sub(r"\ban? (hundred|thousand|grand|million|billion)\b", r"one \1", t)
+    t = re.sub(r"\ban? (hundred|thousand|grand|million|billion|lakh|crore)\b", r"one \1", t)
     t = re.sub(r"\b(?:minus|negative) (?=\w)", "-", t)
     t = _scale_words(t)
     # A scale word standing alone after a figure: "around 15 i think, thousand obviously" is 15,000.
@@ -192,4 +192,10 @@ def _scale_words(t: str) -> str:
     t = re.sub(r"(\d)\s*(?:thousand|grand|thou)\b", r"\1k", t)
     t = re.sub(r"(\d)\s*(?:million|mn|mil|mill)\b", r"\1m", t)
     t = re.sub(r"(\d)\s*(?:billion)\b", r"\1bn", t)
+    # Indian English: a lakh is 100,000 and a crore 10 million ("2 lakh per year")
+    t = re.sub(
+        r"(?<![\d.,])(\d{1,3}(?:\.\d+)?)\s*(lakhs?|lacs?|crores?)\b",
+        lambda m: _fmt_plain(Decimal(m[1]) * (10_000_000 if m[2].startswith("crore") else 100_000)),
+        t,
+    )
     return re.sub(r"(?<![\d.,])(\d{1,9}(?:\.\d+)?)\s+hundred\b", lambda m: _fmt_plain(Decimal(m[1]) * 100), t)

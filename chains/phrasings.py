@@ -103,6 +103,9 @@ VENDOR_NO = (
     r"\bno detail",
     r"\bnever happened\b",
     r"\bwent (?:quiet|silent)\b",
+    r"\bas much (?:data |as )?(?:as )?(?:possible|they can get|we can give|we'?ve got|you'?ve got)\b",
+    r"\bnothing (?:specific|concrete|definite)\b",
+    r"\bthe more the better\b",
     r"\bghosted\b",
     r"\bradio silence\b",
     r"\bhadn'?t (?:an?|any) (?:answer|clue|idea)\b",
@@ -194,7 +197,9 @@ DONT_KNOW = re.compile(
     r"(?:wouldn'?t|won'?t|didn'?t|did not|couldn'?t|haven'?t|hasn'?t) (?:give|given|tell|told|say)(?: us| me)? (?:a|any|the) "
     r"(?:price|figure|number|quote|cost)|"
     r"no (?:idea|clue) (?:of|about) (?:the )?(?:price|cost|number)|haven'?t (?:the )?(?:foggiest|faintest|slightest)|not a scooby|"
-    r"can'?t remember|no notion|(?:^|\bi |\bi'd |\bi'll |\bwe |\bwe'd |\bwe'll )(?:would |will |'d |need to |have to |must )?(?:have to |need to )?(?:check|ask)(?: (?:with|first|around|someone|my|our|the) [^.;,]*| [a-z]+(?: (?:in|from|at|on) [a-z ]+)?)?\s*[.!]*$|haven'?t told (?:us|me)|(?:haven'?t|hasn'?t|didn'?t|won'?t|wouldn'?t|not) (?:yet )?put a (?:number|figure|price) on it|(?:just )?said ['\"]?(?:it )?depends)\b"
+    r"can'?t remember|no notion|haven'?t a notion|"
+    r"(?:haven'?t|hasn'?t|not) (?:yet )?(?:sent|emailed|given)(?: (?:us|me|it))?(?: over)? (?:a|the|any) (?:price|figure|number|quote|cost)|"
+    r"no ?(?:one|body)'?s? (?:has )?(?:given|sent|told)(?: us| me)? (?:a|the|any) (?:price|figure|number|quote|cost)|^none yet\b|(?:^|\bi |\bi'd |\bi'll |\bwe |\bwe'd |\bwe'll )(?:would |will |'d |need to |have to |must )?(?:have to |need to )?(?:check|ask)(?: (?:with|first|around|someone|my|our|the) [^.;,]*| [a-z]+(?: (?:in|from|at|on) [a-z ]+)?)?\s*[.!]*$|haven'?t told (?:us|me)|(?:haven'?t|hasn'?t|didn'?t|won'?t|wouldn'?t|not) (?:yet )?put a (?:number|figure|price) on it|(?:just )?said ['\"]?(?:it )?depends)\b"
 )
 
 # Which end of a clarifying question's two readings a typed reply names ("weekdays only", "nearer the top").
@@ -234,4 +239,14 @@ EACH = re.compile(
 NO_NUMBER = (
     r"\b(?:never|didn'?t|did not|wouldn'?t|couldn'?t|not) (?:\w+ )?(?:gave|give|say|said|name|named|quote|put) (?:us )?"
     r"(?:a|any|the) number\b(?! for)",
+)
+
+# "do you mean customers or orders? ...": the owner asks which reading is meant before answering.
+ASKS_WHICH = re.compile(
+    r"^\s*(?:(?:do|did|d'?) ?you mean|(?:does|do) (?:that|this|it) mean|what do you mean|you mean|as in)\b[^?]{0,80}\bor\b[^?]{0,60}\?"
+)
+# "60 containers a year, each with a stack of paperwork": each of the things counted brings an uncounted number of items.
+EACH_MANY = re.compile(
+    r"^[^.;]{0,30}?\beach(?: one)? (?:with|has|having|means|brings|needs|comes with|generat\w+|produc\w+|involv\w+) "
+    r"(?:(?:a|its|their) )?(?:own )?(?:stack|pile|bunch|load|lot|heap|raft|handful|couple|few|several|multiple|loads|lots|plenty|dozens|hundreds)\b"
 )

@@ -52,9 +52,19 @@ from chains.intents import Intent, changed_mind, looks_like_question, read_inten
 from chains.money import currency_carried, foreign_currency, format_money, money_of, price_doubt, rate_doubt, scale_doubt
 from chains.money import currency_named as _currency_named
 from chains.money import price_slip as _price_slip
-from chains.phrasings import DONT_KNOW, EVERY_DAY, HIGHER_END, LOWER_END, STOCK, VENDOR_FIGURE, WORKING_DAYS
+from chains.phrasings import (
+    ASKS_WHICH,
+    DONT_KNOW,
+    EACH_MANY,
+    EVERY_DAY,
+    HIGHER_END,
+    LOWER_END,
+    STOCK,
+    VENDOR_FIGURE,
+    WORKING_DAYS,
+)
 from chains.polarity import negated
-from chains.shares import usable_share
+from chains.shares import less_bad, usable_share
 
 __all__ = [
     "Amount",
@@ -121,6 +131,8 @@ def read_answer(field_name: str, text: str, context: Context | None = None) -> R
     t = normalise(text)
     if not t:
         return Reading("unreadable", hint=spec.hint)
+    if spec.kind != "text" and ASKS_WHICH.search(t):  # "do you mean customers or orders? we've 200 regulars"
+        return Reading("unreadable", hint=f"Whichever the model would work on. {spec.hint}")
     if spec.kind == "text":
         if _SKIP_WORDS.match(_simple(t)):
             return _SKIPPED
@@ -316,6 +328,9 @@ def _doubtful_count(spec: Field, found: list[Amount], best: Amount, t: str) -> R
             return _options(ready, spec, (round_half_up(best.raw), 0))
     if spec.kind == "count" and FUTURE.search(t[max(0, best.start - 40) : best.end + 40]):
         return _options(f"Do you have {figure} today, or is that how many you could make?", spec, (0, round_half_up(best.raw)))
+    if spec.kind == "volume" and best.period is not None and EACH_MANY.search(best.after):
+        many = f"Each of those {figure} a {best.period} brings several items: about how many items is that a month in all?"
+        return _options(many, spec, (round_half_up(best.value),))
     firm = [a for a in found if not a.vague and not WORKERS.match(a.after) and (a.period or not TIME_NOUN.match(a.after))]
     if spec.kind == "volume":
         rate = best.value / best.raw if best.raw else Decimal(1)  # a bare figure after "2000 a month" is per month too
@@ -326,6 +341,9 @@ def _doubtful_count(spec: Field, found: list[Amount], best: Amount, t: str) -> R
             round_half_up(a.raw) for a in firm if a is best or (not a.period and (EXAMPLE_NOUN.match(a.after) or not marked))
         ]
     if len(set(values)) > 1 and not usable_share(t, best.end, best.start) and unit_count(found, best, t) is None:
+        if spec.kind == "count" and len(firm) == 2 and (bad := less_bad(*firm)):  # "2,000 but 500 of them are rubbish"
+            n = round_half_up(firm[0].raw - firm[1].raw)
+            return Reading("ok", n, f"Got it: about {n:,} clean examples ({values[0]:,} less the {values[1]:,} that are {bad}).")
         each = each_brings(firm, best, t)
         if spec.kind == "volume" and each is not None:  # "25 weddings a year, each one means 80 emails"
             both = round_half_up(best.value * each.raw)

@@ -21,6 +21,7 @@ from .facts import FIELD_BY_NAME
 from .first_message import FirstMessage
 from .intents import RESTART_CHECK, asks_after, compares_terms, confused_about, looks_like_question, read_intent, strip_correction
 from .money import ASSUMED, CURRENCY_NAMES, format_money
+from .phrasings import ASKS_WHICH
 from .readers import SOMETHING_ELSE, Context, Reading, clarify_choices, read_answer
 from .sentences import lower_first
 from .settings import Settings, get_settings
@@ -256,6 +257,8 @@ class Session(Asking, FirstMessage):
         rest = rest.strip(" ,.;:-")
         if not (mark and self.awaiting and rest) or looks_like_question(rest):
             return None
+        if ASKS_WHICH.search(text) and not re.search(r"\b(?:altogether|in total|all in|all told|either way|both)\b", rest):
+            return text  # "do you mean customers or orders? we've 200 regulars": read whole, it asks which is meant
         if re.match(r"(?i)\s*(?:what(?:'s| is| are| does)|whats|explain|how does)\b", head) or compares_terms(head):
             return None  # "what's a DPIA? none of that applies": the question about a term is answered first
         if re.match(r"(?i)(?:otherwise|if (?:so|not|yes|no|it does|they do)|unless|or else|in which case|depending)\b", rest):

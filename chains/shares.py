@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
 from .figures import normalise
 from .number_words import words_to_digits
@@ -43,9 +44,14 @@ _BAD_PART = (
 )
 
 
-_BAD_AFTER = re.compile(
-    r"\s+(?:\w+\s+){0,2}?(?:junk|rubbish|unusable|bad|messy|duplicates?|incomplete|useless|garbage|wrong|broken|"
-    r"(?:(?:need|needs) )?(?:fixing|cleaning|redoing|a clean-?up))\b"
+_BAD_WORDS = (
+    r"junk|rubbish|unusable|bad|messy|duplicates?|incomplete|useless|garbage|wrong|broken|drafts?|no (?:use|good)|"
+    r"not (?:usable|useable|any good|fit to use)|out of date|outdated|obsolete"
+)
+_BAD_AFTER = re.compile(rf"\s+(?:\w+\s+){{0,5}}?(?:{_BAD_WORDS}|(?:(?:need|needs) )?(?:fixing|cleaning|redoing|a clean-?up))\b")
+# "2,000 but 500 of them are rubbish", "120 reports, but 30 are drafts": a count of bad ones after the whole.
+_BAD_COUNT = re.compile(
+    rf"^\s*(?:of (?:them|those|these|which) |which )?(?:are|is|were|'re)\s+(?:\w+\s+){{0,3}}?(?P<bad>{_BAD_WORDS})\b"
 )
 _DROP = re.compile(
     r"\b(?:bin|chuck|ditch|discard|scrap|delete|throw (?:away|out)|get rid of|lose)\w* (?:about |around |maybe |roughly )?"
@@ -87,3 +93,12 @@ def usable_share(text: str, after: int, start: int | None = None) -> Decimal | N
         return None
     bad = m["kind"].startswith(_BAD_PART) or _BAD_AFTER.match(t[after:], m.end())  # "10% are junk", "10% need fixing"
     return 1 - part if bad else part
+
+
+def less_bad(total: Any, bad: Any) -> str | None:
+    """What a second figure says of the first when it counts the bad ones among them ("2,000 but 500 of them are
+    rubbish": "the 500 that are rubbish"), or None when it does not."""
+    m = _BAD_COUNT.match(bad.after)
+    if m is None or not 0 < bad.raw < total.raw or bad.start < total.end:
+        return None
+    return m["bad"]

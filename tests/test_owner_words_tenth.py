@@ -204,11 +204,16 @@ def test_skip_at_a_prices_currency_still_leaves_it_open():
     assert "weren't sure" not in s.handle("sorting emails into categories").replies[0].text  # nothing left behind
 
 
-@pytest.mark.parametrize("text", ["2k 500 of them labelled", "about 2k, 500 are rubbish"])
-def test_thousands_then_hundreds_with_no_scale_word_between_are_two_figures(text):
-    turn = at("clean_examples").handle(text)
+def test_thousands_then_hundreds_with_no_scale_word_between_are_two_figures():
+    turn = at("clean_examples").handle("2k 500 of them labelled")
     assert turn.facts["clean_examples"] is None  # never 2,500
     assert [c["value"] for c in turn.awaiting["choices"]][:2] == ["2000", "500"]
+
+
+def test_thousands_then_the_bad_ones_among_them_are_taken_away_never_added():
+    turn = at("clean_examples").handle("about 2k, 500 are rubbish")
+    assert turn.facts["clean_examples"] == 1500  # never 2,500
+    assert turn.replies[0].text == "Got it: about 1,500 clean examples (2,000 less the 500 that are rubbish)."
 
 
 # --- the other side of each new rule: ordinary answers that must not be read by it ---------------------------------
