@@ -247,6 +247,6 @@ ASKS_WHICH = re.compile(
 )
 # "60 containers a year, each with a stack of paperwork": each of the things counted brings an uncounted number of items.
 EACH_MANY = re.compile(
-    r"^[^.;]{0,30}?\beach(?: one)? (?:with|has|having|means|brings|needs|comes with|generat\w+|produc\w+|involv\w+) "
+    r"^[^.;]{0,30}?\b(?:each(?: one)?|the item) (?:with|has|having|means|brings|needs|comes with|generat\w+|produc\w+|involv\w+) "
     r"(?:(?:a|its|their) )?(?:own )?(?:stack|pile|bunch|load|lot|heap|raft|handful|couple|few|several|multiple|loads|lots|plenty|dozens|hundreds)\b"
 )

@@ -69,7 +69,12 @@ def test_a_price_in_lakh_of_rupees_is_not_taken_as_pounds():
 
 
 @pytest.mark.parametrize(
-    "text", ["About 60 containers a year, each with a stack of paperwork", "40 jobs a week, each with loads of forms"]
+    "text",
+    [
+        "About 60 containers a year, each with a stack of paperwork",
+        "40 jobs a week, each with loads of forms",
+        "40 jobs a week, each one has loads of forms",
+    ],
 )
 def test_an_uncounted_number_behind_each_thing_counted_is_asked_back(text):
     turn = at("monthly_volume").handle(text)
