@@ -41,6 +41,7 @@ ANSWERS_NINTH = ROOT / "tests" / "data" / "answers_ninth.yaml"  # likewise
 ANSWERS_TENTH = ROOT / "tests" / "data" / "answers_tenth.yaml"  # likewise
 ANSWERS_ELEVENTH = ROOT / "tests" / "data" / "answers_eleventh.yaml"  # likewise
 ANSWERS_TWELFTH = ROOT / "tests" / "data" / "answers_twelfth.yaml"  # likewise
+ANSWERS_THIRTEENTH = ROOT / "tests" / "data" / "answers_thirteenth.yaml"  # likewise
 SEED = "pitchcheck-answers-1"
 OUTCOMES = ("right", "clarified", "asked", "wrong")
 
@@ -64,6 +65,7 @@ SPLIT_SETS = (
     ANSWERS_TENTH,
     ANSWERS_ELEVENTH,
     ANSWERS_TWELFTH,
+    ANSWERS_THIRTEENTH,
 )
 
 
@@ -209,19 +211,23 @@ def _score_pitch(entry: dict[str, Any], session: Any) -> Scored:
         still = (turn.awaiting or {}).get("field") == "pitch"
         return Scored(entry, "right" if explained and still else "wrong", [r.kind for r in turn.replies])
     if not turn.facts.get("pitch"):
-        if expect == {} and (turn.awaiting or {}).get("field") == "pitch":
+        if expect in ({}, "ask") and (turn.awaiting or {}).get("field") == "pitch":
             return Scored(entry, "right", None, "nothing to take yet: asked for the offer")
         return Scored(entry, "asked", None, "pitch not taken")
+    if not isinstance(expect, dict):  # "ask": nothing in it should have been taken as the offer
+        return Scored(entry, "wrong", {"pitch": turn.facts.get("pitch")}, "took an unreadable pitch")
     wrong = []
-    for key, want in (expect or {}).items():
+    for key, want in expect.items():
         if key == "quote":
-            if turn.facts.get("quote") is not None and not _money_matches(want, turn.facts):
+            # a quote to be asked about ("ask": a monthly fee, another currency) must not be pre-filled
+            if turn.facts.get("quote") is not None and (not isinstance(want, dict) or not _money_matches(want, turn.facts)):
                 wrong.append(key)
         elif turn.facts.get(key) is not None and turn.facts.get(key) != want:
             wrong.append(key)
     if wrong:
         return Scored(entry, "wrong", {k: _value_of(k, turn.facts) for k in wrong}, "pre-filled a wrong value")
-    missing = [k for k in (expect or {}) if _value_of(k, turn.facts) is None]
+    left_to_ask = {k for k, want in expect.items() if k == "quote" and not isinstance(want, dict)}
+    missing = [k for k in expect if k not in left_to_ask and _value_of(k, turn.facts) is None]
     return Scored(entry, "right", None, f"not pre-filled: {', '.join(missing)}" if missing else "")
 
 

@@ -11,6 +11,13 @@ import re
 
 EVERYDAY_SENSE = re.compile(
     r"\b(?:web(?:site)?|domain|e-?mail|wordpress|shopify|wix|squarespace) ?host(?:ing|s)?\b|\bweb ?hosts?\b"
+    # tuning a machine or an instrument, a logo's vector artwork, a photo model's release
+    r"|\b(?:fine[- ]?)?tun(?:e|es|ed|ing)(?: up)? (?:the |my |our |a |an )?(?:old )?(?:\w+ )?"
+    r"(?:carb\w*|engines?|mowers?|piano|guitars?|violin|bikes?|car|van|boiler|motor)\b"
+    r"|\bvector (?:file|logo|image|graphic|artwork|format|version)s?\b|\b(?:eps|svg) (?:file|logo)s?\b"
+    r"|\bmodel release\b|\b(?:fashion|photo|catwalk|hand|life) models?\b"
+    # the taxman's records and assessments
+    r"|\bself[- ]?assessment\b|\btax returns?\b|\bhmrc\b|\birs\b"
 )
 _AI_WORDS = re.compile(
     r"\b(?:ai|a\.i\.|models?|llms?|chat ?bots?|bots?|gpt|chat ?gpt|vendors?|train\w*|fine[- ]?tun\w*|rag|data|prompts?|"
@@ -25,7 +32,8 @@ def everyday_sense(question: str) -> bool:
     """True when the question names an everyday owner of a glossary word and nothing of AI, and does not liken
     something to it (an owner explains a vendor's terms by what they know: "is it like my phone contract?")."""
     t = question.lower()
-    return bool(EVERYDAY_SENSE.search(t)) and not _AI_WORDS.search(t) and not _LIKENED.search(t)
+    rest = EVERYDAY_SENSE.sub(" ", t)  # "fine-tune the carburettor" names no AI once the everyday phrase is set aside
+    return rest != t and not _AI_WORDS.search(rest) and not _LIKENED.search(t)
 
 
 QUESTIONS = (
@@ -98,4 +106,17 @@ QUESTIONS = (
     "Can I get out of my phone or energy contract early?",
     "How do I do a stocktake at the end of the financial year?",
     "How do I set up a loyalty card scheme for regular customers?",
+    # Everyday running of a business that borrows the glossary's words for other things: records for the tax
+    # return, duty on imports, cameras in the shop, choosing between job candidates, a customer asking for what is
+    # held on them, artwork files for a printer, photo releases, servicing a machine.
+    "Which receipts and records do I have to keep for my tax return, and for how long?",
+    "How much customs duty and import VAT will I pay on goods shipped from abroad?",
+    "Do I need to put up a notice about the security cameras in my shop?",
+    "How do I choose fairly between two job candidates after the interviews?",
+    "A customer wants a copy of everything we hold about them: how long do I have to send it?",
+    "What file format does the printer need for our logo artwork?",
+    "Do the people in my product photos need to sign a release form?",
+    "How do I service the engine on our lawnmower or van?",
+    "How long must a sole trader keep invoices and bank statements for the taxman?",
+    "Are there rules about where I can point a camera on my premises?",
 )

@@ -414,8 +414,16 @@ def _by_neighbour(spec: Field, t: str, embed: Embed | None) -> ChoiceReading:
 def mechanism_of(text: str) -> str | None:
     """fine_tuning / rag / prompting / mixed / unclear from a description, or None when nothing says which."""
     spec = FIELD_BY_NAME["mechanism"]
-    hits = _combine_techniques(spec, cue_hits(spec, normalise(text)))
+    t = normalise(text)
+    either = _WHETHER_OR.search(t)
+    if either and len(set(cue_hits(spec, either[0])) - {"mixed", "unclear"}) > 1:
+        # "we don't know yet whether it's fine-tuning or RAG": neither is said
+        return "unclear"
+    hits = _combine_techniques(spec, cue_hits(spec, t))
     return hits[0] if hits else None
+
+
+_WHETHER_OR = re.compile(r"\b(?:whether|if) (?:it'?s |it is |they'?(?:ll|re|d) )?(?:\w+[\s-]?){1,3} or (?:\w+[\s-]?){1,3}")
 
 
 _STRICT_TASK_CUES = 8  # the first cues of each task choice are unmistakable phrases; the later ones are single words

@@ -16,7 +16,7 @@ from .figures import normalise
 from .intents import changed_mind, is_correction, is_strong_correction, looks_like_question, strip_correction
 from .money import format_money, read_price
 from .number_words import words_to_digits
-from .readers import Reading, _currency_named, _options, read_answer
+from .readers import SOMETHING_ELSE, Reading, _currency_named, _options, clarify_choices, read_answer
 
 
 def _digits(t: str) -> str:
@@ -80,6 +80,7 @@ def find_correction(session: Any, text: str) -> tuple[str, Reading] | None:
     if cue and recent and re.search(r"\b(?:the|that|my) (?:last|previous) (?:one|question|answer|reply)\b", t):
         targets = recent[:1]  # "oops, the last one is yes": the answer just given, whatever else the words name
     inner = strip_correction(text)
+    unchanged: str | None = None
     for name in targets:  # the most recent answer that the correction reads as
         reading = read_answer(name, inner, session.context())
         if reading.status != "ok":
@@ -88,6 +89,9 @@ def find_correction(session: Any, text: str) -> tuple[str, Reading] | None:
         # A change that says so but reads two ways is asked back at that question ("fine-tuning it AND docs to search").
         unsure = reading.status == "clarify" and cue and (named or is_strong_correction(text))
         if reading.status != "ok" and not unsure:
+            continue
+        if reading.status == "ok" and cue and reading.value == session.facts.get(name) and not reading.facts:
+            unchanged = unchanged or name  # "I said prompts but they are training it" read as what it already was
             continue
         if session.awaiting and (not cue or (not named and not is_strong_correction(text))):
             current = read_answer(session.awaiting, text, session.context())
@@ -106,7 +110,20 @@ def find_correction(session: Any, text: str) -> tuple[str, Reading] | None:
         if reading.status == "clarify" and name != session.awaiting:  # asked at an earlier question: say which one
             reading = replace(reading, hint=f"About the earlier question ({FIELD_BY_NAME[name].short}): {reading.hint}")
         return name, reading
+    if unchanged is not None:
+        return unchanged, _ask_instead(session, unchanged)
     return None
+
+
+def _ask_instead(session: Any, name: str) -> Reading:
+    """A correction that reads as the answer already held: which it should be is asked at that question."""
+    spec = FIELD_BY_NAME[name]
+    held = session.describe(name, session.facts.get(name))
+    question = f"About the earlier question ({spec.short}): I still have {held}. What should it be instead?"
+    if spec.choices:
+        others = tuple(v for v in spec.choice_values() if v != session.facts.get(name))
+        return clarify_choices(spec, others, question)
+    return Reading("clarify", hint=question, options=(SOMETHING_ELSE,))
 
 
 _NO_FEE = re.compile(

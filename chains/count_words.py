@@ -72,9 +72,11 @@ _MONTHS_IN = {"year": 12, "month": 1, "week": 12 / 52}
 
 def months_kept(text: str) -> float | None:
     """The months a rate has run for, when the answer says how long ("about a year" is 12), else None."""
-    m = _DURATION.search(words_to_digits(text))  # "two years" as "2 years"
+    d = words_to_digits(text)  # "two years" as "2 years"
+    m = _DURATION.search(d)
     if not m:
-        return None
+        last = re.search(r"\b(?:for|over|in|across) the (?:past|last) (?P<unit>year|month)\b", d)  # "for the past year"
+        return float(_MONTHS_IN[last["unit"]]) if last else None
     n = float(m["n"]) if m["n"][0].isdigit() else 0.5 if m["n"].startswith("half") else 1.0
     return n * _MONTHS_IN[m["unit"].rstrip("s")] or None
 
@@ -126,3 +128,24 @@ def each_brings(firm: list[Amount], best: Amount, t: str) -> Amount | None:
         return None
     each = [a for a in firm if a.start > best.end and not a.period and _EACH_BRINGS.search(t, best.end, a.start)]
     return each[0] if len(each) == 1 else None
+
+
+# A rate per a span the interview cannot turn into months by itself: an hour, a shift, a season, a school term.
+UNSIZED = re.compile(r"\s*(?:\w+\s+){0,2}?(?:a|an|per|each|every)\s+(?:school\s+|busy\s+)?(hour|shift|season|term|semester)\b")
+
+
+def unsized_monthly(value: Decimal, unit: str, t: str) -> int | None:
+    """The monthly figure when the owner's other words size the span ("120 a term, three terms a year": 30; "3,000 a
+    season, and the season's five months": 600; "10 an hour, open 8 hours, 5 days a week": 1,733), else None."""
+    d = words_to_digits(t)
+    per_year = re.search(rf"\b(\d+) (?:school )?{unit}s? (?:a|per|each|in a) year\b", d)
+    if per_year:
+        return round(value * int(per_year[1]) / 12)
+    months = re.search(rf"\b{unit}(?:'s| is| lasts| runs| goes on)?(?: for)? (?:about |around |roughly )?(\d+) months\b", d)
+    if months and int(months[1]) > 0:
+        return round(value / int(months[1]))
+    hours = re.search(r"\b(\d+) hours?(?: a day)?\b", d) if unit == "hour" else None
+    days = re.search(r"\b([1-7]) days? a week\b", d)
+    if hours and days:
+        return round(value * int(hours[1]) * int(days[1]) * 52 / 12)
+    return None

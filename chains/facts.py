@@ -112,7 +112,7 @@ FIELDS: tuple[Field, ...] = (
                 r"\bfin[de][\s-]?tun", r"\bretrain", r"\btrain\w* (?:\w+ ){0,3}(?:on|with) (?:\w+ ){0,3}(?:our|your|their) (?:own )?(?:\w+ )?(?:data|emails|documents|docs|files|reports|examples|records|history|quotes|contracts|orders|invoices|letters|tickets|cases|notes|jobs|tenders|bids|responses|messages|chats|conversations|proposals|sales|products|listings|reviews|posts|articles|content|archive|paperwork|forms|descriptions|stuff)\b", r"\bre-train", r"\blora\b", r"\bqlora\b", r"\blow[\s-]rank", r"\bpeft\b", r"\badapters?\b",
                 r"\btrain\w* (?:\w+ ){0,4}on (?:\w+ ){0,2}label+ed\b", r"\btrain\w* (?:a|the|our|your|its) own (?:model|version)\b",
                 r"\b(?:adjust|update|chang|tweak)\w* (?:the |its )?(?:model'?s )?(?:weights|parameters)\b", r"\bcustom(?:-trained)? model\b",
-                r"\btrain(?:ing)? (?:the|a|its|our) (?:own )?(?:ai|model)\b", r"\b(?:they'?(?:d|ll)|will|would) train (?:it|them)\b", r"\bmodel (?:itself|trained)\b(?! (?:stays|is left|remains|isn'?t|is not|won'?t|will not|doesn'?t|does not|unchanged))", r"\bbaked in(?:to)?\b",
+                r"\btrain(?:ing)? (?:the|a|its|our) (?:own )?(?:ai|model)\b", r"\b(?:they'?(?:d|ll)|will|would) train (?:it|them)\b", r"\b(?:they'?re|they are|they'?ve been|he'?s|she'?s) (?:re)?training (?:it|them|the (?:model|ai))\b", r"\bmodel (?:itself|trained)\b(?! (?:stays|is left|remains|isn'?t|is not|won'?t|will not|doesn'?t|does not|unchanged))", r"\bbaked in(?:to)?\b",
                 r"\bbuilt into the model\b", r"\blearn(?:s|ing)? (?:it )?(?:from|with|on) (?:our|your)\b", r"\b(?:make|have|let) (?:the model|the ai|it) learn\b",
                 r"\bteach\w* (?:it|the model|the ai) (?:on|with|from|using) (?:our|your)\b"),
                 says=("they will retrain the model on our data", "train their own version on our examples", "tune the model itself")),
@@ -162,7 +162,7 @@ FIELDS: tuple[Field, ...] = (
         "Pick the closest, or describe it: \"sorting tickets\", \"writing client reports\"...",
         (
             Choice("classification", "Sort or label things into set categories", "sorting or labelling things into set categories", (
-                r"\bsort(?:s|ing|ed)?\b(?! of)", r"\bcategor", r"\bclassif", r"\btag(?:s|ging|ged)?\b", r"\blabel(?:s|ling|ing)?\b",
+                r"\bsort(?:s|ing|ed)?\b(?! of)", r"\bcategor", r"\bclassif", r"\btag(?:s|ging|ged)?\b", r"(?<!allergen )(?<!price )(?<!shipping )(?<!address )(?<!product )(?<!food )\blabel(?:s|ling|ing)?\b",
                 r"\brout(?:e|es|ed|ing)\b", r"\btriag", r"\bprioriti", r"\bspam\b", r"\bsentiment\b", r"\bassign\w* (?:to|tickets)\b",
                 r"\bflag(?:s|ging)? (?:up )?(?:urgent|which|the)\b", r"\bwhich (?:team|department|bucket|pile)\b", r"\bbucket",
                 r"\bdecides? (?:if|whether|which)\b", r"\bpositive,? (?:or )?negative\b", r"\bmark\w* (?:each|them|it) as\b"),
@@ -178,7 +178,7 @@ FIELDS: tuple[Field, ...] = (
                 r"\b(?:(?:writ|draft|fill|produc|generat)\w* (?:\w+ ){0,2}?)?standard (?:\w+ ){0,2}(?:format|layout|headings|structure|letters?|templates?|documents?|quotes?|responses?|replies|emails?)\b", r"\bsame (?:letter|email|reply|document|quote)\b", r"\bfixed (?:format|layout|template)\b",
                 r"\bsame (?:format|layout|structure|headings|sections|fields|form|forms|checklist)\b", r"\btemplates?\b", r"\bboilerplate\b", r"\bform letters?\b",
                 r"\bquotes? in (?:our|your|their|a|the) (?:\w+ )?(?:format|layout|template|style)\b", r"\b(?:generat|produc|writ|draft|do|doing)\w* (?:(?:the|our|up|out) ){0,2}quotes\b",
-                r"\bquote generation\b", r"\bsame (?:\w+ ){0,2}(?:wording|words|text|message|reply|letter|email)\b", r"\b(?:bar|except|apart from) the (?:names?|dates?|details|address(?:es)?)\b", r"\bcertificates?\b", r"\bconfirmation (?:letters|emails)\b", r"\bschedules?\b"),
+                r"\bquote generation\b", r"\bsame (?:\w+ ){0,2}(?:wording|words|text|message|reply|letter|email)\b", r"\b(?:bar|except|apart from) the (?:names?|dates?|details|address(?:es)?)\b", r"\bcertificates?\b", r"\bconfirmation (?:letters|emails)\b", r"\bschedules?\b", r"\b(?:required|set|legal|prescribed|standard) (?:layout|format)\b"),
                 says=("fill in our standard quote document", "the same letter every time with different details", "templated paperwork")),
             Choice("open_writing", "Write reports, advice or bespoke documents in our tone", "writing reports or advice in your tone", (
                 r"\breports?\b", r"\badvice\b", r"\badvis", r"\btone\b", r"\bour voice\b", r"\bhouse style\b", r"\bbespoke\b(?! (?:ai|solution|model|system|software|platform|tool|chat ?bot|bot|build|project|llm))", r"\bproposals?\b",
@@ -234,7 +234,8 @@ FIELDS: tuple[Field, ...] = (
                 r"\bno personal\b", r"\bnothing personal\b", r"\bnot personal\b", r"\b(?:no|nothing about) (?:names|pii|individuals|people|anyone|customer data|personal info)\b", r"(?:n'?t|\bnot|\bnever)\b[^.;]{0,25}\bany(?:thing)? personal\b",
                 r"\banonymi[sz]", r"\bde-?identif", r"\bredact", r"\ball (?:business|company|internal|technical) (?:data|documents|info)\b", r"^none\b",
                 r"\b(?:don'?t|doesn'?t|do not|does not|won'?t) (?:contain|have|include|hold|mention) (?:any )?(?:personal|names|pii|people)\b",
-                r"\bnon-personal\b", r"\b(?:no[- ]one|nobody)'?s (?:names?|details|data|info\w*|address\w*|e-?mails?|phone\w*)\b", r"\b(?:just|only) (?:product|technical|company|stock|part) (?:data|info|details|codes|numbers)\b(?![^.;]*\b(?:customer|client|patient|people|staff|contact|names?|e-?mails?|phones?|address\w*)\b)", r"\bno customer (?:details|info)\b"),
+                r"\bnon-personal\b", r"\b(?:no[- ]one|nobody)'?s (?:names?|details|data|info\w*|address\w*|e-?mails?|phone\w*)\b", r"\b(?:just|only) (?:product|technical|company|stock|part) (?:data|info|details|codes|numbers)\b(?![^.;]*\b(?:customer|client|patient|people|staff|contact|names?|e-?mails?|phones?|address\w*)\b)", r"\bno customer (?:details|info)\b",
+                r"\bdoubt (?:there'?s|there is|there are|we have|we'?ve got|it has|they have|it holds) (?:any(?:thing)?|much) (?:personal|private|about (?:people|anyone))\b"),
                 says=("it's all product data, no people in it", "nothing about individuals", "names are stripped out")),
             Choice("lawful", "Yes, and we may lawfully share it", "personal data you may lawfully share", (
                 r"\bconsent(?:ed)?\b", r"\bdpa\b", r"\bprocessing agreement\b", r"\b(?:lawful|legal) basis\b", r"\blegitimate interest", r"\ballowed\b",
@@ -284,6 +285,7 @@ FIELDS: tuple[Field, ...] = (
             Choice("not_tried", "Not tried yet", "prompts plus RAG have not been tried yet", (
                 r"\b(?:not|never|haven'?t|have not|hasn'?t|has not|didn'?t|did not|no one|nobody|nothing|not yet)\b(?:'s|'ve)?(?:\s+\w+){0,3}?\s+"
                 r"(?:tried|try|tested|test|attempted|looked at|done|used|got round|had a (?:go|try|crack|bash))\b", r"\bnot yet\b", r"\bhaven'?t\s*$", r"^(?:no,? )?(?:we|i) (?:haven'?t|didn'?t|never)(?: yet| ourselves)?\s*[,.;]", r"\buntried\b",
+                r"^(?:probably|prob|likely|i think|i don'?t think|pretty sure)(?: we)? (?:haven'?t|have not|didn'?t|not)\b(?:,? no)?\s*[.!]*$",
                 r"\bnever\b", r"\bwhat'?s (?:that|rag)\b", r"\bstraight to\b", r"\bskipped (?:that|it)\b",
                 r"\b(?:don'?t|do not|no idea|not sure|unsure) (?:\w+ )?(?:what|how) (?:rag|that|it) (?:is|means|works)\b"),
                 says=("no, we went straight to the vendor", "haven't got round to it", "no idea what RAG even is")),

@@ -74,6 +74,9 @@ _GERMAN_PERIOD = re.compile(r"\b(?:pro|im|je) (tag|woche|monat|quartal|jahr)\b")
 _LETTER_ZERO = re.compile(r"(?<=\d)o+(?![a-z\d])|(?<=\d,)o+(?![a-z\d])|(?<=\d)o+(?=,\d)")
 
 
+_WEAK = re.compile(r"(?<=\d a )weak\b|(?<=\d per )weak\b")
+
+
 def normalise(text: Any) -> str:
     """Lower-case, one kind of quote, dash and space; figures in the forms the patterns read."""
     if not isinstance(text, str):
@@ -86,6 +89,7 @@ def normalise(text: Any) -> str:
     t = _GERMAN_SCALE.sub(lambda m: "k" if m[1] == "tsd" else "m", t)  # "2,5 Tsd.", "1,2 Mio."
     t = _GERMAN_PERIOD.sub(lambda m: "a " + _GERMAN_UNIT[m[1]], t)  # "pro Jahr", "im Monat"
     t = _WORD_ODD.sub(r"\1 odd", t)  # "sixty-odd" as "sixty odd", which the number words read
+    t = _WEAK.sub("week", t)  # "300 a weak": a figure's period typed by sound
     return _COMMA_SCALE.sub(r"\1.\2", t)
 
 

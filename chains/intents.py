@@ -196,12 +196,14 @@ _STRONG = re.compile(
 )
 
 
-_POINTS_BACK = re.compile(r"(?:and )?before that\s*[-:,]")  # "before that - it's a mix": about the answer before
+# "before that - it's a mix", "back one: they did explain it": about the answer before
+_POINTS_BACK = re.compile(r"(?:and )?before that\s*[-:,]|(?:go )?back (?:one|a question|a step)\s*[-:,]")
 
 
 def is_correction(text: str) -> bool:
     """The message says it changes an earlier answer."""
-    return bool(_CORRECTION.search(normalise(text)))
+    t = normalise(text)
+    return bool(_CORRECTION.search(t) or _POINTS_BACK.match(t))
 
 
 def is_strong_correction(text: str) -> bool:
@@ -220,12 +222,15 @@ def strip_correction(text: str) -> str:
     """The answer inside a correction: "no sorry, it's more like fifty" -> "fifty"; "I said sorting but really it's
     pulling details out" -> "pulling details out"."""
     t = normalise(text)
+    # "I said prompts but they are training it", "I said they couldn't say. Checking the email, they did": what was
+    # said before is no part of the new answer
+    t = re.sub(r"\bi (?:said|put|typed|told you|answered)\b[^.;]*?(?:\bbut\b|[.;])\s*", " ", t, count=1)
     marks = list(_NEW_ANSWER.finditer(t))
     if marks and marks[-1].end() < len(t) - 2:
         t = t[marks[-1].end() :]
     t = re.sub(
         r"^(?:no+[,.!]*\s+)?(?:(?:sorry|soz|oops|whoops|wait|hang on|hold on|my bad|my mistake|correction|actually|"
-        r"scratch that|i meant|i mean|er+m*|um+|no no|ah)[,.!:]*\s*)+",
+        r"scratch that|i meant|i mean|er+m*|um+|no no|ah|go back|back one)[,.!:]*\s*)+",
         "",
         t,
     )

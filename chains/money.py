@@ -165,7 +165,10 @@ def foreign_currency(t: str) -> bool:
     if _FOREIGN.search(t):
         return True
     # "they said 4000 dollars, we're in Toronto so I'd assume Canadian": the country named apart from the dollars
-    return bool(re.search(r"\$|\bdollars?\b|\bbucks\b", t) and _DOLLAR_COUNTRY.search(t) and not re.search(r"\bus\b|\busd\b", t))
+    if re.search(r"\$|\bdollars?\b|\bbucks\b", t) and _DOLLAR_COUNTRY.search(t) and not re.search(r"\bus\b|\busd\b", t):
+        return True
+    # "it's 14,000 Canadian": the country's adjective said after the figure stands for its dollars
+    return bool(re.search(r"\d\s?(?:k|grand|thousand)?,?\s+(?:in\s+)?" + _DOLLAR_COUNTRY.pattern + r"(?!\s*[a-z])", t))
 
 
 def currency_named(t: str) -> str | None:
@@ -220,6 +223,15 @@ def price_doubt(found: list[Amount], one_off: Amount, price: Money, t: str, know
         _DEPOSIT_AFTER.match(digits, one_off.end) or _DEPOSIT_BEFORE.search(digits[max(0, one_off.start - 30) : one_off.start])
     ):
         shown = format_money(price.amount, code)
+        share = _DEPOSIT_SHARE.search(digits)
+        if share and 0 < int(share[1]) < 100:  # "20% deposit, which is £2,000": the whole is £10,000
+            whole = format_money(price.amount * 100 / int(share[1]), code)
+            question = f"{shown} is a {share[1]}% deposit, so is the whole price {whole}?"
+            return question, [
+                {"value": whole, "label": f"{whole} is the whole price"},
+                {"value": shown, "label": f"{shown} is the whole price"},
+                {"value": "don't know", "label": "Don't know the whole price"},
+            ]
         question = f"Is {shown} the whole price, or only a deposit? If a deposit, type the whole price."
         return question, [
             {"value": shown, "label": f"{shown} is the whole price"},
@@ -240,8 +252,10 @@ _DEPOSIT_AFTER = re.compile(
     r"\s*(?:\+\s*vat\s*)?(?:deposit|down ?payment|up ?front (?:payment|fee)|as a first (?:payment|instalment)|first instal+ment)\b"
 )
 _DEPOSIT_BEFORE = re.compile(
-    r"\b(?:deposit|down ?payment)s?\s*(?:of|is|was|would be|will be|:)?\s*(?:about|around|roughly)?\s*[£$€]?\s*$"
+    r"\b(?:deposit|down ?payment)s?,?\s*(?:which|that)?(?:'s)?\s*(?:of|is|was|would be|will be|comes to|:)?\s*"
+    r"(?:about|around|roughly)?\s*[£$€]?\s*$"
 )
+_DEPOSIT_SHARE = re.compile(r"\b(\d{1,2})\s?(?:%|per ?cent)\s*(?:deposit|down ?payment|up ?front)\b")
 _RATE = r"[£$€]?\s?(?P<rate>\d[\d,]*(?:\.\d+)?)\s?(?P<k>k)?\s?(?:an?|per|/|each)\s?(?P<unit>hour|hr|day)\b"
 _COUNT = r"(?P<n>\d+(?:\.\d+)?)\s?(?:(?:working|man|person|consultancy|consulting)\s)?(?P<units>hours|hrs|days)\b"
 _RATE_THEN_COUNT = re.compile(_RATE + r".{0,40}?\b" + _COUNT)

@@ -148,6 +148,7 @@ def words_to_digits(t: str) -> str:
     # Plural scale words are no figure at all, though text2num reads "hundreds" as 100.
     t = re.sub(r"\b(?:tens|hundreds|thousands|millions|billions|dozens)\b", "lots", t)
     t = re.sub(r"\bhalf a million\b", "500000", t)
+    t = re.sub(r"\bhalf an? (?:grand|thousand|k)\b", "500", t)  # "half a grand, pounds"
     t = re.sub(r"\bquarter of a million\b", "250000", t)
     t = re.sub(r"\ban? (hundred|thousand|grand|million|billion|lakh|crore)\b", r"one \1", t)
     t = re.sub(r"\b(?:minus|negative) (?=\w)", "-", t)

@@ -9,7 +9,7 @@ from typing import Any
 from .choices import cue_hits, mechanism_of
 from .facts import FIELD_BY_NAME
 from .figures import normalise
-from .money import format_money
+from .money import foreign_currency, format_money
 from .pitch import read_pitch
 from .readers import Context, read_answer
 
@@ -30,11 +30,14 @@ def prefill_from_pitch(facts: dict[str, Any], text: str, context: Context) -> li
         quote["currency"] is None
         or not _CURRENCY_SAID.search(text.lower())
         or (own is not None and own.status == "ok" and abs(own.value - float(quote["amount"])) > 0.5)
-    )  # no currency said, or the owner's own words read another figure: asked at its question instead
+        or foreign_currency(normalise(text))
+    )  # no currency said, the owner's own words read another figure, or a price in another currency ("$14,000 CAD"):
+    # asked at its question instead
     if doubted:
         pass
     elif quote is not None and quote["amount"] is not None:
-        facts["currency"] = quote["currency"] or "GBP"
+        # the owner's own words name the currency when the pitch reader only assumed one ("25 grand, that's dollars")
+        facts["currency"] = (own.facts.get("currency") if own is not None else None) or quote["currency"] or "GBP"
         facts["quote_high"] = quote["high"] if quote["high"] != quote["amount"] else None
         facts["quote"] = float(quote["amount"])
     elif reading["quote_gbp"] is not None:

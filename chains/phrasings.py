@@ -106,6 +106,9 @@ VENDOR_NO = (
     r"\bas much (?:data |as )?(?:as )?(?:possible|they can get|we can give|we'?ve got|you'?ve got)\b",
     r"\bnothing (?:specific|concrete|definite)\b",
     r"\bthe more the better\b",
+    r"\b(?:no ?one|nobody|never)(?: \w+)? (?:explained|said|told (?:us|me)) (?:how|what|why)\b",  # "they'd sort it, but no one explained how"
+    r"\banywhere (?:from|between) \d[\d,]* (?:to|and) \d[\d,]*\b",  # "anywhere from 50 to 5,000 depending"
+    r"\b(?:it )?(?:all )?depend(?:s|ed|ing)?\s*(?:on (?:the|how|what|a lot)\b|[.!]*$)",
     r"\bghosted\b",
     r"\bradio silence\b",
     r"\bhadn'?t (?:an?|any) (?:answer|clue|idea)\b",
@@ -145,6 +148,9 @@ VENDOR_NO = (
     r"\blearns? as (?:it|we|you) go",
     r"\bself[- ]?(?:learning|improving)\b",
     r"\bthe more the better\b",
+    r"\b(?:no ?one|nobody|never)(?: \w+)? (?:explained|said|told (?:us|me)) (?:how|what|why)\b",  # "they'd sort it, but no one explained how"
+    r"\banywhere (?:from|between) \d[\d,]* (?:to|and) \d[\d,]*\b",  # "anywhere from 50 to 5,000 depending"
+    r"\b(?:it )?(?:all )?depend(?:s|ed|ing)?\s*(?:on (?:the|how|what|a lot)\b|[.!]*$)",
     r"\bno (?:specific|exact)\b",
     r"\bsaid (?:loads|lots|a lot|plenty|tons|heaps|as many as)\b",
     r"\bwhatever (?:we|you) (?:have|'ve got|got)\b",

@@ -23,12 +23,14 @@ from chains.count_words import (
     RAW_ITEMS,
     TIME_NOUN,
     UNLABELLED,
+    UNSIZED,
     WORKERS,
     counts_things,
     each_brings,
     hedged_near,
     months_kept,
     unit_count,
+    unsized_monthly,
 )
 from chains.facts import FIELD_BY_NAME, Field
 from chains.figures import (
@@ -219,7 +221,8 @@ def _read_count(spec: Field, t: str, ctx: Context) -> Reading:
         return _options(theirs_q, spec, (round_half_up(theirs[-1].raw),))
     found = [a for a in found if a not in theirs]
     if spec.kind == "volume":
-        best = pick(found, lambda a: a.period is not None)
+        # "120 a school term, three terms a year": the figure per term is the one to go on, the other sizes the term
+        best = next((a for a in found if UNSIZED.match(a.after)), None) or pick(found, lambda a: a.period is not None)
     else:
         best = pick(
             [a for a in found if not TIME_NOUN.match(a.after)] or found, lambda a: EXAMPLE_NOUN.match(a.after) is not None
@@ -328,6 +331,13 @@ def _doubtful_count(spec: Field, found: list[Amount], best: Amount, t: str) -> R
             return _options(ready, spec, (round_half_up(best.raw), 0))
     if spec.kind == "count" and FUTURE.search(t[max(0, best.start - 40) : best.end + 40]):
         return _options(f"Do you have {figure} today, or is that how many you could make?", spec, (0, round_half_up(best.raw)))
+    unsized = UNSIZED.match(best.after) if spec.kind == "volume" and best.period is None else None
+    if unsized:  # "120 a school term": how long a term is, only the owner knows
+        monthly = unsized_monthly(Decimal(best.raw), unsized[1], t)
+        per = f"{'an' if unsized[1] == 'hour' else 'a'} {unsized[1]}"
+        if monthly is not None:
+            return _options(f"So about {monthly:,} a month ({figure} {per})?", spec, (monthly,))
+        return Reading("unreadable", hint=f"That's {figure} {per}: about how many is that a month?")
     if spec.kind == "volume" and best.period is not None and EACH_MANY.search(best.after):
         many = f"Each of those {figure} a {best.period} brings several items: about how many items is that a month in all?"
         return _options(many, spec, (round_half_up(best.value),))

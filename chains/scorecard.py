@@ -31,6 +31,8 @@ QUESTION_FILES = (
     "questions_ninth.yaml",
     "questions_tenth.yaml",
     "questions_eleventh.yaml",
+    "questions_twelfth.yaml",
+    "questions_thirteenth.yaml",
 )
 OFFTOPIC_FILES = ("offtopic.yaml", "offtopic_lay.yaml")
 SEED = "pitchcheck-retrieval-1"
