@@ -3,6 +3,7 @@ the pitch's promises to test. Pure functions of the facts, like the verdict itse
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any, NotRequired, TypedDict
 
@@ -228,7 +229,20 @@ def red_flags(f: dict[str, Any]) -> list[Item]:
 def vendor_questions(f: dict[str, Any]) -> list[str]:
     # A "no" stays on the list too: the question still needs a straight answer.
     asked = [q for name, q in AUDIT_QUESTIONS.items() if f.get(name) != "yes"]
-    return asked + list(OFFER_QUESTIONS.get(str(f.get("mechanism")), STANDING_QUESTIONS))
+    standing = list(OFFER_QUESTIONS.get(str(f.get("mechanism")), STANDING_QUESTIONS))
+    pitch = f.get("pitch") if isinstance(f.get("pitch"), str) else ""
+    said = _TECHNIQUE_SAID.search(pitch.lower()) if pitch else None
+    if said and STANDING_QUESTIONS[0] in standing:  # the pitch already says which: ask what follows from it
+        follow = _FOLLOW_UP["full" if said["full"] else "lora"]
+        standing[standing.index(STANDING_QUESTIONS[0])] = follow
+    return asked + standing
+
+
+_TECHNIQUE_SAID = re.compile(r"(?P<full>\bfull(?:[\s-]parameter)? fine[\s-]?tun\w*)|\b(?:q?lora|low[\s-]rank|peft|adapters?)\b")
+_FOLLOW_UP = {
+    "lora": "The pitch names LoRA: will we get the adapter file to keep, and which base model does it fit?",
+    "full": "The pitch says full fine-tuning: why not LoRA, which adjusts a small part of the model for less?",
+}
 
 
 @lru_cache(maxsize=64)

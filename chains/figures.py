@@ -106,8 +106,9 @@ _NUM = re.compile(
 # Spans of time and percentages are not quantities: "40 examples from the last 2 years" means 40.
 _NOT_QUANTITY = re.compile(
     r"\s?(?:(?:days?|weeks?|months?|years?|yrs?|hours?|hrs?|minutes?|mins?|seconds?|percent|per ?cent|"
-    r"st|nd|rd|th|am|pm|x|-?stars?)\b|%| in \d)"
-)
+    r"st|nd|rd|th|am|pm|x|-?stars?)\b|%| in \d(?! (?:shops?|stores?|branch(?:es)?|sites?|offices?|locations?|salons?|"
+    r"clinics?|practices?|vans?|teams?|places?)\b))"
+)  # "1 in 10" is a share, "40 in one shop" a count
 _YEAR = re.compile(r"(?:19|20)\d\d")  # "since 2004": a year, not a quantity
 _YEARS = re.compile(r"\s*(?:-|to|and|until|till)\s*(?:19|20)\d\d\b")  # "2019 to 2023": a span of years
 _SINCE = re.compile(r"\b(?:since|in|from|back in|est\.?|established|founded|until|till|before|after|of)\s+$")

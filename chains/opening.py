@@ -15,6 +15,8 @@ from .readers import Context, read_answer
 
 SHORT = 400  # characters: below this the text is an owner's own description rather than a vendor's page
 _CURRENCY_SAID = re.compile(r"[£$€]|\b(?:gbp|usd|eur|pounds?|quid|sterling|dollars?|bucks|euros?)\b")
+# A price paid in parts ("a £4,000 deposit and an £8,000 balance on delivery"): the whole is asked, not one part taken.
+_IN_PARTS = re.compile(r"\b(?:balance|remainder|the rest|on (?:completion|delivery|go-?live)|instal+ments?|stage payments?)\b")
 _PRICE_WORDS = re.compile(r"[£$€]|\b(?:grand|quid|k|thousand|pounds?|dollars?|euros?)\b")
 
 
@@ -31,6 +33,7 @@ def prefill_from_pitch(facts: dict[str, Any], text: str, context: Context) -> li
         or not _CURRENCY_SAID.search(text.lower())
         or (own is not None and own.status == "ok" and abs(own.value - float(quote["amount"])) > 0.5)
         or foreign_currency(normalise(text))
+        or (own is not None and own.status == "clarify" and _IN_PARTS.search(text.lower()) is not None)
     )  # no currency said, the owner's own words read another figure, or a price in another currency ("$14,000 CAD"):
     # asked at its question instead
     if doubted:

@@ -359,8 +359,19 @@ def _doubtful_count(spec: Field, found: list[Amount], best: Amount, t: str) -> R
             both = round_half_up(best.value * each.raw)
             question = f"So about {both:,} a month in all ({figure} a {best.period}, {format_figure(each.raw)} each)?"
             return _options(question, spec, (both, round_half_up(best.value)))
-        return _options("I read two figures there. Which is the one to go on?", spec, tuple(dict.fromkeys(values))[:3])
+        distinct = tuple(dict.fromkeys(values))
+        if len(distinct) == 2 and _JOINED.search(t):  # "I have 40 and my colleague has 60": one, the other, or both
+            question = "I read two figures there. Which is the one to go on, or is it both together?"
+            return _options(question, spec, (*distinct, sum(distinct)))
+        return _options("I read two figures there. Which is the one to go on?", spec, distinct[:3])
     return None
+
+
+# Two figures for two holders or places: "I have 40 and my colleague has 60", "40 in one shop and 60 in the other".
+_JOINED = re.compile(
+    r"\b(?:i|we) (?:have|'ve got|got|do)\b[^.;]{0,25}\band (?:my|our|the) \w+ (?:has|have|does|do)\b|"
+    r"\bin (?:one|the first) \w+ and\b[^.;]{0,15}\b(?:in )?the other\b|\b(?:plus|and another|and a further)\b"
+)
 
 
 def _options(question: str, spec: Field, values: tuple[int, ...]) -> Reading:

@@ -82,7 +82,7 @@ def usable_share(text: str, after: int, start: int | None = None) -> Decimal | N
     kept = _KEPT.search(t[after:])
     if kept:
         return Decimal(kept["pct"]) / 100 if kept["pct"] else _FRACTIONS[kept["frac"] or kept["frac2"]]
-    one_in = _ONE_IN.search(t[after:]) or (_ONE_IN.search(t[max(0, start - 20) : start]) if start is not None else None)
+    one_in = _ONE_IN.search(t[after:]) or (_ONE_IN.search(t[max(0, start - 40) : start]) if start is not None else None)
     if one_in and int(one_in[2]) > 0 and int(one_in[1]) <= int(one_in[2]):
         return Decimal(one_in[1]) / Decimal(one_in[2])
     m = _PART.search(t[after:])

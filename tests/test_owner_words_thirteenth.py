@@ -184,3 +184,48 @@ def test_probably_havent_is_not_tried(text, value):
 )
 def test_printed_labels_are_documents_and_labelling_emails_is_sorting(text, value):
     assert at("task").handle(text).facts["task"] == value
+
+
+# --- the pitch in the verdict ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "pitch, asked",
+    [
+        ("They will fine-tune with LoRA on our tickets for £9k", "The pitch names LoRA: will we get the adapter file"),
+        ("full fine-tuning of an open model on our emails", "The pitch says full fine-tuning: why not LoRA"),
+        ("They will fine-tune a model on our tickets for £9k", "Will you use LoRA or full fine-tuning?"),
+    ],
+)
+def test_the_lora_question_follows_what_the_pitch_already_says(pitch, asked):
+    from chains.concerns import vendor_questions
+
+    questions = vendor_questions({"pitch": pitch, "mechanism": "fine_tuning"})
+    assert sum(q.startswith(asked) for q in questions) == 1
+    assert ("Will you use LoRA or full fine-tuning?" in questions) is asked.startswith("Will you")
+
+
+def test_a_deposit_and_a_balance_in_the_pitch_leave_the_whole_price_to_its_question():
+    turn = at("pitch").handle("They'll fine-tune a model on our tickets: a £4,000 deposit and an £8,000 balance on delivery.")
+    assert turn.facts["quote"] is None and turn.facts["mechanism"] == "fine_tuning"
+    turn = at("pitch").handle("They'll fine-tune it on our invoices for £12,000, with a £4,000 deposit")
+    assert turn.facts["quote"] == 12000
+
+
+@pytest.mark.parametrize(
+    "text, choices",
+    [
+        ("I have 40 and my colleague has 60", ["40", "60", "100"]),
+        ("40 in one shop and 60 in the other", ["40", "60", "100"]),
+        ("we have 300 and 50 are from last year", ["300", "50"]),  # no "both together" where one is part of the other
+    ],
+)
+def test_two_holders_figures_are_offered_one_the_other_or_both(text, choices):
+    turn = at("clean_examples").handle(text)
+    assert turn.facts["clean_examples"] is None
+    assert [c["value"] for c in turn.awaiting["choices"]] == [*choices, "something else"]
+
+
+@pytest.mark.parametrize("text, value", [("1 in 10 are usable out of 500", 50), ("500, but only 1 in 10 are usable", 50)])
+def test_one_in_ten_usable_before_or_after_the_whole(text, value):
+    assert at("clean_examples").handle(text).facts["clean_examples"] == value
