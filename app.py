@@ -135,7 +135,7 @@ def in_background(what: str, work: Callable[[Conversation], Awaitable[Any]]) -> 
 @cl.on_chat_start
 async def on_chat_start():
     try:
-        knowledge.start_dense_loading(settings)
+        await asyncio.to_thread(knowledge.ready_for_chat, settings)
         convo = Conversation(settings, compact=_is_copilot()).attach()
         await convo.start()
     except Exception:
@@ -145,7 +145,7 @@ async def on_chat_start():
 @cl.on_chat_resume
 async def on_chat_resume(thread: ThreadDict):
     try:
-        knowledge.start_dense_loading(settings)
+        await asyncio.to_thread(knowledge.ready_for_chat, settings)
         metadata = thread.get("metadata") or {}
         state = (metadata.get(STATE_KEY) if isinstance(metadata, dict) else None) or cl.user_session.get(STATE_KEY)
         convo = Conversation(settings, compact=_is_copilot(), state=state).attach()
