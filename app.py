@@ -16,14 +16,18 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import chainlit as cl
 from chainlit.types import ThreadDict
 
 from chains.settings import get_settings
-from web import auth, hosting, knowledge, persistence, render, routes, uploads
-from web.chat import SORRY, STATE_KEY, Conversation
+from web import auth, hosting, knowledge, persistence, routes, uploads
+from web import shortcuts as render  # the handlers' names alone: the interview is imported off the event loop
+from web.shortcuts import SORRY, STATE_KEY
+
+if TYPE_CHECKING:
+    from web.chat import Conversation
 
 log = logging.getLogger(__name__)
 
@@ -82,10 +86,18 @@ def _is_copilot() -> bool:
     return getattr(cl.context.session, "client_type", "webapp") == "copilot"
 
 
+def _chat() -> type[Conversation]:
+    """The chat class, imported by knowledge.ready_for_chat off the event loop before a chat's first turn (and by
+    the start-up thread after the first page): at app import it held the first page for about 0.1 s."""
+    from web.chat import Conversation
+
+    return Conversation
+
+
 def _conversation() -> Conversation:
-    convo = Conversation.current()
+    convo = _chat().current()
     if convo is None:  # e.g. a server restart under an open page: pick up the saved state if there is one
-        convo = Conversation(settings, compact=_is_copilot(), state=cl.user_session.get(STATE_KEY)).attach()
+        convo = _chat()(settings, compact=_is_copilot(), state=cl.user_session.get(STATE_KEY)).attach()
     return convo
 
 
@@ -136,7 +148,7 @@ def in_background(what: str, work: Callable[[Conversation], Awaitable[Any]]) -> 
 async def on_chat_start():
     try:
         await asyncio.to_thread(knowledge.ready_for_chat, settings)
-        convo = Conversation(settings, compact=_is_copilot()).attach()
+        convo = _chat()(settings, compact=_is_copilot()).attach()
         await convo.start()
     except Exception:
         await _friendly("chat start")
@@ -148,13 +160,13 @@ async def on_chat_resume(thread: ThreadDict):
         await asyncio.to_thread(knowledge.ready_for_chat, settings)
         metadata = thread.get("metadata") or {}
         state = (metadata.get(STATE_KEY) if isinstance(metadata, dict) else None) or cl.user_session.get(STATE_KEY)
-        convo = Conversation(settings, compact=_is_copilot(), state=state).attach()
+        convo = _chat()(settings, compact=_is_copilot(), state=state).attach()
         note, restored = persistence.resume_note(state)
         await convo.resume(thread, note, restored)  # shown with the saved thread, never stored in it
     except Exception:
         log.exception("chat resume failed")
         # A message sent now would be wiped when Chainlit shows the thread: the apology goes in with it.
-        thread.setdefault("steps", []).append(Conversation.unsaved_step(SORRY))
+        thread.setdefault("steps", []).append(_chat().unsaved_step(SORRY))
 
 
 @cl.on_message

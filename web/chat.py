@@ -23,12 +23,12 @@ from . import knowledge, render, reports, uploads
 from .files import Files
 from .limits import InFlight, RateLimiter, notify, slow_down_text
 from .returning import STATE_KEY, Returning
+from .shortcuts import SORRY  # noqa: F401 (the apology, read here by the tests as the chat's own)
 
 log = logging.getLogger(__name__)
 
 CONVERSATION_KEY = "pitchcheck_conversation"
 
-SORRY = "Sorry, something went wrong on my side. Your answers so far are safe; please try again, or say it another way."
 BUSY = "I'm still working on your last message. One moment, then send that again."
 MOVED_ON = "That question has moved on, so I've left that button alone. Here's where we are:"
 FINISHED = 'That check is finished, so I\'ve left that button alone. Say "restart" to check another pitch.'

@@ -278,7 +278,7 @@ def _run_after_first_page() -> None:
 # at app import
 # they delayed the first page; imported by the first sign-in, chat or verdict they held the event loop, and every open
 # chat with it. "module:attribute" also loads a lazily imported attribute.
-FIRST_USE_MODULES = ("web.history_layer", "chains.llm", "chains.session")
+FIRST_USE_MODULES = ("web.history_layer", "chains.llm", "chains.session", "web.chat")
 
 
 def preload_in_background(modules: tuple[str, ...] = FIRST_USE_MODULES) -> threading.Thread:

@@ -18,6 +18,22 @@ from chains.money import SYMBOLS, format_money
 from chains.report_files import MIME_TYPES
 from chains.verdict import VERDICT_LABELS, format_count, format_share
 
+from .shortcuts import (  # noqa: F401 (names the rest of the web app reads from here)
+    ANSWER_ACTION,
+    ANSWER_BUTTON,
+    ANSWER_MARK,
+    AUDIT_ACTION,
+    CARRY_ON_ACTION,
+    CONFIRM_EXAMPLE_ACTION,
+    EXAMPLE_ACTION,
+    EXPLAIN_ACTION,
+    EXPLAIN_LORA_QUESTION,
+    PITCH_ACTION,
+    SEE_ALSO_ACTION,
+    SHORTCUTS,
+    STARTER_MESSAGES,
+)
+
 log = logging.getLogger(__name__)
 
 VERDICT_CARD = "VerdictCard"  # public/elements/VerdictCard.jsx
@@ -25,28 +41,6 @@ VERDICT_CARD = "VerdictCard"  # public/elements/VerdictCard.jsx
 REPORT_PDF, REPORT_MD = "pitchcheck.pdf", "pitchcheck.md"
 REPORT_FILES = tuple(zip((REPORT_PDF, REPORT_MD), MIME_TYPES, strict=True))  # the downloads, with their types
 
-# Chainlit names a chat in the history after the owner's first interaction; when that is a button, after the
-# action's name. So the shortcut buttons' names are the titles a chat started from them should carry.
-ANSWER_ACTION = "answer"
-ANSWER_BUTTON = "answer-"  # the id prefix of the buttons that answer the question on screen
-ANSWER_MARK = ANSWER_BUTTON + "mark-"  # hidden, on a question without buttons (public/pitchcheck.css); no callback
-AUDIT_ACTION = "Audit of training examples"
-EXAMPLE_ACTION = "The £18,000 example"
-EXPLAIN_ACTION = "LoRA in plain English"
-PITCH_ACTION = "Check a vendor's pitch"
-CONFIRM_EXAMPLE_ACTION = "example_confirm"
-SEE_ALSO_ACTION = "see_also"
-CARRY_ON_ACTION = "Carry on with my last check"  # Chainlit names a chat after the action that starts it
-
-# The four shortcuts: starters on an empty chat, and buttons on the welcome message.
-SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
-    # (action name, label, message a starter sends, lucide icon)
-    (PITCH_ACTION, "Check a vendor's pitch", "I'd like to check a vendor's pitch.", "clipboard-check"),
-    (EXAMPLE_ACTION, "Try the £18,000 example", "Show me the £18,000 example.", "play"),
-    (EXPLAIN_ACTION, "Explain LoRA in plain English", "What is LoRA, in plain English?", "book-open"),
-    (AUDIT_ACTION, "Audit my training examples", "I'd like to audit my training examples.", "file-search"),
-)
-STARTER_MESSAGES = {message: name for name, _, message, _ in SHORTCUTS}
 # "can i check my training examples file": the audit shortcut asked for in the owner's own words.
 _ASKS_FOR_AUDIT = re.compile(
     r"^(?:(?:can|could|may) (?:i|we|you)|how (?:do|can|could) (?:i|we)|i'?d (?:like|love)|i want|let me|please)\b(?: to)?"
@@ -59,7 +53,6 @@ def asks_for_audit(text: str) -> bool:
     return bool(_ASKS_FOR_AUDIT.search(" ".join((text or "").lower().split())))
 
 
-EXPLAIN_LORA_QUESTION = SHORTCUTS[2][2]
 DONT_KNOW = "Don't know"
 SKIP = "skip"  # what the "Don't know" button sends: the interview's own word for leaving a question open
 NUMBER_KINDS = ("money", "count", "volume")

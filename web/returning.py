@@ -15,13 +15,12 @@ from chainlit.types import ThreadDict
 
 from . import render
 from .parts import ConversationParts
+from .shortcuts import STATE_KEY
 
 log = logging.getLogger(__name__)
 STARTED_AGAIN = (
     "You've started a new check in this chat since, so I've left the earlier one as it was: it is still in your chat history."
 )
-
-STATE_KEY = "pitchcheck"  # the Session's to_dict() in the user session and in the thread's metadata
 
 
 class Returning(ConversationParts):
