@@ -111,19 +111,29 @@ def find_correction(session: Any, text: str) -> tuple[str, Reading] | None:
             reading = replace(reading, hint=f"About the earlier question ({FIELD_BY_NAME[name].short}): {reading.hint}")
         return name, reading
     if unchanged is not None:
-        return unchanged, _ask_instead(session, unchanged)
+        return unchanged, _ask_instead(session, unchanged, normalise(text))
     return None
 
 
-def _ask_instead(session: Any, name: str) -> Reading:
-    """A correction that reads as the answer already held: which it should be is asked at that question."""
+def _ask_instead(session: Any, name: str, t: str) -> Reading:
+    """A correction that reads as the answer already held: which it should be is asked at that question ("those 200
+    are across both shops ... so half that" offers 100)."""
     spec = FIELD_BY_NAME[name]
-    held = session.describe(name, session.facts.get(name))
+    value = session.facts.get(name)
+    held = session.describe(name, value)
     question = f"About the earlier question ({spec.short}): I still have {held}. What should it be instead?"
     if spec.choices:
-        others = tuple(v for v in spec.choice_values() if v != session.facts.get(name))
+        others = tuple(v for v in spec.choice_values() if v != value)
         return clarify_choices(spec, others, question)
+    share = _SHARE_OF_THAT.search(t)
+    if share and isinstance(value, int | float) and spec.kind in ("count", "volume"):
+        n = round(value * _SHARES[share[1]])
+        return _options(f"About the earlier question ({spec.short}): so about {n:,} instead of {held}?", spec, (n,))
     return Reading("clarify", hint=question, options=(SOMETHING_ELSE,))
+
+
+_SHARES = {"half": 0.5, "double": 2.0, "twice": 2.0, "a third of": 1 / 3, "a quarter of": 0.25}
+_SHARE_OF_THAT = re.compile(r"\b(half|double|twice|a third of|a quarter of) (?:of )?(?:that|it|those|them)\b")
 
 
 _NO_FEE = re.compile(

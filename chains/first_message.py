@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from .clean import clean_input
 from .facts import FIELD_BY_NAME
+from .figures import normalise
 from .intents import is_offer, looks_like_question
 from .misspellings import looks_like_gibberish
-from .money import format_money
+from .money import foreign_currency, format_money
 from .opening import SHORT, prefill_from_pitch
 from .readers import read_answer
 from .turns import Reply, SessionState, Turn
@@ -18,6 +19,7 @@ from .turns import Reply, SessionState, Turn
 if TYPE_CHECKING:
     from .readers import Context
 
+FOREIGN_PRICE = "The price there is in a currency I can't work in, so I'll need it in pounds, US dollars or euros."
 UNREAD_FILE = (
     "I couldn't find an offer in that file's words. Attach the vendor's proposal itself (PDF, Word, a saved web page or "
     'text), paste their words, or tell me in a line what they offered, or say "skip" to go on without it.'
@@ -95,4 +97,7 @@ class FirstMessage:
             )
         else:
             reply = Reply("echo", "Thanks, I've kept the pitch for the report.")
-        return self._advance([reply])
+        replies = [reply]
+        if self.facts["quote"] is None and foreign_currency(normalise(text)):  # "quoted 14,000 Canadian": said, not dropped
+            replies.append(Reply("notice", FOREIGN_PRICE))
+        return self._advance(replies)

@@ -179,7 +179,8 @@ def clarify_choices(spec: Field, likely: tuple[str, ...], question: str | None =
     unsure = ("unsure",) if {"yes", "unsure"} <= set(spec.choice_values()) and len(likely) < 3 else ()
     shown = tuple(dict.fromkeys((*likely, *unsure)))
     options = tuple(labels(spec, shown)) + (SOMETHING_ELSE,)
-    ask = question or "Just to be sure I have that right, which of these is closest?"
+    # the field's question is said again: on a phone the choices may be all that shows of this turn
+    ask = question or f"Just to be sure I have that right: {spec.question[0].lower()}{spec.question[1:]}"
     return Reading("clarify", hint=ask, options=options, weak=weak)
 
 

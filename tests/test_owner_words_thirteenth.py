@@ -137,12 +137,20 @@ def test_back_one_changes_the_answer_before_and_keeps_the_question():
 
 
 def test_a_correction_that_reads_as_the_answer_already_held_asks_what_it_should_be():
-    turn = at("task_stable", clean_examples=200).handle(
-        "Oh I should have said, those 200 are across both shops, and this is only for the one shop, so half that"
-    )
+    turn = at("task_stable", clean_examples=200).handle("Oh I should have said, those 200 are across both shops")
     assert turn.facts["clean_examples"] == 200
     assert "Changed" not in turn.replies[0].text
     assert "I still have about 200 clean examples. What should it be instead?" in turn.replies[0].text
+    assert turn.awaiting["field"] == "clean_examples"
+
+
+def test_half_that_in_such_a_correction_offers_the_half():
+    s = at("task_stable", clean_examples=200)
+    turn = s.handle("Oh I should have said, those 200 are across both shops, and this is only for the one shop, so half that")
+    assert turn.facts["clean_examples"] == 200
+    assert turn.replies[0].text.startswith("About the earlier question (clean examples): so about 100 instead of")
+    picked = s.handle(turn.awaiting["choices"][0]["value"])
+    assert picked.facts["clean_examples"] == 100 and picked.awaiting["field"] == "task_stable"
 
 
 # --- choices ---------------------------------------------------------------------------------------------------------
@@ -229,3 +237,26 @@ def test_two_holders_figures_are_offered_one_the_other_or_both(text, choices):
 @pytest.mark.parametrize("text, value", [("1 in 10 are usable out of 500", 50), ("500, but only 1 in 10 are usable", 50)])
 def test_one_in_ten_usable_before_or_after_the_whole(text, value):
     assert at("clean_examples").handle(text).facts["clean_examples"] == value
+
+
+# --- what a stranger met in the browser --------------------------------------------------------------------------------
+
+
+def test_a_price_in_another_currency_at_the_opening_is_said_not_dropped():
+    turn = at("pitch").handle("They'll fine-tune with LoRA on our invoices, quoted 14,000 Canadian")
+    assert turn.facts["quote"] is None and turn.awaiting["field"] == "quote"
+    assert any("currency I can't work in" in r.text for r in turn.replies)
+    assert not any("currency I can't work in" in r.text for r in at("pitch").handle("fine-tune it for £9k").replies)
+
+
+@pytest.mark.parametrize(
+    "field, text, asked",
+    [
+        ("task_stable", "yeah pretty much, bookings are bookings", "will the task look the same in three months' time?"),
+        ("prompt_rag", "sort of", "have you tried well-written prompts plus RAG"),
+    ],
+)
+def test_a_clarifying_question_says_the_question_again(field, text, asked):
+    turn = at(field).handle(text)  # on a phone the choices may be all that shows of the turn
+    assert turn.facts[field] is None and turn.awaiting["field"] == field
+    assert turn.replies[-1].text.startswith(f"Just to be sure I have that right: {asked}")

@@ -276,10 +276,13 @@ class Conversation(Returning, Files):
         # explains any of them.
         titles = [s.get("title") or s.get("id") for s in reply.sources]
         ratio = render.ratio_sentence(verdict)
+        reasons = verdict.get("reasons") or []
+        first = f" {reasons[0]['text']}" if reasons and reasons[0].get("text") else ""  # the card's own first reason
         # Short, so the card shows at once in a small widget: the card itself carries the headline and the detail.
         text = (
             render.verdict_label_line(verdict)
-            + (f" {ratio}" if ratio else "")
+            + first
+            + (f" For scale: {ratio[0].lower()}{ratio[1:]}" if ratio and first else f" {ratio}" if ratio else "")
             + " The card has the reasons and the questions to put to the vendor; the report to download, as PDF or"
             + " Markdown, is attached to this message."
             + (("\n\n**Terms used:** " + ", ".join(titles) + '. Ask "what is ...?" about any of them.') if titles else "")
