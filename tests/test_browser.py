@@ -53,7 +53,7 @@ def test_a_typed_interview_ends_in_a_verdict_with_reports_and_why(page, app_serv
     assert re.search(r"The quote is about [\d.,]+ (million )?times\s*the compute cost", chart.inner_text())
     assert page.locator(".modebar").count() == 0  # no chart toolbar over the title
     assert re.search(
-        r"The quote \(£18,000\) is about [\d.,]+ (million )?times",
+        r"For scale: the quote \(£18,000\) is about [\d.,]+ (million )?times",
         page.locator(ASSISTANT).filter(has=page.locator(CARD)).inner_text(),
     )
     # Two download tiles, each name whole (Chainlit cuts long names short).

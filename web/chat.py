@@ -276,13 +276,13 @@ class Conversation(Returning, Files):
         # explains any of them.
         titles = [s.get("title") or s.get("id") for s in reply.sources]
         ratio = render.ratio_sentence(verdict)
-        reasons = verdict.get("reasons") or []
-        first = f" {reasons[0]['text']}" if reasons and reasons[0].get("text") else ""  # the card's own first reason
-        # Short, so the card shows at once in a small widget: the card itself carries the headline and the detail.
+        # Short, so the card shows at once and the message is not folded away: the card carries the headline and the
+        # reasons. The ratio is said as scale, not as a reason (beside "worth pursuing" it read as one); the widget,
+        # with the least room, leaves it to the chart.
+        scale = f" For scale: {ratio[0].lower()}{ratio[1:]}" if ratio and not self.compact else ""
         text = (
             render.verdict_label_line(verdict)
-            + first
-            + (f" For scale: {ratio[0].lower()}{ratio[1:]}" if ratio and first else f" {ratio}" if ratio else "")
+            + scale
             + " The card has the reasons and the questions to put to the vendor; the report to download, as PDF or"
             + " Markdown, is attached to this message."
             + (("\n\n**Terms used:** " + ", ".join(titles) + '. Ask "what is ...?" about any of them.') if titles else "")
