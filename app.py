@@ -22,8 +22,9 @@ import chainlit as cl
 from chainlit.types import ThreadDict
 
 from chains.settings import get_settings
-from web import auth, hosting, knowledge, persistence, routes, uploads
-from web import shortcuts as render  # the handlers' names alone: the interview is imported off the event loop
+
+# shortcuts holds the handlers' names alone: the chat and the interview are imported off the event loop
+from web import auth, hosting, knowledge, persistence, routes, shortcuts, uploads
 from web.shortcuts import SORRY, STATE_KEY
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ async def warm_up():
 
 @cl.set_starters
 async def starters(user=None, language=None):
-    return [cl.Starter(label=label, message=message) for _, label, message, _ in render.SHORTCUTS]
+    return [cl.Starter(label=label, message=message) for _, label, message, _ in shortcuts.SHORTCUTS]
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------
@@ -174,22 +175,22 @@ async def on_message(message: cl.Message):
     await guarded("message", lambda convo: convo.handle_message(message.content or "", message.elements), task=False)
 
 
-@cl.action_callback(render.ANSWER_ACTION)
+@cl.action_callback(shortcuts.ANSWER_ACTION)
 async def on_answer(action: cl.Action):
     await guarded("answer", lambda convo: convo.choose(action.payload or {}))
 
 
-@cl.action_callback(render.AUDIT_ACTION)
+@cl.action_callback(shortcuts.AUDIT_ACTION)
 async def on_audit(action: cl.Action):
     await guarded("audit", lambda convo: convo.explain_upload())
 
 
-@cl.action_callback(render.EXAMPLE_ACTION)
+@cl.action_callback(shortcuts.EXAMPLE_ACTION)
 async def on_example(action: cl.Action):
     in_background("example", lambda convo: convo.example())
 
 
-@cl.action_callback(render.CONFIRM_EXAMPLE_ACTION)
+@cl.action_callback(shortcuts.CONFIRM_EXAMPLE_ACTION)
 async def on_example_confirm(action: cl.Action):
     async def work(convo: Conversation) -> None:
         await convo.close_confirm()
@@ -202,25 +203,25 @@ async def on_example_confirm(action: cl.Action):
     in_background("example", work)
 
 
-@cl.action_callback(render.EXPLAIN_ACTION)
+@cl.action_callback(shortcuts.EXPLAIN_ACTION)
 async def on_explain_lora(action: cl.Action):
     async def work(convo: Conversation) -> None:
-        await convo.echo(render.EXPLAIN_LORA_QUESTION)
-        await convo.handle_text(render.EXPLAIN_LORA_QUESTION)
+        await convo.echo(shortcuts.EXPLAIN_LORA_QUESTION)
+        await convo.handle_text(shortcuts.EXPLAIN_LORA_QUESTION)
 
     await guarded("explain", work)
 
 
-@cl.action_callback(render.SEE_ALSO_ACTION)
+@cl.action_callback(shortcuts.SEE_ALSO_ACTION)
 async def on_see_also(action: cl.Action):
     await guarded("see also", lambda convo: convo.see_also(action.payload or {}))
 
 
-@cl.action_callback(render.CARRY_ON_ACTION)
+@cl.action_callback(shortcuts.CARRY_ON_ACTION)
 async def on_carry_on(action: cl.Action):
     await guarded("carry on", lambda convo: convo.carry_on(action.payload or {}))
 
 
-@cl.action_callback(render.PITCH_ACTION)
+@cl.action_callback(shortcuts.PITCH_ACTION)
 async def on_check_pitch(action: cl.Action):
     await guarded("pitch", lambda convo: convo.prompt_pitch())

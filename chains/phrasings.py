@@ -147,10 +147,6 @@ VENDOR_NO = (
     r"\b(?:no|not a|won'?t be a|wouldn'?t be an?) (?:problem|issue|worries)\b",
     r"\blearns? as (?:it|we|you) go",
     r"\bself[- ]?(?:learning|improving)\b",
-    r"\bthe more the better\b",
-    r"\b(?:no ?one|nobody|never)(?: \w+)? (?:explained|said|told (?:us|me)) (?:how|what|why)\b",  # "they'd sort it, but no one explained how"
-    r"\banywhere (?:from|between) \d[\d,]* (?:to|and) \d[\d,]*\b",  # "anywhere from 50 to 5,000 depending"
-    r"\b(?:it )?(?:all )?depend(?:s|ed|ing)?\s*(?:on (?:the|how|what|a lot)\b|[.!]*$)",
     r"\bno (?:specific|exact)\b",
     r"\bsaid (?:loads|lots|a lot|plenty|tons|heaps|as many as)\b",
     r"\bwhatever (?:we|you) (?:have|'ve got|got)\b",

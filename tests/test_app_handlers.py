@@ -328,7 +328,7 @@ def test_a_message_waits_briefly_for_the_one_before_it(app):
 
 
 def test_an_error_becomes_a_friendly_line(app, monkeypatch):
-    from web import chat
+    from web import chat, shortcuts
 
     async def boom(self, text):
         raise RuntimeError("database exploded at /secret/path.py line 3")
@@ -338,7 +338,7 @@ def test_an_error_becomes_a_friendly_line(app, monkeypatch):
     async def work(ctx):
         await app.on_chat_start()
         await say(app, PITCH)
-        assert texts(ctx)[-1] == chat.SORRY
+        assert texts(ctx)[-1] == shortcuts.SORRY
         assert not conversation().inflight.busy  # released for the next message
 
     ctx = drive(work)

@@ -110,14 +110,14 @@ def test_resume_with_nothing_saved_starts_afresh_on_screen(app):
 
 
 def test_a_failed_resume_apologises_on_screen(app, monkeypatch):
-    from web import chat
+    from web import chat, shortcuts
 
     async def boom(self, thread, note, restored):
         raise RuntimeError("broken")
 
     monkeypatch.setattr(chat.Conversation, "resume", boom)
     ctx, thread = _resumed(app, None, [])
-    assert [s["output"] for s in thread["steps"]] == [chat.SORRY]
+    assert [s["output"] for s in thread["steps"]] == [shortcuts.SORRY]
     assert messages(ctx) == []  # a sent message would be wiped by the thread Chainlit then shows
 
 

@@ -23,7 +23,6 @@ from . import knowledge, render, reports, uploads
 from .files import Files
 from .limits import InFlight, RateLimiter, notify, slow_down_text
 from .returning import STATE_KEY, Returning
-from .shortcuts import SORRY  # noqa: F401 (the apology, read here by the tests as the chat's own)
 
 log = logging.getLogger(__name__)
 

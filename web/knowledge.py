@@ -79,9 +79,9 @@ def start_dense_loading(settings: Settings) -> threading.Thread:
 
 
 def ready_for_chat(settings: Settings) -> None:
-    """What a chat's first turn needs, made ready on the calling thread: the chat's and the interview's modules (imported by the
-    start-up thread, which a second importer waits for) and the knowledge base. The app calls this off the event
-    loop, so a crowd arriving just after start-up waits for it without holding every open chat."""
+    """What a chat's first turn needs, made ready on the calling thread: the chat's and the interview's modules
+    (imported by the start-up thread, which a second importer waits for) and the knowledge base. The app calls this
+    off the event loop, so a crowd arriving just after start-up waits for it without holding every open chat."""
     import importlib
 
     for name in ("chains.session", "chains.llm", "web.chat"):
